@@ -1,0 +1,162 @@
+"""Turn an article's paragraph blocks into passages: the units that are embedded and shown.
+
+The headline joins the block after it, and tiny fragments (a byline, a date,
+"Discuss This Article") are merged with a neighbour; very long paragraphs are split at sentence boundaries. Passages are
+contiguous spans of the source, in order, covering every block.
+"""
+
+from __future__ import annotations
+
+import bisect
+import unicodedata
+from dataclasses import dataclass
+from functools import cache
+
+from qa.ingest import Article, Block
+
+# Bump whenever passage boundaries or search text could change: stored articles are re-chunked.
+CHUNKER_VERSION = 1
+
+MIN_WORDS = 8  # a block shorter than this is a fragment, merged with a neighbour
+MAX_WORDS = 160  # a block longer than this is split at sentence boundaries
+TARGET_WORDS = 100  # the size split pieces aim for
+_WRAPPED_LINE = range(40, 101)  # line lengths of hard-wrapped text
+
+Span = tuple[int, int]
+
+
+@dataclass(frozen=True)
+class Passage:
+    ordinal: int  # position within the article
+    start: int  # character span in the article's source
+    end: int
+    first_block: int
+    last_block: int
+    first_line: int  # 1-based, inclusive
+    last_line: int
+    sentences: tuple[Span, ...]  # character spans in the source, in order
+    text: str  # source[start:end], exactly as written
+
+    @property
+    def search_text(self) -> str:
+        return normalize(self.text)
+
+
+def normalize(text: str) -> str:
+    """The form used for embedding and lexical search: NFKC, whitespace collapsed."""
+    return " ".join(unicodedata.normalize("NFKC", text).split())
+
+
+def word_count(text: str) -> int:
+    return len(text.split())
+
+
+@cache
+def _segmenter():
+    import pysbd
+
+    return pysbd.Segmenter(language="en", clean=False)
+
+
+def _line_spans(text: str) -> list[Span]:
+    """Spans of the non-blank lines of a block, or one span when the block is hard-wrapped prose."""
+    spans: list[Span] = []
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        if stripped:
+            start = offset + len(line) - len(line.lstrip())
+            spans.append((start, start + len(stripped)))
+        offset += len(line)
+    wrapped = len(spans) > 1 and all(end - start in _WRAPPED_LINE for start, end in spans[:-1])
+    return [(spans[0][0], spans[-1][1])] if wrapped else spans
+
+
+def sentence_spans(text: str) -> list[Span]:
+    """Sentence spans within text; a line break in unwrapped text also ends a sentence."""
+    spans: list[Span] = []
+    for line_start, line_end in _line_spans(text):
+        line = text[line_start:line_end]
+        found: list[list[int]] = []
+        cursor = 0
+        for sentence in _segmenter().segment(line):
+            sentence = sentence.strip()
+            position = line.find(sentence, cursor) if sentence else -1
+            if position >= 0:
+                found.append([position, position + len(sentence)])
+                cursor = position + len(sentence)
+        if not found:
+            found = [[0, len(line)]]
+        found[-1][1] = len(line)  # whatever the segmenter left over belongs to the last sentence
+        spans.extend((line_start + start, line_start + end) for start, end in found)
+    return spans
+
+
+@dataclass
+class _Unit:
+    """A block, or a sentence-aligned piece of a long block, before fragments are merged."""
+
+    start: int
+    end: int
+    block: int
+    sentences: list[Span]
+    words: int
+
+
+def _units(article: Article, block: Block) -> list[_Unit]:
+    text = article.block_text(block)
+    sentences = [(block.start + s, block.start + e) for s, e in sentence_spans(text)]
+    words = word_count(text)
+    if words <= MAX_WORDS or len(sentences) < 2:
+        return [_Unit(block.start, block.end, block.index, sentences, words)]
+    pieces: list[_Unit] = []
+    for start, end in sentences:
+        count = word_count(article.source[start:end])
+        if pieces and pieces[-1].words + count <= TARGET_WORDS:
+            pieces[-1].end = end
+            pieces[-1].sentences.append((start, end))
+            pieces[-1].words += count
+        else:
+            pieces.append(_Unit(start, end, block.index, [(start, end)], count))
+    return pieces
+
+
+def _merge_fragments(units: list[_Unit], title_block: int) -> list[list[_Unit]]:
+    """Group units so that no group is a lone fragment or headline: those join what follows, a trailing one what precedes."""
+    groups: list[list[_Unit]] = []
+    for unit in units:
+        words = sum(u.words for u in groups[-1]) if groups else 0
+        if groups and (words < MIN_WORDS or groups[-1][-1].block == title_block and words < TARGET_WORDS):
+            groups[-1].append(unit)
+        else:
+            groups.append([unit])
+    if len(groups) > 1 and sum(u.words for u in groups[-1]) < MIN_WORDS:
+        groups[-2].extend(groups.pop())
+    return groups
+
+
+def chunk(article: Article) -> list[Passage]:
+    source = article.source
+    newlines = [i for i, char in enumerate(source) if char == "\n"]
+
+    def line_of(offset: int) -> int:
+        return bisect.bisect_left(newlines, offset) + 1
+
+    units = [unit for block in article.blocks for unit in _units(article, block)]
+    passages = []
+    for ordinal, group in enumerate(_merge_fragments(units, article.title_block)):
+        start, end = group[0].start, group[-1].end
+        passages.append(
+            Passage(
+                ordinal=ordinal,
+                start=start,
+                end=end,
+                first_block=group[0].block,
+                last_block=group[-1].block,
+                first_line=line_of(start),
+                last_line=line_of(end - 1),
+                sentences=tuple(span for unit in group for span in unit.sentences),
+                text=source[start:end],
+            )
+        )
+    return passages

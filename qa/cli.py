@@ -1,0 +1,151 @@
+"""The `qa` command line. Heavy libraries are imported inside the commands that need them."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from qa.errors import QAError
+
+MODEL_OPTION = click.option(
+    "--model",
+    "model_path",
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A local sentence-transformers model folder (default: the packaged all-MiniLM-L6-v2).",
+)
+K_OPTION = click.option("-k", "k", type=click.IntRange(1, 100), default=5, show_default=True, help="Passages to show.")
+
+
+class QAGroup(click.Group):
+    """Turns the errors a user can fix into one line on stderr and exit status 2."""
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except QAError as error:
+            click.echo(f"qa: {error}", err=True)
+            ctx.exit(2)
+
+
+@click.group(cls=QAGroup, invoke_without_command=True)
+@click.option(
+    "--index",
+    "index_dir",
+    envvar="QA_INDEX",
+    default="index",
+    show_default=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="The index folder (env QA_INDEX).",
+)
+@click.pass_context
+def main(ctx: click.Context, index_dir: Path) -> None:
+    """Ask questions of a collection of news articles; every answer is a cited passage."""
+    ctx.obj = index_dir
+    if ctx.invoked_subcommand is None:
+        ctx.invoke(chat)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--rebuild", is_flag=True, help="Discard the index and build it again, embedding everything.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@MODEL_OPTION
+@click.pass_obj
+def index(index_dir: Path, paths: tuple[Path, ...], rebuild: bool, as_json: bool, model_path: Path | None) -> None:
+    """Add PATHS (files or folders) to the index and bring it up to date.
+
+    Only new or changed articles are embedded again. With no PATHS the recorded
+    sources are scanned again (./seeds on a first build).
+    """
+    from qa import indexer
+    from qa.embedding import Encoder, resolve_model
+    from qa.progress import embedding_progress
+    from qa.store import Store
+
+    store = Store.create(index_dir)
+    encoder = Encoder(resolve_model(model_path))
+    try:
+        with embedding_progress() as progress:
+            summary = indexer.update(store, encoder, list(paths), rebuild=rebuild, progress=progress)
+    except KeyboardInterrupt:
+        click.echo("qa: interrupted; the index is as it was before this run (finished batches are kept)", err=True)
+        sys.exit(130)
+    if as_json:
+        click.echo(json.dumps(summary.as_json()))
+        return
+    click.echo(
+        f"{summary.added} added, {summary.updated} updated, {summary.removed} removed, "
+        f"{summary.unchanged} unchanged; {summary.passages_embedded} passages embedded in {summary.seconds:.1f} s"
+    )
+    for skipped in summary.skipped:
+        click.echo(f"skipped {skipped['path']}: {skipped['reason']}", err=True)
+
+
+@main.command()
+@click.argument("question", required=False)
+@K_OPTION
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
+@click.option("--file", "questions_file", type=click.File("r"), help="Answer each line of this file ('-' = stdin).")
+@MODEL_OPTION
+@click.pass_obj
+def ask(index_dir: Path, question: str | None, k: int, as_json: bool, questions_file, model_path: Path | None) -> None:
+    """Answer QUESTION with the passages that best answer it, cited."""
+    from qa.answer import answer_json
+    from qa.render import make_console, show_answer
+    from qa.search import Searcher
+
+    if (question is None) == (questions_file is None):
+        raise click.UsageError("give a QUESTION or --file, not both")
+    questions = [question] if question is not None else [line.strip() for line in questions_file if line.strip()]
+    searcher = Searcher.open(index_dir, model_path)
+    console = make_console()
+    for text in questions:
+        answer = searcher.ask(text, k)
+        if as_json:
+            click.echo(json.dumps(answer_json(answer), ensure_ascii=False))
+        else:
+            show_answer(console, answer)
+
+
+@main.command()
+@K_OPTION
+@MODEL_OPTION
+@click.pass_obj
+def chat(index_dir: Path, k: int, model_path: Path | None) -> None:
+    """Ask questions in a loop (reads stdin line by line when it is not a terminal)."""
+    from qa import repl
+    from qa.render import make_console
+    from qa.search import Searcher
+
+    repl.run(Searcher.open(index_dir, model_path), make_console(), k)
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def info(index_dir: Path, as_json: bool) -> None:
+    """What the index holds: articles, passages, model, size, when it was built."""
+    from qa.store import Store
+
+    store = Store.open(index_dir)
+    manifest = store.manifest()
+    built = datetime.fromtimestamp(float(manifest.get("built_at", 0))).astimezone()
+    report = {
+        "index": str(index_dir),
+        **store.counts(),
+        "model": manifest.get("model_name"),
+        "model_sha256": manifest.get("model_sha256"),
+        "size_bytes": sum(f.stat().st_size for f in index_dir.iterdir() if f.is_file()),
+        "built_at": built.isoformat(timespec="seconds"),
+        "generation": store.generation,
+        "sources": store.sources(),
+    }
+    if as_json:
+        click.echo(json.dumps(report))
+        return
+    for key, value in report.items():
+        click.echo(f"{key:>13}: {', '.join(value) if isinstance(value, list) else value}")

@@ -1,0 +1,158 @@
+"""Bring an index up to date with its sources, embedding only passages whose text is new."""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from collections.abc import Callable, Iterable
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+
+from qa import vector_index
+from qa.errors import QAError
+from qa.chunking import CHUNKER_VERSION, chunk
+from qa.embedding import Encoder, ModelSpec, check_same_model
+from qa.ingest import SUPPORTED_SUFFIXES, IngestError, content_hash, read_article
+from qa.store import NewPassage, Store
+
+DEFAULT_SOURCE = Path("seeds")
+
+
+class IndexUpdateError(QAError):
+    """The update cannot run as asked (no sources, another model); nothing was changed."""
+
+
+@dataclass
+class IndexSummary:
+    added: int = 0
+    updated: int = 0
+    removed: int = 0
+    unchanged: int = 0
+    passages_embedded: int = 0
+    seconds: float = 0.0
+    skipped: list[dict] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return asdict(self)
+
+
+# Called with (texts embedded so far, texts to embed); lets the CLI draw a progress bar.
+Progress = Callable[[int, int], None]
+
+
+def embedding_key(model: ModelSpec, search_text: str) -> str:
+    """Vectors are cached by model and embedded text: equal text is never embedded twice."""
+    return hashlib.sha256(f"{model.sha256}\0{search_text}".encode()).hexdigest()
+
+
+def scan(sources: Iterable[Path]) -> tuple[list[Path], list[dict]]:
+    """Article files under the sources (sorted), and the sources that could not be scanned."""
+    files: set[Path] = set()
+    problems = []
+    for source in sources:
+        if source.is_file():
+            files.add(source)
+        elif source.is_dir():
+            files.update(p for p in source.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES and p.is_file())
+        else:
+            problems.append({"path": str(source), "reason": "source not found"})
+    return sorted(files), problems
+
+
+def update(
+    store: Store,
+    encoder: Encoder,
+    paths: list[Path],
+    *,
+    rebuild: bool = False,
+    progress: Progress | None = None,
+) -> IndexSummary:
+    """Index paths (added to the recorded sources) incrementally, in one visible commit."""
+    began = time.perf_counter()
+    model = encoder.spec
+    manifest = store.manifest()
+    if not rebuild:
+        check_same_model(manifest, model)
+    for path in paths:
+        if not path.exists():
+            raise IndexUpdateError(f"no such file or folder: {path}")
+    sources = [Path(p) for p in store.sources()] + [p.resolve() for p in paths]
+    if not sources:
+        if not DEFAULT_SOURCE.is_dir():
+            raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
+        sources = [DEFAULT_SOURCE.resolve()]
+    sources = list(dict.fromkeys(sources))
+    files, skipped = scan(sources)
+
+    stored = {} if rebuild else store.articles()
+    rechunk = manifest.get("chunker_version") != str(CHUNKER_VERSION)
+    summary = IndexSummary(skipped=skipped)
+    written = []
+    for path in files:
+        key = str(path)
+        previous = stored.get(key)
+        try:
+            if previous and not rechunk and previous.content_hash == content_hash(path.read_bytes()):
+                summary.unchanged += 1
+                continue
+            article = read_article(path)
+        except (IngestError, OSError) as error:
+            summary.skipped.append({"path": key, "reason": str(error)})
+            continue
+        passages = [
+            NewPassage(
+                p.ordinal, p.text, p.search_text, p.first_block, p.last_block, p.start, p.end,
+                p.first_line, p.last_line, p.sentences, embedding_key(model, p.search_text),
+            )
+            for p in chunk(article)
+        ]
+        written.append((key, article.content_hash, article.title, article.metadata, passages))
+        if previous:
+            summary.updated += 1
+        else:
+            summary.added += 1
+    unreadable = {item["path"] for item in summary.skipped}
+    present = {str(p) for p in files} - unreadable
+    reachable = [source for source in sources if source.exists()]  # an unmounted folder keeps its articles
+    removed = [path for path in stored if path not in present and _under(path, reachable)]
+    summary.removed = len(removed)
+
+    texts = {p.embedding_key: p.search_text for *_, passages in written for p in passages}
+    todo = list(texts) if rebuild else store.missing_embeddings(texts)
+    _embed(store, encoder, [(key, texts[key]) for key in todo], progress)
+    summary.passages_embedded = len(todo)
+
+    if written or removed or rebuild or "generation" not in manifest:
+        generation = store.commit_update(
+            manifest={
+                "model_name": model.name,
+                "model_path": str(model.path),
+                "model_sha256": model.sha256,
+                "dimension": manifest["dimension"] if "dimension" in manifest and not rebuild else str(encoder.dimension),
+                "chunker_version": str(CHUNKER_VERSION),
+            },
+            sources=[str(s) for s in sources],
+            removed=removed,
+            written=written,
+            wipe=rebuild,
+        )
+        vector_index.save(vector_index.build(store), store.directory, generation)
+    summary.seconds = round(time.perf_counter() - began, 3)
+    return summary
+
+
+def _under(path: str, sources: list[Path]) -> bool:
+    return any(Path(path) == source or Path(path).is_relative_to(source) for source in sources)
+
+
+def _embed(store: Store, encoder: Encoder, todo: list[tuple[str, str]], progress: Progress | None) -> None:
+    """Embed and store batch by batch: an interrupted run keeps every finished batch."""
+    done = 0
+    if progress:
+        progress(done, len(todo))
+    keys = [key for key, _ in todo]
+    for vectors in encoder.encode_batches([text for _, text in todo]):
+        store.put_embeddings(keys[done : done + len(vectors)], vectors)
+        done += len(vectors)
+        if progress:
+            progress(done, len(todo))

@@ -1,0 +1,307 @@
+"""The article store: one SQLite file, the single source of truth of an index.
+
+It holds the recorded sources, articles, passages, the embedding vectors (keyed by
+a hash of the embedded text, so unchanged text is never embedded twice), a
+lexical FTS5 index, and a manifest naming the model and chunker that made it.
+Every change a reader can see lands in one transaction; vectors may be stored
+ahead of it, batch by batch, where only a later run will look them up.
+"""
+
+from __future__ import annotations
+
+from qa.errors import QAError
+
+import json
+import sqlite3
+import time
+from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+DB_FILE = "qa.sqlite"
+SCHEMA_VERSION = 1
+
+_SCHEMA = """
+CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (path TEXT PRIMARY KEY);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    title TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    indexed_at REAL NOT NULL
+);
+CREATE TABLE passages (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    search_text TEXT NOT NULL,
+    first_block INTEGER NOT NULL,
+    last_block INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    first_line INTEGER NOT NULL,
+    last_line INTEGER NOT NULL,
+    sentences TEXT NOT NULL,
+    embedding_key TEXT NOT NULL
+);
+CREATE INDEX passages_article ON passages(article_id);
+CREATE INDEX passages_embedding ON passages(embedding_key);
+CREATE TABLE embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+CREATE VIRTUAL TABLE passages_fts USING fts5(
+    search_text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+);
+CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN
+    INSERT INTO passages_fts(rowid, search_text) VALUES (new.id, new.search_text);
+END;
+CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
+    INSERT INTO passages_fts(passages_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
+END;
+"""
+
+
+class StoreError(QAError):
+    """The index cannot be used as it is; the message names the fix."""
+
+
+@dataclass(frozen=True)
+class StoredArticle:
+    id: int
+    path: str
+    content_hash: str
+    title: str
+    metadata: dict
+    passages: int
+
+
+@dataclass(frozen=True)
+class StoredPassage:
+    """A passage as a search result needs it: its text, spans and its article's citation fields."""
+
+    id: int
+    text: str
+    first_block: int
+    last_block: int
+    start: int
+    end: int
+    first_line: int
+    last_line: int
+    sentences: tuple[tuple[int, int], ...]  # spans relative to the source, like start/end
+    path: str
+    title: str
+    metadata: dict
+
+
+@dataclass(frozen=True)
+class NewPassage:
+    """What the indexer hands the store for one passage."""
+
+    ordinal: int
+    text: str
+    search_text: str
+    first_block: int
+    last_block: int
+    start: int
+    end: int
+    first_line: int
+    last_line: int
+    sentences: tuple[tuple[int, int], ...]
+    embedding_key: str
+
+
+class Store:
+    """One index's SQLite file. Open with Store.open (must exist) or Store.create (may be new)."""
+
+    def __init__(self, connection: sqlite3.Connection, directory: Path):
+        self.connection = connection
+        self.directory = directory
+
+    @classmethod
+    def open(cls, directory: Path) -> Store:
+        path = directory / DB_FILE
+        if not path.is_file():
+            raise StoreError(f"no index at {directory}: build one with `qa index [PATH ...]`")
+        return cls._connect(path, directory)
+
+    @classmethod
+    def create(cls, directory: Path) -> Store:
+        directory.mkdir(parents=True, exist_ok=True)
+        path = directory / DB_FILE
+        store = cls._connect(path, directory)
+        if store._user_version() == 0 and not store._has_tables():
+            store.connection.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+        store._check_schema()
+        return store
+
+    @classmethod
+    def _connect(cls, path: Path, directory: Path) -> Store:
+        try:
+            connection = sqlite3.connect(path, isolation_level=None, timeout=30)
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
+            store = cls(connection, directory)
+            if store._has_tables():
+                store._check_schema()
+        except sqlite3.DatabaseError as error:
+            raise StoreError(f"the index at {directory} is damaged ({error}): run `qa index --rebuild`") from None
+        return store
+
+    def _user_version(self) -> int:
+        return self.connection.execute("PRAGMA user_version").fetchone()[0]
+
+    def _has_tables(self) -> bool:
+        return self.connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
+
+    def _check_schema(self) -> None:
+        if self._user_version() != SCHEMA_VERSION:
+            raise StoreError(
+                f"the index at {self.directory} was made by another version of qa "
+                f"(schema {self._user_version()}, expected {SCHEMA_VERSION}): run `qa index --rebuild`"
+            )
+
+    def close(self) -> None:
+        self.connection.close()
+
+    @contextmanager
+    def transaction(self) -> Iterator[sqlite3.Connection]:
+        """One atomic write: committed on success, rolled back on any exception."""
+        self.connection.execute("BEGIN IMMEDIATE")
+        try:
+            yield self.connection
+        except BaseException:
+            self.connection.execute("ROLLBACK")
+            raise
+        self.connection.execute("COMMIT")
+
+    # -- manifest and sources ------------------------------------------------------------
+
+    def manifest(self) -> dict[str, str]:
+        return dict(self.connection.execute("SELECT key, value FROM manifest"))
+
+    @property
+    def generation(self) -> int:
+        return int(self.manifest().get("generation", 0))
+
+    def sources(self) -> list[str]:
+        return [row[0] for row in self.connection.execute("SELECT path FROM sources ORDER BY path")]
+
+    # -- articles and passages -----------------------------------------------------------
+
+    def articles(self) -> dict[str, StoredArticle]:
+        rows = self.connection.execute(
+            "SELECT a.id, a.path, a.content_hash, a.title, a.metadata, count(p.id) "
+            "FROM articles a LEFT JOIN passages p ON p.article_id = a.id GROUP BY a.id ORDER BY a.path"
+        )
+        return {row[1]: StoredArticle(*row[:4], json.loads(row[4]), row[5]) for row in rows}
+
+    def passages(self, ids: Iterable[int]) -> dict[int, StoredPassage]:
+        ids = list(ids)
+        if not ids:
+            return {}
+        marks = ",".join("?" * len(ids))
+        rows = self.connection.execute(
+            "SELECT p.id, p.text, p.first_block, p.last_block, p.start, p.end, p.first_line, p.last_line, "
+            f"p.sentences, a.path, a.title, a.metadata FROM passages p JOIN articles a ON a.id = p.article_id "
+            f"WHERE p.id IN ({marks})",
+            ids,
+        )
+        return {
+            row[0]: StoredPassage(
+                *row[:8], tuple(map(tuple, json.loads(row[8]))), row[9], row[10], json.loads(row[11])
+            )
+            for row in rows
+        }
+
+    def counts(self) -> dict[str, int]:
+        one = lambda sql: self.connection.execute(sql).fetchone()[0]  # noqa: E731
+        return {
+            "articles": one("SELECT count(*) FROM articles"),
+            "passages": one("SELECT count(*) FROM passages"),
+            "vectors": one("SELECT count(*) FROM embeddings"),
+        }
+
+    # -- embeddings ----------------------------------------------------------------------
+
+    def missing_embeddings(self, keys: Iterable[str]) -> list[str]:
+        """The keys, in order and without repeats, that have no stored vector yet."""
+        wanted = list(dict.fromkeys(keys))
+        present: set[str] = set()
+        for start in range(0, len(wanted), 500):
+            chunk = wanted[start : start + 500]
+            marks = ",".join("?" * len(chunk))
+            present.update(row[0] for row in self.connection.execute(f"SELECT key FROM embeddings WHERE key IN ({marks})", chunk))
+        return [key for key in wanted if key not in present]
+
+    def put_embeddings(self, keys: list[str], vectors: np.ndarray) -> None:
+        """Store one batch of vectors in its own transaction, so an interrupted run keeps it."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)",
+                zip(keys, (np.asarray(v, dtype="<f4").tobytes() for v in vectors)),
+            )
+
+    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """(passage ids, vectors) of every passage, for building the FAISS cache."""
+        rows = self.connection.execute(
+            "SELECT p.id, e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key ORDER BY p.id"
+        ).fetchall()
+        dimension = int(self.manifest().get("dimension", 0))
+        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4").reshape(len(rows), dimension)
+        return ids, matrix
+
+    # -- the one write a reader sees -----------------------------------------------------
+
+    def commit_update(
+        self,
+        *,
+        manifest: dict[str, str],
+        sources: Iterable[str],
+        removed: Iterable[str],
+        written: Iterable[tuple[str, str, str, dict, list[NewPassage]]],
+        wipe: bool = False,
+    ) -> int:
+        """Apply one index update atomically and return its generation.
+
+        removed: article paths to drop; written: (path, content_hash, title, metadata,
+        passages) for articles new or changed. wipe drops every article first.
+        """
+        with self.transaction() as db:
+            if wipe:
+                db.execute("DELETE FROM passages")
+                db.execute("DELETE FROM articles")
+            for path in list(removed) + [item[0] for item in written]:
+                self._delete_article(db, path)
+            now = time.time()
+            for path, content_hash, title, metadata, passages in written:
+                article_id = db.execute(
+                    "INSERT INTO articles(path, content_hash, title, metadata, indexed_at) VALUES (?, ?, ?, ?, ?)",
+                    (path, content_hash, title, json.dumps(metadata, ensure_ascii=False), now),
+                ).lastrowid
+                db.executemany(
+                    "INSERT INTO passages(article_id, ordinal, text, search_text, first_block, last_block, start, end, "
+                    "first_line, last_line, sentences, embedding_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                    [
+                        (article_id, p.ordinal, p.text, p.search_text, p.first_block, p.last_block, p.start, p.end,
+                         p.first_line, p.last_line, json.dumps(p.sentences), p.embedding_key)
+                        for p in passages
+                    ],
+                )
+            db.executemany("INSERT OR IGNORE INTO sources(path) VALUES (?)", [(s,) for s in sources])
+            generation = int(dict(db.execute("SELECT key, value FROM manifest")).get("generation", 0)) + 1
+            values = {**manifest, "generation": str(generation), "built_at": str(now)}
+            db.executemany("INSERT OR REPLACE INTO manifest(key, value) VALUES (?, ?)", values.items())
+            db.execute("DELETE FROM embeddings WHERE key NOT IN (SELECT embedding_key FROM passages)")
+        return generation
+
+    @staticmethod
+    def _delete_article(db: sqlite3.Connection, path: str) -> None:
+        row = db.execute("SELECT id FROM articles WHERE path = ?", (path,)).fetchone()
+        if row:
+            db.execute("DELETE FROM passages WHERE article_id = ?", row)
+            db.execute("DELETE FROM articles WHERE id = ?", row)

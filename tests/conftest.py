@@ -1,0 +1,46 @@
+"""Shared fixtures: the real seed articles, the real model, real `qa` processes."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SEEDS = ROOT / "seeds"
+
+
+def run_qa(*args: str, index: Path | None = None, input: str | None = None, cwd: Path | None = None, check: bool = True):
+    """Run the real CLI in a subprocess; returns the CompletedProcess."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "100"}
+    env.pop("QA_INDEX", None)
+    command = [sys.executable, "-m", "qa", *(["--index", str(index)] if index else []), *args]
+    done = subprocess.run(command, input=input, capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=600)
+    if check and done.returncode != 0:
+        raise AssertionError(f"qa {' '.join(args)} exited {done.returncode}:\n{done.stderr}")
+    return done
+
+
+def run_json(*args: str, **kwargs):
+    return json.loads(run_qa(*args, **kwargs).stdout)
+
+
+@pytest.fixture(scope="session")
+def seed_index(tmp_path_factory) -> Path:
+    """An index built once over the seed articles, shared read-only by the tests."""
+    index = tmp_path_factory.mktemp("seed-index")
+    run_qa("index", str(SEEDS), index=index)
+    return index
+
+
+@pytest.fixture()
+def corpus(tmp_path) -> Path:
+    """A writable copy of the seed articles."""
+    folder = tmp_path / "articles"
+    shutil.copytree(SEEDS, folder)
+    return folder

@@ -1,0 +1,108 @@
+"""Ingest and chunk: spans index the source exactly, nothing is dropped, fragments merge, long paragraphs split."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from conftest import SEEDS
+from qa.chunking import MAX_WORDS, MIN_WORDS, chunk, normalize
+from qa.ingest import IngestError, read_article
+
+SEED_FILES = sorted(SEEDS.glob("*.txt"))
+
+
+def test_five_seed_articles_are_the_shared_ones_unchanged():
+    assert [f.name for f in SEED_FILES] == [
+        "000_3bfce553260361f3.txt", "001_f2d3ef5ba37a2115.txt", "002_10add52973f599f4.txt",
+        "003_17e51d554a60860d.txt", "004_7d1420245ddc1626.txt",
+    ]
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
+def test_every_seed_passage_is_its_exact_source_span(path: Path):
+    article = read_article(path)
+    source = path.read_bytes().decode("utf-8")
+    lines = source.split("\n")
+    passages = chunk(article)
+    assert passages
+    for passage in passages:
+        assert source[passage.start : passage.end] == passage.text
+        assert lines[passage.first_line - 1].strip() and passage.text.startswith(lines[passage.first_line - 1].strip())
+        assert passage.text.endswith(lines[passage.last_line - 1].strip())
+        for start, end in passage.sentences:
+            assert passage.start <= start < end <= passage.end
+
+
+@pytest.mark.parametrize("path", SEED_FILES, ids=lambda p: p.name)
+def test_passages_are_ordered_and_cover_every_non_blank_character(path: Path):
+    article = read_article(path)
+    passages = chunk(article)
+    covered = [False] * len(article.source)
+    previous_end = 0
+    for passage in passages:
+        assert passage.start >= previous_end
+        previous_end = passage.end
+        covered[passage.start : passage.end] = [True] * (passage.end - passage.start)
+    assert all(covered[i] for i, char in enumerate(article.source) if not char.isspace())
+    assert [p.first_block for p in passages] == sorted(p.first_block for p in passages)
+    assert passages[-1].last_block == len(article.blocks) - 1
+
+
+def test_titles_are_headlines_and_a_site_banner_is_an_outlet():
+    titles = {path.name: read_article(path) for path in SEED_FILES}
+    assert titles["001_f2d3ef5ba37a2115.txt"].title == "US-led coalition ‘killed 1,600 civilians’ in Syria’s Raqqa"
+    sputnik = titles["004_7d1420245ddc1626.txt"]
+    assert sputnik.title == "US-Led Coalition Killed Over 1,600 Civilians in Syria's Raqqa - Amnesty"
+    assert sputnik.metadata["outlet"] == "Sputnik International"
+
+
+def test_fragments_are_merged_and_the_headline_joins_its_lede():
+    passages = chunk(read_article(SEEDS / "003_17e51d554a60860d.txt"))
+    first = passages[0]
+    assert "Saul Bowman" in first.text and "August 9, 2017" in first.text and first.first_block == 0
+    assert all(len(p.text.split()) >= MIN_WORDS for p in passages)
+    assert "Discuss This Article" in passages[-1].text and passages[-1].last_block - passages[-1].first_block >= 1
+    headline = chunk(read_article(SEEDS / "001_f2d3ef5ba37a2115.txt"))[0]
+    assert "only admitted to 10 percent" in headline.text
+
+
+def test_search_text_is_nfkc_normalised_but_text_is_shown_as_written():
+    passages = chunk(read_article(SEEDS / "004_7d1420245ddc1626.txt"))
+    written = next(p for p in passages if "1,291 civilians while" in p.text)
+    assert "\u00a0" in written.text
+    assert "\u00a0" not in written.search_text
+    assert "killed at least 1,291 civilians" in written.search_text
+    assert normalize("a\u00a0b\n\n c") == "a b c"
+
+
+def test_a_very_long_paragraph_is_split_at_sentence_boundaries(tmp_path):
+    sentences = [f"Sentence number {i} tells of the siege of the city and its many civilian victims." for i in range(60)]
+    path = tmp_path / "long.txt"
+    path.write_text("A long story\n\n" + " ".join(sentences) + "\n")
+    passages = chunk(read_article(path))
+    body = passages[1:] if len(passages) > 1 else passages
+    assert len(passages) >= 5
+    assert all(len(p.text.split()) <= MAX_WORDS for p in passages)
+    assert all(p.text.endswith(".") for p in body)
+    assert " ".join(p.text for p in passages).count("Sentence number") == 60
+
+
+def test_crlf_text_keeps_exact_spans(tmp_path):
+    path = tmp_path / "crlf.txt"
+    path.write_bytes("Headline here\r\n\r\nFirst paragraph of the story, long enough to stand alone.\r\n".encode())
+    article = read_article(path)
+    for passage in chunk(article):
+        assert article.source[passage.start : passage.end] == passage.text
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [(b"", "empty"), (b"  \n\n \n", "empty"), (b"\x00\x01binary", "binary"), (b"caf\xe9 latin-1", "not UTF-8")],
+)
+def test_unusable_files_raise_a_clear_error(tmp_path, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    with pytest.raises(IngestError, match=message):
+        read_article(path)

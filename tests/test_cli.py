@@ -1,0 +1,90 @@
+"""`qa ask`, `qa info` and `qa chat` as scripts and people use them: real processes, the real model."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from conftest import run_json, run_qa
+from qa.embedding import ModelError, default_model_path, resolve_model
+
+CONTRACT_FIELDS = {"rank", "score", "text", "answer", "article", "title", "paragraphs", "chars", "lines"}
+
+
+def test_ask_json_has_the_contract_shape_and_checkable_citations(seed_index):
+    answer = run_json("ask", "--json", "-k", "3", "How many civilians did the coalition kill in Raqqa?", index=seed_index)
+    assert set(answer) == {"question", "confident", "results"}
+    assert answer["question"] == "How many civilians did the coalition kill in Raqqa?"
+    assert isinstance(answer["confident"], bool)
+    assert [r["rank"] for r in answer["results"]] == [1, 2, 3]
+    assert any("1,600" in r["text"] for r in answer["results"])
+    for result in answer["results"]:
+        assert CONTRACT_FIELDS <= set(result)
+        source = (Path(result["path"])).read_text(encoding="utf-8")
+        start, end = result["chars"]
+        assert source[start:end] == result["text"]
+        assert result["answer"] in result["text"]
+        first, last = result["lines"]
+        assert source.split("\n")[first - 1].strip() in result["text"]
+        assert 1 <= first <= last
+        assert result["paragraphs"][0] <= result["paragraphs"][1]
+        assert result["article"] == Path(result["path"]).name
+
+
+def test_ask_file_answers_each_line_in_one_process(seed_index):
+    questions = "Who said coalition forces razed Raqqa?\n\nWhat did Amnesty International investigate?\n"
+    lines = run_qa("ask", "--json", "--file", "-", index=seed_index, input=questions).stdout.splitlines()
+    assert [json.loads(line)["question"] for line in lines] == [
+        "Who said coalition forces razed Raqqa?", "What did Amnesty International investigate?"
+    ]
+
+
+def test_ask_prints_ranked_passages_with_citations(seed_index):
+    out = run_qa("ask", "-k", "2", "What did Rami Abdelrahman tell AFP news agency?", index=seed_index).stdout
+    assert "[1]" in out and "[2]" in out
+    assert "000_3bfce553260361f3.txt:" in out
+    assert "Abdelrahman" in out
+    assert "\x1b[" not in out  # no colour codes on a pipe
+
+
+def test_chat_reads_questions_from_a_pipe_and_exits_at_end_of_input(seed_index):
+    done = run_qa("chat", index=seed_index, input="What did Rami Abdelrahman tell AFP news agency?\nWhat did the UK Ministry of Defence say?\n")
+    assert done.stdout.count("[1]") == 2
+    assert "qa>" not in done.stdout
+
+
+def test_info_reports_what_the_index_holds(seed_index):
+    info = run_json("info", "--json", index=seed_index)
+    assert info["articles"] == 5 and info["passages"] > 50
+    assert info["model"] == "all-MiniLM-L6-v2" and info["size_bytes"] > 0 and info["built_at"]
+    text = run_qa("info", index=seed_index).stdout
+    assert "articles: 5" in text
+
+
+def test_a_missing_index_is_a_one_line_error(tmp_path):
+    done = run_qa("ask", "anything", index=tmp_path / "none", check=False)
+    assert done.returncode == 2
+    assert "no index" in done.stderr and "qa index" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_an_index_refuses_queries_with_another_model(seed_index, tmp_path):
+    other = tmp_path / "other-model"
+    shutil.copytree(default_model_path(), other)
+    with (other / "model.safetensors").open("ab") as weights:
+        weights.write(b"\0")  # different weights, so a different model identity
+    done = run_qa("ask", "--model", str(other), "Who is Rami Abdelrahman?", index=seed_index, check=False)
+    assert done.returncode == 2
+    assert "built with model all-MiniLM-L6-v2" in done.stderr and "--model" in done.stderr
+
+
+def test_the_packaged_weights_are_verified(monkeypatch, tmp_path):
+    assert resolve_model().sha256 == "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+    tampered = tmp_path / "tampered"
+    shutil.copytree(default_model_path(), tampered)
+    (tampered / "model.safetensors").write_bytes(b"not the weights")
+    monkeypatch.setattr("qa.embedding.default_model_path", lambda: tampered)
+    with pytest.raises(ModelError, match="fail verification"):
+        resolve_model()

@@ -1,0 +1,87 @@
+"""Incremental indexing through real `qa index` processes with the real model and a real SQLite file."""
+
+from __future__ import annotations
+
+import shutil
+import sqlite3
+
+from conftest import SEEDS, run_json, run_qa
+from qa.store import DB_FILE
+
+NEW_ARTICLE = """Residents return to Raqqa as reconstruction begins
+
+Families who fled the fighting have started returning to the ruined city, clearing rubble by hand while aid groups repair water pipes and bakeries.
+
+Local officials said schools would reopen in the autumn if funding arrives from donors.
+"""
+
+
+def passage_count(index) -> int:
+    with sqlite3.connect(index / DB_FILE) as db:
+        return db.execute("SELECT count(*) FROM passages").fetchone()[0]
+
+
+def test_incremental_counts_for_add_edit_delete_and_no_change(tmp_path, corpus):
+    index = tmp_path / "index"
+    first = run_json("index", str(corpus), "--json", index=index)
+    assert (first["added"], first["updated"], first["removed"], first["unchanged"]) == (5, 0, 0, 0)
+    seeded = passage_count(index)
+    assert first["passages_embedded"] == seeded > 50
+    assert set(first) >= {"added", "updated", "removed", "unchanged", "passages_embedded", "seconds"}
+
+    again = run_json("index", "--json", index=index)  # no PATH: the recorded sources
+    assert (again["added"], again["updated"], again["removed"], again["unchanged"], again["passages_embedded"]) == (0, 0, 0, 5, 0)
+
+    (corpus / "005_new.txt").write_text(NEW_ARTICLE)
+    added = run_json("index", "--json", index=index)
+    assert (added["added"], added["unchanged"]) == (1, 5)
+    assert added["passages_embedded"] == passage_count(index) - seeded == 2
+
+    edited = corpus / "005_new.txt"
+    edited.write_text(NEW_ARTICLE + "\nA third paragraph adds that electricity returned to two districts last week.\n")
+    updated = run_json("index", "--json", index=index)
+    assert (updated["updated"], updated["unchanged"], updated["passages_embedded"]) == (1, 5, 1)
+
+    edited.unlink()
+    removed = run_json("index", "--json", index=index)
+    assert (removed["removed"], removed["unchanged"], removed["passages_embedded"]) == (1, 5, 0)
+    assert passage_count(index) == seeded
+
+
+def test_the_faiss_cache_is_rebuilt_from_stored_vectors_when_missing(tmp_path, corpus):
+    index = tmp_path / "index"
+    run_qa("index", str(corpus), index=index)
+    caches = list(index.glob("vectors-*.faiss"))
+    assert [c.name for c in caches] == ["vectors-1.faiss"]
+    caches[0].unlink()
+    answer = run_json("ask", "--json", "How many civilians were killed in Raqqa?", index=index)
+    assert answer["results"]
+    assert (index / "vectors-1.faiss").is_file()
+
+
+def test_rebuild_embeds_everything_again(tmp_path, corpus):
+    index = tmp_path / "index"
+    run_qa("index", str(corpus), index=index)
+    rebuilt = run_json("index", "--rebuild", "--json", index=index)
+    assert rebuilt["added"] == 5 and rebuilt["passages_embedded"] == passage_count(index)
+
+
+def test_first_build_without_paths_indexes_seeds_in_the_working_folder(tmp_path):
+    shutil.copytree(SEEDS, tmp_path / "seeds")
+    summary = run_json("index", "--json", index=tmp_path / "index", cwd=tmp_path)
+    assert summary["added"] == 5
+
+
+def test_a_path_that_does_not_exist_is_a_one_line_error(tmp_path):
+    done = run_qa("index", str(tmp_path / "nowhere"), index=tmp_path / "index", check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip().count("\n") == 0 and "no such file or folder" in done.stderr
+
+
+def test_the_store_holds_no_pickle_and_records_its_manifest(seed_index):
+    with sqlite3.connect(seed_index / DB_FILE) as db:
+        manifest = dict(db.execute("SELECT key, value FROM manifest"))
+    assert manifest["model_name"] == "all-MiniLM-L6-v2"
+    assert manifest["model_sha256"] == "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
+    assert {"chunker_version", "generation", "built_at"} <= set(manifest)
+    assert not [p for p in seed_index.iterdir() if p.suffix in {".pkl", ".pickle", ".npy"}]
