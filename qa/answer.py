@@ -45,18 +45,6 @@ class Answer:
     searched: str | None = None  # the question actually searched, when it differs
 
 
-def best_sentence(question: str, passage: StoredPassage) -> tuple[int, int]:
-    """The sentence sharing most content words with the question (the first one on a tie)."""
-    wanted = set(terms(question))
-
-    def overlap(span: tuple[int, int]) -> int:
-        start, end = span
-        return len(wanted & set(terms(passage.text[start - passage.start : end - passage.start])))
-
-    sentences = passage.sentences or ((passage.start, passage.end),)
-    return max(sentences, key=overlap)
-
-
 def result_json(rank: int, result: Result) -> dict:
     """One result in the interface contract's shape, metadata fields appended."""
     p = result.passage

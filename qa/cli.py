@@ -18,6 +18,13 @@ MODEL_OPTION = click.option(
     help="A local sentence-transformers model folder (default: the packaged all-MiniLM-L6-v2).",
 )
 K_OPTION = click.option("-k", "k", type=click.IntRange(1, 100), default=5, show_default=True, help="Passages to show.")
+MODE_OPTION = click.option(
+    "--mode",
+    type=click.Choice(["hybrid", "dense", "lexical"]),
+    default="hybrid",
+    show_default=True,
+    help="Ranker: BM25 and dense fused with sentence scores, or one of them alone.",
+)
 
 
 class QAGroup(click.Group):
@@ -88,11 +95,12 @@ def index(index_dir: Path, paths: tuple[Path, ...], rebuild: bool, as_json: bool
 @main.command()
 @click.argument("question", required=False)
 @K_OPTION
+@MODE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
 @click.option("--file", "questions_file", type=click.File("r"), help="Answer each line of this file ('-' = stdin).")
 @MODEL_OPTION
 @click.pass_obj
-def ask(index_dir: Path, question: str | None, k: int, as_json: bool, questions_file, model_path: Path | None) -> None:
+def ask(index_dir: Path, question: str | None, k: int, mode: str, as_json: bool, questions_file, model_path: Path | None) -> None:
     """Answer QUESTION with the passages that best answer it, cited."""
     from qa.answer import answer_json
     from qa.render import make_console, show_answer
@@ -104,7 +112,7 @@ def ask(index_dir: Path, question: str | None, k: int, as_json: bool, questions_
     searcher = Searcher.open(index_dir, model_path)
     console = make_console()
     for text in questions:
-        answer = searcher.ask(text, k)
+        answer = searcher.ask(text, k, mode)
         if as_json:
             click.echo(json.dumps(answer_json(answer), ensure_ascii=False))
         else:
@@ -113,15 +121,16 @@ def ask(index_dir: Path, question: str | None, k: int, as_json: bool, questions_
 
 @main.command()
 @K_OPTION
+@MODE_OPTION
 @MODEL_OPTION
 @click.pass_obj
-def chat(index_dir: Path, k: int, model_path: Path | None) -> None:
+def chat(index_dir: Path, k: int, mode: str, model_path: Path | None) -> None:
     """Ask questions in a loop (reads stdin line by line when it is not a terminal)."""
     from qa import repl
     from qa.render import make_console
     from qa.search import Searcher
 
-    repl.run(Searcher.open(index_dir, model_path), make_console(), k)
+    repl.run(Searcher.open(index_dir, model_path), make_console(), k, mode)
 
 
 @main.command()
@@ -149,3 +158,74 @@ def info(index_dir: Path, as_json: bool) -> None:
         return
     for key, value in report.items():
         click.echo(f"{key:>13}: {', '.join(value) if isinstance(value, list) else value}")
+
+
+def _floors(values: tuple[str, ...]) -> dict[str, float]:
+    floors = {}
+    for value in values:
+        metric, _, number = value.partition("=")
+        try:
+            floors[metric.strip()] = float(number)
+        except ValueError:
+            raise click.BadParameter(f"expected METRIC=VALUE, got {value!r}", param_hint="--fail-under") from None
+    return floors
+
+
+@main.command(name="eval")
+@click.argument("questions_path", metavar="FILE.jsonl|BEIR_DIR", type=click.Path(path_type=Path, exists=True))
+@click.option("--mode", "modes", default="hybrid", show_default=True, help="Rankers to compare, comma-separated: hybrid,dense,lexical.")
+@click.option("--failures", type=click.IntRange(0), default=0, help="List this many missed questions per mode.")
+@click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
+@click.option("--fail-under", "fail_under", multiple=True, metavar="METRIC=VALUE", help="Exit 1 if the first mode scores below (repeatable).")
+@MODEL_OPTION
+@click.pass_obj
+def evaluate(index_dir: Path, questions_path: Path, modes: str, failures: int, as_json: bool, fail_under: tuple[str, ...], model_path: Path | None) -> None:
+    """Measure retrieval on a question set (JSON lines) or a BEIR folder.
+
+    Reports hit@1/3/5/10 and mrr@10 by answer string, and gold@k and ndcg@10 when
+    questions name their article and paragraph (or for BEIR qrels).
+    """
+    from qa import evaluate as ev
+    from qa.render import make_console, show_figures
+    from qa.search import MODES, Searcher
+
+    chosen = [m.strip() for m in modes.split(",") if m.strip()]
+    if not chosen or set(chosen) - set(MODES):
+        raise click.BadParameter(f"modes are {', '.join(MODES)}", param_hint="--mode")
+    floors = _floors(fail_under)
+    if questions_path.is_dir():
+        index_dir, questions = _beir_index(questions_path, model_path)
+    else:
+        questions = ev.load_questions(questions_path)
+    searcher = Searcher.open(index_dir, model_path)
+    corpus = ev.load_corpus(searcher.store)
+    table, missed = {}, {}
+    for mode in chosen:
+        rankings, words = ev.rank_all(searcher, questions, mode)
+        table[mode] = ev.score(rankings, corpus) | {"median_words": float(sorted(words)[len(words) // 2]) if words else 0.0}
+        missed[mode] = [r for r in rankings if ev.first_relevant_rank(r, corpus) != 1][:failures]
+    if as_json:
+        click.echo(json.dumps(table))
+    else:
+        show_figures(make_console(), f"{questions_path.name}: {len(questions)} questions", table, missed)
+    below = [f"{m} {table[chosen[0]].get(m, 0):.4f} < {v}" for m, v in floors.items() if table[chosen[0]].get(m, 0.0) < v]
+    if below:
+        click.echo(f"qa: below the floor ({chosen[0]}): {'; '.join(below)}", err=True)
+        sys.exit(1)
+
+
+def _beir_index(folder: Path, model_path: Path | None) -> tuple[Path, list]:
+    """Index a BEIR corpus (one article per document) beside it in .qa/, incrementally; return that index and the questions."""
+    from qa import evaluate as ev
+    from qa import indexer
+    from qa.embedding import Encoder, resolve_model
+    from qa.progress import embedding_progress
+    from qa.store import Store
+
+    corpus, questions = ev.load_beir(folder)
+    articles = folder / ".qa" / "articles"
+    ev.write_beir_articles(corpus, articles)
+    index_dir = folder / ".qa" / "index"
+    with embedding_progress() as progress:
+        indexer.update(Store.create(index_dir), Encoder(resolve_model(model_path)), [articles], progress=progress)
+    return index_dir, questions

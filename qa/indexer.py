@@ -8,12 +8,12 @@ from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from qa import vector_index
+from qa import onnx_encoder, vector_index
 from qa.errors import QAError
-from qa.chunking import CHUNKER_VERSION, chunk
+from qa.chunking import CHUNKER_VERSION, chunk, normalize
 from qa.embedding import Encoder, ModelSpec, check_same_model
-from qa.ingest import SUPPORTED_SUFFIXES, IngestError, content_hash, read_article
-from qa.store import NewPassage, Store
+from qa.ingest import SUPPORTED_SUFFIXES, Article, IngestError, content_hash, read_article
+from qa.store import NewArticle, NewPassage, NewSentence, Store
 
 DEFAULT_SOURCE = Path("seeds")
 
@@ -29,6 +29,7 @@ class IndexSummary:
     removed: int = 0
     unchanged: int = 0
     passages_embedded: int = 0
+    sentences_embedded: int = 0  # sentence vectors computed beside them (a sentence equal to its passage shares its vector)
     seconds: float = 0.0
     skipped: list[dict] = field(default_factory=list)
 
@@ -99,14 +100,7 @@ def update(
         except (IngestError, OSError) as error:
             summary.skipped.append({"path": key, "reason": str(error)})
             continue
-        passages = [
-            NewPassage(
-                p.ordinal, p.text, p.search_text, p.first_block, p.last_block, p.start, p.end,
-                p.first_line, p.last_line, p.sentences, embedding_key(model, p.search_text),
-            )
-            for p in chunk(article)
-        ]
-        written.append((key, article.content_hash, article.title, article.metadata, passages))
+        written.append(NewArticle(key, article.content_hash, article.title, article.metadata, _passages(article, model)))
         if previous:
             summary.updated += 1
         else:
@@ -117,14 +111,27 @@ def update(
     removed = [path for path in stored if path not in present and _under(path, reachable)]
     summary.removed = len(removed)
 
-    texts = {p.embedding_key: p.search_text for *_, passages in written for p in passages}
+    texts = {
+        item.embedding_key: item.search_text
+        for article in written
+        for passage in article.passages
+        for item in (passage, *passage.sentences)
+    }
     todo = list(texts) if rebuild else store.missing_embeddings(texts)
+    todo.sort(key=lambda key: len(texts[key]))  # batches of similar length waste less padding
     _embed(store, encoder, [(key, texts[key]) for key in todo], progress)
-    summary.passages_embedded = len(todo)
+    passage_keys = {passage.embedding_key for article in written for passage in article.passages}
+    summary.passages_embedded = sum(key in passage_keys for key in todo)
+    summary.sentences_embedded = len(todo) - summary.passages_embedded
 
-    if written or removed or rebuild or "generation" not in manifest:
+    onnx_sha256 = manifest.get("onnx_sha256")
+    if rebuild or not onnx_sha256 or onnx_encoder.load(store.directory, manifest) is None:
+        onnx_sha256 = onnx_encoder.export(encoder, store.directory)
+    if written or removed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
         generation = store.commit_update(
             manifest={
+                "onnx_sha256": onnx_sha256,
+                "passage_encoder": "sentence-transformers",
                 "model_name": model.name,
                 "model_path": str(model.path),
                 "model_sha256": model.sha256,
@@ -139,6 +146,23 @@ def update(
         vector_index.save(vector_index.build(store), store.directory, generation)
     summary.seconds = round(time.perf_counter() - began, 3)
     return summary
+
+
+def _passages(article: Article, model: ModelSpec) -> list[NewPassage]:
+    """The article's passages and their sentences, each with the key of its vector."""
+    passages = []
+    for p in chunk(article):
+        sentences = []
+        for start, end in p.sentences:
+            text = normalize(article.source[start:end])
+            sentences.append(NewSentence(start, end, text, embedding_key(model, text)))
+        passages.append(
+            NewPassage(
+                p.ordinal, p.text, p.search_text, p.first_block, p.last_block, p.start, p.end,
+                p.first_line, p.last_line, embedding_key(model, p.search_text), tuple(sentences),
+            )
+        )
+    return passages
 
 
 def _under(path: str, sources: list[Path]) -> bool:

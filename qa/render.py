@@ -62,3 +62,22 @@ def show_answer(console: Console, answer: Answer) -> None:
 def make_console(stderr: bool = False) -> Console:
     """A console that stays plain when not writing to a terminal (rich honours NO_COLOR itself)."""
     return Console(stderr=stderr, highlight=False)
+
+
+def show_figures(console: Console, caption: str, table: dict[str, dict[str, float]], missed: dict[str, list]) -> None:
+    """One column per mode, one row per metric; then each mode's listed failures."""
+    from rich.table import Table
+
+    metrics = list(dict.fromkeys(metric for figures in table.values() for metric in figures))
+    grid = Table(title=caption, title_justify="left")
+    grid.add_column("metric")
+    for mode in table:
+        grid.add_column(mode, justify="right")
+    for metric in metrics:
+        grid.add_row(metric, *(f"{figures[metric]:.3f}" if metric in figures else "" for figures in table.values()))
+    console.print(grid)
+    for mode, rankings in missed.items():
+        for ranking in rankings:
+            console.print(Text(f"[{mode}] missed: {ranking.question.text}", style="bold"))
+            console.print(Text(f"    expected: {', '.join(ranking.question.answers) or ranking.question.article}"))
+            console.print(Text(f"    ranked first: {_tidy(ranking.top_text)[:200]}", style="dim"))

@@ -37,6 +37,6 @@ def questions(history_file: Path):
             yield line.strip()
 
 
-def run(searcher: Searcher, console: Console, k: int) -> None:
+def run(searcher: Searcher, console: Console, k: int, mode: str) -> None:
     for question in questions(searcher.store.directory / "history"):
-        show_answer(console, searcher.ask(question, k))
+        show_answer(console, searcher.ask(question, k, mode))

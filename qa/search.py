@@ -1,32 +1,79 @@
-"""Answer a question from an index: retrieve passages, pick each one's answering sentence."""
+"""Answer a question from an index: retrieve, score sentences, fuse, pick each passage's answering sentence.
+
+Hybrid ranking gathers candidates from BM25 (FTS5, porter stemming) and dense
+FAISS search, then scores every candidate on four signals: passage cosine, best
+sentence cosine, passage BM25 and best sentence BM25 (the BM25 scores divided by
+the best candidate's, so they share the cosines' 0..1 range). The fused score is a
+weighted sum; the weights were chosen on squad5 and the seed question set
+(bench/fusion.py prints the comparison).
+"""
 
 from __future__ import annotations
 
+import math
+import sys
+from dataclasses import dataclass
 from pathlib import Path
 
-from qa import vector_index
-from qa.answer import Answer, Result, best_sentence
-from qa.chunking import normalize
+import numpy as np
+
+from qa import onnx_encoder, vector_index
+from qa.answer import Answer, Result, terms
 from qa.embedding import Encoder, model_for_index
 from qa.store import Store
 
-# Below this cosine the best passage is taken not to answer the question.
-DENSE_CONFIDENCE = 0.35
+MODES = ("hybrid", "dense", "lexical")
+CANDIDATES = 40  # taken from each retriever before fusion
+
+
+@dataclass(frozen=True)
+class Weights:
+    passage_dense: float = 0.5
+    sentence_dense: float = 1.0
+    passage_lexical: float = 0.5
+    sentence_lexical: float = 0.25
+
+
+@dataclass(frozen=True)
+class Confidence:
+    """The best passage answers when its closeness in meaning (best cosine), plus a share of the
+    question's informative words it contains (IDF-weighted coverage), reaches the threshold."""
+
+    coverage_weight: float = 0.5
+    threshold: float = 0.55
+
+
+def match_expression(words: list[str]) -> str:
+    """An FTS5 query matching any of the words."""
+    return " OR ".join(f'"{word}"' for word in dict.fromkeys(words))
 
 
 class Searcher:
     """Holds an open index and its model; answers questions against the index's current generation."""
 
-    def __init__(self, store: Store, encoder: Encoder):
+    def __init__(self, store: Store, encoder: Encoder, weights: Weights = Weights(), confidence: Confidence = Confidence()):
         self.store = store
         self.encoder = encoder
+        self.weights = weights
+        self.confidence = confidence
         self._index = None
         self._generation = -1
 
     @classmethod
     def open(cls, directory: Path, model_path: Path | None = None) -> Searcher:
+        """Open an index with its fast ONNX query encoder, or sentence-transformers when --model is given or ONNX is unusable."""
         store = Store.open(directory)
-        return cls(store, Encoder(model_for_index(store.manifest(), model_path)))
+        manifest = store.manifest()
+        encoder = onnx_encoder.load(directory, manifest) if model_path is None else None
+        if encoder is None:
+            if model_path is None:
+                print(
+                    "qa: the index's ONNX encoder is missing or damaged; using sentence-transformers "
+                    "(slower; `qa index` restores it)",
+                    file=sys.stderr,
+                )
+            encoder = Encoder(model_for_index(manifest, model_path))
+        return cls(store, encoder)
 
     @property
     def index(self):
@@ -36,14 +83,88 @@ class Searcher:
             self._generation = generation
         return self._index
 
-    def ask(self, question: str, k: int = 5) -> Answer:
-        query = self.encoder.encode([normalize(question)])[0]
-        hits = vector_index.search(self.index, query, k)
-        passages = self.store.passages(passage_id for passage_id, _ in hits)
+    def ask(self, question: str, k: int = 5, mode: str = "hybrid") -> Answer:
+        words, features = self.candidates(question, mode)
+        if not features:
+            return Answer(question, False, [])
+        fused = {pid: self.fuse(f, mode) for pid, f in features.items()}
+        ranked = sorted(fused, key=lambda pid: -fused[pid])[:k]
+        passages = self.store.passages(ranked)
         results = [
-            Result(passages[passage_id], score, best_sentence(question, passages[passage_id]))
-            for passage_id, score in hits
-            if passage_id in passages
+            Result(passages[pid], fused[pid], features[pid]["answer"] or (passages[pid].start, passages[pid].end))
+            for pid in ranked
+            if pid in passages
         ]
-        confident = bool(results) and results[0].score >= DENSE_CONFIDENCE
-        return Answer(question, confident, results)
+        return Answer(question, bool(results) and self._confident(words, features[ranked[0]], ranked[0]), results)
+
+    def candidates(self, question: str, mode: str = "hybrid") -> tuple[list[str], dict[int, dict]]:
+        """The question's content words, and the fusion signals of every candidate passage."""
+        words = terms(question)
+        query = self.encoder.encode([" ".join(question.split())])[0]
+        dense = dict(vector_index.search(self.index, query, CANDIDATES)) if mode != "lexical" else {}
+        match = match_expression(words) if words else None
+        lexical = dict(self.store.lexical_passages(match, CANDIDATES)) if match and mode != "dense" else {}
+        candidates = list(dict.fromkeys([*dense, *lexical]))
+        return words, self._features(query, match, candidates, dense, lexical) if candidates else {}
+
+    def fuse(self, f: dict, mode: str) -> float:
+        if mode == "dense":
+            return f["passage_dense"]
+        if mode == "lexical":
+            return f["passage_lexical"] + 0.01 * f["passage_dense"]  # cosine only breaks BM25 ties
+        w = self.weights
+        return (
+            w.passage_dense * f["passage_dense"] + w.sentence_dense * f["sentence_dense"]
+            + w.passage_lexical * f["passage_lexical"] + w.sentence_lexical * f["sentence_lexical"]
+        )
+
+    def _features(self, query: np.ndarray, match: str | None, candidates: list[int], dense: dict, lexical: dict) -> dict:
+        """Per candidate passage: the four fusion signals and the span of its best sentence."""
+        vectors = self.store.passage_vectors(candidates)
+        sentences, sentence_matrix = self.store.sentence_vectors(candidates)
+        sentence_cosines = sentence_matrix @ query if len(sentences) else np.zeros(0)
+        sentence_bm25 = self.store.lexical_sentences(match, candidates) if match else {}
+        top_passage_bm25 = max(lexical.values(), default=0.0) or 1.0
+        top_sentence_bm25 = max(sentence_bm25.values(), default=0.0) or 1.0
+        features = {
+            pid: {
+                "passage_dense": float(vectors[pid] @ query) if pid in vectors else dense.get(pid, 0.0),
+                "passage_lexical": lexical.get(pid, 0.0) / top_passage_bm25,
+                "sentence_dense": -1.0,
+                "sentence_lexical": 0.0,
+                "answer": None,
+                "answer_score": -math.inf,
+            }
+            for pid in candidates
+        }
+        for (sentence_id, pid, start, end), cosine in zip(sentences, sentence_cosines):
+            f = features[pid]
+            lexical_score = sentence_bm25.get(sentence_id, 0.0) / top_sentence_bm25
+            f["sentence_dense"] = max(f["sentence_dense"], float(cosine))
+            f["sentence_lexical"] = max(f["sentence_lexical"], lexical_score)
+            if float(cosine) + lexical_score > f["answer_score"]:
+                f["answer"], f["answer_score"] = (start, end), float(cosine) + lexical_score
+        for f in features.values():
+            if f["answer"] is None:
+                f["sentence_dense"] = f["passage_dense"]
+        return features
+
+    def _confident(self, words: list[str], best: dict, passage_id: int) -> bool:
+        closeness = max(best["passage_dense"], best["sentence_dense"])
+        if closeness >= self.confidence.threshold:
+            return True
+        coverage = self.term_coverage(words, passage_id)
+        return closeness + self.confidence.coverage_weight * coverage >= self.confidence.threshold
+
+    def term_coverage(self, words: list[str], passage_id: int) -> float:
+        """Share of the question's informative weight (IDF) that the passage contains."""
+        total = self.store.counts()["passages"]
+        weight = present = 0.0
+        for word in dict.fromkeys(words):
+            match = match_expression([word])
+            frequency = self.store.document_frequency(match)
+            idf = math.log((total + 1) / (frequency + 0.5))
+            weight += idf
+            if frequency and self.store.matching_passages(match, [passage_id]):
+                present += idf
+        return present / weight if weight else 0.0

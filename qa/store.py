@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 DB_FILE = "qa.sqlite"
-SCHEMA_VERSION = 1
+TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title relative to its text
+SCHEMA_VERSION = 2
 
 _SCHEMA = """
 CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -40,28 +41,28 @@ CREATE TABLE passages (
     article_id INTEGER NOT NULL REFERENCES articles(id),
     ordinal INTEGER NOT NULL,
     text TEXT NOT NULL,
-    search_text TEXT NOT NULL,
     first_block INTEGER NOT NULL,
     last_block INTEGER NOT NULL,
     start INTEGER NOT NULL,
     end INTEGER NOT NULL,
     first_line INTEGER NOT NULL,
     last_line INTEGER NOT NULL,
-    sentences TEXT NOT NULL,
     embedding_key TEXT NOT NULL
 );
 CREATE INDEX passages_article ON passages(article_id);
 CREATE INDEX passages_embedding ON passages(embedding_key);
-CREATE TABLE embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
-CREATE VIRTUAL TABLE passages_fts USING fts5(
-    search_text, content='passages', content_rowid='id', tokenize='porter unicode61 remove_diacritics 2'
+CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY,
+    passage_id INTEGER NOT NULL REFERENCES passages(id),
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    embedding_key TEXT NOT NULL
 );
-CREATE TRIGGER passages_fts_insert AFTER INSERT ON passages BEGIN
-    INSERT INTO passages_fts(rowid, search_text) VALUES (new.id, new.search_text);
-END;
-CREATE TRIGGER passages_fts_delete AFTER DELETE ON passages BEGIN
-    INSERT INTO passages_fts(passages_fts, rowid, search_text) VALUES ('delete', old.id, old.search_text);
-END;
+CREATE INDEX sentences_passage ON sentences(passage_id);
+CREATE INDEX sentences_embedding ON sentences(embedding_key);
+CREATE TABLE embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+CREATE VIRTUAL TABLE passages_fts USING fts5(title, body, tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE sentences_fts USING fts5(body, tokenize='porter unicode61 remove_diacritics 2');
 """
 
 
@@ -91,10 +92,18 @@ class StoredPassage:
     end: int
     first_line: int
     last_line: int
-    sentences: tuple[tuple[int, int], ...]  # spans relative to the source, like start/end
+    sentences: tuple[tuple[int, int], ...]  # spans in the source, like start/end
     path: str
     title: str
     metadata: dict
+
+
+@dataclass(frozen=True)
+class NewSentence:
+    start: int
+    end: int
+    search_text: str
+    embedding_key: str
 
 
 @dataclass(frozen=True)
@@ -110,8 +119,17 @@ class NewPassage:
     end: int
     first_line: int
     last_line: int
-    sentences: tuple[tuple[int, int], ...]
     embedding_key: str
+    sentences: tuple[NewSentence, ...]
+
+
+@dataclass(frozen=True)
+class NewArticle:
+    path: str
+    content_hash: str
+    title: str
+    metadata: dict
+    passages: list[NewPassage]
 
 
 class Store:
@@ -204,18 +222,78 @@ class Store:
         if not ids:
             return {}
         marks = ",".join("?" * len(ids))
+        spans: dict[int, list[tuple[int, int]]] = {}
+        for passage_id, start, end in self.connection.execute(
+            f"SELECT passage_id, start, end FROM sentences WHERE passage_id IN ({marks}) ORDER BY id", ids
+        ):
+            spans.setdefault(passage_id, []).append((start, end))
         rows = self.connection.execute(
             "SELECT p.id, p.text, p.first_block, p.last_block, p.start, p.end, p.first_line, p.last_line, "
-            f"p.sentences, a.path, a.title, a.metadata FROM passages p JOIN articles a ON a.id = p.article_id "
-            f"WHERE p.id IN ({marks})",
+            f"a.path, a.title, a.metadata FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
             ids,
         )
         return {
-            row[0]: StoredPassage(
-                *row[:8], tuple(map(tuple, json.loads(row[8]))), row[9], row[10], json.loads(row[11])
-            )
+            row[0]: StoredPassage(*row[:8], tuple(spans.get(row[0], ())), row[8], row[9], json.loads(row[10]))
             for row in rows
         }
+
+    def all_passages(self) -> Iterator[tuple[int, str, int, int, str]]:
+        """(id, article path, first block, last block, text) of every passage, for evaluation."""
+        yield from self.connection.execute(
+            "SELECT p.id, a.path, p.first_block, p.last_block, p.text FROM passages p JOIN articles a ON a.id = p.article_id"
+        )
+
+    # -- lexical search (FTS5, BM25) -----------------------------------------------------
+
+    def lexical_passages(self, match: str, limit: int) -> list[tuple[int, float]]:
+        """(passage id, BM25 score, higher is better) for an FTS5 match expression, best first."""
+        rows = self.connection.execute(
+            "SELECT rowid, -bm25(passages_fts, ?, 1.0) FROM passages_fts WHERE passages_fts MATCH ? "
+            "ORDER BY bm25(passages_fts, ?, 1.0) LIMIT ?",
+            (TITLE_WEIGHT, match, TITLE_WEIGHT, limit),
+        )
+        return [(int(i), float(score)) for i, score in rows]
+
+    def lexical_sentences(self, match: str, passage_ids: list[int]) -> dict[int, float]:
+        """BM25 score of each sentence of the given passages that matches, by sentence id."""
+        marks = ",".join("?" * len(passage_ids))
+        rows = self.connection.execute(
+            "SELECT f.rowid, -bm25(sentences_fts) FROM sentences_fts f JOIN sentences s ON s.id = f.rowid "
+            f"WHERE sentences_fts MATCH ? AND s.passage_id IN ({marks})",
+            (match, *passage_ids),
+        )
+        return {int(i): float(score) for i, score in rows}
+
+    def document_frequency(self, match: str) -> int:
+        return self.connection.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (match,)).fetchone()[0]
+
+    def matching_passages(self, match: str, passage_ids: list[int]) -> set[int]:
+        marks = ",".join("?" * len(passage_ids))
+        rows = self.connection.execute(
+            f"SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN ({marks})", (match, *passage_ids)
+        )
+        return {row[0] for row in rows}
+
+    # -- vectors of candidates -----------------------------------------------------------
+
+    def passage_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:
+        marks = ",".join("?" * len(passage_ids))
+        rows = self.connection.execute(
+            f"SELECT p.id, e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key WHERE p.id IN ({marks})",
+            passage_ids,
+        )
+        return {int(i): np.frombuffer(blob, dtype="<f4") for i, blob in rows}
+
+    def sentence_vectors(self, passage_ids: list[int]) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
+        """([(sentence id, passage id, start, end)], their vectors as rows) for the given passages."""
+        marks = ",".join("?" * len(passage_ids))
+        rows = self.connection.execute(
+            "SELECT s.id, s.passage_id, s.start, s.end, e.vector FROM sentences s "
+            f"JOIN embeddings e ON e.key = s.embedding_key WHERE s.passage_id IN ({marks}) ORDER BY s.id",
+            passage_ids,
+        ).fetchall()
+        matrix = np.frombuffer(b"".join(row[4] for row in rows), dtype="<f4").reshape(len(rows), -1)
+        return [row[:4] for row in rows], matrix
 
     def counts(self) -> dict[str, int]:
         one = lambda sql: self.connection.execute(sql).fetchone()[0]  # noqa: E731
@@ -263,45 +341,63 @@ class Store:
         manifest: dict[str, str],
         sources: Iterable[str],
         removed: Iterable[str],
-        written: Iterable[tuple[str, str, str, dict, list[NewPassage]]],
+        written: Iterable[NewArticle],
         wipe: bool = False,
     ) -> int:
         """Apply one index update atomically and return its generation.
 
-        removed: article paths to drop; written: (path, content_hash, title, metadata,
-        passages) for articles new or changed. wipe drops every article first.
+        removed: article paths to drop; written: articles new or changed. wipe drops every article first.
         """
+        written = list(written)
         with self.transaction() as db:
             if wipe:
-                db.execute("DELETE FROM passages")
-                db.execute("DELETE FROM articles")
-            for path in list(removed) + [item[0] for item in written]:
+                for table in ("sentences", "sentences_fts", "passages", "passages_fts", "articles"):
+                    db.execute(f"DELETE FROM {table}")
+            for path in list(removed) + [article.path for article in written]:
                 self._delete_article(db, path)
             now = time.time()
-            for path, content_hash, title, metadata, passages in written:
-                article_id = db.execute(
-                    "INSERT INTO articles(path, content_hash, title, metadata, indexed_at) VALUES (?, ?, ?, ?, ?)",
-                    (path, content_hash, title, json.dumps(metadata, ensure_ascii=False), now),
-                ).lastrowid
-                db.executemany(
-                    "INSERT INTO passages(article_id, ordinal, text, search_text, first_block, last_block, start, end, "
-                    "first_line, last_line, sentences, embedding_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                    [
-                        (article_id, p.ordinal, p.text, p.search_text, p.first_block, p.last_block, p.start, p.end,
-                         p.first_line, p.last_line, json.dumps(p.sentences), p.embedding_key)
-                        for p in passages
-                    ],
-                )
+            for article in written:
+                self._insert_article(db, article, now)
             db.executemany("INSERT OR IGNORE INTO sources(path) VALUES (?)", [(s,) for s in sources])
             generation = int(dict(db.execute("SELECT key, value FROM manifest")).get("generation", 0)) + 1
             values = {**manifest, "generation": str(generation), "built_at": str(now)}
             db.executemany("INSERT OR REPLACE INTO manifest(key, value) VALUES (?, ?)", values.items())
-            db.execute("DELETE FROM embeddings WHERE key NOT IN (SELECT embedding_key FROM passages)")
+            db.execute(
+                "DELETE FROM embeddings WHERE key NOT IN "
+                "(SELECT embedding_key FROM passages UNION SELECT embedding_key FROM sentences)"
+            )
         return generation
+
+    @staticmethod
+    def _insert_article(db: sqlite3.Connection, article: NewArticle, now: float) -> None:
+        article_id = db.execute(
+            "INSERT INTO articles(path, content_hash, title, metadata, indexed_at) VALUES (?, ?, ?, ?, ?)",
+            (article.path, article.content_hash, article.title, json.dumps(article.metadata, ensure_ascii=False), now),
+        ).lastrowid
+        for p in article.passages:
+            passage_id = db.execute(
+                "INSERT INTO passages(article_id, ordinal, text, first_block, last_block, start, end, "
+                "first_line, last_line, embedding_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (article_id, p.ordinal, p.text, p.first_block, p.last_block, p.start, p.end,
+                 p.first_line, p.last_line, p.embedding_key),
+            ).lastrowid
+            db.execute("INSERT INTO passages_fts(rowid, title, body) VALUES (?, ?, ?)", (passage_id, article.title, p.search_text))
+            for sentence in p.sentences:
+                sentence_id = db.execute(
+                    "INSERT INTO sentences(passage_id, start, end, embedding_key) VALUES (?, ?, ?, ?)",
+                    (passage_id, sentence.start, sentence.end, sentence.embedding_key),
+                ).lastrowid
+                db.execute("INSERT INTO sentences_fts(rowid, body) VALUES (?, ?)", (sentence_id, sentence.search_text))
 
     @staticmethod
     def _delete_article(db: sqlite3.Connection, path: str) -> None:
         row = db.execute("SELECT id FROM articles WHERE path = ?", (path,)).fetchone()
-        if row:
-            db.execute("DELETE FROM passages WHERE article_id = ?", row)
-            db.execute("DELETE FROM articles WHERE id = ?", row)
+        if not row:
+            return
+        passages = "SELECT id FROM passages WHERE article_id = ?"
+        sentences = f"SELECT id FROM sentences WHERE passage_id IN ({passages})"
+        db.execute(f"DELETE FROM sentences_fts WHERE rowid IN ({sentences})", row)
+        db.execute(f"DELETE FROM sentences WHERE passage_id IN ({passages})", row)
+        db.execute(f"DELETE FROM passages_fts WHERE rowid IN ({passages})", row)
+        db.execute("DELETE FROM passages WHERE article_id = ?", row)
+        db.execute("DELETE FROM articles WHERE id = ?", row)

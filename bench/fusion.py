@@ -1,0 +1,63 @@
+"""Compare fusion schemes and weights on question sets, computing each candidate's signals once.
+
+    python bench/fusion.py INDEX QUESTIONS.jsonl [INDEX QUESTIONS.jsonl ...]
+
+Prints gold@1 / hit@1 / mrr@10 (by qa.evaluate, i.e. ir-measures) for each scheme:
+weighted sums of the four signals, and reciprocal rank fusion of their rankings.
+"""
+
+from __future__ import annotations
+
+import itertools
+import sys
+from pathlib import Path
+
+from qa import evaluate as ev
+from qa.search import Searcher, Weights
+
+
+def rrf(features: dict[int, dict], k: int = 60) -> dict[int, float]:
+    scores = dict.fromkeys(features, 0.0)
+    for signal in ("passage_dense", "sentence_dense", "passage_lexical", "sentence_lexical"):
+        ordered = sorted(features, key=lambda pid: -features[pid][signal])
+        for rank, pid in enumerate(ordered, start=1):
+            scores[pid] += 1 / (k + rank)
+    return scores
+
+
+def main(pairs: list[tuple[Path, Path]]) -> None:
+    sets = []
+    for index, questions_path in pairs:
+        searcher = Searcher.open(index)
+        questions = ev.load_questions(questions_path)
+        signals = [searcher.candidates(q.text)[1] for q in questions]
+        sets.append((questions_path.name, searcher, questions, signals, ev.load_corpus(searcher.store)))
+    grid = [1.0, 0.5, 0.25, 0.0]
+    schemes = {"rrf": None} | {
+        f"w={pd},{sd},{pl},{sl}": Weights(pd, sd, pl, sl)
+        for pd, sd, pl, sl in itertools.product([0.5, 0.25, 0.0], [1.0, 0.5], grid, grid)
+    }
+    rows = []
+    for name, weights in schemes.items():
+        row = [name]
+        for _, searcher, questions, signals, corpus in sets:
+            rankings = []
+            for question, features in zip(questions, signals):
+                if weights is None:
+                    scores = rrf(features)
+                else:
+                    searcher.weights = weights
+                    scores = {pid: searcher.fuse(f, "hybrid") for pid, f in features.items()}
+                rankings.append(ev.Ranking(question, sorted(scores, key=lambda p: -scores[p])[:10]))
+            figures = ev.score(rankings, corpus)
+            row += [figures.get("gold@1", 0.0), figures.get("hit@1", 0.0), figures.get("mrr@10", 0.0)]
+        rows.append(row)
+    header = ["scheme"] + [f"{name}:{m}" for name, *_ in sets for m in ("gold@1", "hit@1", "mrr@10")]
+    print("\t".join(header))
+    for row in sorted(rows, key=lambda r: -sum(r[1:])):
+        print("\t".join([row[0]] + [f"{v:.3f}" for v in row[1:]]))
+
+
+if __name__ == "__main__":
+    args = sys.argv[1:]
+    main([(Path(args[i]), Path(args[i + 1])) for i in range(0, len(args), 2)])

@@ -1,0 +1,126 @@
+"""The query encoder without torch: the model exported to ONNX, run by onnxruntime with tokenizers.
+
+At index time the transformer plus mean pooling and L2 normalisation is exported
+into the index folder (encoder.onnx, with the model's tokenizer.json); questions are
+then encoded in milliseconds, without importing torch or sentence-transformers.
+The file's sha256 is recorded in the manifest and checked before use.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import warnings
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+
+import numpy as np
+
+from qa.embedding import BATCH_SIZE, ModelSpec, file_sha256
+
+ONNX_FILE = "encoder.onnx"
+TOKENIZER_FILE = "tokenizer.json"
+_INPUTS = ("input_ids", "attention_mask", "token_type_ids")
+
+
+def export(encoder, directory: Path) -> str:
+    """Export the sentence-transformers model of encoder into directory; return the ONNX file's sha256."""
+    import torch
+
+    model = encoder.model
+    transformer = model[0].auto_model.eval()
+
+    class MeanPooled(torch.nn.Module):
+        def __init__(self):
+            super().__init__()
+            self.transformer = transformer
+
+        def forward(self, input_ids, attention_mask, token_type_ids):
+            hidden = self.transformer(
+                input_ids=input_ids, attention_mask=attention_mask, token_type_ids=token_type_ids
+            ).last_hidden_state
+            mask = attention_mask.unsqueeze(-1).to(hidden.dtype)
+            pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
+            return torch.nn.functional.normalize(pooled, p=2, dim=1)
+
+    sample = model.tokenizer(["an example question", "and a second, longer example text"], padding=True, return_tensors="pt")
+    axes = {name: {0: "batch", 1: "tokens"} for name in _INPUTS} | {"embedding": {0: "batch"}}
+    temporary = directory / f"{ONNX_FILE}.tmp{os.getpid()}"
+    with torch.no_grad(), warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the exporter's notes on opsets concern its authors, not users
+        torch.onnx.export(
+            MeanPooled(), tuple(sample[name] for name in _INPUTS), str(temporary), input_names=list(_INPUTS),
+            output_names=["embedding"], dynamic_axes=axes, opset_version=17, dynamo=False,
+        )
+    shutil.copyfile(encoder.spec.path / TOKENIZER_FILE, directory / TOKENIZER_FILE)
+    (directory / "encoder.json").write_text(json.dumps({"max_length": model.max_seq_length}))
+    os.replace(temporary, directory / ONNX_FILE)
+    return cached_sha256(directory / ONNX_FILE)
+
+
+class OnnxEncoder:
+    """Encodes texts like Encoder, from the exported ONNX model in an index folder."""
+
+    def __init__(self, directory: Path, spec: ModelSpec):
+        import onnxruntime
+        from tokenizers import Tokenizer
+
+        options = onnxruntime.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        options.log_severity_level = 3
+        self.spec = spec
+        self.session = onnxruntime.InferenceSession(str(directory / ONNX_FILE), options, providers=["CPUExecutionProvider"])
+        self.tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
+        max_length = json.loads((directory / "encoder.json").read_text())["max_length"]
+        self.tokenizer.enable_truncation(max_length)
+        self.tokenizer.enable_padding()
+
+    def encode_batches(self, texts: Sequence[str]) -> Iterator[np.ndarray]:
+        for start in range(0, len(texts), BATCH_SIZE):
+            encodings = self.tokenizer.encode_batch(list(texts[start : start + BATCH_SIZE]))
+            feeds = {
+                name: np.array([getattr(e, attribute) for e in encodings], dtype=np.int64)
+                for name, attribute in zip(_INPUTS, ("ids", "attention_mask", "type_ids"))
+            }
+            yield self.session.run(None, feeds)[0].astype(np.float32, copy=False)
+
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        batches = list(self.encode_batches(texts))
+        return np.vstack(batches) if batches else np.zeros((0, self.session.get_outputs()[0].shape[1]), np.float32)
+
+
+def cached_sha256(path: Path) -> str:
+    """sha256 of path, recomputed only when its size or modification time changed since last time.
+
+    The sidecar (path + ".sha256") only remembers a hash for a file state; the
+    trusted value it is compared with lives in the index's manifest.
+    """
+    stat = path.stat()
+    sidecar = path.with_name(path.name + ".sha256")
+    state = [stat.st_size, stat.st_mtime_ns]
+    try:
+        remembered = json.loads(sidecar.read_text())
+        if remembered["state"] == state:
+            return remembered["sha256"]
+    except (OSError, ValueError, KeyError, TypeError):
+        pass
+    sha256 = file_sha256(path)
+    try:
+        sidecar.write_text(json.dumps({"state": state, "sha256": sha256}))
+    except OSError:
+        pass
+    return sha256
+
+
+def load(directory: Path, manifest: dict[str, str]) -> OnnxEncoder | None:
+    """The index's ONNX encoder when present and matching its recorded sha256, else None."""
+    path = directory / ONNX_FILE
+    recorded = manifest.get("onnx_sha256")
+    if not recorded or not path.is_file() or cached_sha256(path) != recorded:
+        return None
+    spec = ModelSpec(manifest["model_name"], Path(manifest["model_path"]), manifest["model_sha256"])
+    try:
+        return OnnxEncoder(directory, spec)
+    except Exception:  # onnxruntime raises its own exception types for unreadable models
+        return None

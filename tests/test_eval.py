@@ -1,0 +1,75 @@
+"""Retrieval quality through the real `qa eval`: floors just under what the hybrid ranker reaches."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from conftest import ROOT, SEEDS, run_json, run_qa
+
+SQUAD = ROOT / "bench" / "squad5"
+SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
+OFF_TOPIC = ROOT / "tests" / "data" / "off_topic.jsonl"
+
+
+@pytest.fixture(scope="session")
+def squad_index(tmp_path_factory):
+    index = tmp_path_factory.mktemp("squad-index")
+    run_qa("index", str(SQUAD / "articles"), index=index)
+    return index
+
+
+def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
+    figures = run_json("eval", str(SQUAD / "questions.jsonl"), "--mode", "hybrid,dense,lexical", "--json", index=squad_index)
+    hybrid = figures["hybrid"]
+    assert hybrid["gold@1"] >= 0.90 and hybrid["mrr@10"] >= 0.95
+    assert hybrid["gold@1"] > figures["lexical"]["gold@1"] > figures["dense"]["gold@1"]
+    assert hybrid["median_words"] <= 120
+
+
+def test_seed_questions_are_answered_near_the_top(seed_index):
+    figures = run_json("eval", str(SEED_QUESTIONS), "--json", index=seed_index)["hybrid"]
+    # Measured 0.651 hit@1 (0.861 hit@5); the issue's 0.85 hit@1 is not reached yet: this floor guards what is.
+    assert figures["hit@1"] >= 0.64 and figures["hit@5"] >= 0.85
+    assert figures["median_words"] <= 120
+
+
+def test_fail_under_exits_non_zero_below_a_floor(seed_index):
+    done = run_qa("eval", str(SEED_QUESTIONS), "--fail-under", "hit@1=1.01", index=seed_index, check=False)
+    assert done.returncode == 1 and "below the floor" in done.stderr
+    passed = run_qa("eval", str(SEED_QUESTIONS), "--fail-under", "hit@1=0.5", "--failures", "2", index=seed_index)
+    assert "hit@1" in passed.stdout and "missed:" in passed.stdout
+
+
+def _confident(index, path) -> list[bool]:
+    questions = "\n".join(json.loads(line)["question"] for line in path.read_text().splitlines() if line.strip())
+    lines = run_qa("ask", "--json", "--file", "-", index=index, input=questions).stdout.splitlines()
+    return [json.loads(line)["confident"] for line in lines]
+
+
+def test_off_topic_questions_are_flagged_and_seed_questions_are_not(seed_index):
+    off_topic = _confident(seed_index, OFF_TOPIC)
+    on_topic = _confident(seed_index, SEED_QUESTIONS)
+    # Measured: 82.9% of off-topic questions flagged, 4.7% of seed questions.
+    assert len(off_topic) >= 30 and off_topic.count(False) / len(off_topic) >= 0.8
+    assert on_topic.count(False) / len(on_topic) <= 0.06
+
+
+def test_a_not_confident_answer_is_said_plainly(seed_index):
+    out = run_qa("ask", "What is the capital of Peru?", index=seed_index).stdout
+    assert out.strip() == "Nothing in the index answers this confidently."
+
+
+def test_beir_folder_is_evaluated_unchanged(tmp_path):
+    beir = tmp_path / "beir"
+    (beir / "qrels").mkdir(parents=True)
+    documents = sorted(SEEDS.glob("*.txt"))
+    corpus = [{"_id": f"d{i}", "title": "", "text": path.read_text(encoding="utf-8")} for i, path in enumerate(documents)]
+    (beir / "corpus.jsonl").write_text("".join(json.dumps(d) + "\n" for d in corpus))
+    queries = [("q1", "Who is the director of the Syrian Observatory for Human Rights?", "d0"),
+               ("q2", "How many artillery rounds did the US fire during the operation?", "d2")]
+    (beir / "queries.jsonl").write_text("".join(json.dumps({"_id": q, "text": t}) + "\n" for q, t, _ in queries))
+    (beir / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\n" + "".join(f"{q}\t{d}\t1\n" for q, _, d in queries))
+    figures = run_json("eval", str(beir), "--json", index=tmp_path / "unused")["hybrid"]
+    assert figures["gold@1"] == 1.0 and figures["ndcg@10"] == 1.0
