@@ -1,0 +1,67 @@
+"""One-shot answer latency and embedding throughput, measured side by side in one run.
+
+    python bench/ask_latency.py [INDEX] [RUNS]
+
+Builds INDEX over seeds/ when it does not exist. Prints the median wall time of
+`qa ask` (process start to answer printed) and of bench/reference_ask.py (a one-shot
+sentence-transformers + FAISS script doing the same search), their ratio, and
+passages per second when embedding the seed passages with each encoder.
+"""
+
+from __future__ import annotations
+
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+QUESTION = "How many civilians did the coalition kill in Raqqa?"
+
+
+def wall(command: list[str]) -> float:
+    began = time.perf_counter()
+    subprocess.run(command, check=True, capture_output=True, cwd=ROOT)
+    return time.perf_counter() - began
+
+
+def throughput(encoder, texts: list[str]) -> float:
+    encoder.encode(texts[:8])  # warm up
+    began = time.perf_counter()
+    encoder.encode(texts)
+    return len(texts) / (time.perf_counter() - began)
+
+
+def main(index: Path, runs: int) -> None:
+    if not (index / "qa.sqlite").is_file():
+        subprocess.run([sys.executable, "-m", "qa", "--index", str(index), "index", str(ROOT / "seeds")], check=True)
+    qa_ask = [sys.executable, "-m", "qa", "--index", str(index), "ask", QUESTION]
+    reference = [sys.executable, str(ROOT / "bench" / "reference_ask.py"), str(index), QUESTION]
+    qa_times, reference_times = [], []
+    for _ in range(runs):  # interleaved, so both see the same machine load
+        qa_times.append(wall(qa_ask))
+        reference_times.append(wall(reference))
+    qa_median, reference_median = statistics.median(qa_times), statistics.median(reference_times)
+
+    from qa.embedding import Encoder, resolve_model
+    from qa.onnx_encoder import OnnxEncoder
+    from qa.store import Store
+
+    texts = [text for _, _, _, _, text in Store.open(index).all_passages()] * 4
+    spec = resolve_model()
+    torch_rate = throughput(Encoder(spec), texts)
+    onnx_rate = throughput(OnnxEncoder(index, spec), texts)
+
+    print(f"runs: {runs}; question: {QUESTION!r}")
+    print("| measure | value |")
+    print("|---|---|")
+    print(f"| qa ask, cold, median | {qa_median:.3f} s |")
+    print(f"| reference sentence-transformers + FAISS script, median | {reference_median:.3f} s |")
+    print(f"| ratio (reference / qa ask) | {reference_median / qa_median:.1f}x |")
+    print(f"| embedding, sentence-transformers (torch) | {torch_rate:.0f} passages/s |")
+    print(f"| embedding, onnxruntime | {onnx_rate:.0f} passages/s |")
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/qa-bench-index"), int(sys.argv[2]) if len(sys.argv) > 2 else 7)

@@ -1,0 +1,86 @@
+"""The torch-free query path: ONNX parity with sentence-transformers, no ML imports where none are needed, fallback."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+
+import numpy as np
+import pytest
+
+from conftest import ROOT, SEEDS, run_qa
+from qa.chunking import chunk, normalize
+from qa.embedding import Encoder, resolve_model
+from qa.ingest import read_article
+from qa.onnx_encoder import ONNX_FILE, OnnxEncoder
+
+HEAVY = ("torch", "transformers", "sentence_transformers")
+ML = HEAVY + ("onnxruntime", "faiss", "tokenizers", "sklearn")
+
+
+def imported_after(args: list[str], modules: tuple[str, ...]) -> tuple[list[str], str]:
+    """Run the real CLI in a fresh interpreter; return which of modules it imported, and its stdout."""
+    probe = (
+        "import json, sys\n"
+        "from qa.cli import main\n"
+        f"sys.argv = ['qa', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(json.dumps([m for m in {modules!r} if m in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    *output, last = done.stdout.strip().splitlines()
+    return json.loads(last), "\n".join(output)
+
+
+def test_ask_never_imports_torch_transformers_or_sentence_transformers(seed_index):
+    imported, output = imported_after(["--index", str(seed_index), "ask", "How many civilians were killed in Raqqa?"], HEAVY)
+    assert "[1]" in output
+    assert imported == []
+
+
+@pytest.mark.parametrize("args", [["--help"], ["info"]], ids=["help", "info"])
+def test_help_and_info_import_no_ml_library(seed_index, args):
+    imported, output = imported_after(["--index", str(seed_index), *args], ML)
+    assert output
+    assert imported == []
+
+
+def _varied_texts() -> list[str]:
+    texts = []
+    for path in sorted(SEEDS.glob("*.txt")):
+        article = read_article(path)
+        for passage in chunk(article):
+            texts.append(passage.search_text)
+            texts += [normalize(article.source[start:end]) for start, end in passage.sentences[:1]]
+    questions = (ROOT / "tests" / "data" / "seed_questions.jsonl").read_text().splitlines()
+    texts += [json.loads(line)["question"] for line in questions[:40]]
+    texts += ["", " ", ".", "a", "?!", "Raqqa", "ISIS ISIL IS Daesh", "١٬٦٠٠ مدني", "Заголовок"]
+    long = " ".join(texts[:30])
+    texts += [long, long + " " + long, "word " * 600]  # past the model's 256-token window: truncated alike
+    return texts
+
+
+def test_onnx_and_sentence_transformers_vectors_agree(seed_index):
+    texts = _varied_texts()
+    assert len(texts) >= 200
+    reference = Encoder(resolve_model()).encode(texts)
+    onnx = OnnxEncoder(seed_index, resolve_model()).encode(texts)
+    cosines = np.sum(reference * onnx, axis=1) / (np.linalg.norm(reference, axis=1) * np.linalg.norm(onnx, axis=1))
+    assert cosines.min() >= 0.9999, texts[int(cosines.argmin())][:80]
+
+
+def test_a_damaged_onnx_file_falls_back_with_one_notice_and_the_same_answer(seed_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    question = "Who said coalition forces razed Raqqa?"
+    before = json.loads(run_qa("ask", "--json", question, index=index).stdout)
+    (index / ONNX_FILE).write_bytes(b"not a model")
+    done = run_qa("ask", "--json", question, index=index)
+    after = json.loads(done.stdout)
+    assert done.stderr.strip().count("\n") == 0 and "ONNX encoder is missing or damaged" in done.stderr
+    assert [r["chars"] for r in after["results"]] == [r["chars"] for r in before["results"]]
+    restored = json.loads(run_qa("index", "--json", index=index).stdout)
+    assert restored["passages_embedded"] == 0
+    assert run_qa("ask", question, index=index).stderr == ""
