@@ -64,4 +64,7 @@ def main(index: Path, runs: int) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/qa-bench-index"), int(sys.argv[2]) if len(sys.argv) > 2 else 7)
+    main(
+        Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/qa-bench-index"),
+        int(sys.argv[2]) if len(sys.argv) > 2 else 7,
+    )

@@ -42,7 +42,7 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
         row = [name]
         for _, searcher, questions, signals, corpus in sets:
             rankings = []
-            for question, features in zip(questions, signals):
+            for question, features in zip(questions, signals, strict=False):
                 if weights is None:
                     scores = rrf(features)
                 else:

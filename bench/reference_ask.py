@@ -1,6 +1,6 @@
 """The one-shot baseline `qa ask` is measured against: sentence-transformers + FAISS doing the same search.
 
-    python bench/reference_ask.py INDEX "question"
+python bench/reference_ask.py INDEX "question"
 """
 
 import sqlite3

@@ -100,7 +100,9 @@ def index(index_dir: Path, paths: tuple[Path, ...], rebuild: bool, as_json: bool
 @click.option("--file", "questions_file", type=click.File("r"), help="Answer each line of this file ('-' = stdin).")
 @MODEL_OPTION
 @click.pass_obj
-def ask(index_dir: Path, question: str | None, k: int, mode: str, as_json: bool, questions_file, model_path: Path | None) -> None:
+def ask(
+    index_dir: Path, question: str | None, k: int, mode: str, as_json: bool, questions_file, model_path: Path | None
+) -> None:
     """Answer QUESTION with the passages that best answer it, cited."""
     from qa.answer import answer_json
     from qa.render import make_console, show_answer
@@ -173,13 +175,33 @@ def _floors(values: tuple[str, ...]) -> dict[str, float]:
 
 @main.command(name="eval")
 @click.argument("questions_path", metavar="FILE.jsonl|BEIR_DIR", type=click.Path(path_type=Path, exists=True))
-@click.option("--mode", "modes", default="hybrid", show_default=True, help="Rankers to compare, comma-separated: hybrid,dense,lexical.")
+@click.option(
+    "--mode",
+    "modes",
+    default="hybrid",
+    show_default=True,
+    help="Rankers to compare, comma-separated: hybrid,dense,lexical.",
+)
 @click.option("--failures", type=click.IntRange(0), default=0, help="List this many missed questions per mode.")
 @click.option("--json", "as_json", is_flag=True, help="Print the figures as JSON.")
-@click.option("--fail-under", "fail_under", multiple=True, metavar="METRIC=VALUE", help="Exit 1 if the first mode scores below (repeatable).")
+@click.option(
+    "--fail-under",
+    "fail_under",
+    multiple=True,
+    metavar="METRIC=VALUE",
+    help="Exit 1 if the first mode scores below (repeatable).",
+)
 @MODEL_OPTION
 @click.pass_obj
-def evaluate(index_dir: Path, questions_path: Path, modes: str, failures: int, as_json: bool, fail_under: tuple[str, ...], model_path: Path | None) -> None:
+def evaluate(
+    index_dir: Path,
+    questions_path: Path,
+    modes: str,
+    failures: int,
+    as_json: bool,
+    fail_under: tuple[str, ...],
+    model_path: Path | None,
+) -> None:
     """Measure retrieval on a question set (JSON lines) or a BEIR folder.
 
     Reports hit@1/3/5/10 and mrr@10 by answer string, and gold@k and ndcg@10 when
@@ -202,13 +224,17 @@ def evaluate(index_dir: Path, questions_path: Path, modes: str, failures: int, a
     table, missed = {}, {}
     for mode in chosen:
         rankings, words = ev.rank_all(searcher, questions, mode)
-        table[mode] = ev.score(rankings, corpus) | {"median_words": float(sorted(words)[len(words) // 2]) if words else 0.0}
+        table[mode] = ev.score(rankings, corpus) | {
+            "median_words": float(sorted(words)[len(words) // 2]) if words else 0.0
+        }
         missed[mode] = [r for r in rankings if ev.first_relevant_rank(r, corpus) != 1][:failures]
     if as_json:
         click.echo(json.dumps(table))
     else:
         show_figures(make_console(), f"{questions_path.name}: {len(questions)} questions", table, missed)
-    below = [f"{m} {table[chosen[0]].get(m, 0):.4f} < {v}" for m, v in floors.items() if table[chosen[0]].get(m, 0.0) < v]
+    below = [
+        f"{m} {table[chosen[0]].get(m, 0):.4f} < {v}" for m, v in floors.items() if table[chosen[0]].get(m, 0.0) < v
+    ]
     if below:
         click.echo(f"qa: below the floor ({chosen[0]}): {'; '.join(below)}", err=True)
         sys.exit(1)

@@ -5,8 +5,6 @@ torch and sentence_transformers are imported only when a vector is actually need
 
 from __future__ import annotations
 
-from qa.errors import QAError
-
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
@@ -14,6 +12,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from qa.errors import QAError
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")

@@ -75,7 +75,13 @@ def load_questions(path: Path) -> list[Question]:
             raise EvalError(f"{path}:{number}: not a question line ({error})") from None
         paragraph = row.get("paragraph")
         questions.append(
-            Question(str(row.get("id", number)), text, tuple(answers), row.get("article"), None if paragraph is None else int(paragraph))
+            Question(
+                str(row.get("id", number)),
+                text,
+                tuple(answers),
+                row.get("article"),
+                None if paragraph is None else int(paragraph),
+            )
         )
     if not questions:
         raise EvalError(f"{path}: no questions")
@@ -85,7 +91,11 @@ def load_questions(path: Path) -> list[Question]:
 def load_beir(folder: Path, split: str = "test") -> tuple[list[dict], list[Question]]:
     """(corpus documents, questions with their judged documents) of a BEIR-style folder."""
     try:
-        corpus = [json.loads(line) for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+        corpus = [
+            json.loads(line)
+            for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
+            if line.strip()
+        ]
         queries = {
             row["_id"]: row["text"]
             for row in map(json.loads, (folder / "queries.jsonl").read_text(encoding="utf-8").splitlines())
@@ -97,7 +107,11 @@ def load_beir(folder: Path, split: str = "test") -> tuple[list[dict], list[Quest
                     judged.setdefault(row["query-id"], set()).add(row["corpus-id"])
     except (OSError, ValueError, KeyError) as error:
         raise EvalError(f"{folder}: not a BEIR folder ({error})") from None
-    questions = [Question(qid, queries[qid], relevant_documents=frozenset(docs)) for qid, docs in judged.items() if qid in queries]
+    questions = [
+        Question(qid, queries[qid], relevant_documents=frozenset(docs))
+        for qid, docs in judged.items()
+        if qid in queries
+    ]
     return corpus, questions
 
 
@@ -112,7 +126,9 @@ def write_beir_articles(corpus: list[dict], folder: Path) -> None:
 
 
 def load_corpus(store) -> list[Judged]:
-    return [Judged(pid, Path(path).name, first, last, _fold(text)) for pid, path, first, last, text in store.all_passages()]
+    return [
+        Judged(pid, Path(path).name, first, last, _fold(text)) for pid, path, first, last, text in store.all_passages()
+    ]
 
 
 def rank_all(searcher, questions: list[Question], mode: str, depth: int = 10) -> tuple[list[Ranking], list[int]]:
@@ -142,7 +158,9 @@ def relevant(question: Question, corpus: list[Judged]) -> tuple[set[str], set[st
         gold = {
             _doc(question, p)
             for p in corpus
-            if question.paragraph is not None and p.article == question.article and p.first_block <= question.paragraph <= p.last_block
+            if question.paragraph is not None
+            and p.article == question.article
+            and p.first_block <= question.paragraph <= p.last_block
         }
     return by_answer, gold
 

@@ -9,9 +9,9 @@ from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
 from qa import onnx_encoder, vector_index
-from qa.errors import QAError
 from qa.chunking import CHUNKER_VERSION, chunk, normalize
 from qa.embedding import Encoder, ModelSpec, check_same_model
+from qa.errors import QAError
 from qa.ingest import SUPPORTED_SUFFIXES, Article, IngestError, content_hash, read_article
 from qa.store import NewArticle, NewPassage, NewSentence, Store
 
@@ -29,7 +29,9 @@ class IndexSummary:
     removed: int = 0
     unchanged: int = 0
     passages_embedded: int = 0
-    sentences_embedded: int = 0  # sentence vectors computed beside them (a sentence equal to its passage shares its vector)
+    sentences_embedded: int = (
+        0  # sentence vectors computed beside them (a sentence equal to its passage shares its vector)
+    )
     seconds: float = 0.0
     skipped: list[dict] = field(default_factory=list)
 
@@ -100,7 +102,9 @@ def update(
         except (IngestError, OSError) as error:
             summary.skipped.append({"path": key, "reason": str(error)})
             continue
-        written.append(NewArticle(key, article.content_hash, article.title, article.metadata, _passages(article, model)))
+        written.append(
+            NewArticle(key, article.content_hash, article.title, article.metadata, _passages(article, model))
+        )
         if previous:
             summary.updated += 1
         else:
@@ -111,12 +115,10 @@ def update(
     removed = [path for path in stored if path not in present and _under(path, reachable)]
     summary.removed = len(removed)
 
-    texts = {
-        item.embedding_key: item.search_text
-        for article in written
-        for passage in article.passages
-        for item in (passage, *passage.sentences)
-    }
+    texts = {}
+    for new in (passage for article in written for passage in article.passages):
+        texts[new.embedding_key] = new.chunk.search_text
+        texts.update((sentence.embedding_key, sentence.search_text) for sentence in new.sentences)
     todo = list(texts) if rebuild else store.missing_embeddings(texts)
     todo.sort(key=lambda key: len(texts[key]))  # batches of similar length waste less padding
     _embed(store, encoder, [(key, texts[key]) for key in todo], progress)
@@ -135,7 +137,9 @@ def update(
                 "model_name": model.name,
                 "model_path": str(model.path),
                 "model_sha256": model.sha256,
-                "dimension": manifest["dimension"] if "dimension" in manifest and not rebuild else str(encoder.dimension),
+                "dimension": manifest["dimension"]
+                if "dimension" in manifest and not rebuild
+                else str(encoder.dimension),
                 "chunker_version": str(CHUNKER_VERSION),
             },
             sources=[str(s) for s in sources],
@@ -156,12 +160,7 @@ def _passages(article: Article, model: ModelSpec) -> list[NewPassage]:
         for start, end in p.sentences:
             text = normalize(article.source[start:end])
             sentences.append(NewSentence(start, end, text, embedding_key(model, text)))
-        passages.append(
-            NewPassage(
-                p.ordinal, p.text, p.search_text, p.first_block, p.last_block, p.start, p.end,
-                p.first_line, p.last_line, embedding_key(model, p.search_text), tuple(sentences),
-            )
-        )
+        passages.append(NewPassage(p, embedding_key(model, p.search_text), tuple(sentences)))
     return passages
 
 

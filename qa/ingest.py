@@ -7,12 +7,12 @@ text exactly as written, so a citation can always be checked against the file.
 
 from __future__ import annotations
 
-from qa.errors import QAError
-
 import hashlib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from qa.errors import QAError
 
 SUPPORTED_SUFFIXES = frozenset({".txt"})
 

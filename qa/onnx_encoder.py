@@ -44,14 +44,22 @@ def export(encoder, directory: Path) -> str:
             pooled = (hidden * mask).sum(1) / mask.sum(1).clamp(min=1e-9)
             return torch.nn.functional.normalize(pooled, p=2, dim=1)
 
-    sample = model.tokenizer(["an example question", "and a second, longer example text"], padding=True, return_tensors="pt")
+    sample = model.tokenizer(
+        ["an example question", "and a second, longer example text"], padding=True, return_tensors="pt"
+    )
     axes = {name: {0: "batch", 1: "tokens"} for name in _INPUTS} | {"embedding": {0: "batch"}}
     temporary = directory / f"{ONNX_FILE}.tmp{os.getpid()}"
     with torch.no_grad(), warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the exporter's notes on opsets concern its authors, not users
         torch.onnx.export(
-            MeanPooled(), tuple(sample[name] for name in _INPUTS), str(temporary), input_names=list(_INPUTS),
-            output_names=["embedding"], dynamic_axes=axes, opset_version=17, dynamo=False,
+            MeanPooled(),
+            tuple(sample[name] for name in _INPUTS),
+            str(temporary),
+            input_names=list(_INPUTS),
+            output_names=["embedding"],
+            dynamic_axes=axes,
+            opset_version=17,
+            dynamo=False,
         )
     shutil.copyfile(encoder.spec.path / TOKENIZER_FILE, directory / TOKENIZER_FILE)
     (directory / "encoder.json").write_text(json.dumps({"max_length": model.max_seq_length}))
@@ -70,7 +78,9 @@ class OnnxEncoder:
         options.intra_op_num_threads = os.cpu_count() or 1
         options.log_severity_level = 3
         self.spec = spec
-        self.session = onnxruntime.InferenceSession(str(directory / ONNX_FILE), options, providers=["CPUExecutionProvider"])
+        self.session = onnxruntime.InferenceSession(
+            str(directory / ONNX_FILE), options, providers=["CPUExecutionProvider"]
+        )
         self.tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
         max_length = json.loads((directory / "encoder.json").read_text())["max_length"]
         self.tokenizer.enable_truncation(max_length)
@@ -81,7 +91,7 @@ class OnnxEncoder:
             encodings = self.tokenizer.encode_batch(list(texts[start : start + BATCH_SIZE]))
             feeds = {
                 name: np.array([getattr(e, attribute) for e in encodings], dtype=np.int64)
-                for name, attribute in zip(_INPUTS, ("ids", "attention_mask", "type_ids"))
+                for name, attribute in zip(_INPUTS, ("ids", "attention_mask", "type_ids"), strict=False)
             }
             yield self.session.run(None, feeds)[0].astype(np.float32, copy=False)
 

@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.text import Text
 
 from qa.render import show_answer
 from qa.search import Searcher
@@ -38,5 +39,8 @@ def questions(history_file: Path):
 
 
 def run(searcher: Searcher, console: Console, k: int, mode: str) -> None:
+    piped = not sys.stdin.isatty()
     for question in questions(searcher.store.directory / "history"):
+        if piped:  # the question is not on screen, so name it above its answer
+            console.print(Text(f"» {question}", style="bold"))
         show_answer(console, searcher.ask(question, k, mode))

@@ -51,7 +51,9 @@ def match_expression(words: list[str]) -> str:
 class Searcher:
     """Holds an open index and its model; answers questions against the index's current generation."""
 
-    def __init__(self, store: Store, encoder: Encoder, weights: Weights = Weights(), confidence: Confidence = Confidence()):
+    def __init__(
+        self, store: Store, encoder: Encoder, weights: Weights = Weights(), confidence: Confidence = Confidence()
+    ):
         self.store = store
         self.encoder = encoder
         self.weights = weights
@@ -114,11 +116,15 @@ class Searcher:
             return f["passage_lexical"] + 0.01 * f["passage_dense"]  # cosine only breaks BM25 ties
         w = self.weights
         return (
-            w.passage_dense * f["passage_dense"] + w.sentence_dense * f["sentence_dense"]
-            + w.passage_lexical * f["passage_lexical"] + w.sentence_lexical * f["sentence_lexical"]
+            w.passage_dense * f["passage_dense"]
+            + w.sentence_dense * f["sentence_dense"]
+            + w.passage_lexical * f["passage_lexical"]
+            + w.sentence_lexical * f["sentence_lexical"]
         )
 
-    def _features(self, query: np.ndarray, match: str | None, candidates: list[int], dense: dict, lexical: dict) -> dict:
+    def _features(
+        self, query: np.ndarray, match: str | None, candidates: list[int], dense: dict, lexical: dict
+    ) -> dict:
         """Per candidate passage: the four fusion signals and the span of its best sentence."""
         vectors = self.store.passage_vectors(candidates)
         sentences, sentence_matrix = self.store.sentence_vectors(candidates)
@@ -137,7 +143,7 @@ class Searcher:
             }
             for pid in candidates
         }
-        for (sentence_id, pid, start, end), cosine in zip(sentences, sentence_cosines):
+        for (sentence_id, pid, start, end), cosine in zip(sentences, sentence_cosines, strict=False):
             f = features[pid]
             lexical_score = sentence_bm25.get(sentence_id, 0.0) / top_sentence_bm25
             f["sentence_dense"] = max(f["sentence_dense"], float(cosine))

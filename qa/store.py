@@ -9,8 +9,6 @@ ahead of it, batch by batch, where only a later run will look them up.
 
 from __future__ import annotations
 
-from qa.errors import QAError
-
 import json
 import sqlite3
 import time
@@ -20,6 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
+
+from qa.chunking import Passage
+from qa.errors import QAError
 
 DB_FILE = "qa.sqlite"
 TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title relative to its text
@@ -108,17 +109,9 @@ class NewSentence:
 
 @dataclass(frozen=True)
 class NewPassage:
-    """What the indexer hands the store for one passage."""
+    """What the indexer hands the store for one passage: the chunk, and the vector keys of it and its sentences."""
 
-    ordinal: int
-    text: str
-    search_text: str
-    first_block: int
-    last_block: int
-    start: int
-    end: int
-    first_line: int
-    last_line: int
+    chunk: Passage
     embedding_key: str
     sentences: tuple[NewSentence, ...]
 
@@ -265,7 +258,9 @@ class Store:
         return {int(i): float(score) for i, score in rows}
 
     def document_frequency(self, match: str) -> int:
-        return self.connection.execute("SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (match,)).fetchone()[0]
+        return self.connection.execute(
+            "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (match,)
+        ).fetchone()[0]
 
     def matching_passages(self, match: str, passage_ids: list[int]) -> set[int]:
         marks = ",".join("?" * len(passage_ids))
@@ -312,7 +307,9 @@ class Store:
         for start in range(0, len(wanted), 500):
             chunk = wanted[start : start + 500]
             marks = ",".join("?" * len(chunk))
-            present.update(row[0] for row in self.connection.execute(f"SELECT key FROM embeddings WHERE key IN ({marks})", chunk))
+            present.update(
+                row[0] for row in self.connection.execute(f"SELECT key FROM embeddings WHERE key IN ({marks})", chunk)
+            )
         return [key for key in wanted if key not in present]
 
     def put_embeddings(self, keys: list[str], vectors: np.ndarray) -> None:
@@ -320,7 +317,7 @@ class Store:
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)",
-                zip(keys, (np.asarray(v, dtype="<f4").tobytes() for v in vectors)),
+                zip(keys, (np.asarray(v, dtype="<f4").tobytes() for v in vectors), strict=False),
             )
 
     def vectors(self) -> tuple[np.ndarray, np.ndarray]:
@@ -374,15 +371,29 @@ class Store:
             "INSERT INTO articles(path, content_hash, title, metadata, indexed_at) VALUES (?, ?, ?, ?, ?)",
             (article.path, article.content_hash, article.title, json.dumps(article.metadata, ensure_ascii=False), now),
         ).lastrowid
-        for p in article.passages:
+        for new in article.passages:
+            p = new.chunk
             passage_id = db.execute(
                 "INSERT INTO passages(article_id, ordinal, text, first_block, last_block, start, end, "
                 "first_line, last_line, embedding_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (article_id, p.ordinal, p.text, p.first_block, p.last_block, p.start, p.end,
-                 p.first_line, p.last_line, p.embedding_key),
+                (
+                    article_id,
+                    p.ordinal,
+                    p.text,
+                    p.first_block,
+                    p.last_block,
+                    p.start,
+                    p.end,
+                    p.first_line,
+                    p.last_line,
+                    new.embedding_key,
+                ),
             ).lastrowid
-            db.execute("INSERT INTO passages_fts(rowid, title, body) VALUES (?, ?, ?)", (passage_id, article.title, p.search_text))
-            for sentence in p.sentences:
+            db.execute(
+                "INSERT INTO passages_fts(rowid, title, body) VALUES (?, ?, ?)",
+                (passage_id, article.title, p.search_text),
+            )
+            for sentence in new.sentences:
                 sentence_id = db.execute(
                     "INSERT INTO sentences(passage_id, start, end, embedding_key) VALUES (?, ?, ?, ?)",
                     (passage_id, sentence.start, sentence.end, sentence.embedding_key),

@@ -68,4 +68,4 @@ def load(store: Store):
 def search(index, query: np.ndarray, k: int) -> list[tuple[int, float]]:
     """(passage id, cosine) pairs, best first."""
     scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
-    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+    return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0]

@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
 
 
-def run_qa(*args: str, index: Path | None = None, input: str | None = None, cwd: Path | None = None, check: bool = True):
+def run_qa(
+    *args: str, index: Path | None = None, input: str | None = None, cwd: Path | None = None, check: bool = True
+):
     """Run the real CLI in a subprocess; returns the CompletedProcess."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "100"}
     env.pop("QA_INDEX", None)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
 from conftest import SEEDS
+
 from qa.chunking import MAX_WORDS, MIN_WORDS, chunk, normalize
 from qa.ingest import IngestError, read_article
 
@@ -15,8 +15,11 @@ SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
 def test_five_seed_articles_are_the_shared_ones_unchanged():
     assert [f.name for f in SEED_FILES] == [
-        "000_3bfce553260361f3.txt", "001_f2d3ef5ba37a2115.txt", "002_10add52973f599f4.txt",
-        "003_17e51d554a60860d.txt", "004_7d1420245ddc1626.txt",
+        "000_3bfce553260361f3.txt",
+        "001_f2d3ef5ba37a2115.txt",
+        "002_10add52973f599f4.txt",
+        "003_17e51d554a60860d.txt",
+        "004_7d1420245ddc1626.txt",
     ]
 
 
@@ -78,7 +81,9 @@ def test_search_text_is_nfkc_normalised_but_text_is_shown_as_written():
 
 
 def test_a_very_long_paragraph_is_split_at_sentence_boundaries(tmp_path):
-    sentences = [f"Sentence number {i} tells of the siege of the city and its many civilian victims." for i in range(60)]
+    sentences = [
+        f"Sentence number {i} tells of the siege of the city and its many civilian victims." for i in range(60)
+    ]
     path = tmp_path / "long.txt"
     path.write_text("A long story\n\n" + " ".join(sentences) + "\n")
     passages = chunk(read_article(path))
@@ -91,7 +96,7 @@ def test_a_very_long_paragraph_is_split_at_sentence_boundaries(tmp_path):
 
 def test_crlf_text_keeps_exact_spans(tmp_path):
     path = tmp_path / "crlf.txt"
-    path.write_bytes("Headline here\r\n\r\nFirst paragraph of the story, long enough to stand alone.\r\n".encode())
+    path.write_bytes(b"Headline here\r\n\r\nFirst paragraph of the story, long enough to stand alone.\r\n")
     article = read_article(path)
     for passage in chunk(article):
         assert article.source[passage.start : passage.end] == passage.text

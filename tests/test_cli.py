@@ -7,15 +7,17 @@ import shutil
 from pathlib import Path
 
 import pytest
-
 from conftest import run_json, run_qa
+
 from qa.embedding import ModelError, default_model_path, resolve_model
 
 CONTRACT_FIELDS = {"rank", "score", "text", "answer", "article", "title", "paragraphs", "chars", "lines"}
 
 
 def test_ask_json_has_the_contract_shape_and_checkable_citations(seed_index):
-    answer = run_json("ask", "--json", "-k", "3", "How many civilians did the coalition kill in Raqqa?", index=seed_index)
+    answer = run_json(
+        "ask", "--json", "-k", "3", "How many civilians did the coalition kill in Raqqa?", index=seed_index
+    )
     assert set(answer) == {"question", "confident", "results"}
     assert answer["question"] == "How many civilians did the coalition kill in Raqqa?"
     assert isinstance(answer["confident"], bool)
@@ -38,7 +40,8 @@ def test_ask_file_answers_each_line_in_one_process(seed_index):
     questions = "Who said coalition forces razed Raqqa?\n\nWhat did Amnesty International investigate?\n"
     lines = run_qa("ask", "--json", "--file", "-", index=seed_index, input=questions).stdout.splitlines()
     assert [json.loads(line)["question"] for line in lines] == [
-        "Who said coalition forces razed Raqqa?", "What did Amnesty International investigate?"
+        "Who said coalition forces razed Raqqa?",
+        "What did Amnesty International investigate?",
     ]
 
 
@@ -51,8 +54,13 @@ def test_ask_prints_ranked_passages_with_citations(seed_index):
 
 
 def test_chat_reads_questions_from_a_pipe_and_exits_at_end_of_input(seed_index):
-    done = run_qa("chat", index=seed_index, input="What did Rami Abdelrahman tell AFP news agency?\nWhat did the UK Ministry of Defence say?\n")
+    done = run_qa(
+        "chat",
+        index=seed_index,
+        input="What did Rami Abdelrahman tell AFP news agency?\nWhat did the UK Ministry of Defence say?\n",
+    )
     assert done.stdout.count("[1]") == 2
+    assert "» What did the UK Ministry of Defence say?" in done.stdout
     assert "qa>" not in done.stdout
 
 

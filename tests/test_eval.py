@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 
 import pytest
-
 from conftest import ROOT, SEEDS, run_json, run_qa
 
 SQUAD = ROOT / "bench" / "squad5"
@@ -21,7 +20,9 @@ def squad_index(tmp_path_factory):
 
 
 def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
-    figures = run_json("eval", str(SQUAD / "questions.jsonl"), "--mode", "hybrid,dense,lexical", "--json", index=squad_index)
+    figures = run_json(
+        "eval", str(SQUAD / "questions.jsonl"), "--mode", "hybrid,dense,lexical", "--json", index=squad_index
+    )
     hybrid = figures["hybrid"]
     assert hybrid["gold@1"] >= 0.90 and hybrid["mrr@10"] >= 0.95
     assert hybrid["gold@1"] > figures["lexical"]["gold@1"] > figures["dense"]["gold@1"]
@@ -65,11 +66,17 @@ def test_beir_folder_is_evaluated_unchanged(tmp_path):
     beir = tmp_path / "beir"
     (beir / "qrels").mkdir(parents=True)
     documents = sorted(SEEDS.glob("*.txt"))
-    corpus = [{"_id": f"d{i}", "title": "", "text": path.read_text(encoding="utf-8")} for i, path in enumerate(documents)]
+    corpus = [
+        {"_id": f"d{i}", "title": "", "text": path.read_text(encoding="utf-8")} for i, path in enumerate(documents)
+    ]
     (beir / "corpus.jsonl").write_text("".join(json.dumps(d) + "\n" for d in corpus))
-    queries = [("q1", "Who is the director of the Syrian Observatory for Human Rights?", "d0"),
-               ("q2", "How many artillery rounds did the US fire during the operation?", "d2")]
+    queries = [
+        ("q1", "Who is the director of the Syrian Observatory for Human Rights?", "d0"),
+        ("q2", "How many artillery rounds did the US fire during the operation?", "d2"),
+    ]
     (beir / "queries.jsonl").write_text("".join(json.dumps({"_id": q, "text": t}) + "\n" for q, t, _ in queries))
-    (beir / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\n" + "".join(f"{q}\t{d}\t1\n" for q, _, d in queries))
+    (beir / "qrels" / "test.tsv").write_text(
+        "query-id\tcorpus-id\tscore\n" + "".join(f"{q}\t{d}\t1\n" for q, _, d in queries)
+    )
     figures = run_json("eval", str(beir), "--json", index=tmp_path / "unused")["hybrid"]
     assert figures["gold@1"] == 1.0 and figures["ndcg@10"] == 1.0

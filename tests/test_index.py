@@ -6,6 +6,7 @@ import shutil
 import sqlite3
 
 from conftest import SEEDS, run_json, run_qa
+
 from qa.store import DB_FILE
 
 NEW_ARTICLE = """Residents return to Raqqa as reconstruction begins
@@ -30,7 +31,13 @@ def test_incremental_counts_for_add_edit_delete_and_no_change(tmp_path, corpus):
     assert set(first) >= {"added", "updated", "removed", "unchanged", "passages_embedded", "seconds"}
 
     again = run_json("index", "--json", index=index)  # no PATH: the recorded sources
-    assert (again["added"], again["updated"], again["removed"], again["unchanged"], again["passages_embedded"]) == (0, 0, 0, 5, 0)
+    assert (again["added"], again["updated"], again["removed"], again["unchanged"], again["passages_embedded"]) == (
+        0,
+        0,
+        0,
+        5,
+        0,
+    )
 
     (corpus / "005_new.txt").write_text(NEW_ARTICLE)
     added = run_json("index", "--json", index=index)

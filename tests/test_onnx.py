@@ -9,8 +9,8 @@ import sys
 
 import numpy as np
 import pytest
-
 from conftest import ROOT, SEEDS, run_qa
+
 from qa.chunking import chunk, normalize
 from qa.embedding import Encoder, resolve_model
 from qa.ingest import read_article
@@ -35,7 +35,9 @@ def imported_after(args: list[str], modules: tuple[str, ...]) -> tuple[list[str]
 
 
 def test_ask_never_imports_torch_transformers_or_sentence_transformers(seed_index):
-    imported, output = imported_after(["--index", str(seed_index), "ask", "How many civilians were killed in Raqqa?"], HEAVY)
+    imported, output = imported_after(
+        ["--index", str(seed_index), "ask", "How many civilians were killed in Raqqa?"], HEAVY
+    )
     assert "[1]" in output
     assert imported == []
 
