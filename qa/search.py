@@ -164,7 +164,7 @@ class Searcher:
 
     def term_coverage(self, words: list[str], passage_id: int) -> float:
         """Share of the question's informative weight (IDF) that the passage contains."""
-        total = self.store.counts()["passages"]
+        total = self.store.passage_count()
         weight = present = 0.0
         for word in dict.fromkeys(words):
             match = match_expression([word])

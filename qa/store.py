@@ -290,6 +290,9 @@ class Store:
         matrix = np.frombuffer(b"".join(row[4] for row in rows), dtype="<f4").reshape(len(rows), -1)
         return [row[:4] for row in rows], matrix
 
+    def passage_count(self) -> int:
+        return self.connection.execute("SELECT count(*) FROM passages").fetchone()[0]
+
     def counts(self) -> dict[str, int]:
         one = lambda sql: self.connection.execute(sql).fetchone()[0]  # noqa: E731
         return {

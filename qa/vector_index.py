@@ -53,7 +53,7 @@ def load(store: Store):
     if path.is_file():
         try:
             index = faiss.read_index(str(path))
-            if index.ntotal == store.counts()["passages"]:
+            if index.ntotal == store.passage_count():
                 return index
         except RuntimeError:
             pass
