@@ -49,7 +49,7 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
                     searcher.weights = weights
                     scores = {pid: searcher.fuse(f, "hybrid") for pid, f in features.items()}
                 rankings.append(ev.Ranking(question, sorted(scores, key=lambda p: -scores[p])[:10]))
-            figures = ev.score(rankings, corpus)
+            figures = ev.score(rankings, corpus).figures
             row += [figures.get("gold@1", 0.0), figures.get("hit@1", 0.0), figures.get("mrr@10", 0.0)]
         rows.append(row)
     header = ["scheme"] + [f"{name}:{m}" for name, *_ in sets for m in ("gold@1", "hit@1", "mrr@10")]

@@ -224,10 +224,10 @@ def evaluate(
     table, missed = {}, {}
     for mode in chosen:
         rankings, words = ev.rank_all(searcher, questions, mode)
-        table[mode] = ev.score(rankings, corpus) | {
-            "median_words": float(sorted(words)[len(words) // 2]) if words else 0.0
-        }
-        missed[mode] = [r for r in rankings if ev.first_relevant_rank(r, corpus) != 1][:failures]
+        evaluation = ev.score(rankings, corpus)
+        median_words = float(sorted(words)[len(words) // 2]) if words else 0.0
+        table[mode] = evaluation.figures | {"median_words": median_words}
+        missed[mode] = evaluation.missed[:failures]
     if as_json:
         click.echo(json.dumps(table))
     else:

@@ -165,25 +165,34 @@ def relevant(question: Question, corpus: list[Judged]) -> tuple[set[str], set[st
     return by_answer, gold
 
 
-def score(rankings: list[Ranking], corpus: list[Judged]) -> dict[str, float]:
+@dataclass
+class Evaluation:
+    figures: dict[str, float]
+    missed: list[Ranking]  # questions whose first passage is not relevant (gold when given, else by answer)
+
+
+def score(rankings: list[Ranking], corpus: list[Judged]) -> Evaluation:
     """hit@k and mrr@10 by answer string; gold@k and ndcg@10 when gold labels are given."""
     import ir_measures
     from ir_measures import RR, Success, nDCG
 
     by_id = {p.id: p for p in corpus}
-    run, answer_qrels, gold_qrels = [], [], []
+    run, answer_qrels, gold_qrels, missed = [], [], [], []
     answered = judged = 0
     for ranking in rankings:
         question = ranking.question
         docs = list(dict.fromkeys(_doc(question, by_id[pid]) for pid in ranking.passage_ids if pid in by_id))
         run += [ir_measures.ScoredDoc(question.id, doc, float(len(docs) - rank)) for rank, doc in enumerate(docs)]
         by_answer, gold = relevant(question, corpus)
+        has_gold = bool(question.relevant_documents or question.article)
         if question.answers:
             answered += 1  # a question whose answer is nowhere still counts, as a miss
             answer_qrels += [ir_measures.Qrel(question.id, doc, 1) for doc in by_answer or {"(absent)"}]
-        if question.relevant_documents or question.article:
+        if has_gold:
             judged += 1
             gold_qrels += [ir_measures.Qrel(question.id, doc, 1) for doc in gold or {"(absent)"}]
+        if not docs or docs[0] not in (gold if has_gold else by_answer):
+            missed.append(ranking)
 
     def means(names: dict, qrels: list, count: int) -> dict[str, float]:
         totals = dict.fromkeys(names.values(), 0.0)
@@ -196,15 +205,4 @@ def score(rankings: list[Ranking], corpus: list[Judged]) -> dict[str, float]:
         figures |= means({Success @ k: f"hit@{k}" for k in CUTOFFS} | {RR @ 10: "mrr@10"}, answer_qrels, answered)
     if judged:
         figures |= means({Success @ k: f"gold@{k}" for k in CUTOFFS} | {nDCG @ 10: "ndcg@10"}, gold_qrels, judged)
-    return figures
-
-
-def first_relevant_rank(ranking: Ranking, corpus: list[Judged]) -> int | None:
-    """1-based rank of the first relevant passage (gold when given, else by answer), None when absent from the ranking."""
-    by_answer, gold = relevant(ranking.question, corpus)
-    wanted = gold if (ranking.question.relevant_documents or ranking.question.article) else by_answer
-    by_id = {p.id: p for p in corpus}
-    for rank, pid in enumerate(ranking.passage_ids, start=1):
-        if pid in by_id and _doc(ranking.question, by_id[pid]) in wanted:
-            return rank
-    return None
+    return Evaluation(figures, missed)

@@ -29,9 +29,8 @@ class IndexSummary:
     removed: int = 0
     unchanged: int = 0
     passages_embedded: int = 0
-    sentences_embedded: int = (
-        0  # sentence vectors computed beside them (a sentence equal to its passage shares its vector)
-    )
+    # sentence vectors computed beside them (a sentence equal to its passage shares its vector)
+    sentences_embedded: int = 0
     seconds: float = 0.0
     skipped: list[dict] = field(default_factory=list)
 
@@ -127,7 +126,7 @@ def update(
     summary.sentences_embedded = len(todo) - summary.passages_embedded
 
     onnx_sha256 = manifest.get("onnx_sha256")
-    if rebuild or not onnx_sha256 or onnx_encoder.load(store.directory, manifest) is None:
+    if rebuild or not onnx_encoder.is_intact(store.directory, manifest):
         onnx_sha256 = onnx_encoder.export(encoder, store.directory)
     if written or removed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
         generation = store.commit_update(

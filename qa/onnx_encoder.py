@@ -123,11 +123,16 @@ def cached_sha256(path: Path) -> str:
     return sha256
 
 
-def load(directory: Path, manifest: dict[str, str]) -> OnnxEncoder | None:
-    """The index's ONNX encoder when present and matching its recorded sha256, else None."""
+def is_intact(directory: Path, manifest: dict[str, str]) -> bool:
+    """Whether the index's ONNX file is present and is the one its manifest records."""
     path = directory / ONNX_FILE
     recorded = manifest.get("onnx_sha256")
-    if not recorded or not path.is_file() or cached_sha256(path) != recorded:
+    return bool(recorded) and path.is_file() and cached_sha256(path) == recorded
+
+
+def load(directory: Path, manifest: dict[str, str]) -> OnnxEncoder | None:
+    """The index's ONNX encoder when present and matching its recorded sha256, else None."""
+    if not is_intact(directory, manifest):
         return None
     spec = ModelSpec(manifest["model_name"], Path(manifest["model_path"]), manifest["model_sha256"])
     try:

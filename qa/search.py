@@ -126,7 +126,7 @@ class Searcher:
         self, query: np.ndarray, match: str | None, candidates: list[int], dense: dict, lexical: dict
     ) -> dict:
         """Per candidate passage: the four fusion signals and the span of its best sentence."""
-        vectors = self.store.passage_vectors(candidates)
+        vectors = self.store.passage_vectors([pid for pid in candidates if pid not in dense])
         sentences, sentence_matrix = self.store.sentence_vectors(candidates)
         sentence_cosines = sentence_matrix @ query if len(sentences) else np.zeros(0)
         sentence_bm25 = self.store.lexical_sentences(match, candidates) if match else {}
@@ -134,7 +134,7 @@ class Searcher:
         top_sentence_bm25 = max(sentence_bm25.values(), default=0.0) or 1.0
         features = {
             pid: {
-                "passage_dense": float(vectors[pid] @ query) if pid in vectors else dense.get(pid, 0.0),
+                "passage_dense": dense[pid] if pid in dense else float(vectors[pid] @ query),
                 "passage_lexical": lexical.get(pid, 0.0) / top_passage_bm25,
                 "sentence_dense": -1.0,
                 "sentence_lexical": 0.0,
