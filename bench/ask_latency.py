@@ -4,8 +4,9 @@
 
 Builds INDEX over seeds/ when it does not exist. Prints the median wall time of
 `qa ask` (process start to answer printed) and of bench/reference_ask.py (a one-shot
-sentence-transformers + FAISS script doing the same search), their ratio, and
-passages per second when embedding the seed passages with each encoder.
+sentence-transformers + FAISS script doing the same search), their ratio, the
+modules that take longest to import in `qa ask` (python -X importtime), and passages
+per second when embedding the seed passages with each encoder.
 """
 
 from __future__ import annotations
@@ -26,6 +27,17 @@ def wall(command: list[str]) -> float:
     return time.perf_counter() - began
 
 
+def slowest_imports(command: list[str], count: int = 8) -> list[tuple[int, str]]:
+    """The top-level imports of command with the largest cumulative import time, in microseconds."""
+    done = subprocess.run([sys.executable, "-X", "importtime", *command], capture_output=True, text=True, cwd=ROOT)
+    rows = []
+    for line in done.stderr.splitlines():
+        fields = line.removeprefix("import time:").split("|")
+        if len(fields) == 3 and fields[1].strip().isdigit() and not fields[2].startswith("  "):
+            rows.append((int(fields[1]), fields[2].strip()))
+    return sorted(rows, reverse=True)[:count]
+
+
 def throughput(encoder, texts: list[str]) -> float:
     encoder.encode(texts[:8])  # warm up
     began = time.perf_counter()
@@ -36,7 +48,7 @@ def throughput(encoder, texts: list[str]) -> float:
 def main(index: Path, runs: int) -> None:
     if not (index / "qa.sqlite").is_file():
         subprocess.run([sys.executable, "-m", "qa", "--index", str(index), "index", str(ROOT / "seeds")], check=True)
-    qa_ask = [sys.executable, "-m", "qa", "--index", str(index), "ask", QUESTION]
+    qa_ask = [str(Path(sys.executable).with_name("qa")), "--index", str(index), "ask", QUESTION]  # as a user runs it
     reference = [sys.executable, str(ROOT / "bench" / "reference_ask.py"), str(index), QUESTION]
     qa_times, reference_times = [], []
     for _ in range(runs):  # interleaved, so both see the same machine load
@@ -48,10 +60,12 @@ def main(index: Path, runs: int) -> None:
     from qa.onnx_encoder import OnnxEncoder
     from qa.store import Store
 
-    texts = [text for _, _, _, _, text in Store.open(index).all_passages()] * 4
+    texts = (
+        sorted((text for _, _, _, _, text in Store.open(index).all_passages()), key=len) * 4
+    )  # as qa index orders them
     spec = resolve_model()
     torch_rate = throughput(Encoder(spec), texts)
-    onnx_rate = throughput(OnnxEncoder(index, spec), texts)
+    onnx_rate = throughput(OnnxEncoder(index, spec, prepack=True), texts)  # as qa index uses it
 
     print(f"runs: {runs}; question: {QUESTION!r}")
     print("| measure | value |")
@@ -61,6 +75,9 @@ def main(index: Path, runs: int) -> None:
     print(f"| ratio (reference / qa ask) | {reference_median / qa_median:.1f}x |")
     print(f"| embedding, sentence-transformers (torch) | {torch_rate:.0f} passages/s |")
     print(f"| embedding, onnxruntime | {onnx_rate:.0f} passages/s |")
+    print("\nslowest top-level imports of qa ask (python -X importtime, cumulative):")
+    for microseconds, module in slowest_imports(qa_ask):
+        print(f"  {microseconds / 1000:6.1f} ms  {module}")
 
 
 if __name__ == "__main__":

@@ -69,15 +69,13 @@ def index(index_dir: Path, paths: tuple[Path, ...], rebuild: bool, as_json: bool
     sources are scanned again (./seeds on a first build).
     """
     from qa import indexer
-    from qa.embedding import Encoder, resolve_model
     from qa.progress import embedding_progress
     from qa.store import Store
 
     store = Store.create(index_dir)
-    encoder = Encoder(resolve_model(model_path))
     try:
         with embedding_progress() as progress:
-            summary = indexer.update(store, encoder, list(paths), rebuild=rebuild, progress=progress)
+            summary = indexer.update(store, list(paths), model_path=model_path, rebuild=rebuild, progress=progress)
     except KeyboardInterrupt:
         click.echo("qa: interrupted; the index is as it was before this run (finished batches are kept)", err=True)
         sys.exit(130)
@@ -104,21 +102,23 @@ def ask(
     index_dir: Path, question: str | None, k: int, mode: str, as_json: bool, questions_file, model_path: Path | None
 ) -> None:
     """Answer QUESTION with the passages that best answer it, cited."""
-    from qa.answer import answer_json
-    from qa.render import make_console, show_answer
     from qa.search import Searcher
 
     if (question is None) == (questions_file is None):
         raise click.UsageError("give a QUESTION or --file, not both")
     questions = [question] if question is not None else [line.strip() for line in questions_file if line.strip()]
-    searcher = Searcher.open(index_dir, model_path)
+    searcher = Searcher.open(index_dir, model_path)  # the encoder loads while the rest is imported
+    if as_json:
+        from qa.answer import answer_json
+
+        for text in questions:
+            click.echo(json.dumps(answer_json(searcher.ask(text, k, mode)), ensure_ascii=False))
+        return
+    from qa.render import make_console, show_answer
+
     console = make_console()
     for text in questions:
-        answer = searcher.ask(text, k, mode)
-        if as_json:
-            click.echo(json.dumps(answer_json(answer), ensure_ascii=False))
-        else:
-            show_answer(console, answer)
+        show_answer(console, searcher.ask(text, k, mode))
 
 
 @main.command()
@@ -244,7 +244,6 @@ def _beir_index(folder: Path, model_path: Path | None) -> tuple[Path, list]:
     """Index a BEIR corpus (one article per document) beside it in .qa/, incrementally; return that index and the questions."""
     from qa import evaluate as ev
     from qa import indexer
-    from qa.embedding import Encoder, resolve_model
     from qa.progress import embedding_progress
     from qa.store import Store
 
@@ -253,5 +252,5 @@ def _beir_index(folder: Path, model_path: Path | None) -> tuple[Path, list]:
     ev.write_beir_articles(corpus, articles)
     index_dir = folder / ".qa" / "index"
     with embedding_progress() as progress:
-        indexer.update(Store.create(index_dir), Encoder(resolve_model(model_path)), [articles], progress=progress)
+        indexer.update(Store.create(index_dir), [articles], model_path=model_path, progress=progress)
     return index_dir, questions

@@ -1,16 +1,20 @@
 """The query encoder without torch: the model exported to ONNX, run by onnxruntime with tokenizers.
 
 At index time the transformer plus mean pooling and L2 normalisation is exported
-into the index folder (encoder.onnx, with the model's tokenizer.json); questions are
-then encoded in milliseconds, without importing torch or sentence-transformers.
-The file's sha256 is recorded in the manifest and checked before use.
+into the index folder, graph-optimised once by onnxruntime and saved with its
+weights in a separate file (encoder.onnx + encoder.onnx.data, beside the model's
+tokenizer.json): a session then opens in about a third of the time, and questions
+are encoded in milliseconds without importing torch or sentence-transformers.
+The files' digest is recorded in the manifest and checked before use.
 """
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import shutil
+import tempfile
 import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
@@ -20,12 +24,13 @@ import numpy as np
 from qa.embedding import BATCH_SIZE, ModelSpec, file_sha256
 
 ONNX_FILE = "encoder.onnx"
+WEIGHTS_FILE = ONNX_FILE + ".data"
 TOKENIZER_FILE = "tokenizer.json"
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
 def export(encoder, directory: Path) -> str:
-    """Export the sentence-transformers model of encoder into directory; return the ONNX file's sha256."""
+    """Export the sentence-transformers model of encoder into directory; return the encoder's digest."""
     import torch
 
     model = encoder.model
@@ -48,35 +53,59 @@ def export(encoder, directory: Path) -> str:
         ["an example question", "and a second, longer example text"], padding=True, return_tensors="pt"
     )
     axes = {name: {0: "batch", 1: "tokens"} for name in _INPUTS} | {"embedding": {0: "batch"}}
-    temporary = directory / f"{ONNX_FILE}.tmp{os.getpid()}"
-    with torch.no_grad(), warnings.catch_warnings():
-        warnings.simplefilter("ignore")  # the exporter's notes on opsets concern its authors, not users
-        torch.onnx.export(
-            MeanPooled(),
-            tuple(sample[name] for name in _INPUTS),
-            str(temporary),
-            input_names=list(_INPUTS),
-            output_names=["embedding"],
-            dynamic_axes=axes,
-            opset_version=17,
-            dynamo=False,
-        )
-    shutil.copyfile(encoder.spec.path / TOKENIZER_FILE, directory / TOKENIZER_FILE)
-    (directory / "encoder.json").write_text(json.dumps({"max_length": model.max_seq_length}))
-    os.replace(temporary, directory / ONNX_FILE)
-    return cached_sha256(directory / ONNX_FILE)
+    with tempfile.TemporaryDirectory(dir=directory, prefix=".encoder-") as scratch:
+        exported = Path(scratch) / "exported.onnx"
+        with torch.no_grad(), warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # the exporter's notes on opsets concern its authors, not users
+            torch.onnx.export(
+                MeanPooled(),
+                tuple(sample[name] for name in _INPUTS),
+                str(exported),
+                input_names=list(_INPUTS),
+                output_names=["embedding"],
+                dynamic_axes=axes,
+                opset_version=17,
+                dynamo=False,
+            )
+        _optimize(exported, Path(scratch) / ONNX_FILE)
+        shutil.copyfile(encoder.spec.path / TOKENIZER_FILE, directory / TOKENIZER_FILE)
+        (directory / "encoder.json").write_text(json.dumps({"max_length": model.max_seq_length}))
+        for name in (WEIGHTS_FILE, ONNX_FILE):  # a reader between the two renames fails the digest check
+            os.replace(Path(scratch) / name, directory / name)
+    return digest(directory)
+
+
+def _optimize(exported: Path, target: Path) -> None:
+    """Save exported with onnxruntime's portable graph fusions applied and its weights in target + ".data".
+
+    Extended (not "all") optimisations keep the file independent of this CPU's instruction set.
+    """
+    import onnxruntime
+
+    options = onnxruntime.SessionOptions()
+    options.graph_optimization_level = onnxruntime.GraphOptimizationLevel.ORT_ENABLE_EXTENDED
+    options.optimized_model_filepath = str(target)
+    options.add_session_config_entry("session.optimized_model_external_initializers_file_name", WEIGHTS_FILE)
+    options.add_session_config_entry("session.optimized_model_external_initializers_min_size_in_bytes", "1024")
+    onnxruntime.InferenceSession(str(exported), options, providers=["CPUExecutionProvider"])
 
 
 class OnnxEncoder:
-    """Encodes texts like Encoder, from the exported ONNX model in an index folder."""
+    """Encodes texts like Encoder, from the exported ONNX model in an index folder.
 
-    def __init__(self, directory: Path, spec: ModelSpec):
+    prepack: lay weights out for faster matrix products, which costs ~40 ms at start and
+    saves a few ms per text: worth it when embedding passages, not for a few questions.
+    """
+
+    def __init__(self, directory: Path, spec: ModelSpec, prepack: bool = False):
         import onnxruntime
         from tokenizers import Tokenizer
 
         options = onnxruntime.SessionOptions()
         options.intra_op_num_threads = os.cpu_count() or 1
         options.log_severity_level = 3
+        if not prepack:
+            options.add_session_config_entry("session.disable_prepacking", "1")
         self.spec = spec
         self.session = onnxruntime.InferenceSession(
             str(directory / ONNX_FILE), options, providers=["CPUExecutionProvider"]
@@ -95,9 +124,13 @@ class OnnxEncoder:
             }
             yield self.session.run(None, feeds)[0].astype(np.float32, copy=False)
 
+    @property
+    def dimension(self) -> int:
+        return self.session.get_outputs()[0].shape[1]
+
     def encode(self, texts: Sequence[str]) -> np.ndarray:
         batches = list(self.encode_batches(texts))
-        return np.vstack(batches) if batches else np.zeros((0, self.session.get_outputs()[0].shape[1]), np.float32)
+        return np.vstack(batches) if batches else np.zeros((0, self.dimension), np.float32)
 
 
 def cached_sha256(path: Path) -> str:
@@ -123,11 +156,18 @@ def cached_sha256(path: Path) -> str:
     return sha256
 
 
+def digest(directory: Path) -> str | None:
+    """One sha256 over the encoder's graph and weights files, or None when either is missing."""
+    paths = [directory / ONNX_FILE, directory / WEIGHTS_FILE]
+    if not all(path.is_file() for path in paths):
+        return None
+    return hashlib.sha256(" ".join(cached_sha256(path) for path in paths).encode()).hexdigest()
+
+
 def is_intact(directory: Path, manifest: dict[str, str]) -> bool:
-    """Whether the index's ONNX file is present and is the one its manifest records."""
-    path = directory / ONNX_FILE
+    """Whether the index's ONNX encoder is present and is the one its manifest records."""
     recorded = manifest.get("onnx_sha256")
-    return bool(recorded) and path.is_file() and cached_sha256(path) == recorded
+    return bool(recorded) and digest(directory) == recorded
 
 
 def load(directory: Path, manifest: dict[str, str]) -> OnnxEncoder | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import math
 import sys
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -48,14 +49,36 @@ def match_expression(words: list[str]) -> str:
     return " OR ".join(f'"{word}"' for word in dict.fromkeys(words))
 
 
+def query_encoder(directory: Path, manifest: dict[str, str], model_path: Path | None) -> Encoder:
+    """The index's fast ONNX encoder, or sentence-transformers when --model is given or ONNX is unusable."""
+    encoder = onnx_encoder.load(directory, manifest) if model_path is None else None
+    if encoder is None:
+        if model_path is None:
+            print(
+                "qa: the index's ONNX encoder is missing or damaged; using sentence-transformers "
+                "(slower; `qa index` restores it)",
+                file=sys.stderr,
+            )
+        encoder = Encoder(model_for_index(manifest, model_path))
+    return encoder
+
+
 class Searcher:
-    """Holds an open index and its model; answers questions against the index's current generation."""
+    """Holds an open index and its model; answers questions against the index's current generation.
+
+    The encoder may be a Future still loading: the lexical and FAISS work of the first
+    question goes ahead meanwhile, and only encoding the question waits for it.
+    """
 
     def __init__(
-        self, store: Store, encoder: Encoder, weights: Weights = Weights(), confidence: Confidence = Confidence()
+        self,
+        store: Store,
+        encoder: Encoder | Future,
+        weights: Weights = Weights(),
+        confidence: Confidence = Confidence(),
     ):
         self.store = store
-        self.encoder = encoder
+        self._encoder = encoder
         self.weights = weights
         self.confidence = confidence
         self._index = None
@@ -63,19 +86,19 @@ class Searcher:
 
     @classmethod
     def open(cls, directory: Path, model_path: Path | None = None) -> Searcher:
-        """Open an index with its fast ONNX query encoder, or sentence-transformers when --model is given or ONNX is unusable."""
+        """Open an index and start loading its query encoder on a background thread."""
         store = Store.open(directory)
-        manifest = store.manifest()
-        encoder = onnx_encoder.load(directory, manifest) if model_path is None else None
-        if encoder is None:
-            if model_path is None:
-                print(
-                    "qa: the index's ONNX encoder is missing or damaged; using sentence-transformers "
-                    "(slower; `qa index` restores it)",
-                    file=sys.stderr,
-                )
-            encoder = Encoder(model_for_index(manifest, model_path))
+        loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-encoder")
+        encoder = loader.submit(query_encoder, directory, store.manifest(), model_path)
+        loader.shutdown(wait=False)  # the submitted load still runs to its end
         return cls(store, encoder)
+
+    @property
+    def encoder(self) -> Encoder:
+        """The query encoder, waiting for it to finish loading (its loading errors are raised here)."""
+        if isinstance(self._encoder, Future):
+            self._encoder = self._encoder.result()
+        return self._encoder
 
     @property
     def index(self):
@@ -102,10 +125,11 @@ class Searcher:
     def candidates(self, question: str, mode: str = "hybrid") -> tuple[list[str], dict[int, dict]]:
         """The question's content words, and the fusion signals of every candidate passage."""
         words = terms(question)
-        query = self.encoder.encode([" ".join(question.split())])[0]
-        dense = dict(vector_index.search(self.index, query, CANDIDATES)) if mode != "lexical" else {}
         match = match_expression(words) if words else None
         lexical = dict(self.store.lexical_passages(match, CANDIDATES)) if match and mode != "dense" else {}
+        index = self.index
+        query = self.encoder.encode([" ".join(question.split())])[0]  # last: the encoder may still be loading
+        dense = dict(vector_index.search(index, query, CANDIDATES)) if mode != "lexical" else {}
         candidates = list(dict.fromkeys([*dense, *lexical]))
         return words, self._features(query, match, candidates, dense, lexical) if candidates else {}
 

@@ -9,12 +9,12 @@ import sys
 
 import numpy as np
 import pytest
-from conftest import ROOT, SEEDS, run_qa
+from conftest import ROOT, SEEDS, run_json, run_qa
 
 from qa.chunking import chunk, normalize
 from qa.embedding import Encoder, resolve_model
 from qa.ingest import read_article
-from qa.onnx_encoder import ONNX_FILE, OnnxEncoder
+from qa.onnx_encoder import ONNX_FILE, WEIGHTS_FILE, OnnxEncoder
 
 HEAVY = ("torch", "transformers", "sentence_transformers")
 ML = HEAVY + ("onnxruntime", "faiss", "tokenizers", "sklearn")
@@ -40,6 +40,31 @@ def test_ask_never_imports_torch_transformers_or_sentence_transformers(seed_inde
     )
     assert "[1]" in output
     assert imported == []
+
+
+def test_eval_never_imports_torch(seed_index, tmp_path):
+    questions = tmp_path / "two.jsonl"
+    questions.write_text(
+        '{"question": "Who led the coalition?", "answers": ["US"]}\n'
+        '{"question": "How many civilians died in Raqqa?", "answers": ["1,600"]}\n'
+    )
+    imported, output = imported_after(["--index", str(seed_index), "eval", "--json", str(questions)], HEAVY)
+    assert json.loads(output)["hybrid"]["hit@10"] == 1.0
+    assert imported == []
+
+
+def test_adding_an_article_embeds_it_without_torch(seed_index, tmp_path):
+    index, folder = tmp_path / "index", tmp_path / "more"
+    shutil.copytree(seed_index, index)
+    folder.mkdir()
+    (folder / "new.txt").write_text(
+        "Raqqa rebuilding slowly\n\nTwo years after the battle, residents of Raqqa are rebuilding homes by hand.\n"
+    )
+    imported, output = imported_after(["--index", str(index), "index", "--json", str(folder)], HEAVY)
+    assert json.loads(output)["added"] == 1 and json.loads(output)["passages_embedded"] == 1
+    assert imported == []
+    answer = run_json("ask", "--json", "-k", "1", "Who is rebuilding homes by hand?", index=index)
+    assert answer["results"][0]["article"] == "new.txt"
 
 
 @pytest.mark.parametrize("args", [["--help"], ["info"]], ids=["help", "info"])
@@ -73,16 +98,19 @@ def test_onnx_and_sentence_transformers_vectors_agree(seed_index):
     assert cosines.min() >= 0.9999, texts[int(cosines.argmin())][:80]
 
 
-def test_a_damaged_onnx_file_falls_back_with_one_notice_and_the_same_answer(seed_index, tmp_path):
+@pytest.mark.parametrize("damaged", [ONNX_FILE, WEIGHTS_FILE])
+def test_a_damaged_encoder_file_falls_back_with_one_notice_and_the_same_answer(seed_index, tmp_path, damaged):
     index = tmp_path / "index"
     shutil.copytree(seed_index, index)
     question = "Who said coalition forces razed Raqqa?"
-    before = json.loads(run_qa("ask", "--json", question, index=index).stdout)
-    (index / ONNX_FILE).write_bytes(b"not a model")
+    before = run_json("ask", "--json", question, index=index)
+    with (index / damaged).open("r+b") as file:
+        file.seek(4096)
+        file.write(b"not a model")
     done = run_qa("ask", "--json", question, index=index)
     after = json.loads(done.stdout)
     assert done.stderr.strip().count("\n") == 0 and "ONNX encoder is missing or damaged" in done.stderr
     assert [r["chars"] for r in after["results"]] == [r["chars"] for r in before["results"]]
-    restored = json.loads(run_qa("index", "--json", index=index).stdout)
+    restored = run_json("index", "--json", index=index)
     assert restored["passages_embedded"] == 0
     assert run_qa("ask", question, index=index).stderr == ""
