@@ -65,7 +65,7 @@ def main(index: Path, runs: int) -> None:
     )  # as qa index orders them
     spec = resolve_model()
     torch_rate = throughput(Encoder(spec), texts)
-    onnx_rate = throughput(OnnxEncoder(index, spec, prepack=True), texts)  # as qa index uses it
+    onnx_rate = throughput(OnnxEncoder(index, spec, bulk=True), texts)  # as qa index uses it
 
     print(f"runs: {runs}; question: {QUESTION!r}")
     print("| measure | value |")

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qa.chunking import normalize
@@ -17,11 +17,18 @@ STOPWORDS = frozenset(
 )
 
 _WORD = re.compile(r"\w+")
+_NUMBER = re.compile(r"\d[\d,.]*\d|\d")
+REPEAT_OVERLAP = 0.6  # answering sentences sharing this share of their words say the same thing
+
+
+def content_words(text: str) -> list[str]:
+    """Content words of text as written (case kept), in order."""
+    return [word for word in _WORD.findall(normalize(text)) if word.lower() not in STOPWORDS]
 
 
 def terms(text: str) -> list[str]:
     """Content words of text, lower-cased, in order."""
-    return [word for word in _WORD.findall(normalize(text).lower()) if word not in STOPWORDS]
+    return [word.lower() for word in content_words(text)]
 
 
 @dataclass(frozen=True)
@@ -29,12 +36,38 @@ class Result:
     passage: StoredPassage
     score: float
     answer: tuple[int, int]  # the answering sentence's span in the source
+    also_in: tuple[Result, ...] = ()  # lower-ranked results in other articles saying the same thing
 
     @property
     def answer_text(self) -> str:
         start, end = self.answer
         offset = self.passage.start
         return self.passage.text[start - offset : end - offset]
+
+
+def says_the_same(a: Result, b: Result) -> bool:
+    """Whether two results from different articles answer with the same claim: the same numbers,
+    and most words in common (Jaccard over the answering sentences' content words)."""
+    if a.passage.path == b.passage.path:
+        return False
+    text_a, text_b = a.answer_text, b.answer_text
+    if set(_NUMBER.findall(text_a)) != set(_NUMBER.findall(text_b)):
+        return False
+    words_a, words_b = set(terms(text_a)), set(terms(text_b))
+    return bool(words_a and words_b) and len(words_a & words_b) / len(words_a | words_b) >= REPEAT_OVERLAP
+
+
+def group_repeats(results: list[Result], k: int) -> list[Result]:
+    """The first k results once each repeat is folded into the best-ranked result it repeats."""
+    grouped: list[Result] = []
+    for result in results:
+        for position, kept in enumerate(grouped):
+            if says_the_same(kept, result):
+                grouped[position] = replace(kept, also_in=(*kept.also_in, result))
+                break
+        else:
+            grouped.append(result)
+    return grouped[:k]
 
 
 @dataclass(frozen=True)
@@ -46,11 +79,16 @@ class Answer:
 
 
 def result_json(rank: int, result: Result) -> dict:
-    """One result in the interface contract's shape, metadata fields appended."""
+    """One result in the interface contract's shape, metadata fields appended, repeats under "also_in"."""
+    payload = {"rank": rank, "score": round(result.score, 4), **_citation_json(result)}
+    if result.also_in:
+        payload["also_in"] = [_citation_json(repeat) for repeat in result.also_in]
+    return payload
+
+
+def _citation_json(result: Result) -> dict:
     p = result.passage
     return {
-        "rank": rank,
-        "score": round(result.score, 4),
         "text": p.text,
         "answer": result.answer_text,
         "article": Path(p.path).name,

@@ -82,10 +82,7 @@ def index(index_dir: Path, paths: tuple[Path, ...], rebuild: bool, as_json: bool
     if as_json:
         click.echo(json.dumps(summary.as_json()))
         return
-    click.echo(
-        f"{summary.added} added, {summary.updated} updated, {summary.removed} removed, "
-        f"{summary.unchanged} unchanged; {summary.passages_embedded} passages embedded in {summary.seconds:.1f} s"
-    )
+    click.echo(summary.describe())
     for skipped in summary.skipped:
         click.echo(f"skipped {skipped['path']}: {skipped['reason']}", err=True)
 

@@ -135,7 +135,7 @@ def rank_all(searcher, questions: list[Question], mode: str, depth: int = 10) ->
     """Rankings of every question in one mode, and the word counts of the passages ranked first."""
     rankings, words = [], []
     for question in questions:
-        answer = searcher.ask(question.text, depth, mode)
+        answer = searcher.rank(question.text, depth, mode)
         ids = [r.passage.id for r in answer.results]
         top = answer.results[0].passage.text if answer.results else ""
         rankings.append(Ranking(question, ids, top))

@@ -42,6 +42,12 @@ class IndexSummary:
     def as_json(self) -> dict:
         return asdict(self)
 
+    def describe(self) -> str:
+        return (
+            f"{self.added} added, {self.updated} updated, {self.removed} removed, {self.unchanged} unchanged; "
+            f"{self.passages_embedded} passages embedded in {self.seconds:.1f} s"
+        )
+
 
 # Called with (texts embedded so far, texts to embed); lets the CLI draw a progress bar.
 Progress = Callable[[int, int], None]
@@ -82,11 +88,11 @@ def passage_encoder(
 ):
     """The index's ONNX encoder and its digest, exported first (from verified weights) when it is not intact."""
     if not rebuild and onnx_encoder.is_intact(directory, manifest):
-        return onnx_encoder.OnnxEncoder(directory, model, prepack=True), manifest["onnx_sha256"]
+        return onnx_encoder.OnnxEncoder(directory, model, bulk=True), manifest["onnx_sha256"]
     taken_from_manifest = not rebuild and model_path is None and manifest.get("model_sha256")
     source = Encoder(model_for_index(manifest, None) if taken_from_manifest else model)
     digest = onnx_encoder.export(source, directory)
-    return onnx_encoder.OnnxEncoder(directory, source.spec, prepack=True), digest
+    return onnx_encoder.OnnxEncoder(directory, source.spec, bulk=True), digest
 
 
 def update(

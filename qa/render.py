@@ -8,7 +8,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from qa.answer import Answer, Result
+from qa.answer import Answer, Result, terms
+from qa.store import StoredArticle, StoredPassage
 
 _BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
 _SPACES = re.compile(r"[^\S\n]+")
@@ -30,6 +31,7 @@ def display_path(path: str) -> str:
 
 
 def citation(result: Result) -> str:
+    """Title — outlet, date — file:lines: enough for a person to find and check the passage."""
     p = result.passage
     lines = f"{p.first_line}" if p.first_line == p.last_line else f"{p.first_line}-{p.last_line}"
     where = ", ".join(str(p.metadata[key]) for key in ("outlet", "date") if p.metadata.get(key))
@@ -37,13 +39,24 @@ def citation(result: Result) -> str:
     return " — ".join(part for part in parts if part)
 
 
-def passage_text(result: Result) -> Text:
-    """The passage as written, its answering sentence highlighted."""
+def _emphasis(words: list[str]) -> re.Pattern | None:
+    """Matches the question's words in a passage; words of four letters or more also match their
+    inflections ("kill" matches "killed")."""
+    if not words:
+        return None
+    alternatives = sorted({re.escape(w) + (r"\w*" if len(w) >= 4 else "") for w in words}, key=len, reverse=True)
+    return re.compile(rf"\b(?:{'|'.join(alternatives)})\b", re.IGNORECASE)
+
+
+def passage_text(result: Result, words: list[str] = ()) -> Text:
+    """The passage as written, its answering sentence highlighted and the question's words emphasised."""
     p = result.passage
     start, end = (offset - p.start for offset in result.answer)
     text = Text(_tidy(p.text[:start]).lstrip())
     text.append(_tidy(p.text[start:end]), style="bold yellow")
     text.append(_tidy(p.text[end:]).rstrip())
+    if pattern := _emphasis(list(words)):
+        text.highlight_regex(pattern, style="underline")
     return text
 
 
@@ -53,10 +66,56 @@ def show_answer(console: Console, answer: Answer) -> None:
     if not answer.confident:
         console.print(NOT_CONFIDENT)
         return
+    from rich.table import Table
+
+    words = terms(answer.searched or answer.question)
     for rank, result in enumerate(answer.results, start=1):
-        console.print(Text(f"[{rank}] ", style="bold cyan") + Text(citation(result), style="cyan"))
-        console.print(passage_text(result), style=None)
+        entry = Text(citation(result), style="cyan") + Text("\n") + passage_text(result, words)
+        if result.also_in:
+            entry.append("\nalso in: " + "; ".join(citation(r) for r in result.also_in), style="dim")
+        grid = Table.grid(padding=(0, 1))  # a hanging indent keeps each result apart on narrow terminals
+        grid.add_column(style="bold cyan", no_wrap=True)
+        grid.add_column()
+        grid.add_row(f"[{rank}]", entry)
+        console.print(grid)
         console.print()
+
+
+def show_article(console: Console, passages: list[StoredPassage], marked: int, context: int = 2) -> None:
+    """The passages around the marked one (by id) of one article, the marked passage set apart."""
+    position = next(i for i, p in enumerate(passages) if p.id == marked)
+    first = passages[0]
+    console.print(Text(first.title or Path(first.path).name, style="bold"))
+    console.print(Text(display_path(first.path), style="dim"))
+    console.print()
+    if position > context:
+        console.print(Text("…", style="dim"))
+    for passage in passages[max(0, position - context) : position + context + 1]:
+        if passage.id == marked:
+            lines = f"lines {passage.first_line}-{passage.last_line}"
+            console.print(Text(f"▶ {lines}", style="bold cyan"))
+            console.print(Text(_tidy(passage.text), style="bold"))
+        else:
+            console.print(Text(_tidy(passage.text)))
+        console.print()
+    if position + context + 1 < len(passages):
+        console.print(Text("…", style="dim"))
+
+
+def show_sources(console: Console, articles: list[StoredArticle]) -> None:
+    """The indexed articles, one entry each: title, where it comes from, file and passage count."""
+    from rich.table import Table
+
+    console.print(Text(f"{len(articles)} articles", style="bold"))
+    grid = Table.grid(padding=(0, 1))  # a hanging indent: long titles wrap beside their number
+    grid.add_column(justify="right", style="bold cyan")
+    grid.add_column()
+    for number, article in enumerate(articles, start=1):
+        where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date") if article.metadata.get(k))
+        entry = Text(" — ".join(filter(None, [article.title, where])))
+        entry.append(f"\n{display_path(article.path)} · {article.passages} passages", style="dim")
+        grid.add_row(f"{number}.", entry)
+    console.print(grid)
 
 
 def make_console(stderr: bool = False) -> Console:

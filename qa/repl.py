@@ -1,46 +1,184 @@
-"""The chat loop: questions in, answers out, until end of input."""
+"""The chat REPL: questions and :commands in, cited answers out.
+
+On a terminal, input comes from prompt-toolkit: history kept in the index folder
+(Up/Down, Ctrl-R), Tab completes commands, Ctrl-C abandons the line, Ctrl-D leaves.
+From a pipe, lines are read one by one with no prompt, each question named above its
+answer. The prompt is up while the query encoder is still loading; the first answer
+waits for it.
+"""
 
 from __future__ import annotations
 
+import json
 import sys
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, replace
 from pathlib import Path
 
+from prompt_toolkit.completion import Completer, Completion
 from rich.console import Console
 from rich.text import Text
 
-from qa.render import show_answer
-from qa.search import Searcher
+from qa.answer import Answer, answer_json
+from qa.errors import QAError
+from qa.followup import in_context
+from qa.render import show_answer, show_article, show_sources
+from qa.search import MODES, Searcher
 
 PROMPT = "qa> "
 
 
-def questions(history_file: Path):
-    """Questions typed at a prompt on a terminal, or read line by line from a pipe."""
-    if not sys.stdin.isatty():
-        for line in sys.stdin:
-            if line.strip():
-                yield line.strip()
-        return
+@dataclass
+class Chat:
+    """One conversation: the settings the commands change and what follow-ups lean on."""
+
+    searcher: Searcher
+    console: Console
+    k: int
+    mode: str
+    as_json: bool = False
+    previous: str | None = None  # the last question searched
+    last: Answer | None = None  # the last answer shown, for :open
+
+    def handle(self, line: str) -> bool:
+        """Act on one line of input; False when it asks to leave."""
+        line = line.strip()
+        if not line:
+            return True
+        if line.startswith(":"):
+            name, _, argument = line.partition(" ")
+            command = COMMANDS.get(name)
+            if command is None:
+                self.console.print(f"unknown command {name}: :help lists the commands")
+                return True
+            return command.run(self, argument.strip()) is not False
+        self.answer(line)
+        return True
+
+    def answer(self, question: str) -> None:
+        searched = in_context(question, self.previous)
+        answer = replace(self.searcher.ask(searched or question, self.k, self.mode), question=question)
+        self.last = replace(answer, searched=searched)
+        self.previous = searched or question
+        if self.as_json:
+            print(json.dumps(answer_json(self.last), ensure_ascii=False), flush=True)
+        else:
+            show_answer(self.console, self.last)
+
+    # -- commands ---------------------------------------------------------------------
+
+    def show_help(self, _: str) -> None:
+        for name, command in COMMANDS.items():
+            self.console.print(Text(f"{name + ' ' + command.argument:<22}", style="bold") + Text(command.summary))
+        self.console.print("Anything else is a question; a short follow-up is read in the context of the last one.")
+
+    def set_k(self, argument: str) -> None:
+        if not argument.isdigit() or not 1 <= int(argument) <= 100:
+            self.console.print(f":k takes a number of passages from 1 to 100 (now {self.k})")
+            return
+        self.k = int(argument)
+        self.console.print(f"showing {self.k} passages")
+
+    def set_mode(self, argument: str) -> None:
+        if argument not in MODES:
+            self.console.print(f":mode takes one of {', '.join(MODES)} (now {self.mode})")
+            return
+        self.mode = argument
+        self.console.print(f"ranking with {self.mode}")
+
+    def open_result(self, argument: str) -> None:
+        count = len(self.last.results) if self.last and self.last.confident else 0
+        if not count:
+            self.console.print(":open N shows the article around result N of an answer; ask a question first")
+        elif not argument.isdigit() or not 1 <= int(argument) <= count:
+            self.console.print(f":open takes a result number from 1 to {count}")
+        else:
+            passage = self.last.results[int(argument) - 1].passage
+            show_article(self.console, self.searcher.store.article_passages(passage.path), passage.id)
+
+    def list_sources(self, _: str) -> None:
+        show_sources(self.console, list(self.searcher.store.articles().values()))
+
+    def reindex(self, _: str) -> None:
+        from qa import indexer
+        from qa.progress import embedding_progress
+
+        with embedding_progress() as progress:
+            summary = indexer.update(self.searcher.store, [], progress=progress)
+        self.console.print(summary.describe())
+
+    def toggle_json(self, _: str) -> None:
+        self.as_json = not self.as_json
+        self.console.print(f"JSON output {'on' if self.as_json else 'off'}")
+
+    def leave(self, _: str) -> bool:
+        return False
+
+
+@dataclass(frozen=True)
+class Command:
+    run: Callable[[Chat, str], bool | None]
+    argument: str
+    summary: str
+
+
+COMMANDS = {
+    ":help": Command(Chat.show_help, "", "this list"),
+    ":k": Command(Chat.set_k, "N", "show N passages per answer"),
+    ":mode": Command(Chat.set_mode, "|".join(MODES), "rank with both retrievers fused, or one alone"),
+    ":open": Command(Chat.open_result, "N", "the article around result N, the passage marked"),
+    ":sources": Command(Chat.list_sources, "", "the articles in the index"),
+    ":reindex": Command(Chat.reindex, "", "bring the index up to date with its sources"),
+    ":json": Command(Chat.toggle_json, "", "switch raw JSON output on or off"),
+    ":quit": Command(Chat.leave, "", "leave (or Ctrl-D)"),
+}
+
+
+class CommandCompleter(Completer):
+    """Tab completes a command name typed at the start of the line."""
+
+    def get_completions(self, document, complete_event):
+        typed = document.text_before_cursor
+        if typed.startswith(":") and " " not in typed:
+            for name, command in COMMANDS.items():
+                if name.startswith(typed):
+                    yield Completion(name, start_position=-len(typed), display_meta=command.summary)
+
+
+def typed_lines(history: Path) -> Iterator[str]:
+    """Lines typed at the prompt until Ctrl-D; Ctrl-C abandons the line being typed."""
     from prompt_toolkit import PromptSession
     from prompt_toolkit.history import FileHistory
 
-    session = PromptSession(history=FileHistory(str(history_file)))
+    session = PromptSession(
+        history=FileHistory(str(history)), completer=CommandCompleter(), complete_while_typing=False
+    )
     while True:
         try:
-            line = session.prompt(PROMPT)
+            yield session.prompt(PROMPT)
         except KeyboardInterrupt:
             continue
         except EOFError:
             return
-        if line.strip() in {":quit", ":q"}:
-            return
-        if line.strip():
-            yield line.strip()
 
 
 def run(searcher: Searcher, console: Console, k: int, mode: str) -> None:
-    piped = not sys.stdin.isatty()
-    for question in questions(searcher.store.directory / "history"):
-        if piped:  # the question is not on screen, so name it above its answer
-            console.print(Text(f"» {question}", style="bold"))
-        show_answer(console, searcher.ask(question, k, mode))
+    chat = Chat(searcher, console, k, mode)
+    terminal = sys.stdin.isatty()
+    if terminal:
+        counts = searcher.store.counts()
+        console.print(
+            f"qa: {counts['articles']} articles, {counts['passages']} passages. "
+            "Ask a question; :help lists commands, Ctrl-D leaves."
+        )
+    lines = typed_lines(searcher.store.directory / "history") if terminal else sys.stdin
+    for line in lines:
+        if not terminal and line.strip():
+            console.print(Text(f"» {line.strip()}", style="bold"))  # piped input is not on screen
+        try:
+            if not chat.handle(line):
+                return
+        except QAError as error:
+            console.print(f"qa: {error}")
+        except KeyboardInterrupt:
+            console.print("interrupted")

@@ -13,13 +13,13 @@ from __future__ import annotations
 import math
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
 
 from qa import onnx_encoder, vector_index
-from qa.answer import Answer, Result, terms
+from qa.answer import Answer, Result, group_repeats, terms
 from qa.embedding import Encoder, model_for_index
 from qa.store import Store
 
@@ -109,6 +109,13 @@ class Searcher:
         return self._index
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid") -> Answer:
+        """The k best passages, each claim once: a passage repeating a better one's answer in
+        another article is listed under it (also_in) instead of taking a place of its own."""
+        ranked = self.rank(question, 2 * k, mode)
+        return replace(ranked, results=group_repeats(ranked.results, k))
+
+    def rank(self, question: str, k: int = 5, mode: str = "hybrid") -> Answer:
+        """The k best passages in ranked order, as retrieval evaluation judges them."""
         words, features = self.candidates(question, mode)
         if not features:
             return Answer(question, False, [])

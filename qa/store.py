@@ -230,6 +230,18 @@ class Store:
             for row in rows
         }
 
+    def article_passages(self, path: str) -> list[StoredPassage]:
+        """Every passage of one article, in reading order."""
+        ids = [
+            row[0]
+            for row in self.connection.execute(
+                "SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE a.path = ? ORDER BY p.start",
+                (path,),
+            )
+        ]
+        passages = self.passages(ids)
+        return [passages[i] for i in ids]
+
     def all_passages(self) -> Iterator[tuple[int, str, int, int, str]]:
         """(id, article path, first block, last block, text) of every passage, for evaluation."""
         yield from self.connection.execute(

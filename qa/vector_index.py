@@ -67,5 +67,8 @@ def load(store: Store):
 
 def search(index, query: np.ndarray, k: int) -> list[tuple[int, float]]:
     """(passage id, cosine) pairs, best first."""
+    import faiss
+
+    faiss.omp_set_num_threads(1)  # one query at a time: threads would only contend with the encoder's
     scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0]

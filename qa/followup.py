@@ -1,0 +1,36 @@
+"""Follow-up questions: a short question that leans on the one before is searched in its context.
+
+"and how many did the coalition admit?" after "How many civilians did the coalition
+kill in Raqqa?" is searched as the follow-up plus the earlier question's content
+words it lacks: "and how many did the coalition admit? civilians kill Raqqa".
+"""
+
+from __future__ import annotations
+
+import re
+
+from qa.answer import content_words
+
+# Openings that continue the previous question rather than start a new one.
+_CONTINUES = re.compile(r"^\s*(and|but|so|also|then|what about|how about|what of)\b", re.IGNORECASE)
+# Words pointing back at something the previous question or answer named.
+_POINTS_BACK = frozenset("that this it its they them their those these he him his she her such there".split())
+MAX_LEANING_WORDS = 3  # a question pointing back with more content words than this stands alone
+
+
+def leans_on_previous(question: str) -> bool:
+    """Whether question only makes sense after the previous one."""
+    words = re.findall(r"\w+", question.lower())
+    own = content_words(question)
+    points_back = any(word in _POINTS_BACK for word in words)
+    return bool(_CONTINUES.match(question)) or not own or (points_back and len(own) <= MAX_LEANING_WORDS)
+
+
+def in_context(question: str, previous: str | None) -> str | None:
+    """The question to search instead of question when it leans on previous (the last question
+    searched), or None when it stands alone."""
+    if not previous or not leans_on_previous(question):
+        return None
+    own = {word.lower() for word in content_words(question)}
+    carried = [word for word in dict.fromkeys(content_words(previous)) if word.lower() not in own]
+    return " ".join([question.strip(), *carried]) if carried else None

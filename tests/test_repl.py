@@ -1,0 +1,206 @@
+"""The chat REPL as people use it: a real `qa chat` in a pseudo-terminal, pipes, and what an answer looks like."""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import sys
+
+import pexpect
+import pytest
+from conftest import ROOT, run_qa
+from rich.console import Console
+
+from qa.render import show_answer
+from qa.search import Searcher
+
+ANSI = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07]*\x07|[()][0-9A-Za-z]|[=>])")
+COLOUR = re.compile(r"\x1b\[[0-9;]*(3[0-9]|9[0-7]|38;)[0-9;]*m")  # SGR codes that set a foreground colour
+PROMPT = "qa>"
+
+
+def plain(text: str) -> str:
+    return ANSI.sub("", text).replace("\r", "")
+
+
+class Terminal:
+    """`qa chat` in a pseudo-terminal, typed at like a person would."""
+
+    def __init__(self, index, columns: int = 100, **env):
+        environment = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+            "HF_HUB_OFFLINE": "1",
+            **env,
+        }
+        self.child = pexpect.spawn(
+            sys.executable,
+            ["-m", "qa", "--index", str(index), "chat"],
+            cwd=str(ROOT),
+            env=environment,
+            dimensions=(50, columns),
+            encoding="utf-8",
+            timeout=120,
+        )
+        self.child.expect_exact(PROMPT)
+
+    def enter(self, line: str, until: str) -> str:
+        """Type line and Enter, wait for the pattern until and the next prompt; return what was shown, as text."""
+        self.child.sendline(line)
+        self.child.expect(until)
+        seen = self.child.before + self.child.after
+        self.child.expect_exact(PROMPT)
+        return plain(seen + self.child.before)
+
+    def leave(self) -> int:
+        self.child.sendcontrol("d")
+        self.child.expect(pexpect.EOF)
+        self.child.close()
+        return self.child.exitstatus
+
+
+@pytest.fixture()
+def chat_index(seed_index, tmp_path):
+    """A private copy of the seed index, so that history written by one test is its own."""
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    return index
+
+
+def test_history_persists_across_runs_and_is_searchable(chat_index):
+    first = Terminal(chat_index)
+    first.enter("Who is Donatella Rovera?", r"\[1\]")
+    first.enter("How many civilians did the coalition kill in Raqqa?", r"\[1\]")
+    assert first.leave() == 0
+
+    second = Terminal(chat_index)
+    second.child.send("\x1b[A")  # Up: the last question comes back
+    second.child.expect("How many civilians did the coalition kill in Raqqa\\?")
+    second.child.sendcontrol("u")
+    second.child.sendcontrol("r")  # reverse search through the history
+    second.child.send("Rovera")
+    second.child.expect("Who is Donatella")
+    second.child.sendcontrol("c")  # abandons the search and the line, not the chat
+    second.child.expect_exact(PROMPT)
+    assert second.leave() == 0
+
+
+def test_ctrl_c_abandons_the_line_and_empty_lines_do_nothing(chat_index):
+    terminal = Terminal(chat_index)
+    terminal.child.send("half a question")
+    terminal.child.sendcontrol("c")
+    terminal.child.expect_exact(PROMPT)
+    terminal.child.sendline("")
+    terminal.child.expect_exact(PROMPT)
+    seen = terminal.enter(":k 1", "showing 1 passages")
+    assert "half a question" not in seen.split(":k 1")[-1]
+    terminal.child.sendline(":quit")
+    terminal.child.expect(pexpect.EOF)
+    terminal.child.close()
+    assert terminal.child.exitstatus == 0
+
+
+def test_commands(chat_index):
+    terminal = Terminal(chat_index)
+    help_text = terminal.enter(":help", "Anything else is a question")
+    for command in (":k", ":mode", ":open", ":sources", ":reindex", ":json", ":quit"):
+        assert command in help_text
+
+    assert "unknown command :bogus: :help lists the commands" in terminal.enter(":bogus", "lists the commands")
+    assert ":k takes a number" in terminal.enter(":k lots", "now 5")
+    terminal.enter(":k 2", "showing 2 passages")
+    terminal.enter(":mode lexical", "ranking with lexical")
+    answer = terminal.enter("Who is Donatella Rovera?", r"\[2\][^\r\n]*")
+    assert "[3]" not in answer
+
+    opened = terminal.enter(":open 1", "▶ lines")
+    marked = opened.split("▶ lines")[1]
+    assert "Donatella Rovera" in " ".join(marked.split("\n\n")[0].split())
+
+    sources = terminal.enter(":sources", "5 articles")
+    assert "Sputnik International" in sources and "004_7d1420245ddc1626.txt · 18 passages" in sources
+
+    terminal.child.send(":rei\t")  # Tab completes a command name
+    terminal.child.expect(":reindex")
+    terminal.child.sendline("")
+    terminal.child.expect("0 added, 0 updated, 0 removed, 5 unchanged")
+    terminal.child.expect_exact(PROMPT)
+
+    terminal.enter(":json", "JSON output on")
+    terminal.child.sendline("Who is Donatella Rovera?")
+    terminal.child.expect(r"\{\"question\".*\}\r\n")
+    answer = json.loads(plain(terminal.child.after).strip())
+    assert answer["question"] == "Who is Donatella Rovera?" and len(answer["results"]) == 2
+    terminal.child.expect_exact(PROMPT)
+    assert terminal.leave() == 0
+
+
+FOLLOW_UPS = [
+    # (question, follow-up, what the follow-up's best passage must say)
+    ("Who is Donatella Rovera?", "what did she say?", "air bombardments were inaccurate"),
+    ("How many civilians did the coalition kill in Raqqa?", "and how many did the coalition admit?", "admitted"),
+    ("Which group monitors the Syrian war from Britain?", "what did it say about the airstrike?", "21 civilians"),
+]
+
+
+@pytest.mark.parametrize(("question", "follow_up", "expected"), FOLLOW_UPS, ids=["she", "and", "it"])
+def test_a_follow_up_is_answered_in_the_context_of_the_previous_question(chat_index, question, follow_up, expected):
+    terminal = Terminal(chat_index)
+    terminal.enter(":k 1", "showing 1 passages")
+    terminal.enter(question, r"\[1\]")
+    seen = terminal.enter(follow_up, r"\[1\]")
+    searched = re.search(r"\(searched: (.*)\)", seen)
+    assert searched and searched.group(1).startswith(follow_up)
+    assert expected in " ".join(seen.split())
+    assert terminal.leave() == 0
+
+
+def test_a_question_standing_alone_is_not_rewritten(chat_index):
+    terminal = Terminal(chat_index)
+    terminal.enter("Who is Donatella Rovera?", r"\[1\]")
+    seen = terminal.enter("How many civilians did the coalition kill in Raqqa?", r"\[1\]")
+    assert "searched:" not in seen
+    assert terminal.leave() == 0
+
+
+def test_no_color_keeps_colour_codes_off_the_terminal(chat_index):
+    terminal = Terminal(chat_index, NO_COLOR="1")
+    terminal.child.sendline("Who is Donatella Rovera?")
+    terminal.child.expect(r"\[1\](.|\n)*\[5\]")
+    assert not COLOUR.search(terminal.child.before + terminal.child.after)
+    assert terminal.leave() == 0
+
+
+def test_piped_input_has_no_prompt_and_no_escape_codes(seed_index):
+    done = run_qa("chat", index=seed_index, input=":k 1\nWho is Donatella Rovera?\nwhat did she say?\n")
+    assert "\x1b" not in done.stdout and PROMPT not in done.stdout
+    assert "» what did she say?" in done.stdout
+    assert "(searched: what did she say? Donatella Rovera)" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def one_answer(seed_index):
+    return Searcher.open(seed_index).ask("How many civilians did the coalition kill in Raqqa?", 3)
+
+
+@pytest.mark.parametrize("columns", [60, 120])
+def test_an_answer_reads_cleanly_at_60_and_120_columns(one_answer, columns):
+    console = Console(width=columns, record=True, color_system=None, force_terminal=False)
+    show_answer(console, one_answer)
+    screen = console.export_text()
+    lines = screen.splitlines()
+    assert all(len(line) <= columns for line in lines)
+    first = one_answer.results[0]
+    assert lines[0].startswith("[1] US-led coalition ‘killed 1,600 civilians’")
+    entry = screen.split("[2]")[0]
+    # results hang under their number: every line of the entry but the first is indented
+    assert all(line.startswith("    ") for line in entry.splitlines()[1:] if line.strip())
+    assert " ".join(first.answer_text.split()) in " ".join(entry.split())
+    also_in = " ".join(entry.split()).split("also in: ")[1]
+    assert also_in.startswith("US-Led Coalition Killed Over 1,600 Civilians in Syria's Raqqa - Amnesty")
+    assert "Sputnik International" in also_in and "004_7d1420245ddc1626.txt:4-8" in also_in
+    if columns == 120:
+        assert lines[0].rstrip().endswith("001_f2d3ef5ba37a2115.txt:1-3")  # the citation fits on one line
