@@ -99,23 +99,27 @@ def ask(
     index_dir: Path, question: str | None, k: int, mode: str, as_json: bool, questions_file, model_path: Path | None
 ) -> None:
     """Answer QUESTION with the passages that best answer it, cited."""
+    from qa.question import clean, required
     from qa.search import Searcher
 
     if (question is None) == (questions_file is None):
         raise click.UsageError("give a QUESTION or --file, not both")
-    questions = [question] if question is not None else [line.strip() for line in questions_file if line.strip()]
+    questions = [required(question)] if question is not None else [c for c in map(clean, questions_file) if c[0]]
     searcher = Searcher.open(index_dir, model_path)  # the encoder loads while the rest is imported
-    if as_json:
-        from qa.answer import answer_json
+    if not as_json:
+        from qa.render import make_console, show_answer
 
-        for text in questions:
-            click.echo(json.dumps(answer_json(searcher.ask(text, k, mode)), ensure_ascii=False))
-        return
-    from qa.render import make_console, show_answer
+        console = make_console()
+    for text, notice in questions:
+        if notice:
+            click.echo(f"qa: {notice}", err=True)
+        answer = searcher.ask(text, k, mode)
+        if as_json:
+            from qa.answer import answer_json
 
-    console = make_console()
-    for text in questions:
-        show_answer(console, searcher.ask(text, k, mode))
+            click.echo(json.dumps(answer_json(answer), ensure_ascii=False))
+        else:
+            show_answer(console, answer)
 
 
 @main.command()

@@ -17,9 +17,18 @@ _SPACES = re.compile(r"[^\S\n]+")
 NOT_CONFIDENT = "Nothing in the index answers this confidently."
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """text with control characters shown as symbols (ESC as ␛), so that no article or question can
+    move the cursor, change colours or ring the bell; one character each, so offsets still hold."""
+    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < "\x20" else "�", text)
+
+
 def _tidy(text: str) -> str:
     """Display form of source text: paragraph breaks become line breaks, runs of spaces one space."""
-    return _SPACES.sub(" ", _BLANK_LINES.sub("\n", text))
+    return printable(_SPACES.sub(" ", _BLANK_LINES.sub("\n", text)))
 
 
 def display_path(path: str) -> str:
@@ -36,7 +45,7 @@ def citation(result: Result) -> str:
     lines = f"{p.first_line}" if p.first_line == p.last_line else f"{p.first_line}-{p.last_line}"
     where = ", ".join(str(p.metadata[key]) for key in ("outlet", "date") if p.metadata.get(key))
     parts = [p.title or Path(p.path).name, where, f"{display_path(p.path)}:{lines}"]
-    return " — ".join(part for part in parts if part)
+    return printable(" — ".join(part for part in parts if part))
 
 
 def _emphasis(words: list[str]) -> re.Pattern | None:
@@ -62,7 +71,7 @@ def passage_text(result: Result, words: list[str] = ()) -> Text:
 
 def show_answer(console: Console, answer: Answer) -> None:
     if answer.searched:
-        console.print(Text(f"(searched: {answer.searched})", style="dim"))
+        console.print(Text(f"(searched: {printable(answer.searched)})", style="dim"))
     if not answer.confident:
         console.print(NOT_CONFIDENT)
         return
@@ -85,8 +94,8 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
     """The passages around the marked one (by id) of one article, the marked passage set apart."""
     position = next(i for i, p in enumerate(passages) if p.id == marked)
     first = passages[0]
-    console.print(Text(first.title or Path(first.path).name, style="bold"))
-    console.print(Text(display_path(first.path), style="dim"))
+    console.print(Text(printable(first.title or Path(first.path).name), style="bold"))
+    console.print(Text(printable(display_path(first.path)), style="dim"))
     console.print()
     if position > context:
         console.print(Text("…", style="dim"))
@@ -112,8 +121,8 @@ def show_sources(console: Console, articles: list[StoredArticle]) -> None:
     grid.add_column()
     for number, article in enumerate(articles, start=1):
         where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date") if article.metadata.get(k))
-        entry = Text(" — ".join(filter(None, [article.title, where])))
-        entry.append(f"\n{display_path(article.path)} · {article.passages} passages", style="dim")
+        entry = Text(printable(" — ".join(filter(None, [article.title, where]))))
+        entry.append(printable(f"\n{display_path(article.path)} · {article.passages} passages"), style="dim")
         grid.add_row(f"{number}.", entry)
     console.print(grid)
 
@@ -137,6 +146,7 @@ def show_figures(console: Console, caption: str, table: dict[str, dict[str, floa
     console.print(grid)
     for mode, rankings in missed.items():
         for ranking in rankings:
-            console.print(Text(f"[{mode}] missed: {ranking.question.text}", style="bold"))
-            console.print(Text(f"    expected: {', '.join(ranking.question.answers) or ranking.question.article}"))
+            console.print(Text(printable(f"[{mode}] missed: {ranking.question.text}"), style="bold"))
+            expected = ", ".join(ranking.question.answers) or ranking.question.article
+            console.print(Text(printable(f"    expected: {expected}")))
             console.print(Text(f"    ranked first: {_tidy(ranking.top_text)[:200]}", style="dim"))

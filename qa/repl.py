@@ -22,7 +22,8 @@ from rich.text import Text
 from qa.answer import Answer, answer_json
 from qa.errors import QAError
 from qa.followup import in_context
-from qa.render import show_answer, show_article, show_sources
+from qa.question import clean
+from qa.render import printable, show_answer, show_article, show_sources
 from qa.search import MODES, Searcher
 
 PROMPT = "qa> "
@@ -42,9 +43,11 @@ class Chat:
 
     def handle(self, line: str) -> bool:
         """Act on one line of input; False when it asks to leave."""
-        line = line.strip()
+        line, notice = clean(line)
         if not line:
             return True
+        if notice:
+            self.console.print(f"qa: {notice}")
         if line.startswith(":"):
             name, _, argument = line.partition(" ")
             command = COMMANDS.get(name)
@@ -174,7 +177,7 @@ def run(searcher: Searcher, console: Console, k: int, mode: str) -> None:
     lines = typed_lines(searcher.store.directory / "history") if terminal else sys.stdin
     for line in lines:
         if not terminal and line.strip():
-            console.print(Text(f"» {line.strip()}", style="bold"))  # piped input is not on screen
+            console.print(Text(f"» {printable(line.strip())}", style="bold"))  # piped input is not on screen
         try:
             if not chat.handle(line):
                 return

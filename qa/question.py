@@ -1,0 +1,33 @@
+"""A question as typed, made searchable: control characters and escape sequences dropped,
+whitespace collapsed, and its length capped (the encoder reads 256 tokens at most anyway)."""
+
+from __future__ import annotations
+
+import re
+
+from qa.errors import QAError
+
+MAX_CHARS = 2000
+_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|.)?")
+_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+
+
+class QuestionError(QAError):
+    """Nothing searchable was asked."""
+
+
+def clean(text: str) -> tuple[str, str | None]:
+    """The question to search, and a notice for the user when it had to be shortened."""
+    question = " ".join(_CONTROL.sub(" ", _ESCAPE_SEQUENCE.sub(" ", text)).split())
+    if len(question) <= MAX_CHARS:
+        return question, None
+    shortened = question[:MAX_CHARS].rsplit(" ", 1)[0]
+    return shortened, f"the question is {len(question):,} characters long: searching its first {len(shortened):,}"
+
+
+def required(text: str) -> tuple[str, str | None]:
+    """clean(text), refusing a question that is empty once cleaned."""
+    question, notice = clean(text)
+    if not question:
+        raise QuestionError('the question is empty: ask something, e.g. qa ask "Who is Donatella Rovera?"')
+    return question, notice

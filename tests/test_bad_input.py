@@ -1,0 +1,75 @@
+"""Bad input gets a clear message, never a traceback, and never reaches the terminal raw."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from conftest import SEEDS, run_qa
+
+ARTICLE = SEEDS / "001_f2d3ef5ba37a2115.txt"
+ESCAPES = "who said \x1b[31mred\x1b[0m\x07 and \x1b]0;title\x07 \x9b2J?"
+
+QUESTIONS = {
+    "stopwords only": ("the of and to", "Nothing in the index answers this confidently."),
+    "arabic": ("ما هو عدد القتلى المدنيين في الرقة؟", None),
+    "chinese": ("拉卡有多少平民死亡？", None),
+    "russian": ("Сколько мирных жителей погибло в Ракке?", None),
+    "escape sequences": (ESCAPES, None),
+}
+
+
+@pytest.mark.parametrize("question", QUESTIONS.values(), ids=QUESTIONS.keys())
+def test_odd_questions_are_answered_plainly(seed_index, question):
+    text, expected = question
+    done = run_qa("ask", "-k", "2", text, index=seed_index)
+    assert done.stderr == ""
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout and "\x9b" not in done.stdout
+    if expected:
+        assert done.stdout.strip() == expected
+    answer = json.loads(run_qa("ask", "--json", text, index=seed_index).stdout)
+    assert "\x1b" not in answer["question"]
+
+
+def test_a_100000_character_question_is_shortened_with_a_notice(seed_index):
+    question = ("Raqqa civilians " * 7000)[:99999] + "x"
+    done = run_qa("ask", "--json", question, index=seed_index)
+    searched = json.loads(done.stdout)["question"]
+    assert done.stderr.strip() == f"qa: the question is 100,000 characters long: searching its first {len(searched):,}"
+    assert 1900 < len(searched) <= 2000 and question.startswith(searched + " ")
+
+
+def test_escape_sequences_typed_in_the_chat_are_shown_not_obeyed(seed_index):
+    done = run_qa("chat", index=seed_index, input=ESCAPES + "\n")
+    assert "\x1b" not in done.stdout and "\x07" not in done.stdout
+    assert "» who said ␛[31mred␛[0m␇ and ␛]0;title␇ �2J?" in done.stdout
+
+
+FAILURES = {
+    "empty question": (("ask", ""), 2, "qa: the question is empty"),
+    "whitespace question": (("ask", " \t "), 2, "qa: the question is empty"),
+    "control characters only": (("ask", "\x1b[2J\x07"), 2, "qa: the question is empty"),
+    "missing index": (("--index", "{tmp}/nowhere", "ask", "hi"), 2, "qa: no index at {tmp}/nowhere"),
+    "file as index": (("--index", str(ARTICLE), "ask", "hi"), 2, "is a file"),
+    "folder as --file": (("ask", "--file", str(SEEDS)), 2, "Is a directory"),
+    "missing path to index": (("index", "{tmp}/missing.txt"), 2, "qa: no such file or folder: {tmp}/missing.txt"),
+    "path below a file": (("index", f"{ARTICLE}/x"), 2, "qa: no such file or folder"),
+    "folder that is not BEIR": (("eval", str(SEEDS)), 2, "not a BEIR folder"),
+    "file that is not questions": (("eval", str(ARTICLE)), 2, "not a question line"),
+    "missing question file": (("eval", "{tmp}/none.jsonl"), 2, "does not exist"),
+    "bad mode": (("ask", "--mode", "fuzzy", "hi"), 2, "'fuzzy' is not one of"),
+    "bad k": (("ask", "-k", "0", "hi"), 2, "0 is not in the range"),
+}
+
+
+@pytest.mark.parametrize("case", FAILURES.values(), ids=FAILURES.keys())
+def test_bad_arguments_get_one_clear_line_and_status_2(seed_index, tmp_path, case):
+    args, status, message = case
+    args = [arg.replace("{tmp}", str(tmp_path)) for arg in args]
+    index = None if "--index" in args else seed_index
+    done = run_qa(*args, index=index, check=False)
+    assert done.returncode == status
+    assert "Traceback" not in done.stderr
+    assert message.replace("{tmp}", str(tmp_path)) in done.stderr
+    errors = [line for line in done.stderr.splitlines() if line.startswith(("qa:", "Error:"))]
+    assert len(errors) == 1, done.stderr
