@@ -1,0 +1,98 @@
+"""A killed or interrupted `qa index` leaves the index answering as before the run or as after it, never a mix,
+and the next run finishes the work without embedding again what was already stored."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import shutil
+import signal
+import subprocess
+import sys
+import time
+
+import pytest
+from conftest import ROOT, run_json, run_qa
+
+PROBES = [
+    "Who is Donatella Rovera?",
+    "How many civilians did the coalition kill in Raqqa?",
+    "Who were the Normans?",
+    "What is computational complexity theory?",
+    "Which river flows through Melbourne?",
+]
+KILLS = 4
+
+
+def paragraph_articles(folder) -> int:
+    """One small article per paragraph of the squad5 articles: a couple of hundred files to index."""
+    folder.mkdir()
+    count = 0
+    for source in sorted((ROOT / "bench" / "squad5" / "articles").glob("*.txt")):
+        for number, paragraph in enumerate(source.read_text().split("\n\n")):
+            if paragraph.strip():
+                (folder / f"{source.stem}-{number:03}.txt").write_text(paragraph.strip() + "\n")
+                count += 1
+    return count
+
+
+def answers(index) -> list:
+    done = run_qa("ask", "--json", "--file", "-", index=index, input="\n".join(PROBES) + "\n")
+    return [[(r["path"], r["chars"]) for r in json.loads(line)["results"]] for line in done.stdout.splitlines()]
+
+
+def start_indexing(index, folder) -> subprocess.Popen:
+    command = [sys.executable, "-m", "qa", "--index", str(index), "index", "--json", str(folder)]
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+@pytest.fixture()
+def index_and_corpus(seed_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    folder = tmp_path / "paragraphs"
+    assert paragraph_articles(folder) >= 150
+    return index, folder
+
+
+def test_sigkill_at_random_moments_never_leaves_a_mix(index_and_corpus):
+    index, folder = index_and_corpus
+    before = answers(index)
+    vectors_before = run_json("info", "--json", index=index)["vectors"]
+    seed = random.randrange(10**6)
+    chance = random.Random(seed)
+    moments = sorted(chance.uniform(0.3, 6.0) for _ in range(KILLS))
+    seen = []
+    for moment in moments:
+        process = start_indexing(index, folder)
+        time.sleep(moment)
+        process.send_signal(signal.SIGKILL)
+        process.wait()
+        seen.append(answers(index))  # the index still opens and answers after every kill
+    stored = run_json("info", "--json", index=index)["vectors"]
+    assert stored > vectors_before, f"no batch was kept (seed {seed}, moments {moments})"
+
+    finished = run_json("index", "--json", str(folder), index=index)
+    after = answers(index)
+    assert after != before
+    for number, state in enumerate(seen):
+        assert state in (before, after), f"kill {number} at {moments[number]:.2f} s left a mix (seed {seed})"
+    total = run_json("info", "--json", index=index)["vectors"]
+    embedded = finished["passages_embedded"] + finished["sentences_embedded"]
+    assert total - stored == embedded  # the last run embedded only what the killed runs had not stored
+
+
+def test_ctrl_c_prints_one_line_and_keeps_the_index_as_it_was(index_and_corpus):
+    index, folder = index_and_corpus
+    before = answers(index)
+    process = start_indexing(index, folder)
+    time.sleep(2.0)
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=60)
+    assert process.returncode == 130
+    assert stderr.strip().splitlines() == [
+        "qa: interrupted; the index is as it was before this run (finished batches are kept)"
+    ]
+    assert answers(index) == before
