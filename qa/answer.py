@@ -46,7 +46,8 @@ class Answer:
 
 
 def result_json(rank: int, result: Result) -> dict:
-    """One result in the interface contract's shape, metadata fields appended."""
+    """One result in the interface contract's shape, then `lines_in` ("file", or "extracted": the lines count
+    the extracted text of a page where the passage was not found in the file), the path and the article's metadata."""
     p = result.passage
     return {
         "rank": rank,
@@ -58,6 +59,7 @@ def result_json(rank: int, result: Result) -> dict:
         "paragraphs": [p.first_block, p.last_block],
         "chars": [p.start, p.end],
         "lines": [p.first_line, p.last_line],
+        "lines_in": p.lines_in,
         "path": p.path,
         **p.metadata,
     }

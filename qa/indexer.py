@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -17,8 +18,9 @@ from qa import onnx_encoder, vector_index
 from qa.chunking import CHUNKER_VERSION, chunk, normalize
 from qa.embedding import Encoder, ModelSpec, check_same_model, model_for_index, resolve_model
 from qa.errors import QAError
-from qa.ingest import SUPPORTED_SUFFIXES, Article, IngestError, content_hash, read_article
-from qa.store import NewArticle, NewPassage, NewSentence, Store
+from qa.ingest import Article, IngestError, content_hash, read_article, read_bytes
+from qa.scan import scan
+from qa.store import NewArticle, NewPassage, NewSentence, Source, Store
 
 DEFAULT_SOURCE = Path("seeds")
 
@@ -37,10 +39,16 @@ class IndexSummary:
     # sentence vectors computed beside them (a sentence equal to its passage shares its vector)
     sentences_embedded: int = 0
     seconds: float = 0.0
-    skipped: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}: not indexed
+    warnings: list[dict] = field(default_factory=list)  # {"path", "warning"}: indexed, with a caveat
+    duplicates: list[dict] = field(default_factory=list)  # {"path", "same_as"}: byte-identical, indexed once
 
     def as_json(self) -> dict:
         return asdict(self)
+
+    def skipped_counts(self) -> dict[str, int]:
+        """How many files were skipped for each reason."""
+        return dict(Counter(item["reason"] for item in self.skipped))
 
 
 # Called with (texts embedded so far, texts to embed); lets the CLI draw a progress bar.
@@ -50,20 +58,6 @@ Progress = Callable[[int, int], None]
 def embedding_key(model: ModelSpec, search_text: str) -> str:
     """Vectors are cached by model and embedded text: equal text is never embedded twice."""
     return hashlib.sha256(f"{model.sha256}\0{search_text}".encode()).hexdigest()
-
-
-def scan(sources: Iterable[Path]) -> tuple[list[Path], list[dict]]:
-    """Article files under the sources (sorted), and the sources that could not be scanned."""
-    files: set[Path] = set()
-    problems = []
-    for source in sources:
-        if source.is_file():
-            files.add(source)
-        elif source.is_dir():
-            files.update(p for p in source.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES and p.is_file())
-        else:
-            problems.append({"path": str(source), "reason": "source not found"})
-    return sorted(files), problems
 
 
 def indexed_model(manifest: dict[str, str], model_path: Path | None, rebuild: bool) -> ModelSpec:
@@ -93,50 +87,59 @@ def update(
     store: Store,
     paths: list[Path],
     *,
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
     model_path: Path | None = None,
     rebuild: bool = False,
     progress: Progress | None = None,
 ) -> IndexSummary:
-    """Index paths (added to the recorded sources) incrementally, in one visible commit."""
+    """Index paths (added to the recorded sources with these globs) incrementally, in one visible commit.
+
+    Byte-identical files are one article, stored under the path already indexed (else the
+    shallowest, then first in order) with the others recorded beside it.
+    """
     began = time.perf_counter()
     manifest = store.manifest()
     model = indexed_model(manifest, model_path, rebuild)
     for path in paths:
         if not path.exists():
             raise IndexUpdateError(f"no such file or folder: {path}")
-    sources = [Path(p) for p in store.sources()] + [p.resolve() for p in paths]
+    recorded = store.sources()
+    sources = {source.path: source for source in recorded}
+    sources.update((str(p.resolve()), Source(str(p.resolve()), include, exclude)) for p in paths)
     if not sources:
         if not DEFAULT_SOURCE.is_dir():
             raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
-        sources = [DEFAULT_SOURCE.resolve()]
-    sources = list(dict.fromkeys(sources))
-    files, skipped = scan(sources)
+        sources = {str(DEFAULT_SOURCE.resolve()): Source(str(DEFAULT_SOURCE.resolve()))}
+    files, skipped = scan(sources.values())
 
     stored = {} if rebuild else store.articles()
     rechunk = manifest.get("chunker_version") != str(CHUNKER_VERSION)
     summary = IndexSummary(skipped=skipped)
     written = []
-    for path in files:
-        key = str(path)
+    present = set()
+    for digest, group in _identical_files(files, stored, summary).items():
+        key, also_at = str(group[0]), tuple(str(path) for path in group[1:])
         previous = stored.get(key)
-        try:
-            if previous and not rechunk and previous.content_hash == content_hash(path.read_bytes()):
-                summary.unchanged += 1
-                continue
-            article = read_article(path)
-        except (IngestError, OSError) as error:
-            summary.skipped.append({"path": key, "reason": str(error)})
-            continue
-        written.append(
-            NewArticle(key, article.content_hash, article.title, article.metadata, _passages(article, model))
-        )
-        if previous:
-            summary.updated += 1
+        if previous and not rechunk and previous.content_hash == digest and previous.also_at == also_at:
+            summary.unchanged += 1
         else:
-            summary.added += 1
-    unreadable = {item["path"] for item in summary.skipped}
-    present = {str(p) for p in files} - unreadable
-    reachable = [source for source in sources if source.exists()]  # an unmounted folder keeps its articles
+            try:
+                article = read_article(group[0])
+            except IngestError as error:
+                summary.skipped += [{"path": str(path), "reason": error.reason} for path in group]
+                continue
+            if article.encoding != "utf-8":
+                summary.warnings.append({"path": key, "warning": f"not UTF-8: decoded as {article.encoding}"})
+            passages = _passages(article, model)
+            written.append(NewArticle(key, digest, article.title, article.metadata, passages, also_at))
+            if previous:
+                summary.updated += 1
+            else:
+                summary.added += 1
+        present.add(key)
+        summary.duplicates += [{"path": path, "same_as": key} for path in also_at]
+    reachable = [Path(source) for source in sources if Path(source).exists()]  # an unmounted folder keeps its articles
     removed = [path for path in stored if path not in present and _under(path, reachable)]
     summary.removed = len(removed)
 
@@ -156,7 +159,8 @@ def update(
     summary.passages_embedded = sum(key in passage_keys for key in todo)
     summary.sentences_embedded = len(todo) - summary.passages_embedded
 
-    if written or removed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
+    changed = written or removed or set(sources.values()) != set(recorded)
+    if changed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
         generation = store.commit_update(
             manifest={
                 "onnx_sha256": onnx_sha256,
@@ -167,7 +171,7 @@ def update(
                 "dimension": dimension,
                 "chunker_version": str(CHUNKER_VERSION),
             },
-            sources=[str(s) for s in sources],
+            sources=sources.values(),
             removed=removed,
             written=written,
             wipe=rebuild,
@@ -175,6 +179,22 @@ def update(
         vector_index.save(vector_index.build(store), store.directory, generation)
     summary.seconds = round(time.perf_counter() - began, 3)
     return summary
+
+
+def _identical_files(files: list[Path], stored: dict, summary: IndexSummary) -> dict[str, list[Path]]:
+    """The readable files grouped by content hash; first in each group the path already indexed, else the shallowest.
+
+    An unreadable file is recorded as skipped.
+    """
+    groups: dict[str, list[Path]] = {}
+    for path in files:
+        try:
+            groups.setdefault(content_hash(read_bytes(path)), []).append(path)
+        except IngestError as error:
+            summary.skipped.append({"path": str(path), "reason": error.reason})
+    for group in groups.values():
+        group.sort(key=lambda path: (str(path) not in stored, len(path.parts), str(path)))
+    return groups
 
 
 def _passages(article: Article, model: ModelSpec) -> list[NewPassage]:

@@ -65,7 +65,12 @@ def load(store: Store):
     return index
 
 
-def search(index, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """(passage id, cosine) pairs, best first."""
-    scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
+def search(index, query: np.ndarray, k: int, among: list[int] | None = None) -> list[tuple[int, float]]:
+    """(passage id, cosine) pairs, best first; only passages among the given ids when there are any."""
+    params = None
+    if among is not None:
+        import faiss
+
+        params = faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64)))
+    scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k, params=params)
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0]
