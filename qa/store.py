@@ -86,6 +86,15 @@ def _usable(path: Path) -> bool:
         return False
 
 
+def _recorded_source_paths(path: Path) -> list[str]:
+    """The source paths an unusable index recorded, as far as they can be read."""
+    try:
+        with sqlite3.connect(path) as connection:
+            return [row[0] for row in connection.execute("SELECT path FROM sources")]
+    except sqlite3.DatabaseError:
+        return []
+
+
 def _casefold(text: str | None) -> str | None:
     return text.casefold() if text else text
 
@@ -172,15 +181,19 @@ class Store:
 
     @classmethod
     def create(cls, directory: Path, *, replace_unusable: bool = False) -> Store:
-        """Open or make an index; with replace_unusable, one of another schema version or damaged is deleted first."""
+        """Open or make an index. With replace_unusable, one of another schema version or damaged is
+        replaced by a new empty one that keeps only the recorded source paths it could read."""
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / DB_FILE
+        kept_sources: list[str] = []
         if replace_unusable and path.is_file() and not _usable(path):
+            kept_sources = _recorded_source_paths(path)
             for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm"):
                 (directory / name).unlink(missing_ok=True)
         store = cls._connect(path, directory)
         if store._user_version() == 0 and not store._has_tables():
             store.connection.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            store.connection.executemany("INSERT INTO sources(path) VALUES (?)", [(s,) for s in kept_sources])
         store._check_schema()
         return store
 

@@ -98,7 +98,11 @@ def read_html_article(path: Path, data: bytes) -> Article:
     if not decoded.text.strip():
         raise IngestError(path, "empty")
     document = trafilatura.bare_extraction(
-        decoded.text, with_metadata=True, include_comments=False, date_extraction_params=_DATE_PARAMS
+        decoded.text,
+        with_metadata=True,
+        include_comments=False,
+        favor_precision=True,  # a page with no story yields nothing rather than its menus
+        date_extraction_params=_DATE_PARAMS,
     )
     paragraphs = [collapse_whitespace(line) for line in (document.text or "").splitlines()] if document else []
     paragraphs = [paragraph for paragraph in paragraphs if paragraph]
