@@ -66,7 +66,7 @@ def load(store: Store):
 
 
 def search(index, query: np.ndarray, k: int, among: list[int] | None = None) -> list[tuple[int, float]]:
-    """(passage id, cosine) pairs, best first; only passages among the given ids when there are any."""
+    """(passage id, cosine) pairs, best first; only passages whose ids are `among`, when given."""
     params = None
     if among is not None:
         import faiss

@@ -13,12 +13,14 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEEDS, run_json, run_qa
+from test_onnx import imported_after
 
 from qa.chunking import chunk
 from qa.ingest import IngestError, read_article
 from qa.scan import walk
 from qa.store import DB_FILE
 
+INDEXING_ONLY = ("trafilatura", "lxml", "markdown_it", "yaml", "dateutil", "qa.formats")
 ARTICLES = ROOT / "tests" / "data" / "articles"
 PAGE = ARTICLES / "raqqa-report.html"
 NOTES = ARTICLES / "mosul-notes.md"
@@ -330,3 +332,13 @@ def test_chat_answers_within_its_filters(library_index):
     done = run_qa("chat", "--source", "amnesty international", index=index, input="What did Amnesty say?\n")
     assert "[1]" in done.stdout
     assert set(re.findall(r"[\w-]+\.(?:txt|md|html)\b", done.stdout)) == {"mosul-notes.md"}
+
+
+@pytest.mark.parametrize(
+    "args", [["ask", "--source", "ledger", "What did Amnesty say?"], ["info"]], ids=["ask", "info"]
+)
+def test_asking_and_info_never_load_the_format_readers(library_index, args):
+    index, _ = library_index
+    imported, output = imported_after(["--index", str(index), *args], INDEXING_ONLY)
+    assert output
+    assert imported == []
