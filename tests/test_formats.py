@@ -9,6 +9,7 @@ import html
 import re
 import shutil
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -267,7 +268,7 @@ def test_an_index_of_an_older_schema_asks_for_a_rebuild_which_works(tmp_path):
     shutil.copy(NOTES, folder)
     index = tmp_path / "index"
     run_qa("index", str(folder), index=index)
-    with sqlite3.connect(index / DB_FILE) as db:
+    with closing(sqlite3.connect(index / DB_FILE)) as db:
         db.execute("PRAGMA user_version = 2")
     refused = run_qa("ask", "What did Amnesty say?", index=index, check=False)
     assert refused.returncode == 2 and refused.stderr.count("\n") == 1 and "qa index --rebuild" in refused.stderr
