@@ -87,6 +87,8 @@ def result_json(rank: int, result: Result) -> dict:
 
 
 def _citation_json(result: Result) -> dict:
+    """The citation fields of a result: the contract's, then `lines_in` ("file", or "extracted": the lines count
+    the extracted text of a page where the passage was not found in the file), the path and the article's metadata."""
     p = result.passage
     return {
         "text": p.text,
@@ -96,6 +98,7 @@ def _citation_json(result: Result) -> dict:
         "paragraphs": [p.first_block, p.last_block],
         "chars": [p.start, p.end],
         "lines": [p.first_line, p.last_line],
+        "lines_in": p.lines_in,
         "path": p.path,
         **p.metadata,
     }

@@ -7,7 +7,6 @@ contiguous spans of the source, in order, covering every block.
 
 from __future__ import annotations
 
-import bisect
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -36,6 +35,7 @@ class Passage:
     last_line: int
     sentences: tuple[Span, ...]  # character spans in the source, in order
     text: str  # source[start:end], exactly as written
+    lines_in: str = "file"  # "file": lines of the article's file; "extracted": lines of the extracted text
 
     @property
     def search_text(self) -> str:
@@ -135,17 +135,27 @@ def _merge_fragments(units: list[_Unit], title_block: int) -> list[list[_Unit]]:
     return groups
 
 
+def file_lines(article: Article, start: int, end: int, first_block: int, last_block: int) -> tuple[int, int, str]:
+    """(first line, last line, what they count) of a passage spanning source[start:end] and those blocks.
+
+    Lines of the file when the source's lines are the file's, or when the passage's
+    first and last blocks were found in the file; else lines of the extracted text.
+    """
+    if not article.source_lines_are_file_lines:
+        first, last = article.blocks[first_block].file_lines, article.blocks[last_block].file_lines
+        if first and last and first[0] <= last[1]:
+            return first[0], last[1], "file"
+    kind = "file" if article.source_lines_are_file_lines else "extracted"
+    return article.line_of(start), article.line_of(end - 1), kind
+
+
 def chunk(article: Article) -> list[Passage]:
     source = article.source
-    newlines = [i for i, char in enumerate(source) if char == "\n"]
-
-    def line_of(offset: int) -> int:
-        return bisect.bisect_left(newlines, offset) + 1
-
     units = [unit for block in article.blocks for unit in _units(article, block)]
     passages = []
     for ordinal, group in enumerate(_merge_fragments(units, article.title_block)):
         start, end = group[0].start, group[-1].end
+        first_line, last_line, lines_in = file_lines(article, start, end, group[0].block, group[-1].block)
         passages.append(
             Passage(
                 ordinal=ordinal,
@@ -153,10 +163,11 @@ def chunk(article: Article) -> list[Passage]:
                 end=end,
                 first_block=group[0].block,
                 last_block=group[-1].block,
-                first_line=line_of(start),
-                last_line=line_of(end - 1),
+                first_line=first_line,
+                last_line=last_line,
                 sentences=tuple(span for unit in group for span in unit.sentences),
                 text=source[start:end],
+                lines_in=lines_in,
             )
         )
     return passages

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
-from datetime import datetime
+from datetime import date, datetime
 from pathlib import Path
 
 import click
@@ -25,6 +25,59 @@ MODE_OPTION = click.option(
     show_default=True,
     help="Ranker: BM25 and dense fused with sentence scores, or one of them alone.",
 )
+
+
+class DateBound(click.ParamType):
+    """YYYY-MM-DD, or YYYY-MM / YYYY meaning their first day (a lower bound) or their last (an upper bound)."""
+
+    name = "DATE"
+
+    def __init__(self, upper: bool):
+        self.upper = upper
+
+    def convert(self, value, param, ctx) -> date:
+        from qa.search import date_bound
+
+        if isinstance(value, date):
+            return value
+        try:
+            return date_bound(value, self.upper)
+        except ValueError as error:
+            self.fail(str(error), param, ctx)
+
+
+FILTER_OPTIONS = (
+    click.option(
+        "--source",
+        metavar="TEXT",
+        help="Only articles whose outlet, title or path contains TEXT (case-insensitive).",
+    ),
+    click.option(
+        "--since",
+        type=DateBound(upper=False),
+        help="Only articles dated on or after DATE (YYYY-MM-DD, YYYY-MM or YYYY); undated articles are left out.",
+    ),
+    click.option(
+        "--until",
+        type=DateBound(upper=True),
+        help="Only articles dated on or before DATE (YYYY-MM-DD, YYYY-MM or YYYY); undated articles are left out.",
+    ),
+)
+
+
+def filter_options(command):
+    for option in reversed(FILTER_OPTIONS):
+        command = option(command)
+    return command
+
+
+def apply_filters(searcher, source: str | None, since: date | None, until: date | None) -> None:
+    """Make the filters the searcher's own; an error when they leave no article to answer from."""
+    from qa.search import Filters
+
+    searcher.filters = Filters(source, since, until)
+    if searcher.allowed_passages(searcher.filters) == []:
+        raise QAError("no indexed article matches --source/--since/--until")
 
 
 class QAGroup(click.Group):
@@ -58,24 +111,52 @@ def main(ctx: click.Context, index_dir: Path) -> None:
 
 @main.command()
 @click.argument("paths", nargs=-1, type=click.Path(path_type=Path))
+@click.option(
+    "--include",
+    multiple=True,
+    metavar="GLOB",
+    help="In folders, index only files matching GLOB: a name (*.md) or a path below the folder (repeatable).",
+)
+@click.option(
+    "--exclude", multiple=True, metavar="GLOB", help="In folders, skip files and folders matching GLOB (repeatable)."
+)
 @click.option("--rebuild", is_flag=True, help="Discard the index and build it again, embedding everything.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @MODEL_OPTION
 @click.pass_obj
-def index(index_dir: Path, paths: tuple[Path, ...], rebuild: bool, as_json: bool, model_path: Path | None) -> None:
+def index(
+    index_dir: Path,
+    paths: tuple[Path, ...],
+    include: tuple[str, ...],
+    exclude: tuple[str, ...],
+    rebuild: bool,
+    as_json: bool,
+    model_path: Path | None,
+) -> None:
     """Add PATHS (files or folders) to the index and bring it up to date.
 
-    Only new or changed articles are embedded again. With no PATHS the recorded
-    sources are scanned again (./seeds on a first build).
+    Reads .txt, .md/.markdown and saved .html/.htm pages; folders are walked
+    recursively, hidden files and folders left out. The globs are recorded with
+    the PATHS they came with. Only new or changed articles are embedded again.
+    With no PATHS the recorded sources are scanned again (./seeds on a first build).
     """
     from qa import indexer
     from qa.progress import embedding_progress
     from qa.store import Store
 
-    store = Store.create(index_dir)
+    store = Store.create(index_dir, replace_unusable=rebuild)
     try:
         with embedding_progress() as progress:
-            summary = indexer.update(store, list(paths), model_path=model_path, rebuild=rebuild, progress=progress)
+            summary = indexer.update(
+                store,
+                list(paths),
+                include=include,
+                exclude=exclude,
+                model_path=model_path,
+                rebuild=rebuild,
+                progress=progress,
+                on_wait=lambda: click.echo(f"qa: {indexer.WAITING}", err=True),
+            )
     except KeyboardInterrupt:
         click.echo("qa: interrupted; the index is as it was before this run (finished batches are kept)", err=True)
         sys.exit(130)
@@ -85,6 +166,10 @@ def index(index_dir: Path, paths: tuple[Path, ...], rebuild: bool, as_json: bool
     click.echo(summary.describe())
     for skipped in summary.skipped:
         click.echo(f"skipped {skipped['path']}: {skipped['reason']}", err=True)
+    for warning in summary.warnings:
+        click.echo(f"warning: {warning['path']}: {warning['warning']}", err=True)
+    for duplicate in summary.duplicates:
+        click.echo(f"duplicate {duplicate['path']}: same bytes as {duplicate['same_as']}", err=True)
 
 
 @main.command()
@@ -93,10 +178,20 @@ def index(index_dir: Path, paths: tuple[Path, ...], rebuild: bool, as_json: bool
 @MODE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
 @click.option("--file", "questions_file", type=click.File("r"), help="Answer each line of this file ('-' = stdin).")
+@filter_options
 @MODEL_OPTION
 @click.pass_obj
 def ask(
-    index_dir: Path, question: str | None, k: int, mode: str, as_json: bool, questions_file, model_path: Path | None
+    index_dir: Path,
+    question: str | None,
+    k: int,
+    mode: str,
+    as_json: bool,
+    questions_file,
+    source: str | None,
+    since: date | None,
+    until: date | None,
+    model_path: Path | None,
 ) -> None:
     """Answer QUESTION with the passages that best answer it, cited."""
     from qa.question import clean, required
@@ -106,6 +201,7 @@ def ask(
         raise click.UsageError("give a QUESTION or --file, not both")
     questions = [required(question)] if question is not None else [c for c in map(clean, questions_file) if c[0]]
     searcher = Searcher.open(index_dir, model_path)  # the encoder loads while the rest is imported
+    apply_filters(searcher, source, since, until)
     if not as_json:
         from qa.render import make_console, show_answer
 
@@ -125,15 +221,26 @@ def ask(
 @main.command()
 @K_OPTION
 @MODE_OPTION
+@filter_options
 @MODEL_OPTION
 @click.pass_obj
-def chat(index_dir: Path, k: int, mode: str, model_path: Path | None) -> None:
+def chat(
+    index_dir: Path,
+    k: int,
+    mode: str,
+    source: str | None,
+    since: date | None,
+    until: date | None,
+    model_path: Path | None,
+) -> None:
     """Ask questions in a loop (reads stdin line by line when it is not a terminal)."""
     from qa import repl
     from qa.render import make_console
     from qa.search import Searcher
 
-    repl.run(Searcher.open(index_dir, model_path), make_console(), k, mode)
+    searcher = Searcher.open(index_dir, model_path)
+    apply_filters(searcher, source, since, until)
+    repl.run(searcher, make_console(), k, mode)
 
 
 @main.command()
@@ -154,13 +261,30 @@ def info(index_dir: Path, as_json: bool) -> None:
         "size_bytes": sum(f.stat().st_size for f in index_dir.iterdir() if f.is_file()),
         "built_at": built.isoformat(timespec="seconds"),
         "generation": store.generation,
-        "sources": store.sources(),
+        "sources": [source.path for source in store.sources()],
+        "article_list": [article_entry(article) for article in store.articles().values()],
     }
     if as_json:
-        click.echo(json.dumps(report))
+        click.echo(json.dumps(report, ensure_ascii=False))
         return
+    listed = report.pop("article_list")
     for key, value in report.items():
         click.echo(f"{key:>13}: {', '.join(value) if isinstance(value, list) else value}")
+    for entry in listed:
+        where = ", ".join(str(entry[key]) for key in ("outlet", "author", "date") if entry.get(key))
+        click.echo(f"  {entry['path']} — {entry['title']}" + (f" — {where}" if where else ""))
+
+
+def article_entry(article) -> dict:
+    """One article as `qa info --json` lists it: where it is, what it says of itself, how many passages."""
+    return {
+        "path": article.path,
+        "title": article.title,
+        **{key: article.metadata[key] for key in ("outlet", "author", "date", "date_text") if key in article.metadata},
+        "format": article.metadata.get("format", "text"),
+        "passages": article.passages,
+        "also_at": list(article.also_at),
+    }
 
 
 def _floors(values: tuple[str, ...]) -> dict[str, float]:

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import time
-from collections.abc import Callable, Iterable
+from collections import Counter
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
@@ -17,10 +18,12 @@ from qa import onnx_encoder, vector_index
 from qa.chunking import CHUNKER_VERSION, chunk, normalize
 from qa.embedding import Encoder, ModelSpec, check_same_model, model_for_index, resolve_model
 from qa.errors import QAError
-from qa.ingest import SUPPORTED_SUFFIXES, Article, IngestError, content_hash, read_article
-from qa.store import NewArticle, NewPassage, NewSentence, Store
+from qa.ingest import Article, IngestError, content_hash, read_article, read_bytes
+from qa.scan import scan
+from qa.store import NewArticle, NewPassage, NewSentence, Source, Store
 
 DEFAULT_SOURCE = Path("seeds")
+WAITING = "another update of this index is running; waiting for it to finish…"
 
 
 class IndexUpdateError(QAError):
@@ -37,16 +40,29 @@ class IndexSummary:
     # sentence vectors computed beside them (a sentence equal to its passage shares its vector)
     sentences_embedded: int = 0
     seconds: float = 0.0
-    skipped: list[dict] = field(default_factory=list)
+    skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}: not indexed
+    warnings: list[dict] = field(default_factory=list)  # {"path", "warning"}: indexed, with a caveat
+    duplicates: list[dict] = field(default_factory=list)  # {"path", "same_as"}: byte-identical, indexed once
 
     def as_json(self) -> dict:
         return asdict(self)
 
     def describe(self) -> str:
-        return (
+        """The summary in words: counts, then what was skipped and how many duplicates were recorded."""
+        lines = [
             f"{self.added} added, {self.updated} updated, {self.removed} removed, {self.unchanged} unchanged; "
             f"{self.passages_embedded} passages embedded in {self.seconds:.1f} s"
-        )
+        ]
+        if self.skipped:
+            counts = ", ".join(f"{count} {reason}" for reason, count in self.skipped_counts().items())
+            lines.append(f"{len(self.skipped)} skipped ({counts})")
+        if self.duplicates:
+            lines.append(f"{len(self.duplicates)} byte-identical duplicate file(s) recorded beside the copy indexed")
+        return "\n".join(lines)
+
+    def skipped_counts(self) -> dict[str, int]:
+        """How many files were skipped for each reason."""
+        return dict(Counter(item["reason"] for item in self.skipped))
 
 
 # Called with (texts embedded so far, texts to embed); lets the CLI draw a progress bar.
@@ -56,20 +72,6 @@ Progress = Callable[[int, int], None]
 def embedding_key(model: ModelSpec, search_text: str) -> str:
     """Vectors are cached by model and embedded text: equal text is never embedded twice."""
     return hashlib.sha256(f"{model.sha256}\0{search_text}".encode()).hexdigest()
-
-
-def scan(sources: Iterable[Path]) -> tuple[list[Path], list[dict]]:
-    """Article files under the sources (sorted), and the sources that could not be scanned."""
-    files: set[Path] = set()
-    problems = []
-    for source in sources:
-        if source.is_file():
-            files.add(source)
-        elif source.is_dir():
-            files.update(p for p in source.rglob("*") if p.suffix.lower() in SUPPORTED_SUFFIXES and p.is_file())
-        else:
-            problems.append({"path": str(source), "reason": "source not found"})
-    return sorted(files), problems
 
 
 def indexed_model(manifest: dict[str, str], model_path: Path | None, rebuild: bool) -> ModelSpec:
@@ -99,88 +101,119 @@ def update(
     store: Store,
     paths: list[Path],
     *,
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
     model_path: Path | None = None,
     rebuild: bool = False,
     progress: Progress | None = None,
+    on_wait: Callable[[], None] | None = None,
 ) -> IndexSummary:
-    """Index paths (added to the recorded sources) incrementally, in one visible commit."""
-    began = time.perf_counter()
-    manifest = store.manifest()
-    model = indexed_model(manifest, model_path, rebuild)
-    for path in paths:
-        if not path.exists():
-            raise IndexUpdateError(f"no such file or folder: {path}")
-    sources = [Path(p) for p in store.sources()] + [p.resolve() for p in paths]
-    if not sources:
-        if not DEFAULT_SOURCE.is_dir():
-            raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
-        sources = [DEFAULT_SOURCE.resolve()]
-    sources = list(dict.fromkeys(sources))
-    files, skipped = scan(sources)
+    """Index paths (added to the recorded sources with these globs) incrementally, in one visible commit.
 
-    stored = {} if rebuild else store.articles()
-    rechunk = manifest.get("chunker_version") != str(CHUNKER_VERSION)
-    summary = IndexSummary(skipped=skipped)
-    written = []
-    for path in files:
-        key = str(path)
-        previous = stored.get(key)
-        try:
-            if previous and not rechunk and previous.content_hash == content_hash(path.read_bytes()):
+    Byte-identical files are one article, stored under the path already indexed (else the
+    shallowest, then first in order) with the others recorded beside it. One update runs at a
+    time: another waits for it to finish (on_wait is called first, to say so).
+    """
+    with store.update_lock(on_wait):
+        began = time.perf_counter()
+        manifest = store.manifest()
+        model = indexed_model(manifest, model_path, rebuild)
+        for path in paths:
+            if not path.exists():
+                raise IndexUpdateError(f"no such file or folder: {path}")
+        recorded = store.sources()
+        sources = {source.path: source for source in recorded}
+        sources.update((str(p.resolve()), Source(str(p.resolve()), include, exclude)) for p in paths)
+        if not sources:
+            if not DEFAULT_SOURCE.is_dir():
+                raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
+            sources = {str(DEFAULT_SOURCE.resolve()): Source(str(DEFAULT_SOURCE.resolve()))}
+        files, skipped = scan(sources.values())
+
+        stored = {} if rebuild else store.articles()
+        rechunk = manifest.get("chunker_version") != str(CHUNKER_VERSION)
+        summary = IndexSummary(skipped=skipped)
+        written = []
+        present = set()
+        for digest, group in _identical_files(files, stored, summary).items():
+            key, also_at = str(group[0]), tuple(str(path) for path in group[1:])
+            previous = stored.get(key)
+            if previous and not rechunk and previous.content_hash == digest and previous.also_at == also_at:
                 summary.unchanged += 1
-                continue
-            article = read_article(path)
-        except (IngestError, OSError) as error:
-            summary.skipped.append({"path": key, "reason": str(error)})
-            continue
-        written.append(
-            NewArticle(key, article.content_hash, article.title, article.metadata, _passages(article, model))
-        )
-        if previous:
-            summary.updated += 1
-        else:
-            summary.added += 1
-    unreadable = {item["path"] for item in summary.skipped}
-    present = {str(p) for p in files} - unreadable
-    reachable = [source for source in sources if source.exists()]  # an unmounted folder keeps its articles
-    removed = [path for path in stored if path not in present and _under(path, reachable)]
-    summary.removed = len(removed)
+            else:
+                try:
+                    article = read_article(group[0])
+                except IngestError as error:
+                    summary.skipped += [{"path": str(path), "reason": error.reason} for path in group]
+                    continue
+                if article.encoding != "utf-8":
+                    summary.warnings.append({"path": key, "warning": f"not UTF-8: decoded as {article.encoding}"})
+                passages = _passages(article, model)
+                written.append(NewArticle(key, digest, article.title, article.metadata, passages, also_at))
+                if previous:
+                    summary.updated += 1
+                else:
+                    summary.added += 1
+            present.add(key)
+            summary.duplicates += [{"path": path, "same_as": key} for path in also_at]
+        reachable = [
+            Path(source) for source in sources if Path(source).exists()
+        ]  # an unmounted folder keeps its articles
+        removed = [path for path in stored if path not in present and _under(path, reachable)]
+        summary.removed = len(removed)
 
-    texts = {}
-    for new in (passage for article in written for passage in article.passages):
-        texts[new.embedding_key] = new.chunk.search_text
-        texts.update((sentence.embedding_key, sentence.search_text) for sentence in new.sentences)
-    todo = list(texts) if rebuild else store.missing_embeddings(texts)
-    todo.sort(key=lambda key: len(texts[key]))  # batches of similar length waste less padding
-    onnx_sha256 = manifest.get("onnx_sha256")
-    dimension = manifest.get("dimension")
-    if todo or rebuild or not onnx_encoder.is_intact(store.directory, manifest):
-        encoder, onnx_sha256 = passage_encoder(store.directory, manifest, model, model_path, rebuild)
-        dimension = str(encoder.dimension)
-        _embed(store, encoder, [(key, texts[key]) for key in todo], progress)
-    passage_keys = {passage.embedding_key for article in written for passage in article.passages}
-    summary.passages_embedded = sum(key in passage_keys for key in todo)
-    summary.sentences_embedded = len(todo) - summary.passages_embedded
+        texts = {}
+        for new in (passage for article in written for passage in article.passages):
+            texts[new.embedding_key] = new.chunk.search_text
+            texts.update((sentence.embedding_key, sentence.search_text) for sentence in new.sentences)
+        todo = list(texts) if rebuild else store.missing_embeddings(texts)
+        todo.sort(key=lambda key: len(texts[key]))  # batches of similar length waste less padding
+        onnx_sha256 = manifest.get("onnx_sha256")
+        dimension = manifest.get("dimension")
+        if todo or rebuild or not onnx_encoder.is_intact(store.directory, manifest):
+            encoder, onnx_sha256 = passage_encoder(store.directory, manifest, model, model_path, rebuild)
+            dimension = str(encoder.dimension)
+            _embed(store, encoder, [(key, texts[key]) for key in todo], progress)
+        passage_keys = {passage.embedding_key for article in written for passage in article.passages}
+        summary.passages_embedded = sum(key in passage_keys for key in todo)
+        summary.sentences_embedded = len(todo) - summary.passages_embedded
 
-    if written or removed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
-        generation = store.commit_update(
-            manifest={
-                "onnx_sha256": onnx_sha256,
-                "passage_encoder": "onnxruntime",
-                "model_name": model.name,
-                "model_path": str(model.path),
-                "model_sha256": model.sha256,
-                "dimension": dimension,
-                "chunker_version": str(CHUNKER_VERSION),
-            },
-            sources=[str(s) for s in sources],
-            removed=removed,
-            written=written,
-            wipe=rebuild,
-        )
-        vector_index.save(vector_index.build(store), store.directory, generation)
-    summary.seconds = round(time.perf_counter() - began, 3)
-    return summary
+        changed = written or removed or set(sources.values()) != set(recorded)
+        if changed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
+            generation = store.commit_update(
+                manifest={
+                    "onnx_sha256": onnx_sha256,
+                    "passage_encoder": "onnxruntime",
+                    "model_name": model.name,
+                    "model_path": str(model.path),
+                    "model_sha256": model.sha256,
+                    "dimension": dimension,
+                    "chunker_version": str(CHUNKER_VERSION),
+                },
+                sources=sources.values(),
+                removed=removed,
+                written=written,
+                wipe=rebuild,
+            )
+            vector_index.save(vector_index.build(store), store.directory, generation)
+        summary.seconds = round(time.perf_counter() - began, 3)
+        return summary
+
+
+def _identical_files(files: list[Path], stored: dict, summary: IndexSummary) -> dict[str, list[Path]]:
+    """The readable files grouped by content hash; first in each group the path already indexed, else the shallowest.
+
+    An unreadable file is recorded as skipped.
+    """
+    groups: dict[str, list[Path]] = {}
+    for path in files:
+        try:
+            groups.setdefault(content_hash(read_bytes(path)), []).append(path)
+        except IngestError as error:
+            summary.skipped.append({"path": str(path), "reason": error.reason})
+    for group in groups.values():
+        group.sort(key=lambda path: (str(path) not in stored, len(path.parts), str(path)))
+    return groups
 
 
 def _passages(article: Article, model: ModelSpec) -> list[NewPassage]:

@@ -1,65 +1,116 @@
-"""Read an article file into its title and paragraph blocks, keeping source offsets.
+"""Read an article file into its text, title, metadata and paragraph blocks, keeping offsets.
 
-A block is a maximal run of non-blank lines; blank lines (whitespace only,
-non-breaking spaces included) separate blocks. Offsets index the decoded source
-text exactly as written, so a citation can always be checked against the file.
+Each format has its reader (qa/formats/); every reader returns an Article whose
+`source` is the text passages quote, `source[start:end]` exactly:
+
+- plain text (.txt and anything not recognised): the decoded file, as written;
+- Markdown (.md, .markdown): the file with its syntax reduced to text, line for line
+  (line N of the source is line N of the file), front matter read as metadata;
+- HTML (.html, .htm): the main text trafilatura extracts, one paragraph per block.
+
+A block is a paragraph (a maximal run of non-blank lines in plain text). Block lines are
+lines of the source; `Block.file_lines` says where the block stands in the file when that
+differs (HTML), or None when it could not be found there. Readers import their libraries
+lazily: this module is imported by `qa ask`, which must stay light.
 """
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import hashlib
 import re
 from dataclasses import dataclass, field
+from functools import cached_property
 from pathlib import Path
 
 from qa.errors import QAError
 
-SUPPORTED_SUFFIXES = frozenset({".txt"})
+TEXT_SUFFIXES = frozenset({".txt"})
+MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
+HTML_SUFFIXES = frozenset({".html", ".htm"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
+
+# Tried in order on a file that is not UTF-8; latin-1 decodes any byte, so it always ends the search.
+FALLBACK_ENCODINGS = ("cp1252", "latin-1")
 
 # A leading site banner such as "- Sputnik International": an outlet, not a headline.
 _BANNER_LINE = re.compile(r"^\s*[-–—]\s*(?P<outlet>\S.{0,60})$")
 
 
 class IngestError(QAError):
-    """An article file that cannot be read as text."""
+    """An article file that cannot be used; `reason` is short and stable ("empty", "binary file")."""
+
+    def __init__(self, path: Path, reason: str):
+        super().__init__(f"{path}: {reason}")
+        self.reason = reason
 
 
 @dataclass(frozen=True)
 class Block:
-    """One blank-line-separated block of the source: a paragraph, a caption, a headline."""
+    """One paragraph-like block of the source: a paragraph, a caption, a headline."""
 
     index: int  # 0-based position among the article's blocks
     start: int  # character offset of the first non-blank character
     end: int  # offset just past the last non-blank character
-    first_line: int  # 1-based
+    first_line: int  # 1-based line of the source
     last_line: int  # 1-based, inclusive
+    file_lines: tuple[int, int] | None = None  # its lines in the file, when the source is not the file
+
+
+@dataclass(frozen=True)
+class Decoded:
+    text: str
+    encoding: str  # "utf-8", or the fallback that decoded it
 
 
 @dataclass(frozen=True)
 class Article:
     path: Path
-    source: str  # the decoded file content, as written
+    source: str  # the text passages index into (see the module docstring)
     content_hash: str  # sha256 of the file's bytes
     title: str
     title_block: int  # index of the headline's block
     blocks: tuple[Block, ...]
-    metadata: dict = field(default_factory=dict)
+    metadata: dict = field(default_factory=dict)  # title aside: outlet, author, date, format ...
+    encoding: str = "utf-8"
+    source_lines_are_file_lines: bool = True  # False when they are not (HTML: see Block.file_lines)
 
     def block_text(self, block: Block) -> str:
         return self.source[block.start : block.end]
+
+    @cached_property
+    def _newlines(self) -> list[int]:
+        return [i for i, char in enumerate(self.source) if char == "\n"]
+
+    def line_of(self, offset: int) -> int:
+        """The 1-based source line holding the character at offset."""
+        return bisect.bisect_left(self._newlines, offset) + 1
 
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
 
 
-def decode(data: bytes, path: Path) -> str:
+def decode(data: bytes, path: Path) -> Decoded:
+    """The file's text: UTF-8 (or UTF-16 with a byte order mark), else the first fallback encoding that decodes it."""
+    if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+        try:
+            return Decoded(data.decode("utf-16"), "utf-16")
+        except UnicodeDecodeError:
+            raise IngestError(path, "undecodable UTF-16") from None
     if b"\x00" in data:
-        raise IngestError(f"{path}: binary file, not text")
+        raise IngestError(path, "binary file")
     try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError as error:
-        raise IngestError(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+        return Decoded(data.decode("utf-8-sig"), "utf-8")
+    except UnicodeDecodeError:
+        pass
+    for encoding in FALLBACK_ENCODINGS:
+        try:
+            return Decoded(data.decode(encoding), encoding)
+        except UnicodeDecodeError:
+            continue
+    raise AssertionError("latin-1 decodes every byte")
 
 
 def split_blocks(source: str) -> tuple[Block, ...]:
@@ -102,15 +153,36 @@ def read_title(source: str, blocks: tuple[Block, ...]) -> tuple[str, int, dict]:
     return collapse_whitespace(source[block.start : block.end]), title_block, metadata
 
 
-def read_article(path: Path) -> Article:
-    """Read one article file. Raises IngestError when it is not usable text."""
+def read_bytes(path: Path) -> bytes:
     try:
-        data = path.read_bytes()
+        return path.read_bytes()
     except OSError as error:
-        raise IngestError(f"{path}: cannot read ({error.strerror})") from None
-    source = decode(data, path)
-    blocks = split_blocks(source)
+        raise IngestError(path, f"unreadable: {error.strerror or error}") from None
+
+
+def read_text_article(path: Path, data: bytes) -> Article:
+    """A plain-text article: the headline is the first block (after a site banner); metadata from its lines."""
+    from qa.formats.metadata import text_metadata
+
+    decoded = decode(data, path)
+    blocks = split_blocks(decoded.text)
     if not blocks:
-        raise IngestError(f"{path}: empty article")
-    title, title_block, metadata = read_title(source, blocks)
-    return Article(path, source, content_hash(data), title, title_block, blocks, metadata)
+        raise IngestError(path, "empty")
+    title, title_block, metadata = read_title(decoded.text, blocks)
+    metadata = {**text_metadata(decoded.text, blocks, title_block), **metadata, "format": "text"}
+    return Article(path, decoded.text, content_hash(data), title, title_block, blocks, metadata, decoded.encoding)
+
+
+def read_article(path: Path, data: bytes | None = None) -> Article:
+    """Read one article file (its bytes may be given). Raises IngestError when it is not a usable article."""
+    data = read_bytes(path) if data is None else data
+    suffix = path.suffix.lower()
+    if suffix in MARKDOWN_SUFFIXES:
+        from qa.formats.markdown import read_markdown_article
+
+        return read_markdown_article(path, data)
+    if suffix in HTML_SUFFIXES:
+        from qa.formats.html import read_html_article
+
+        return read_html_article(path, data)
+    return read_text_article(path, data)

@@ -43,7 +43,10 @@ def citation(result: Result) -> str:
     """Title — outlet, date — file:lines: enough for a person to find and check the passage."""
     p = result.passage
     lines = f"{p.first_line}" if p.first_line == p.last_line else f"{p.first_line}-{p.last_line}"
-    where = ", ".join(str(p.metadata[key]) for key in ("outlet", "date") if p.metadata.get(key))
+    if p.lines_in != "file":
+        lines += " of the extracted text"
+    when = p.metadata.get("date") or p.metadata.get("date_text")
+    where = ", ".join(str(value) for value in (p.metadata.get("outlet"), when) if value)
     parts = [p.title or Path(p.path).name, where, f"{display_path(p.path)}:{lines}"]
     return printable(" — ".join(part for part in parts if part))
 

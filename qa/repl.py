@@ -10,6 +10,7 @@ waits for it.
 from __future__ import annotations
 
 import json
+import shlex
 import sys
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
@@ -24,9 +25,15 @@ from qa.errors import QAError
 from qa.followup import in_context
 from qa.question import clean
 from qa.render import printable, show_answer, show_article, show_sources
-from qa.search import MODES, Searcher
+from qa.search import MODES, Filters, Searcher, date_bound
 
 PROMPT = "qa> "
+
+
+def describe(filters: Filters) -> str:
+    """The filter in the words :filter takes, or "none"."""
+    settings = [f"{name}={value}" for name, value in vars(filters).items() if value]
+    return " ".join(settings) if settings else "none (every article)"
 
 
 @dataclass
@@ -99,6 +106,30 @@ class Chat:
             passage = self.last.results[int(argument) - 1].passage
             show_article(self.console, self.searcher.store.article_passages(passage.path), passage.id)
 
+    def set_filter(self, argument: str) -> None:
+        """:filter source=TEXT since=DATE until=DATE (any of them), :filter off, or :filter to see it."""
+        if argument == "off":
+            self.searcher.filters = Filters()
+        elif argument:
+            try:
+                settings = dict(word.split("=", 1) for word in shlex.split(argument))
+                unknown = set(settings) - {"source", "since", "until"}
+                if unknown:
+                    raise ValueError(f"unknown setting {', '.join(sorted(unknown))}")
+                filters = Filters(
+                    settings.get("source") or None,
+                    date_bound(settings["since"], upper=False) if settings.get("since") else None,
+                    date_bound(settings["until"], upper=True) if settings.get("until") else None,
+                )
+            except ValueError as error:
+                self.console.print(f":filter takes source=TEXT since=DATE until=DATE, or off ({error})")
+                return
+            if self.searcher.allowed_passages(filters) == []:
+                self.console.print("no indexed article matches that filter; it is unchanged")
+                return
+            self.searcher.filters = filters
+        self.console.print(f"filter: {describe(self.searcher.filters)}")
+
     def list_sources(self, _: str) -> None:
         show_sources(self.console, list(self.searcher.store.articles().values()))
 
@@ -107,7 +138,9 @@ class Chat:
         from qa.progress import embedding_progress
 
         with embedding_progress() as progress:
-            summary = indexer.update(self.searcher.store, [], progress=progress)
+            summary = indexer.update(
+                self.searcher.store, [], progress=progress, on_wait=lambda: self.console.print(f"qa: {indexer.WAITING}")
+            )
         self.console.print(summary.describe())
 
     def toggle_json(self, _: str) -> None:
@@ -130,6 +163,7 @@ COMMANDS = {
     ":k": Command(Chat.set_k, "N", "show N passages per answer"),
     ":mode": Command(Chat.set_mode, "|".join(MODES), "rank with both retrievers fused, or one alone"),
     ":open": Command(Chat.open_result, "N", "the article around result N, the passage marked"),
+    ":filter": Command(Chat.set_filter, "source=… since=… until=…|off", "answer only from matching articles"),
     ":sources": Command(Chat.list_sources, "", "the articles in the index"),
     ":reindex": Command(Chat.reindex, "", "bring the index up to date with its sources"),
     ":json": Command(Chat.toggle_json, "", "switch raw JSON output on or off"),

@@ -10,10 +10,12 @@ weighted sum; the weights were chosen on squad5 and the seed question set
 
 from __future__ import annotations
 
+import calendar
 import math
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
+from datetime import date
 from pathlib import Path
 
 import numpy as np
@@ -33,6 +35,35 @@ class Weights:
     sentence_dense: float = 1.0
     passage_lexical: float = 0.5
     sentence_lexical: float = 0.25
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Which articles a search may answer from: `source` is contained (case-insensitive) in the outlet,
+    title or a path; `since`/`until` bound the article's date, and leave out articles without one."""
+
+    source: str | None = None
+    since: date | None = None
+    until: date | None = None
+
+    def __bool__(self) -> bool:
+        return bool(self.source or self.since or self.until)
+
+
+def date_bound(text: str, upper: bool) -> date:
+    """YYYY-MM-DD, or YYYY-MM / YYYY meaning their first day (a lower bound) or last day (an upper bound)."""
+    try:
+        parts = [int(part) for part in text.split("-")]
+        if len(parts) == 3:
+            return date.fromisoformat(text)
+        if len(parts) == 2:
+            year, month = parts
+            return date(year, month, calendar.monthrange(year, month)[1] if upper else 1)
+        if len(parts) == 1:
+            return date(parts[0], 12, 31) if upper else date(parts[0], 1, 1)
+    except ValueError:
+        pass
+    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
 
 
 @dataclass(frozen=True)
@@ -68,6 +99,7 @@ class Searcher:
 
     The encoder may be a Future still loading: the lexical and FAISS work of the first
     question goes ahead meanwhile, and only encoding the question waits for it.
+    `filters` apply to every question that does not bring its own.
     """
 
     def __init__(
@@ -81,6 +113,7 @@ class Searcher:
         self._encoder = encoder
         self.weights = weights
         self.confidence = confidence
+        self.filters = Filters()
         self._index = None
         self._generation = -1
 
@@ -108,15 +141,26 @@ class Searcher:
             self._generation = generation
         return self._index
 
-    def ask(self, question: str, k: int = 5, mode: str = "hybrid") -> Answer:
+    def allowed_passages(self, filters: Filters) -> list[int] | None:
+        """Ids of the passages the filters let through, or None when they let everything through."""
+        if not filters:
+            return None
+        bounds = (day.isoformat() if day else None for day in (filters.since, filters.until))
+        return self.store.filtered_passages(filters.source, *bounds)
+
+    def ask(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages, each claim once: a passage repeating a better one's answer in
         another article is listed under it (also_in) instead of taking a place of its own."""
-        ranked = self.rank(question, 2 * k, mode)
+        ranked = self.rank(question, 2 * k, mode, filters)
         return replace(ranked, results=group_repeats(ranked.results, k))
 
-    def rank(self, question: str, k: int = 5, mode: str = "hybrid") -> Answer:
-        """The k best passages in ranked order, as retrieval evaluation judges them."""
-        words, features = self.candidates(question, mode)
+    def rank(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
+        """The k best passages in ranked order (as retrieval evaluation judges them), from the articles
+        the filters (else self.filters) let through."""
+        among = self.allowed_passages(self.filters if filters is None else filters)
+        if among == []:
+            return Answer(question, False, [])
+        words, features = self.candidates(question, mode, among)
         if not features:
             return Answer(question, False, [])
         fused = {pid: self.fuse(f, mode) for pid, f in features.items()}
@@ -129,14 +173,19 @@ class Searcher:
         ]
         return Answer(question, bool(results) and self._confident(words, features[ranked[0]], ranked[0]), results)
 
-    def candidates(self, question: str, mode: str = "hybrid") -> tuple[list[str], dict[int, dict]]:
-        """The question's content words, and the fusion signals of every candidate passage."""
+    def candidates(
+        self, question: str, mode: str = "hybrid", among: list[int] | None = None
+    ) -> tuple[list[str], dict[int, dict]]:
+        """The question's content words, and the fusion signals of every candidate passage (only `among` if given).
+
+        Both retrievers search only the allowed passages, so a filter that leaves few still finds them.
+        """
         words = terms(question)
         match = match_expression(words) if words else None
-        lexical = dict(self.store.lexical_passages(match, CANDIDATES)) if match and mode != "dense" else {}
+        lexical = dict(self.store.lexical_passages(match, CANDIDATES, among)) if match and mode != "dense" else {}
         index = self.index
         query = self.encoder.encode([" ".join(question.split())])[0]  # last: the encoder may still be loading
-        dense = dict(vector_index.search(index, query, CANDIDATES)) if mode != "lexical" else {}
+        dense = dict(vector_index.search(index, query, CANDIDATES, among)) if mode != "lexical" else {}
         candidates = list(dict.fromkeys([*dense, *lexical]))
         return words, self._features(query, match, candidates, dense, lexical) if candidates else {}
 

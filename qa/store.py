@@ -12,7 +12,7 @@ from __future__ import annotations
 import json
 import sqlite3
 import time
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,18 +23,24 @@ from qa.chunking import Passage
 from qa.errors import QAError
 
 DB_FILE = "qa.sqlite"
+LOCK_FILE = "update.lock"
 TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title relative to its text
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 
 _SCHEMA = """
 CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE sources (path TEXT PRIMARY KEY);
+CREATE TABLE sources (
+    path TEXT PRIMARY KEY,
+    include TEXT NOT NULL DEFAULT '[]',  -- JSON lists of the globs a folder is scanned with
+    exclude TEXT NOT NULL DEFAULT '[]'
+);
 CREATE TABLE articles (
     id INTEGER PRIMARY KEY,
     path TEXT NOT NULL UNIQUE,
     content_hash TEXT NOT NULL,
     title TEXT NOT NULL,
     metadata TEXT NOT NULL,
+    also_at TEXT NOT NULL DEFAULT '[]',  -- JSON list of other paths holding the same bytes
     indexed_at REAL NOT NULL
 );
 CREATE TABLE passages (
@@ -48,6 +54,7 @@ CREATE TABLE passages (
     end INTEGER NOT NULL,
     first_line INTEGER NOT NULL,
     last_line INTEGER NOT NULL,
+    lines_in TEXT NOT NULL,  -- 'file' or 'extracted': what first_line and last_line count
     embedding_key TEXT NOT NULL
 );
 CREATE INDEX passages_article ON passages(article_id);
@@ -71,6 +78,37 @@ class StoreError(QAError):
     """The index cannot be used as it is; the message names the fix."""
 
 
+def _usable(path: Path) -> bool:
+    """Whether the SQLite file at path opens and has this version's schema."""
+    try:
+        with sqlite3.connect(path) as connection:
+            return connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    except sqlite3.DatabaseError:
+        return False
+
+
+def _recorded_source_paths(path: Path) -> list[str]:
+    """The source paths an unusable index recorded, as far as they can be read."""
+    try:
+        with sqlite3.connect(path) as connection:
+            return [row[0] for row in connection.execute("SELECT path FROM sources")]
+    except sqlite3.DatabaseError:
+        return []
+
+
+def _casefold(text: str | None) -> str | None:
+    return text.casefold() if text else text
+
+
+@dataclass(frozen=True)
+class Source:
+    """A recorded source: a file, or a folder scanned with include and exclude globs."""
+
+    path: str
+    include: tuple[str, ...] = ()
+    exclude: tuple[str, ...] = ()
+
+
 @dataclass(frozen=True)
 class StoredArticle:
     id: int
@@ -78,6 +116,7 @@ class StoredArticle:
     content_hash: str
     title: str
     metadata: dict
+    also_at: tuple[str, ...]
     passages: int
 
 
@@ -93,6 +132,7 @@ class StoredPassage:
     end: int
     first_line: int
     last_line: int
+    lines_in: str
     sentences: tuple[tuple[int, int], ...]  # spans in the source, like start/end
     path: str
     title: str
@@ -123,6 +163,7 @@ class NewArticle:
     title: str
     metadata: dict
     passages: list[NewPassage]
+    also_at: tuple[str, ...] = ()
 
 
 class Store:
@@ -140,12 +181,20 @@ class Store:
         return cls._connect(path, directory)
 
     @classmethod
-    def create(cls, directory: Path) -> Store:
+    def create(cls, directory: Path, *, replace_unusable: bool = False) -> Store:
+        """Open or make an index. With replace_unusable, one of another schema version or damaged is
+        replaced by a new empty one that keeps only the recorded source paths it could read."""
         directory.mkdir(parents=True, exist_ok=True)
         path = directory / DB_FILE
+        kept_sources: list[str] = []
+        if replace_unusable and path.is_file() and not _usable(path):
+            kept_sources = _recorded_source_paths(path)
+            for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm"):
+                (directory / name).unlink(missing_ok=True)
         store = cls._connect(path, directory)
         if store._user_version() == 0 and not store._has_tables():
             store.connection.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            store.connection.executemany("INSERT INTO sources(path) VALUES (?)", [(s,) for s in kept_sources])
         store._check_schema()
         return store
 
@@ -153,6 +202,7 @@ class Store:
     def _connect(cls, path: Path, directory: Path) -> Store:
         try:
             connection = sqlite3.connect(path, isolation_level=None, timeout=30)
+            connection.create_function("casefold", 1, _casefold, deterministic=True)
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             store = cls(connection, directory)
@@ -174,6 +224,24 @@ class Store:
                 f"the index at {self.directory} was made by another version of qa "
                 f"(schema {self._user_version()}, expected {SCHEMA_VERSION}): run `qa index --rebuild`"
             )
+
+    @contextmanager
+    def update_lock(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
+        """Hold the index's update lock, waiting for another holder to finish (on_wait is called first).
+
+        An flock on a file in the index folder: the system releases it however its holder ends,
+        SIGKILL included, so a crashed update never blocks the next one.
+        """
+        import fcntl
+
+        with open(self.directory / LOCK_FILE, "a") as handle:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                if on_wait:
+                    on_wait()
+                fcntl.flock(handle, fcntl.LOCK_EX)
+            yield
 
     def close(self) -> None:
         self.connection.close()
@@ -198,17 +266,18 @@ class Store:
     def generation(self) -> int:
         return int(self.manifest().get("generation", 0))
 
-    def sources(self) -> list[str]:
-        return [row[0] for row in self.connection.execute("SELECT path FROM sources ORDER BY path")]
+    def sources(self) -> list[Source]:
+        rows = self.connection.execute("SELECT path, include, exclude FROM sources ORDER BY path")
+        return [Source(path, tuple(json.loads(include)), tuple(json.loads(exclude))) for path, include, exclude in rows]
 
     # -- articles and passages -----------------------------------------------------------
 
     def articles(self) -> dict[str, StoredArticle]:
         rows = self.connection.execute(
-            "SELECT a.id, a.path, a.content_hash, a.title, a.metadata, count(p.id) "
+            "SELECT a.id, a.path, a.content_hash, a.title, a.metadata, a.also_at, count(p.id) "
             "FROM articles a LEFT JOIN passages p ON p.article_id = a.id GROUP BY a.id ORDER BY a.path"
         )
-        return {row[1]: StoredArticle(*row[:4], json.loads(row[4]), row[5]) for row in rows}
+        return {row[1]: StoredArticle(*row[:4], json.loads(row[4]), tuple(json.loads(row[5])), row[6]) for row in rows}
 
     def passages(self, ids: Iterable[int]) -> dict[int, StoredPassage]:
         ids = list(ids)
@@ -221,12 +290,12 @@ class Store:
         ):
             spans.setdefault(passage_id, []).append((start, end))
         rows = self.connection.execute(
-            "SELECT p.id, p.text, p.first_block, p.last_block, p.start, p.end, p.first_line, p.last_line, "
+            "SELECT p.id, p.text, p.first_block, p.last_block, p.start, p.end, p.first_line, p.last_line, p.lines_in, "
             f"a.path, a.title, a.metadata FROM passages p JOIN articles a ON a.id = p.article_id WHERE p.id IN ({marks})",
             ids,
         )
         return {
-            row[0]: StoredPassage(*row[:8], tuple(spans.get(row[0], ())), row[8], row[9], json.loads(row[10]))
+            row[0]: StoredPassage(*row[:9], tuple(spans.get(row[0], ())), row[9], row[10], json.loads(row[11]))
             for row in rows
         }
 
@@ -242,6 +311,26 @@ class Store:
         passages = self.passages(ids)
         return [passages[i] for i in ids]
 
+    def filtered_passages(self, source: str | None, since: str | None, until: str | None) -> list[int]:
+        """Ids of the passages of the articles that match: outlet, title or a path contains source
+        (case-insensitive), and the ISO date lies within [since, until]; an undated article fails a date bound."""
+        clauses, values = [], []
+        if source:
+            clauses.append(
+                "instr(casefold(coalesce(json_extract(a.metadata, '$.outlet'), '') || char(10) || a.title "
+                "|| char(10) || a.path || char(10) || a.also_at), ?)"
+            )
+            values.append(source.casefold())
+        for bound, operator in ((since, ">="), (until, "<=")):
+            if bound:
+                clauses.append(f"json_extract(a.metadata, '$.date') {operator} ?")
+                values.append(bound)
+        where = " AND ".join(clauses) or "1"
+        rows = self.connection.execute(
+            f"SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where} ORDER BY p.id", values
+        )
+        return [row[0] for row in rows]
+
     def all_passages(self) -> Iterator[tuple[int, str, int, int, str]]:
         """(id, article path, first block, last block, text) of every passage, for evaluation."""
         yield from self.connection.execute(
@@ -250,12 +339,13 @@ class Store:
 
     # -- lexical search (FTS5, BM25) -----------------------------------------------------
 
-    def lexical_passages(self, match: str, limit: int) -> list[tuple[int, float]]:
-        """(passage id, BM25 score, higher is better) for an FTS5 match expression, best first."""
+    def lexical_passages(self, match: str, limit: int, among: list[int] | None = None) -> list[tuple[int, float]]:
+        """(passage id, BM25 score, higher is better) for an FTS5 match expression, best first; only `among` if given."""
+        within = "" if among is None else "AND rowid IN (SELECT value FROM json_each(?)) "
         rows = self.connection.execute(
-            "SELECT rowid, -bm25(passages_fts, ?, 1.0) FROM passages_fts WHERE passages_fts MATCH ? "
+            f"SELECT rowid, -bm25(passages_fts, ?, 1.0) FROM passages_fts WHERE passages_fts MATCH ? {within}"
             "ORDER BY bm25(passages_fts, ?, 1.0) LIMIT ?",
-            (TITLE_WEIGHT, match, TITLE_WEIGHT, limit),
+            (TITLE_WEIGHT, match, *([] if among is None else [json.dumps(among)]), TITLE_WEIGHT, limit),
         )
         return [(int(i), float(score)) for i, score in rows]
 
@@ -351,7 +441,7 @@ class Store:
         self,
         *,
         manifest: dict[str, str],
-        sources: Iterable[str],
+        sources: Iterable[Source],
         removed: Iterable[str],
         written: Iterable[NewArticle],
         wipe: bool = False,
@@ -370,7 +460,10 @@ class Store:
             now = time.time()
             for article in written:
                 self._insert_article(db, article, now)
-            db.executemany("INSERT OR IGNORE INTO sources(path) VALUES (?)", [(s,) for s in sources])
+            db.executemany(
+                "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
+                [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
+            )
             generation = int(dict(db.execute("SELECT key, value FROM manifest")).get("generation", 0)) + 1
             values = {**manifest, "generation": str(generation), "built_at": str(now)}
             db.executemany("INSERT OR REPLACE INTO manifest(key, value) VALUES (?, ?)", values.items())
@@ -383,14 +476,21 @@ class Store:
     @staticmethod
     def _insert_article(db: sqlite3.Connection, article: NewArticle, now: float) -> None:
         article_id = db.execute(
-            "INSERT INTO articles(path, content_hash, title, metadata, indexed_at) VALUES (?, ?, ?, ?, ?)",
-            (article.path, article.content_hash, article.title, json.dumps(article.metadata, ensure_ascii=False), now),
+            "INSERT INTO articles(path, content_hash, title, metadata, also_at, indexed_at) VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                article.path,
+                article.content_hash,
+                article.title,
+                json.dumps(article.metadata, ensure_ascii=False),
+                json.dumps(list(article.also_at), ensure_ascii=False),
+                now,
+            ),
         ).lastrowid
         for new in article.passages:
             p = new.chunk
             passage_id = db.execute(
                 "INSERT INTO passages(article_id, ordinal, text, first_block, last_block, start, end, "
-                "first_line, last_line, embedding_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "first_line, last_line, lines_in, embedding_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
                     p.ordinal,
@@ -401,6 +501,7 @@ class Store:
                     p.end,
                     p.first_line,
                     p.last_line,
+                    p.lines_in,
                     new.embedding_key,
                 ),
             ).lastrowid

@@ -65,10 +65,11 @@ def load(store: Store):
     return index
 
 
-def search(index, query: np.ndarray, k: int) -> list[tuple[int, float]]:
-    """(passage id, cosine) pairs, best first."""
+def search(index, query: np.ndarray, k: int, among: list[int] | None = None) -> list[tuple[int, float]]:
+    """(passage id, cosine) pairs, best first; only passages whose ids are `among`, when given."""
     import faiss
 
     faiss.omp_set_num_threads(1)  # one query at a time: threads would only contend with the encoder's
-    scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
+    params = None if among is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(among, np.int64)))
+    scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k, params=params)
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0]

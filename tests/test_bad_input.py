@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
-from conftest import SEEDS, run_qa
+from conftest import SEEDS, run_json, run_qa
 
 ARTICLE = SEEDS / "001_f2d3ef5ba37a2115.txt"
 ESCAPES = "who said \x1b[31mred\x1b[0m\x07 and \x1b]0;title\x07 \x9b2J?"
@@ -73,3 +74,38 @@ def test_bad_arguments_get_one_clear_line_and_status_2(seed_index, tmp_path, cas
     assert message.replace("{tmp}", str(tmp_path)) in done.stderr
     errors = [line for line in done.stderr.splitlines() if line.startswith(("qa:", "Error:"))]
     assert len(errors) == 1, done.stderr
+
+
+def _damage(path, how: str) -> None:
+    data = path.read_bytes()
+    if how == "truncated":
+        path.write_bytes(data[: len(data) // 3])
+    else:  # garbage over its header
+        path.write_bytes(b"\x13\x37 not what was written " * 64 + data[1536:])
+
+
+@pytest.mark.parametrize("how", ["truncated", "overwritten"])
+def test_a_damaged_sqlite_file_is_one_line_naming_the_rebuild_which_repairs_it(seed_index, tmp_path, how):
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    _damage(index / "qa.sqlite", how)
+    for args in (("ask", "Who is Donatella Rovera?"), ("info",), ("index",)):
+        done = run_qa(*args, index=index, check=False)
+        assert done.returncode == 2 and "Traceback" not in done.stderr
+        assert done.stderr.strip().count("\n") == 0
+        assert done.stderr.startswith(f"qa: the index at {index} is damaged") and "qa index --rebuild" in done.stderr
+    run_qa("index", "--rebuild", str(SEEDS), index=index)
+    assert run_json("ask", "--json", "Who is Donatella Rovera?", index=index)["confident"]
+
+
+@pytest.mark.parametrize("how", ["truncated", "overwritten"])
+def test_a_damaged_faiss_file_is_rebuilt_from_stored_vectors(seed_index, tmp_path, how):
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    question = "How many civilians did the coalition kill in Raqqa?"
+    before = run_json("ask", "--json", question, index=index)
+    (cache,) = index.glob("vectors-*.faiss")
+    _damage(cache, how)
+    done = run_qa("ask", "--json", question, index=index)
+    assert done.stderr == "" and json.loads(done.stdout) == before
+    assert run_json("index", "--json", index=index)["passages_embedded"] == 0

@@ -103,11 +103,26 @@ def test_crlf_text_keeps_exact_spans(tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("content", "message"),
-    [(b"", "empty"), (b"  \n\n \n", "empty"), (b"\x00\x01binary", "binary"), (b"caf\xe9 latin-1", "not UTF-8")],
+    ("content", "reason"), [(b"", "empty"), (b"  \n\n \n", "empty"), (b"\x00\x01binary", "binary file")]
 )
-def test_unusable_files_raise_a_clear_error(tmp_path, content, message):
+def test_unusable_files_raise_a_clear_error(tmp_path, content, reason):
     path = tmp_path / "bad.txt"
     path.write_bytes(content)
-    with pytest.raises(IngestError, match=message):
+    with pytest.raises(IngestError, match=reason) as raised:
         read_article(path)
+    assert raised.value.reason == reason
+
+
+@pytest.mark.parametrize(
+    ("content", "encoding"),
+    [
+        (b"Caf\xe9 news\n\nThe caf\xe9 reopened.\n", "cp1252"),
+        (b"Caf\x81 news\n\nByte 0x81 is not cp1252.\n", "latin-1"),
+    ],
+)
+def test_text_that_is_not_utf8_is_decoded_with_a_stated_fallback(tmp_path, content, encoding):
+    path = tmp_path / "legacy.txt"
+    path.write_bytes(content)
+    article = read_article(path)
+    assert article.encoding == encoding
+    assert article.source == content.decode(encoding)

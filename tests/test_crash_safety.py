@@ -1,5 +1,6 @@
 """A killed or interrupted `qa index` leaves the index answering as before the run or as after it, never a mix,
-and the next run finishes the work without embedding again what was already stored."""
+and the next run finishes the work without embedding again what was already stored. Two updates at once take
+turns; readers keep answering from a consistent index meanwhile and see the new one afterwards."""
 
 from __future__ import annotations
 
@@ -96,3 +97,50 @@ def test_ctrl_c_prints_one_line_and_keeps_the_index_as_it_was(index_and_corpus):
         "qa: interrupted; the index is as it was before this run (finished batches are kept)"
     ]
     assert answers(index) == before
+
+
+def test_a_second_update_waits_for_the_first_while_readers_keep_answering(index_and_corpus, tmp_path):
+    index, folder = index_and_corpus
+    before = answers(index)
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "clock.txt").write_text("Raqqa clock tower\n\nResidents of Raqqa rebuilt the clock tower by hand.\n")
+    first = start_indexing(index, folder)
+    time.sleep(1.5)
+    second = start_indexing(index, other)
+    during = answers(index)  # while both run: the index as it was, whole
+    first_out, _ = first.communicate(timeout=300)
+    second_out, second_err = second.communicate(timeout=300)
+    assert first.returncode == 0 and second.returncode == 0
+    assert during == before
+    assert "another update of this index is running; waiting for it to finish" in second_err
+    assert json.loads(first_out)["added"] >= 150 and json.loads(second_out)["added"] == 1
+    assert run_json("info", "--json", index=index)["articles"] == 5 + json.loads(first_out)["added"] + 1
+
+
+def test_the_chat_sees_an_update_made_while_it_runs(seed_index, tmp_path):
+    import pexpect
+
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    env = {**os.environ, "TERM": "xterm-256color", "PROMPT_TOOLKIT_NO_CPR": "1", "HF_HUB_OFFLINE": "1"}
+    chat = pexpect.spawn(
+        sys.executable,
+        ["-m", "qa", "--index", str(index), "chat", "-k", "1"],
+        cwd=str(ROOT),
+        env=env,
+        encoding="utf-8",
+        timeout=120,
+        dimensions=(50, 120),
+    )
+    chat.expect_exact("qa>")
+    note = tmp_path / "more" / "clock.txt"
+    note.parent.mkdir()
+    note.write_text("Raqqa clock tower\n\nResidents of Raqqa rebuilt the clock tower by hand.\n")
+    run_qa("index", str(note.parent), index=index)
+    chat.sendline("Who rebuilt the clock tower?")
+    chat.expect(r"\[1\][^\n]*")
+    assert "clock.txt" in chat.after
+    chat.expect_exact("qa>")
+    chat.sendcontrol("d")
+    chat.expect(pexpect.EOF)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 
 from conftest import SEEDS, run_json, run_qa
 
@@ -18,7 +19,7 @@ Local officials said schools would reopen in the autumn if funding arrives from 
 
 
 def passage_count(index) -> int:
-    with sqlite3.connect(index / DB_FILE) as db:
+    with closing(sqlite3.connect(index / DB_FILE)) as db:
         return db.execute("SELECT count(*) FROM passages").fetchone()[0]
 
 
@@ -86,7 +87,7 @@ def test_a_path_that_does_not_exist_is_a_one_line_error(tmp_path):
 
 
 def test_the_store_holds_no_pickle_and_records_its_manifest(seed_index):
-    with sqlite3.connect(seed_index / DB_FILE) as db:
+    with closing(sqlite3.connect(seed_index / DB_FILE)) as db:
         manifest = dict(db.execute("SELECT key, value FROM manifest"))
     assert manifest["model_name"] == "all-MiniLM-L6-v2"
     assert manifest["model_sha256"] == "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"

@@ -204,3 +204,16 @@ def test_an_answer_reads_cleanly_at_60_and_120_columns(one_answer, columns):
     assert "Sputnik International" in also_in and "004_7d1420245ddc1626.txt:4-8" in also_in
     if columns == 120:
         assert lines[0].rstrip().endswith("001_f2d3ef5ba37a2115.txt:1-3")  # the citation fits on one line
+
+
+def test_filter_narrows_answers_to_matching_articles_until_switched_off(seed_index):
+    question = "How many civilians did the coalition kill in Raqqa?"
+    lines = [":k 3", ":filter source=sputnik", question, ":filter bogus=1", ":filter off", ":json", question]
+    done = run_qa("chat", index=seed_index, input="\n".join(lines) + "\n")
+    filtered = done.stdout.split(f"» {question}")[1].split("» :filter bogus=1")[0]
+    assert "filter: source=sputnik" in done.stdout
+    assert filtered.count("004_7d1420245ddc1626.txt") == filtered.count("[") == 3  # every result from Sputnik
+    assert ":filter takes source=TEXT since=DATE until=DATE, or off (unknown setting bogus)" in done.stdout
+    assert "filter: none (every article)" in done.stdout
+    unfiltered = json.loads(done.stdout.strip().splitlines()[-1])
+    assert {r["article"] for r in unfiltered["results"]} - {"004_7d1420245ddc1626.txt"}

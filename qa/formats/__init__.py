@@ -1,0 +1,1 @@
+"""One reader per article format; qa.ingest.read_article picks one by file suffix."""
