@@ -1,3 +1,3 @@
-from qa.cli import main
+from qa.cli import run
 
-main()
+run()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import sys
 from datetime import date, datetime
 from pathlib import Path
@@ -379,3 +380,26 @@ def _beir_index(folder: Path, model_path: Path | None) -> tuple[Path, list]:
     with embedding_progress() as progress:
         indexer.update(Store.create(index_dir), [articles], model_path=model_path, progress=progress)
     return index_dir, questions
+
+
+def run() -> None:
+    """The `qa` program: main, then an immediate exit with its status.
+
+    By then every answer is written and every update committed; skipping the interpreter's
+    teardown (freeing onnxruntime, FAISS and numpy, ~80 ms) makes one-shot commands that
+    much faster. An unexpected exception still ends the ordinary way, with its traceback.
+    """
+    try:
+        main()
+        status = 0
+    except SystemExit as done:
+        status = done.code
+        if isinstance(status, str):
+            print(status, file=sys.stderr)
+            status = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (BrokenPipeError, ValueError):  # a reader that left early (`| head`), or a closed stream
+            pass
+    os._exit(status or 0)
