@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
@@ -81,15 +83,36 @@ def apply_filters(searcher, source: str | None, since: date | None, until: date 
         raise QAError("no indexed article matches --source/--since/--until")
 
 
+@contextmanager
+def one_line_errors() -> Iterator[None]:
+    """Errors a user can fix (bad arguments included) become one line on stderr and exit status 2."""
+    try:
+        yield
+    except QAError as error:
+        click.echo(f"qa: {error}", err=True)
+        sys.exit(2)
+    except click.UsageError as error:
+        click.echo(f"qa: {error.format_message()} (see `{_command_name(error.ctx)} --help`)", err=True)
+        sys.exit(2)
+
+
+def _command_name(ctx: click.Context | None) -> str:
+    """ "qa ask" for the ask command's context, however the program was started."""
+    names = []
+    while ctx is not None and ctx.parent is not None:
+        names.append(ctx.info_name)
+        ctx = ctx.parent
+    return " ".join(["qa", *reversed(names)])
+
+
 class QAGroup(click.Group):
-    """Turns the errors a user can fix into one line on stderr and exit status 2."""
+    def make_context(self, *args, **kwargs) -> click.Context:
+        with one_line_errors():
+            return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
-        try:
+        with one_line_errors():
             return super().invoke(ctx)
-        except QAError as error:
-            click.echo(f"qa: {error}", err=True)
-            ctx.exit(2)
 
 
 @click.group(cls=QAGroup, invoke_without_command=True)
@@ -199,7 +222,7 @@ def ask(
     from qa.search import Searcher
 
     if (question is None) == (questions_file is None):
-        raise click.UsageError("give a QUESTION or --file, not both")
+        raise click.UsageError("give either a QUESTION or --file FILE")
     questions = [required(question)] if question is not None else [c for c in map(clean, questions_file) if c[0]]
     searcher = Searcher.open(index_dir, model_path)  # the encoder loads while the rest is imported
     apply_filters(searcher, source, since, until)
