@@ -14,11 +14,16 @@ from functools import cache
 from qa.ingest import Article, Block
 
 # Bump whenever passage boundaries or search text could change: stored articles are re-chunked.
-CHUNKER_VERSION = 1
+CHUNKER_VERSION = 2
 
 MIN_WORDS = 8  # a block shorter than this is a fragment, merged with a neighbour
 MAX_WORDS = 160  # a block longer than this is split at sentence boundaries
 TARGET_WORDS = 100  # the size split pieces aim for
+# News paragraphs are often one or two sentences: a passage shorter than GROW_BELOW words takes
+# in the next block while it stays within MAX_PASSAGE_WORDS, so that a passage carries its context
+# (seed questions hit@1 0.651 -> 0.698, squad5 gold@1 0.905 -> 0.908; median passage 37 -> 101 words).
+GROW_BELOW = 90
+MAX_PASSAGE_WORDS = 120
 _WRAPPED_LINE = range(40, 101)  # line lengths of hard-wrapped text
 
 Span = tuple[int, int]
@@ -122,11 +127,18 @@ def _units(article: Article, block: Block) -> list[_Unit]:
 
 
 def _merge_fragments(units: list[_Unit], title_block: int) -> list[list[_Unit]]:
-    """Group units so that no group is a lone fragment or headline: those join what follows, a trailing one what precedes."""
+    """Group units so that no group is a lone fragment or headline (those join what follows, a trailing one
+    what precedes), and short runs of paragraphs grow into passages of up to MAX_PASSAGE_WORDS."""
     groups: list[list[_Unit]] = []
     for unit in units:
         words = sum(u.words for u in groups[-1]) if groups else 0
-        if groups and (words < MIN_WORDS or groups[-1][-1].block == title_block and words < TARGET_WORDS):
+        if groups and (
+            words < MIN_WORDS
+            or groups[-1][-1].block == title_block
+            and words < TARGET_WORDS
+            or words < GROW_BELOW
+            and words + unit.words <= MAX_PASSAGE_WORDS
+        ):
             groups[-1].append(unit)
         else:
             groups.append([unit])

@@ -31,8 +31,8 @@ def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
 
 def test_seed_questions_are_answered_near_the_top(seed_index):
     figures = run_json("eval", str(SEED_QUESTIONS), "--json", index=seed_index)["hybrid"]
-    # Measured 0.651 hit@1 (0.861 hit@5); the 0.85 hit@1 is not reached yet: this floor guards what is.
-    assert figures["hit@1"] >= 0.64 and figures["hit@5"] >= 0.85
+    # Measured 0.698 hit@1 (0.930 hit@5); the 0.85 hit@1 is not reached yet: this floor guards what is.
+    assert figures["hit@1"] >= 0.69 and figures["hit@5"] >= 0.92
     assert figures["median_words"] <= 120
 
 
@@ -52,7 +52,7 @@ def _confident(index, path) -> list[bool]:
 def test_off_topic_questions_are_flagged_and_seed_questions_are_not(seed_index):
     off_topic = _confident(seed_index, OFF_TOPIC)
     on_topic = _confident(seed_index, SEED_QUESTIONS)
-    # Measured: 82.9% of off-topic questions flagged, 4.7% of seed questions.
+    # Measured: 82.9% of off-topic questions flagged, 5.8% of seed questions.
     assert len(off_topic) >= 30 and off_topic.count(False) / len(off_topic) >= 0.8
     assert on_topic.count(False) / len(on_topic) <= 0.06
 
