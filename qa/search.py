@@ -1,11 +1,21 @@
 """Answer a question from an index: retrieve, score sentences, fuse, pick each passage's answering sentence.
 
 Hybrid ranking gathers candidates from BM25 (FTS5, porter stemming) and dense
-FAISS search, then scores every candidate on four signals: passage cosine, best
-sentence cosine, passage BM25 and best sentence BM25 (the BM25 scores divided by
-the best candidate's, so they share the cosines' 0..1 range). The fused score is a
-weighted sum; the weights were chosen on squad5 and the seed question set
-(bench/fusion.py prints the comparison).
+FAISS search, then scores every candidate as a weighted sum of six signals:
+
+- passage cosine and sentence cosine, measured from the index's mean passage and mean
+  sentence vector: news on one story share most of their meaning, and what is left
+  once the common part is taken away tells its passages apart;
+- passage BM25 and sentence BM25 (divided by the best candidate's, so they share the
+  cosines' 0..1 range; a passage's BM25 also reads its article's title and outlet);
+- whether the sentence holds the kind of answer asked for (a number for "how many", a
+  date for "when"; qa/answer_type.py);
+- the best passage BM25 within the passage's article, so that the article the question
+  is about ("according to Al Jazeera") lifts all of its passages.
+
+A passage's sentence signals are those of its best sentence, the one whose dense,
+lexical and answer-kind signals weigh most: it is the answer shown. The weights were
+chosen on squad5 and the seed question set (bench/fusion.py prints the comparison).
 """
 
 from __future__ import annotations
@@ -20,8 +30,9 @@ from pathlib import Path
 
 import numpy as np
 
-from qa import onnx_encoder, vector_index
+from qa import answer_type, onnx_encoder, vector_index
 from qa.answer import Answer, Result, group_repeats, terms
+from qa.chunking import normalize
 from qa.embedding import Encoder, model_for_index
 from qa.store import Store
 
@@ -33,8 +44,14 @@ CANDIDATES = 40  # taken from each retriever before fusion
 class Weights:
     passage_dense: float = 0.5
     sentence_dense: float = 1.0
-    passage_lexical: float = 0.5
+    passage_lexical: float = 0.25
     sentence_lexical: float = 0.25
+    answer_type: float = 0.2
+    article_lexical: float = 0.2
+
+    def sentence(self, dense: float, lexical: float, typed: bool) -> float:
+        """A sentence's part of the fused score: what picks a passage's answering sentence."""
+        return self.sentence_dense * dense + self.sentence_lexical * lexical + self.answer_type * typed
 
 
 @dataclass(frozen=True)
@@ -115,6 +132,7 @@ class Searcher:
         self.confidence = confidence
         self.filters = Filters()
         self._index = None
+        self._means = None
         self._generation = -1
 
     @classmethod
@@ -135,11 +153,22 @@ class Searcher:
 
     @property
     def index(self):
+        self._refresh()
+        return self._index
+
+    @property
+    def means(self) -> tuple[np.ndarray, np.ndarray]:
+        """The index's mean passage vector and mean sentence vector, from which hybrid ranking measures cosines."""
+        self._refresh()
+        return self._means
+
+    def _refresh(self) -> None:
+        """Load the FAISS index and the mean vectors of the store's current generation, once per generation."""
         generation = self.store.generation
         if generation != self._generation:
             self._index = vector_index.load(self.store)
+            self._means = self.store.mean_vectors()
             self._generation = generation
-        return self._index
 
     def allowed_passages(self, filters: Filters) -> list[int] | None:
         """Ids of the passages the filters let through, or None when they let everything through."""
@@ -187,56 +216,75 @@ class Searcher:
         query = self.encoder.encode([" ".join(question.split())])[0]  # last: the encoder may still be loading
         dense = dict(vector_index.search(index, query, CANDIDATES, among)) if mode != "lexical" else {}
         candidates = list(dict.fromkeys([*dense, *lexical]))
-        return words, self._features(query, match, candidates, dense, lexical) if candidates else {}
+        return words, self._features(question, query, match, candidates, dense, lexical) if candidates else {}
 
     def fuse(self, f: dict, mode: str) -> float:
         if mode == "dense":
-            return f["passage_dense"]
+            return f["passage_cosine"]
         if mode == "lexical":
-            return f["passage_lexical"] + 0.01 * f["passage_dense"]  # cosine only breaks BM25 ties
+            return f["passage_lexical"] + 0.01 * f["passage_cosine"]  # cosine only breaks BM25 ties
         w = self.weights
         return (
             w.passage_dense * f["passage_dense"]
-            + w.sentence_dense * f["sentence_dense"]
             + w.passage_lexical * f["passage_lexical"]
-            + w.sentence_lexical * f["sentence_lexical"]
+            + w.article_lexical * f["article_lexical"]
+            + f["sentence"]
         )
 
     def _features(
-        self, query: np.ndarray, match: str | None, candidates: list[int], dense: dict, lexical: dict
+        self, question: str, query: np.ndarray, match: str | None, candidates: list[int], dense: dict, lexical: dict
     ) -> dict:
-        """Per candidate passage: the four fusion signals and the span of its best sentence."""
-        vectors = self.store.passage_vectors([pid for pid in candidates if pid not in dense])
+        """Per candidate passage: the fusion signals, the span of its best sentence, and `closeness` (the plain
+        cosine of passage or sentence, whichever is higher) for the confidence flag."""
+        passage_mean, sentence_mean = self.means
+        passages = self.store.passages(candidates)
+        vectors = self.store.passage_vectors(candidates)
         sentences, sentence_matrix = self.store.sentence_vectors(candidates)
         sentence_cosines = sentence_matrix @ query if len(sentences) else np.zeros(0)
+        sentence_dense = _centred(sentence_matrix, sentence_mean) @ _centred(query, sentence_mean)
         sentence_bm25 = self.store.lexical_sentences(match, candidates) if match else {}
         top_passage_bm25 = max(lexical.values(), default=0.0) or 1.0
         top_sentence_bm25 = max(sentence_bm25.values(), default=0.0) or 1.0
+        centred_query = _centred(query, passage_mean)
         features = {
             pid: {
-                "passage_dense": dense[pid] if pid in dense else float(vectors[pid] @ query),
+                "passage_cosine": dense[pid] if pid in dense else float(vectors[pid] @ query),
+                "passage_dense": float(_centred(vectors[pid], passage_mean) @ centred_query),
                 "passage_lexical": lexical.get(pid, 0.0) / top_passage_bm25,
-                "sentence_dense": -1.0,
-                "sentence_lexical": 0.0,
+                "sentence": -math.inf,
                 "answer": None,
-                "answer_score": -math.inf,
             }
             for pid in candidates
+            if pid in passages
         }
-        for (sentence_id, pid, start, end), cosine in zip(sentences, sentence_cosines, strict=False):
-            f = features[pid]
-            lexical_score = sentence_bm25.get(sentence_id, 0.0) / top_sentence_bm25
-            f["sentence_dense"] = max(f["sentence_dense"], float(cosine))
-            f["sentence_lexical"] = max(f["sentence_lexical"], lexical_score)
-            if float(cosine) + lexical_score > f["answer_score"]:
-                f["answer"], f["answer_score"] = (start, end), float(cosine) + lexical_score
         for f in features.values():
-            if f["answer"] is None:
-                f["sentence_dense"] = f["passage_dense"]
+            f["closeness"] = f["passage_cosine"]
+        kind = answer_type.asked_for(question)
+        for (sentence_id, pid, start, end), cosine, centred in zip(
+            sentences, sentence_cosines, sentence_dense, strict=True
+        ):
+            f = features.get(pid)
+            if f is None:
+                continue
+            p = passages[pid]
+            typed = answer_type.holds(kind, normalize(p.text[start - p.start : end - p.start]))
+            lexical_score = sentence_bm25.get(sentence_id, 0.0) / top_sentence_bm25
+            f["closeness"] = max(f["closeness"], float(cosine))
+            score = self.weights.sentence(float(centred), lexical_score, typed)
+            if score > f["sentence"]:
+                f["sentence"], f["answer"] = score, (start, end)
+        best_in_article: dict[str, float] = {}
+        for pid, f in features.items():
+            if f["answer"] is None:  # a passage without sentences stands for its own sentence
+                f["sentence"] = self.weights.sentence(f["passage_dense"], f["passage_lexical"], False)
+            path = passages[pid].path
+            best_in_article[path] = max(best_in_article.get(path, 0.0), f["passage_lexical"])
+        for pid, f in features.items():
+            f["article_lexical"] = best_in_article[passages[pid].path]
         return features
 
     def _confident(self, words: list[str], best: dict, passage_id: int) -> bool:
-        closeness = max(best["passage_dense"], best["sentence_dense"])
+        closeness = best["closeness"]
         if closeness >= self.confidence.threshold:
             return True
         coverage = self.term_coverage(words, passage_id)
@@ -254,3 +302,10 @@ class Searcher:
             if frequency and self.store.matching_passages(match, [passage_id]):
                 present += idf
         return present / weight if weight else 0.0
+
+
+def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
+    """Vectors (rows, or one) less the mean, normalised again: cosines measured from the mean."""
+    centred = vectors - mean
+    norms = np.linalg.norm(centred, axis=-1, keepdims=True)
+    return centred / np.where(norms > 0, norms, 1.0)

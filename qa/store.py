@@ -24,7 +24,7 @@ from qa.errors import QAError
 
 DB_FILE = "qa.sqlite"
 LOCK_FILE = "update.lock"
-TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title relative to its text
+TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title (with its outlet) relative to its text
 SCHEMA_VERSION = 3
 
 _SCHEMA = """
@@ -435,6 +435,21 @@ class Store:
         matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4").reshape(len(rows), dimension)
         return ids, matrix
 
+    def mean_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """The mean of every passage vector and the mean of every sentence vector (zeros when there are none)."""
+        dimension = int(self.manifest().get("dimension", 0))
+        means = []
+        for table in ("passages", "sentences"):
+            total, count = np.zeros(dimension), 0
+            rows = self.connection.execute(
+                f"SELECT e.vector FROM {table} t JOIN embeddings e ON e.key = t.embedding_key"
+            )
+            while batch := rows.fetchmany(4096):
+                total += np.frombuffer(b"".join(row[0] for row in batch), dtype="<f4").reshape(len(batch), -1).sum(0)
+                count += len(batch)
+            means.append((total / max(count, 1)).astype(np.float32))
+        return means[0], means[1]
+
     # -- the one write a reader sees -----------------------------------------------------
 
     def commit_update(
@@ -486,6 +501,7 @@ class Store:
                 now,
             ),
         ).lastrowid
+        heading = " ".join(filter(None, (article.title, article.metadata.get("outlet"))))  # "according to Al Jazeera"
         for new in article.passages:
             p = new.chunk
             passage_id = db.execute(
@@ -507,7 +523,7 @@ class Store:
             ).lastrowid
             db.execute(
                 "INSERT INTO passages_fts(rowid, title, body) VALUES (?, ?, ?)",
-                (passage_id, article.title, p.search_text),
+                (passage_id, heading, p.search_text),
             )
             for sentence in new.sentences:
                 sentence_id = db.execute(
