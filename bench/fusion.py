@@ -30,7 +30,7 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
     for index, questions_path in pairs:
         searcher = Searcher.open(index)
         questions = ev.load_questions(questions_path)
-        signals = [searcher.candidates(q.text)[1] for q in questions]
+        signals = [searcher.candidates(q.text) for q in questions]
         sets.append((questions_path.name, searcher, questions, signals, ev.load_corpus(searcher.store)))
     grid = [1.0, 0.5, 0.25, 0.0]
     schemes = {"rrf": None} | {

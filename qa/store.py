@@ -359,18 +359,6 @@ class Store:
         )
         return {int(i): float(score) for i, score in rows}
 
-    def document_frequency(self, match: str) -> int:
-        return self.connection.execute(
-            "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (match,)
-        ).fetchone()[0]
-
-    def matching_passages(self, match: str, passage_ids: list[int]) -> set[int]:
-        marks = ",".join("?" * len(passage_ids))
-        rows = self.connection.execute(
-            f"SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN ({marks})", (match, *passage_ids)
-        )
-        return {row[0] for row in rows}
-
     # -- vectors of candidates -----------------------------------------------------------
 
     def passage_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:
