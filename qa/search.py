@@ -21,7 +21,6 @@ chosen on squad5 and the seed question set (bench/fusion.py prints the compariso
 from __future__ import annotations
 
 import calendar
-import math
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
@@ -41,17 +40,33 @@ CANDIDATES = 40  # taken from each retriever before fusion
 
 
 @dataclass(frozen=True)
+class SentenceSignals:
+    """A candidate sentence's centred cosine, its BM25 share, whether it holds the kind of answer asked for."""
+
+    dense: float
+    lexical: float
+    typed: bool
+    span: tuple[int, int]  # in the article's source
+
+
+@dataclass(frozen=True)
 class Weights:
     passage_dense: float = 0.5
     sentence_dense: float = 1.0
     passage_lexical: float = 0.25
     sentence_lexical: float = 0.25
-    answer_type: float = 0.2
+    answer_type: float = 0.3
     article_lexical: float = 0.2
 
-    def sentence(self, dense: float, lexical: float, typed: bool) -> float:
-        """A sentence's part of the fused score: what picks a passage's answering sentence."""
-        return self.sentence_dense * dense + self.sentence_lexical * lexical + self.answer_type * typed
+    def best_sentence(self, sentences: list[SentenceSignals]) -> tuple[float, tuple[int, int]]:
+        """The weighted signals of a passage's best sentence, and its span: the answering sentence."""
+        return max(
+            (
+                (self.sentence_dense * s.dense + self.sentence_lexical * s.lexical + self.answer_type * s.typed, s.span)
+                for s in sentences
+            ),
+            key=lambda scored: scored[0],
+        )
 
 
 @dataclass(frozen=True)
@@ -202,7 +217,7 @@ class Searcher:
         ranked = sorted(fused, key=lambda pid: -fused[pid])[:k]
         passages = self.store.passages(ranked)
         results = [
-            Result(passages[pid], fused[pid], features[pid]["answer"] or (passages[pid].start, passages[pid].end))
+            Result(passages[pid], fused[pid], self.weights.best_sentence(features[pid]["sentences"])[1])
             for pid in ranked
             if pid in passages
         ]
@@ -232,15 +247,15 @@ class Searcher:
             w.passage_dense * f["passage_dense"]
             + w.passage_lexical * f["passage_lexical"]
             + w.article_lexical * f["article_lexical"]
-            + f["sentence"]
+            + w.best_sentence(f["sentences"])[0]
         )
 
     def _features(
         self, question: str, query: np.ndarray, match: str | None, candidates: list[int], dense: dict, lexical: dict
     ) -> dict:
-        """Per candidate passage: the fusion signals, the span of its best sentence, and for the confidence flag
-        `closeness` (the higher plain cosine of passage and sentences) and `sentence_distinct` (the higher
-        centred cosine of passage and sentences)."""
+        """Per candidate passage: the passage's fusion signals, its sentences' (SentenceSignals), and for the
+        confidence flag `closeness` (the higher plain cosine of passage and sentences) and `sentence_distinct`
+        (the higher centred cosine of passage and sentences)."""
         passage_mean, sentence_mean = self.means
         passages = self.store.passages(candidates)
         vectors = self.store.passage_vectors(candidates)
@@ -251,38 +266,35 @@ class Searcher:
         top_passage_bm25 = max(lexical.values(), default=0.0) or 1.0
         top_sentence_bm25 = max(sentence_bm25.values(), default=0.0) or 1.0
         centred_query = _centred(query, passage_mean)
-        features = {
-            pid: {
-                "passage_cosine": dense[pid] if pid in dense else float(vectors[pid] @ query),
-                "passage_dense": float(_centred(vectors[pid], passage_mean) @ centred_query),
-                "passage_lexical": lexical.get(pid, 0.0) / top_passage_bm25,
-                "sentence": -math.inf,
-                "answer": None,
-            }
-            for pid in candidates
-            if pid in passages
-        }
-        for f in features.values():
-            f["closeness"], f["sentence_distinct"] = f["passage_cosine"], f["passage_dense"]
+        features = {}
+        for pid in candidates:
+            if pid in passages:
+                cosine = dense[pid] if pid in dense else float(vectors[pid] @ query)
+                centred = float(_centred(vectors[pid], passage_mean) @ centred_query)
+                features[pid] = {
+                    "passage_cosine": cosine,
+                    "passage_dense": centred,
+                    "passage_lexical": lexical.get(pid, 0.0) / top_passage_bm25,
+                    "sentences": [],
+                    "closeness": cosine,
+                    "sentence_distinct": centred,
+                }
         kind = answer_type.asked_for(question)
         for (sentence_id, pid, start, end), cosine, centred in zip(
             sentences, sentence_cosines, sentence_dense, strict=True
         ):
-            f = features.get(pid)
-            if f is None:
-                continue
-            p = passages[pid]
-            typed = answer_type.holds(kind, normalize(p.text[start - p.start : end - p.start]))
-            lexical_score = sentence_bm25.get(sentence_id, 0.0) / top_sentence_bm25
-            f["closeness"] = max(f["closeness"], float(cosine))
-            f["sentence_distinct"] = max(f["sentence_distinct"], float(centred))
-            score = self.weights.sentence(float(centred), lexical_score, typed)
-            if score > f["sentence"]:
-                f["sentence"], f["answer"] = score, (start, end)
+            if f := features.get(pid):
+                p = passages[pid]
+                typed = answer_type.holds(kind, normalize(p.text[start - p.start : end - p.start]))
+                lexical_share = sentence_bm25.get(sentence_id, 0.0) / top_sentence_bm25
+                f["sentences"].append(SentenceSignals(float(centred), lexical_share, typed, (start, end)))
+                f["closeness"] = max(f["closeness"], float(cosine))
+                f["sentence_distinct"] = max(f["sentence_distinct"], float(centred))
         best_in_article: dict[str, float] = {}
         for pid, f in features.items():
-            if f["answer"] is None:  # a passage without sentences stands for its own sentence
-                f["sentence"] = self.weights.sentence(f["passage_dense"], f["passage_lexical"], False)
+            if not f["sentences"]:  # a passage without sentences stands for its own sentence
+                span = (passages[pid].start, passages[pid].end)
+                f["sentences"].append(SentenceSignals(f["passage_dense"], f["passage_lexical"], False, span))
             path = passages[pid].path
             best_in_article[path] = max(best_in_article.get(path, 0.0), f["passage_lexical"])
         for pid, f in features.items():
