@@ -42,7 +42,7 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
         sets.append((questions_path.name, searcher, questions, signals, ev.load_corpus(searcher.store)))
     schemes = {"rrf": None} | {
         f"w={pd},1.0,{pl},{sl},{at},{al}": Weights(pd, 1.0, pl, sl, at, al)
-        for pd, pl, sl, at, al in itertools.product([0.5, 1.0], [0.25, 0.5], [0.25], [0.0, 0.2, 0.4], [0.0, 0.2])
+        for pd, pl, sl, at, al in itertools.product([0.5, 1.0], [0.25, 0.5], [0.25], [0.0, 0.15, 0.3, 0.45], [0.0, 0.2])
     }
     rows = []
     for name, weights in schemes.items():

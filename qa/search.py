@@ -15,7 +15,10 @@ FAISS search, then scores every candidate as a weighted sum of six signals:
 
 A passage's sentence signals are those of its best sentence, the one whose dense,
 lexical and answer-kind signals weigh most: it is the answer shown. The weights were
-chosen on squad5 and the seed question set (bench/fusion.py prints the comparison).
+chosen on squad5 and the seed question set (bench/fusion.py prints the comparison):
+seed hit@1 0.698 with the four plain signals, 0.744 with centred cosines (each sentence
+scored on all its signals), 0.814 with the answer kind and the article's BM25 too; squad5
+gold@1 0.908, 0.903, 0.905. The choice holds on either half of the seed questions (0.814 on each).
 """
 
 from __future__ import annotations
