@@ -9,6 +9,7 @@ ahead of it, batch by batch, where only a later run will look them up.
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 import time
@@ -424,19 +425,29 @@ class Store:
         return ids, matrix
 
     def mean_vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """The mean of every passage vector and the mean of every sentence vector (zeros when there are none)."""
-        dimension = int(self.manifest().get("dimension", 0))
-        means = []
-        for table in ("passages", "sentences"):
-            total, count = np.zeros(dimension), 0
-            rows = self.connection.execute(
-                f"SELECT e.vector FROM {table} t JOIN embeddings e ON e.key = t.embedding_key"
-            )
+        """The mean passage vector and the mean sentence vector, as the last update recorded them; zeros
+        (plain cosines) for an index that records none yet."""
+        manifest = self.manifest()
+        zeros = np.zeros(int(manifest.get("dimension") or 0), dtype=np.float32)
+        return tuple(
+            np.frombuffer(base64.b64decode(manifest[key]), dtype="<f4") if key in manifest else zeros
+            for key in ("passage_mean", "sentence_mean")
+        )
+
+    @staticmethod
+    def _mean_vectors(db: sqlite3.Connection) -> dict[str, str]:
+        """Manifest entries holding the mean passage vector and the mean sentence vector (base64 float32):
+        computed once per update, so that a question does not read every vector."""
+        means = {}
+        for table, key in (("passages", "passage_mean"), ("sentences", "sentence_mean")):
+            total, count = 0.0, 0
+            rows = db.execute(f"SELECT e.vector FROM {table} t JOIN embeddings e ON e.key = t.embedding_key")
             while batch := rows.fetchmany(4096):
-                total += np.frombuffer(b"".join(row[0] for row in batch), dtype="<f4").reshape(len(batch), -1).sum(0)
-                count += len(batch)
-            means.append((total / max(count, 1)).astype(np.float32))
-        return means[0], means[1]
+                vectors = np.frombuffer(b"".join(row[0] for row in batch), dtype="<f4").reshape(len(batch), -1)
+                total, count = total + vectors.sum(axis=0, dtype=np.float64), count + len(batch)
+            if count:
+                means[key] = base64.b64encode(np.asarray(total / count, dtype="<f4").tobytes()).decode()
+        return means
 
     # -- the one write a reader sees -----------------------------------------------------
 
@@ -468,7 +479,7 @@ class Store:
                 [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
             )
             generation = int(dict(db.execute("SELECT key, value FROM manifest")).get("generation", 0)) + 1
-            values = {**manifest, "generation": str(generation), "built_at": str(now)}
+            values = {**manifest, "generation": str(generation), "built_at": str(now), **self._mean_vectors(db)}
             db.executemany("INSERT OR REPLACE INTO manifest(key, value) VALUES (?, ?)", values.items())
             db.execute(
                 "DELETE FROM embeddings WHERE key NOT IN "

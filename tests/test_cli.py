@@ -66,7 +66,7 @@ def test_chat_reads_questions_from_a_pipe_and_exits_at_end_of_input(seed_index):
 
 def test_info_reports_what_the_index_holds(seed_index):
     info = run_json("info", "--json", index=seed_index)
-    assert info["articles"] == 5 and info["passages"] > 50
+    assert info["articles"] == 5 and info["passages"] > 20  # short paragraphs grow into passages (29)
     assert info["model"] == "all-MiniLM-L6-v2" and info["size_bytes"] > 0 and info["built_at"]
     text = run_qa("info", index=seed_index).stdout
     assert "articles: 5" in text
