@@ -3,7 +3,8 @@
     python bench/fusion.py INDEX QUESTIONS.jsonl [INDEX QUESTIONS.jsonl ...]
 
 Prints gold@1 / hit@1 / mrr@10 (by qa.evaluate, i.e. ir-measures) for each scheme:
-weighted sums of the four signals, and reciprocal rank fusion of their rankings.
+weighted sums of the signals (qa.search.Weights), and reciprocal rank fusion of the rankings
+by passage and best-sentence cosine and BM25.
 """
 
 from __future__ import annotations
@@ -15,11 +16,18 @@ from pathlib import Path
 from qa import evaluate as ev
 from qa.search import Searcher, Weights
 
+RRF_SIGNALS = {
+    "passage_dense": lambda f: f["passage_dense"],
+    "passage_lexical": lambda f: f["passage_lexical"],
+    "sentence_dense": lambda f: max(s.dense for s in f["sentences"]),
+    "sentence_lexical": lambda f: max(s.lexical for s in f["sentences"]),
+}
+
 
 def rrf(features: dict[int, dict], k: int = 60) -> dict[int, float]:
     scores = dict.fromkeys(features, 0.0)
-    for signal in ("passage_dense", "sentence_dense", "passage_lexical", "sentence_lexical"):
-        ordered = sorted(features, key=lambda pid: -features[pid][signal])
+    for signal in RRF_SIGNALS.values():
+        ordered = sorted(features, key=lambda pid: -signal(features[pid]))
         for rank, pid in enumerate(ordered, start=1):
             scores[pid] += 1 / (k + rank)
     return scores
@@ -30,12 +38,11 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
     for index, questions_path in pairs:
         searcher = Searcher.open(index)
         questions = ev.load_questions(questions_path)
-        signals = [searcher.candidates(q.text)[1] for q in questions]
+        signals = [searcher.candidates(q.text) for q in questions]
         sets.append((questions_path.name, searcher, questions, signals, ev.load_corpus(searcher.store)))
-    grid = [1.0, 0.5, 0.25, 0.0]
     schemes = {"rrf": None} | {
-        f"w={pd},{sd},{pl},{sl}": Weights(pd, sd, pl, sl)
-        for pd, sd, pl, sl in itertools.product([0.5, 0.25, 0.0], [1.0, 0.5], grid, grid)
+        f"w={pd},1.0,{pl},{sl},{at},{al}": Weights(pd, 1.0, pl, sl, at, al)
+        for pd, pl, sl, at, al in itertools.product([0.5, 1.0], [0.25, 0.5], [0.25], [0.0, 0.15, 0.3, 0.45], [0.0, 0.2])
     }
     rows = []
     for name, weights in schemes.items():

