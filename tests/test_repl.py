@@ -147,7 +147,7 @@ FOLLOW_UPS = [
     # (question, follow-up, what the follow-up's best passage must say)
     ("Who is Donatella Rovera?", "what did she say?", "air bombardments were inaccurate"),
     ("How many civilians did the coalition kill in Raqqa?", "and how many did the coalition admit?", "admitted"),
-    ("Which group monitors the Syrian war from Britain?", "what did it say about the airstrike?", "21 civilians"),
+    ("What did the Syrian Observatory for Human Rights say about the airstrike?", "who runs it?", "Rami Abdelrahman"),
 ]
 
 
