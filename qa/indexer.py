@@ -180,7 +180,7 @@ def update(
 
         changed = written or removed or set(sources.values()) != set(recorded)
         if changed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
-            generation = store.commit_update(
+            store.commit_update(
                 manifest={
                     "onnx_sha256": onnx_sha256,
                     "passage_encoder": "onnxruntime",
@@ -195,7 +195,7 @@ def update(
                 written=written,
                 wipe=rebuild,
             )
-            vector_index.save(vector_index.build(store), store.directory, generation)
+            vector_index.refresh(store)
         summary.seconds = round(time.perf_counter() - began, 3)
         return summary
 
