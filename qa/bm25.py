@@ -53,6 +53,8 @@ class Scorer:
 
     def __init__(self, connection: sqlite3.Connection):
         self.connection = connection
+        self._remembered: dict[tuple[str, str], object] = {}  # rows matching, tokens of phrases: until a commit
+        self._data_version = None
         connection.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.bm25_text USING fts5(c0, c1, tokenize='{TOKENIZER}')"
         )
@@ -77,11 +79,39 @@ class Scorer:
             (json.dumps(only),),
         ).fetchall()
 
+    def _remember(self, key: tuple[str, str], compute):
+        """compute(), or what it gave for key since the index last changed (any connection's commit)."""
+        version = self.connection.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._data_version:
+            self._remembered.clear()
+            self._data_version = version
+        if key not in self._remembered:
+            self._remembered[key] = compute()
+        return self._remembered[key]
+
+    def frequency(self, table: str, match: str) -> int:
+        """How many rows of table match the FTS5 expression."""
+        count = f"SELECT count(*) FROM {table} WHERE {table} MATCH ?"
+        return self._remember((table, match), lambda: self.connection.execute(count, (match,)).fetchone()[0])
+
+    def _phrase_tokens(self, match: str) -> list[list[str]]:
+        """The tokens of each phrase of match, as FTS5 cuts them."""
+
+        def tokens() -> list[list[str]]:
+            query = phrases(match)
+            wanted: list[list[str]] = [[] for _ in query]
+            by_offset = sorted(self._tokens({-1 - i: (p,) for i, p in enumerate(query)}), key=lambda t: t[3])
+            for token, row, _, _ in by_offset:
+                wanted[-1 - row].append(token)
+            return wanted
+
+        return self._remember(("", match), tokens)
+
     def _inverse_frequencies(self, table: str, query: list[str], rows: int) -> list[float]:
         idf = []
         for phrase in query:
-            hits = self.connection.execute(f"SELECT count(*) FROM {table} WHERE {table} MATCH ?", (quoted(phrase),))
-            value = math.log((rows - (count := hits.fetchone()[0]) + 0.5) / (count + 0.5))
+            count = self.frequency(table, quoted(phrase))
+            value = math.log((rows - count + 0.5) / (count + 0.5))
             idf.append(value if value > 0.0 else 1e-6)
         return idf
 
@@ -91,9 +121,7 @@ class Scorer:
         """bm25 (higher is better, as -bm25() in SQL) of the rows of `table` whose columns hold `texts`,
         for the OR of phrases `match`; only rows that match."""
         query = phrases(match)
-        wanted: list[list[str]] = [[] for _ in query]
-        for token, row, _, _ in sorted(self._tokens({-1 - i: (p,) for i, p in enumerate(query)}), key=lambda t: t[3]):
-            wanted[-1 - row].append(token)
+        wanted = self._phrase_tokens(match)
         places = {(row, column, offset): token for token, row, column, offset in self._tokens(texts, sum(wanted, []))}
         frequencies: dict[int, list[float]] = defaultdict(lambda: [0.0] * len(query))
         for (row, column, offset), token in places.items():

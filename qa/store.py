@@ -10,6 +10,7 @@ ahead of it, batch by batch, where only a later run will look them up.
 from __future__ import annotations
 
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -29,8 +30,8 @@ TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title relative to its t
 # Rows (summed over a question's words) that FTS5 may score for BM25 candidates; above, the commonest words
 # are left out of the candidate query (the candidates are still scored on every word). Never reached below
 # tens of thousands of passages, so rankings there are FTS5's own.
-MATCH_BUDGET = 5_000
-RESCORED = 4  # candidates taken from the query of the rarer words, per candidate wanted
+MATCH_BUDGET = 2_500
+RESCORED = 2  # candidates taken from the query of the rarer words, per candidate wanted
 SCHEMA_VERSION = 3
 PAGE_SIZE = 8192
 
@@ -132,6 +133,14 @@ class StoredArticle:
     metadata: dict
     also_at: tuple[str, ...]
     passages: int
+
+
+@dataclass(frozen=True)
+class ArticleVersion:
+    """What an update compares with a file: the hash of the bytes indexed and the other paths holding them."""
+
+    content_hash: str
+    also_at: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -316,6 +325,19 @@ class Store:
         )
         return {row[1]: StoredArticle(*row[:4], json.loads(row[4]), tuple(json.loads(row[5])), row[6]) for row in rows}
 
+    def article_versions(self, under: list[str]) -> dict[str, ArticleVersion]:
+        """The version of each article at one of the paths `under` or below one, by path: all an update needs
+        to know of the articles stored (read through the index on paths, so other folders cost nothing)."""
+        found = {}
+        for source in under:
+            folder = source.rstrip(os.sep) + os.sep
+            rows = self.connection.execute(
+                "SELECT path, content_hash, also_at FROM articles WHERE path = ? OR (path >= ? AND path < ?)",
+                (source, folder, folder[:-1] + chr(ord(os.sep) + 1)),
+            )
+            found.update((path, ArticleVersion(digest, tuple(json.loads(also_at)))) for path, digest, also_at in rows)
+        return found
+
     def passages(self, ids: Iterable[int]) -> dict[int, StoredPassage]:
         ids = list(ids)
         if not ids:
@@ -433,9 +455,7 @@ class Store:
         return self.scorer.scores("sentences_fts", match, texts, (1.0,))
 
     def document_frequency(self, match: str) -> int:
-        return self.connection.execute(
-            "SELECT count(*) FROM passages_fts WHERE passages_fts MATCH ?", (match,)
-        ).fetchone()[0]
+        return self.scorer.frequency("passages_fts", match)
 
     def matching_passages(self, match: str, passage_ids: list[int]) -> set[int]:
         marks = ",".join("?" * len(passage_ids))

@@ -26,7 +26,7 @@ from qa.store import PassageChanges, Store
 APPROXIMATE_FROM = 200_000  # passages; an exact search over more takes over ~10 ms a question here
 LISTS_PER_ROOT = 1.0  # IVF lists: this many times the square root of the passage count
 TRAINING_PER_LIST = 40  # training vectors per IVF list
-PROBED = 24  # lists searched per question: recall@10 >= 0.95 against exact search (bench/scale.py)
+PROBED = 16  # lists searched per question: recall@10 >= 0.98 against exact search (bench/results/scale.md)
 REBUILD_SHARE = 0.02  # changes since the base, as a share of it, that make `refresh` write a new base
 REBUILD_MINIMUM = 2_000  # ...and never for fewer changes than this
 BATCH = 50_000  # stored vectors read at a time while building
