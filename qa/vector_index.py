@@ -98,10 +98,6 @@ class VectorIndex:
             self.added = faiss.IndexIDMap2(faiss.IndexFlatIP(base.d))
             self.added.add_with_ids(np.vstack([vectors[i] for i in ids]), ids)
 
-    @property
-    def ntotal(self) -> int:
-        return self.base.ntotal - len(self.removed) + (self.added.ntotal if self.added else 0)
-
     def search(self, query: np.ndarray, k: int, among: list[int] | None = None) -> list[tuple[int, float]]:
         """(passage id, cosine) pairs, best first; only passages whose ids are `among`, when given."""
         import faiss
