@@ -280,6 +280,7 @@ def info(index_dir: Path, as_json: bool) -> None:
     report = {
         "index": str(index_dir),
         **store.counts(),
+        "vectors": store.vector_count(),
         "model": manifest.get("model_name"),
         "model_sha256": manifest.get("model_sha256"),
         "size_bytes": sum(f.stat().st_size for f in index_dir.iterdir() if f.is_file()),

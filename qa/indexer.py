@@ -130,7 +130,8 @@ def update(
             sources = {str(DEFAULT_SOURCE.resolve()): Source(str(DEFAULT_SOURCE.resolve()))}
         files, skipped = scan(sources.values())
 
-        stored = {} if rebuild else store.articles()
+        reachable = [source for source in sources if Path(source).exists()]  # an unmounted folder keeps its articles
+        stored = {} if rebuild else store.article_versions(under=reachable)
         rechunk = manifest.get("chunker_version") != str(CHUNKER_VERSION)
         summary = IndexSummary(skipped=skipped)
         written = []
@@ -156,10 +157,7 @@ def update(
                     summary.added += 1
             present.add(key)
             summary.duplicates += [{"path": path, "same_as": key} for path in also_at]
-        reachable = [
-            Path(source) for source in sources if Path(source).exists()
-        ]  # an unmounted folder keeps its articles
-        removed = [path for path in stored if path not in present and _under(path, reachable)]
+        removed = [path for path in stored if path not in present]
         summary.removed = len(removed)
 
         texts = {}
@@ -180,7 +178,7 @@ def update(
 
         changed = written or removed or set(sources.values()) != set(recorded)
         if changed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
-            generation = store.commit_update(
+            store.commit_update(
                 manifest={
                     "onnx_sha256": onnx_sha256,
                     "passage_encoder": "onnxruntime",
@@ -195,7 +193,7 @@ def update(
                 written=written,
                 wipe=rebuild,
             )
-            vector_index.save(vector_index.build(store), store.directory, generation)
+            vector_index.refresh(store)
         summary.seconds = round(time.perf_counter() - began, 3)
         return summary
 
@@ -226,10 +224,6 @@ def _passages(article: Article, model: ModelSpec) -> list[NewPassage]:
             sentences.append(NewSentence(start, end, text, embedding_key(model, text)))
         passages.append(NewPassage(p, embedding_key(model, p.search_text), tuple(sentences)))
     return passages
-
-
-def _under(path: str, sources: list[Path]) -> bool:
-    return any(Path(path) == source or Path(path).is_relative_to(source) for source in sources)
 
 
 def _embed(

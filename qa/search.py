@@ -236,7 +236,7 @@ class Searcher:
         lexical = dict(self.store.lexical_passages(match, CANDIDATES, among)) if match and mode != "dense" else {}
         index = self.index
         query = self.encoder.encode([" ".join(question.split())])[0]  # last: the encoder may still be loading
-        dense = dict(vector_index.search(index, query, CANDIDATES, among)) if mode != "lexical" else {}
+        dense = dict(index.search(query, CANDIDATES, among)) if mode != "lexical" else {}
         candidates = list(dict.fromkeys([*dense, *lexical]))
         return self._features(question, query, match, candidates, dense, lexical) if candidates else {}
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import base64
 import json
+import os
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -20,15 +21,23 @@ from pathlib import Path
 
 import numpy as np
 
+from qa.bm25 import TOKENIZER, Scorer, phrases, quoted
 from qa.chunking import Passage
 from qa.errors import QAError
 
 DB_FILE = "qa.sqlite"
 LOCK_FILE = "update.lock"
 TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title (with its outlet) relative to its text
+# Rows (summed over a question's words) that FTS5 may score for BM25 candidates. Above, candidates come from
+# the rarest words within it and from the passages holding two of the words, then are scored on every word:
+# 0.97 of FTS5's top 10 at a million passages (bench/results/scale.md). Not reached by the evaluation sets'
+# questions (a few hundred passages): there rankings are FTS5's own.
+MATCH_BUDGET = 1_000
+RESCORED = 2  # candidates taken from each of those two queries, per candidate wanted
 SCHEMA_VERSION = 3
+PAGE_SIZE = 8192
 
-_SCHEMA = """
+_SCHEMA = f"""
 CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE sources (
     path TEXT PRIMARY KEY,
@@ -70,9 +79,16 @@ CREATE TABLE sentences (
 CREATE INDEX sentences_passage ON sentences(passage_id);
 CREATE INDEX sentences_embedding ON sentences(embedding_key);
 CREATE TABLE embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
-CREATE VIRTUAL TABLE passages_fts USING fts5(title, body, tokenize='porter unicode61 remove_diacritics 2');
-CREATE VIRTUAL TABLE sentences_fts USING fts5(body, tokenize='porter unicode61 remove_diacritics 2');
+CREATE VIRTUAL TABLE passages_fts USING fts5(title, body, tokenize='{TOKENIZER}');
+CREATE VIRTUAL TABLE sentences_fts USING fts5(body, tokenize='{TOKENIZER}');
 """
+# The passages each generation added and removed, so the FAISS cache follows an update without a rebuild.
+# Made by the first update that needs it, so indexes made before it keep their schema version.
+_CHANGES_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS passage_changes "
+    "(generation INTEGER NOT NULL, passage_id INTEGER NOT NULL, added INTEGER NOT NULL)",
+    "CREATE INDEX IF NOT EXISTS passage_changes_generation ON passage_changes(generation)",
+)
 
 
 class StoreError(QAError):
@@ -101,6 +117,68 @@ def _casefold(text: str | None) -> str | None:
     return text.casefold() if text else text
 
 
+# Each update keeps the sum and count of the passage and of the sentence vectors in the manifest, adding what it
+# inserts and subtracting what it deletes, so that the means ranking centres cosines on never need a full scan.
+VECTOR_KINDS = ("passage", "sentence")
+_VECTORS_OF_ARTICLE = {
+    "passage": "SELECT e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key "
+    "WHERE p.article_id = (SELECT id FROM articles WHERE path = ?)",
+    "sentence": "SELECT e.vector FROM sentences s JOIN passages p ON p.id = s.passage_id "
+    "JOIN embeddings e ON e.key = s.embedding_key WHERE p.article_id = (SELECT id FROM articles WHERE path = ?)",
+}
+_ALL_VECTORS = {
+    "passage": "SELECT e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key",
+    "sentence": "SELECT e.vector FROM sentences s JOIN embeddings e ON e.key = s.embedding_key",
+}
+
+
+@dataclass
+class VectorSum:
+    total: np.ndarray  # float64
+    count: int
+
+    def add(self, rows: sqlite3.Cursor, sign: int) -> None:
+        while batch := rows.fetchmany(4096):
+            vectors = np.frombuffer(b"".join(row[0] for row in batch), dtype="<f4").reshape(len(batch), -1)
+            self.total += sign * vectors.sum(axis=0, dtype=np.float64)
+            self.count += sign * len(batch)
+
+    def mean(self) -> np.ndarray:
+        return (self.total / self.count if self.count > 0 else self.total * 0).astype(np.float32)
+
+
+def _decode_sum(manifest: dict[str, str], kind: str, dimension: int) -> VectorSum:
+    if f"{kind}_sum" not in manifest:
+        return VectorSum(np.zeros(dimension), 0)
+    total = np.frombuffer(base64.b64decode(manifest[f"{kind}_sum"]), dtype="<f8").copy()
+    return VectorSum(total, int(manifest[f"{kind}_count"]))
+
+
+def _decode_sums(manifest: dict[str, str], dimension: int) -> dict[str, VectorSum]:
+    return {kind: _decode_sum(manifest, kind, dimension) for kind in VECTOR_KINDS}
+
+
+def _encode_sums(sums: dict[str, VectorSum]) -> dict[str, str]:
+    encoded = {}
+    for kind, vector_sum in sums.items():
+        encoded[f"{kind}_sum"] = base64.b64encode(vector_sum.total.astype("<f8").tobytes()).decode()
+        encoded[f"{kind}_count"] = str(vector_sum.count)
+    return encoded
+
+
+def _add_article_vectors(db: sqlite3.Connection, sums: dict[str, VectorSum], path: str, sign: int) -> None:
+    for kind, vector_sum in sums.items():
+        vector_sum.add(db.execute(_VECTORS_OF_ARTICLE[kind], (path,)), sign)
+
+
+def _sum_all_vectors(db: sqlite3.Connection, dimension: int) -> dict[str, VectorSum]:
+    """The sums of every stored passage and sentence vector: for a new, wiped or older index."""
+    sums = {kind: VectorSum(np.zeros(dimension), 0) for kind in VECTOR_KINDS}
+    for kind, vector_sum in sums.items():
+        vector_sum.add(db.execute(_ALL_VECTORS[kind]), 1)
+    return sums
+
+
 @dataclass(frozen=True)
 class Source:
     """A recorded source: a file, or a folder scanned with include and exclude globs."""
@@ -122,6 +200,14 @@ class StoredArticle:
 
 
 @dataclass(frozen=True)
+class ArticleVersion:
+    """What an update compares with a file: the hash of the bytes indexed and the other paths holding them."""
+
+    content_hash: str
+    also_at: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class StoredPassage:
     """A passage as a search result needs it: its text, spans and its article's citation fields."""
 
@@ -138,6 +224,16 @@ class StoredPassage:
     path: str
     title: str
     metadata: dict
+
+
+@dataclass(frozen=True)
+class PassageChanges:
+    """What changed since a generation, as one snapshot: passage ids added and removed since, net of each other."""
+
+    generation: int  # the current generation
+    passages: int  # how many passages it holds
+    added: list[int]
+    removed: list[int]
 
 
 @dataclass(frozen=True)
@@ -173,6 +269,8 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, directory: Path):
         self.connection = connection
         self.directory = directory
+        self.match_budget = MATCH_BUDGET
+        self._scorer: Scorer | None = None
 
     @classmethod
     def open(cls, directory: Path) -> Store:
@@ -204,6 +302,8 @@ class Store:
         try:
             connection = sqlite3.connect(path, isolation_level=None, timeout=30)
             connection.create_function("casefold", 1, _casefold, deterministic=True)
+            # a new file only: pages that hold a stored vector whole (with 4 KiB pages each spills into two more)
+            connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             store = cls(connection, directory)
@@ -248,6 +348,15 @@ class Store:
         self.connection.close()
 
     @contextmanager
+    def snapshot(self) -> Iterator[None]:
+        """Several reads that see one committed state, whatever updates commit meanwhile."""
+        self.connection.execute("BEGIN")
+        try:
+            yield
+        finally:
+            self.connection.execute("COMMIT")
+
+    @contextmanager
     def transaction(self) -> Iterator[sqlite3.Connection]:
         """One atomic write: committed on success, rolled back on any exception."""
         self.connection.execute("BEGIN IMMEDIATE")
@@ -275,10 +384,23 @@ class Store:
 
     def articles(self) -> dict[str, StoredArticle]:
         rows = self.connection.execute(
-            "SELECT a.id, a.path, a.content_hash, a.title, a.metadata, a.also_at, count(p.id) "
-            "FROM articles a LEFT JOIN passages p ON p.article_id = a.id GROUP BY a.id ORDER BY a.path"
+            "SELECT a.id, a.path, a.content_hash, a.title, a.metadata, a.also_at, "
+            "(SELECT count(*) FROM passages p WHERE p.article_id = a.id) FROM articles a ORDER BY a.path"
         )
         return {row[1]: StoredArticle(*row[:4], json.loads(row[4]), tuple(json.loads(row[5])), row[6]) for row in rows}
+
+    def article_versions(self, under: list[str]) -> dict[str, ArticleVersion]:
+        """The version of each article at one of the paths `under` or below one, by path: all an update needs
+        to know of the articles stored (read through the index on paths, so other folders cost nothing)."""
+        found = {}
+        for source in under:
+            folder = source.rstrip(os.sep) + os.sep
+            rows = self.connection.execute(
+                "SELECT path, content_hash, also_at FROM articles WHERE path = ? OR (path >= ? AND path < ?)",
+                (source, folder, folder[:-1] + chr(ord(os.sep) + 1)),
+            )
+            found.update((path, ArticleVersion(digest, tuple(json.loads(also_at)))) for path, digest, also_at in rows)
+        return found
 
     def passages(self, ids: Iterable[int]) -> dict[int, StoredPassage]:
         ids = list(ids)
@@ -340,8 +462,46 @@ class Store:
 
     # -- lexical search (FTS5, BM25) -----------------------------------------------------
 
+    @property
+    def scorer(self) -> Scorer:
+        if self._scorer is None:
+            self._scorer = Scorer(self.connection)
+        return self._scorer
+
     def lexical_passages(self, match: str, limit: int, among: list[int] | None = None) -> list[tuple[int, float]]:
-        """(passage id, BM25 score, higher is better) for an FTS5 match expression, best first; only `among` if given."""
+        """(passage id, BM25 score, higher is better) for an OR of quoted words, best first; only `among` if given.
+
+        When the words match more rows than MATCH_BUDGET, candidates come from the rarest words that fit it
+        and from passages holding two of the words, and are then scored on all of them.
+        """
+        if among is None:
+            frequencies = {phrase: self.document_frequency(quoted(phrase)) for phrase in phrases(match)}
+            if sum(frequencies.values()) > self.match_budget:
+                return self._lexical_passages_within_budget(match, frequencies, limit)
+        return self._fts_passages(match, limit, among)
+
+    def _lexical_passages_within_budget(self, match: str, frequencies: dict[str, int], limit: int):
+        rarest, kept = sorted((p for p in frequencies if frequencies[p]), key=frequencies.get), []
+        for phrase in rarest:
+            if kept and sum(frequencies[p] for p in kept) + frequencies[phrase] > self.match_budget:
+                break
+            kept.append(phrase)
+        candidates = [i for i, _ in self._fts_passages(" OR ".join(map(quoted, kept)), RESCORED * limit)]
+        common = [phrase for phrase in frequencies if frequencies[phrase] and phrase not in kept]
+        pairs = [f"({quoted(a)} AND {quoted(b)})" for n, a in enumerate(common) for b in [*common[n + 1 :], *kept]]
+        if pairs:  # passages holding two of the words, one of them common: the rest of BM25's best
+            candidates += [i for i, _ in self._fts_passages(" OR ".join(pairs), RESCORED * limit)]
+        texts = {
+            row[0]: row[1:]
+            for row in self.connection.execute(
+                "SELECT rowid, title, body FROM passages_fts WHERE rowid IN (SELECT value FROM json_each(?))",
+                (json.dumps(candidates),),
+            )
+        }
+        scores = self.scorer.scores("passages_fts", match, texts, (TITLE_WEIGHT, 1.0))
+        return sorted(scores.items(), key=lambda pair: -pair[1])[:limit]
+
+    def _fts_passages(self, match: str, limit: int, among: list[int] | None = None) -> list[tuple[int, float]]:
         within = "" if among is None else "AND rowid IN (SELECT value FROM json_each(?)) "
         rows = self.connection.execute(
             f"SELECT rowid, -bm25(passages_fts, ?, 1.0) FROM passages_fts WHERE passages_fts MATCH ? {within}"
@@ -352,21 +512,26 @@ class Store:
 
     def lexical_sentences(self, match: str, passage_ids: list[int]) -> dict[int, float]:
         """BM25 score of each sentence of the given passages that matches, by sentence id."""
-        marks = ",".join("?" * len(passage_ids))
-        rows = self.connection.execute(
-            "SELECT f.rowid, -bm25(sentences_fts) FROM sentences_fts f JOIN sentences s ON s.id = f.rowid "
-            f"WHERE sentences_fts MATCH ? AND s.passage_id IN ({marks})",
-            (match, *passage_ids),
-        )
-        return {int(i): float(score) for i, score in rows}
+        texts = {
+            row[0]: row[1:]
+            for row in self.connection.execute(
+                "SELECT f.rowid, f.body FROM sentences s JOIN sentences_fts f ON f.rowid = s.id "
+                "WHERE s.passage_id IN (SELECT value FROM json_each(?))",
+                (json.dumps(passage_ids),),
+            )
+        }
+        return self.scorer.scores("sentences_fts", match, texts, (1.0,))
+
+    def document_frequency(self, match: str) -> int:
+        return self.scorer.frequency("passages_fts", match)
 
     # -- vectors of candidates -----------------------------------------------------------
 
     def passage_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:
-        marks = ",".join("?" * len(passage_ids))
         rows = self.connection.execute(
-            f"SELECT p.id, e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key WHERE p.id IN ({marks})",
-            passage_ids,
+            "SELECT p.id, e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key "
+            "WHERE p.id IN (SELECT value FROM json_each(?))",
+            (json.dumps(passage_ids),),
         )
         return {int(i): np.frombuffer(blob, dtype="<f4") for i, blob in rows}
 
@@ -382,15 +547,21 @@ class Store:
         return [row[:4] for row in rows], matrix
 
     def passage_count(self) -> int:
+        """How many passages the index holds, as its last update recorded (counted for an older index)."""
+        recorded = self.manifest().get("passages")
+        if recorded is not None:
+            return int(recorded)
         return self.connection.execute("SELECT count(*) FROM passages").fetchone()[0]
 
     def counts(self) -> dict[str, int]:
-        one = lambda sql: self.connection.execute(sql).fetchone()[0]  # noqa: E731
         return {
-            "articles": one("SELECT count(*) FROM articles"),
-            "passages": one("SELECT count(*) FROM passages"),
-            "vectors": one("SELECT count(*) FROM embeddings"),
+            "articles": self.connection.execute("SELECT count(*) FROM articles").fetchone()[0],
+            "passages": self.passage_count(),
         }
+
+    def vector_count(self) -> int:
+        """How many vectors are stored: a walk through all of them, seconds for millions."""
+        return self.connection.execute("SELECT count(*) FROM embeddings").fetchone()[0]
 
     # -- embeddings ----------------------------------------------------------------------
 
@@ -414,40 +585,66 @@ class Store:
                 zip(keys, (np.asarray(v, dtype="<f4").tobytes() for v in vectors), strict=False),
             )
 
-    def vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """(passage ids, vectors) of every passage, for building the FAISS cache."""
-        rows = self.connection.execute(
-            "SELECT p.id, e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key ORDER BY p.id"
-        ).fetchall()
+    def vector_batches(self, size: int, every: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray]]:
+        """(passage ids, vectors) of every passage (or of every `every`-th id), `size` rows at a time, in id order,
+        for building the FAISS cache without holding every vector twice."""
         dimension = int(self.manifest().get("dimension", 0))
-        ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-        matrix = np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4").reshape(len(rows), dimension)
-        return ids, matrix
+        cursor = self.connection.execute(
+            "SELECT p.id, e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key "
+            "WHERE p.id % ? = 0 ORDER BY p.id",
+            (every,),
+        )
+        while rows := cursor.fetchmany(size):
+            ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
+            yield ids, np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4").reshape(len(rows), dimension)
+
+    def passage_changes(self, since: int) -> PassageChanges | None:
+        """The passages added and removed after generation `since`, or None when that is no longer recorded."""
+        with self.snapshot():
+            manifest = self.manifest()
+            generation = int(manifest.get("generation", 0))
+            if "changes_from" not in manifest:  # made before the change log: only its own generation's cache fits
+                return PassageChanges(generation, self.passage_count(), [], []) if since == generation else None
+            if since < int(manifest["changes_from"]):
+                return None
+            added: dict[int, None] = {}
+            removed: dict[int, None] = {}
+            rows = self.connection.execute(
+                "SELECT passage_id, added FROM passage_changes WHERE generation > ? ORDER BY generation, added",
+                (since,),
+            )
+            for passage_id, was_added in rows:
+                if was_added:
+                    added[passage_id] = None
+                elif passage_id in added:
+                    del added[passage_id]
+                else:
+                    removed[passage_id] = None
+            return PassageChanges(generation, self.passage_count(), list(added), list(removed))
+
+    def forget_changes(self, through: int) -> None:
+        """Drop the record of changes up to generation `through`: the FAISS cache of that generation holds them."""
+        with self.transaction() as db:
+            db.execute("DELETE FROM passage_changes WHERE generation <= ?", (through,))
+            db.execute(
+                "UPDATE manifest SET value = ? WHERE key = 'changes_from' AND CAST(value AS INTEGER) < ?",
+                (through, through),
+            )
+
+    def drop_unused_vectors(self) -> None:
+        """Delete every stored vector no passage or sentence uses, such as those an interrupted run left behind."""
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM embeddings WHERE key NOT IN "
+                "(SELECT embedding_key FROM passages UNION SELECT embedding_key FROM sentences)"
+            )
 
     def mean_vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """The mean passage vector and the mean sentence vector, as the last update recorded them; zeros
-        (plain cosines) for an index that records none yet."""
+        """The mean passage vector and the mean sentence vector of the committed index; zeros (plain cosines)
+        for an index that records none yet."""
         manifest = self.manifest()
-        zeros = np.zeros(int(manifest.get("dimension") or 0), dtype=np.float32)
-        return tuple(
-            np.frombuffer(base64.b64decode(manifest[key]), dtype="<f4") if key in manifest else zeros
-            for key in ("passage_mean", "sentence_mean")
-        )
-
-    @staticmethod
-    def _mean_vectors(db: sqlite3.Connection) -> dict[str, str]:
-        """Manifest entries holding the mean passage vector and the mean sentence vector (base64 float32):
-        computed once per update, so that a question does not read every vector."""
-        means = {}
-        for table, key in (("passages", "passage_mean"), ("sentences", "sentence_mean")):
-            total, count = 0.0, 0
-            rows = db.execute(f"SELECT e.vector FROM {table} t JOIN embeddings e ON e.key = t.embedding_key")
-            while batch := rows.fetchmany(4096):
-                vectors = np.frombuffer(b"".join(row[0] for row in batch), dtype="<f4").reshape(len(batch), -1)
-                total, count = total + vectors.sum(axis=0, dtype=np.float64), count + len(batch)
-            if count:
-                means[key] = base64.b64encode(np.asarray(total / count, dtype="<f4").tobytes()).decode()
-        return means
+        dimension = int(manifest.get("dimension") or 0)
+        return tuple(_decode_sum(manifest, kind, dimension).mean() for kind in VECTOR_KINDS)
 
     # -- the one write a reader sees -----------------------------------------------------
 
@@ -466,29 +663,54 @@ class Store:
         """
         written = list(written)
         with self.transaction() as db:
+            for statement in _CHANGES_SCHEMA:
+                db.execute(statement)
+            recorded = dict(db.execute("SELECT key, value FROM manifest"))
+            generation = int(recorded.get("generation", 0)) + 1
+            # the change log is complete after this generation: the one before this update, or this one after a wipe
+            changes_from = recorded.get("changes_from", str(generation - 1))
+            unused_keys: set[str] = set()
+            dimension = int(manifest.get("dimension") or recorded.get("dimension") or 0)
+            sums = None if wipe or f"{VECTOR_KINDS[0]}_sum" not in recorded else _decode_sums(recorded, dimension)
             if wipe:
-                for table in ("sentences", "sentences_fts", "passages", "passages_fts", "articles"):
+                for table in ("sentences", "sentences_fts", "passages", "passages_fts", "articles", "passage_changes"):
                     db.execute(f"DELETE FROM {table}")
+                changes_from = str(generation)
             for path in list(removed) + [article.path for article in written]:
-                self._delete_article(db, path)
+                if sums:
+                    _add_article_vectors(db, sums, path, sign=-1)
+                unused_keys |= self._delete_article(db, path, generation)
             now = time.time()
             for article in written:
-                self._insert_article(db, article, now)
+                self._insert_article(db, article, now, generation)
+                if sums:
+                    _add_article_vectors(db, sums, article.path, sign=1)
             db.executemany(
                 "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
                 [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
             )
-            generation = int(dict(db.execute("SELECT key, value FROM manifest")).get("generation", 0)) + 1
-            values = {**manifest, "generation": str(generation), "built_at": str(now), **self._mean_vectors(db)}
+            passages = db.execute("SELECT count(*) FROM passages").fetchone()[0]
+            values = {
+                **manifest,
+                "generation": str(generation),
+                "built_at": str(now),
+                "passages": str(passages),
+                "changes_from": changes_from,
+                **_encode_sums(sums or _sum_all_vectors(db, dimension)),
+            }
             db.executemany("INSERT OR REPLACE INTO manifest(key, value) VALUES (?, ?)", values.items())
             db.execute(
-                "DELETE FROM embeddings WHERE key NOT IN "
-                "(SELECT embedding_key FROM passages UNION SELECT embedding_key FROM sentences)"
+                "DELETE FROM embeddings WHERE key IN (SELECT value FROM json_each(?)) "
+                "AND NOT EXISTS (SELECT 1 FROM passages WHERE embedding_key = embeddings.key) "
+                "AND NOT EXISTS (SELECT 1 FROM sentences WHERE embedding_key = embeddings.key)",
+                (json.dumps(sorted(unused_keys)),),
             )
+        if wipe:
+            self.drop_unused_vectors()
         return generation
 
     @staticmethod
-    def _insert_article(db: sqlite3.Connection, article: NewArticle, now: float) -> None:
+    def _insert_article(db: sqlite3.Connection, article: NewArticle, now: float, generation: int) -> None:
         article_id = db.execute(
             "INSERT INTO articles(path, content_hash, title, metadata, also_at, indexed_at) VALUES (?, ?, ?, ?, ?, ?)",
             (
@@ -524,6 +746,7 @@ class Store:
                 "INSERT INTO passages_fts(rowid, title, body) VALUES (?, ?, ?)",
                 (passage_id, heading, p.search_text),
             )
+            db.execute("INSERT INTO passage_changes VALUES (?, ?, 1)", (generation, passage_id))
             for sentence in new.sentences:
                 sentence_id = db.execute(
                     "INSERT INTO sentences(passage_id, start, end, embedding_key) VALUES (?, ?, ?, ?)",
@@ -532,14 +755,21 @@ class Store:
                 db.execute("INSERT INTO sentences_fts(rowid, body) VALUES (?, ?)", (sentence_id, sentence.search_text))
 
     @staticmethod
-    def _delete_article(db: sqlite3.Connection, path: str) -> None:
+    def _delete_article(db: sqlite3.Connection, path: str, generation: int) -> set[str]:
+        """Delete the article at path; return the vector keys its passages and sentences used."""
         row = db.execute("SELECT id FROM articles WHERE path = ?", (path,)).fetchone()
         if not row:
-            return
+            return set()
         passages = "SELECT id FROM passages WHERE article_id = ?"
         sentences = f"SELECT id FROM sentences WHERE passage_id IN ({passages})"
+        keys = {key for (key,) in db.execute("SELECT embedding_key FROM passages WHERE article_id = ?", row)}
+        keys.update(
+            key for (key,) in db.execute(f"SELECT embedding_key FROM sentences WHERE passage_id IN ({passages})", row)
+        )
+        db.execute("INSERT INTO passage_changes SELECT ?, id, 0 FROM passages WHERE article_id = ?", (generation, *row))
         db.execute(f"DELETE FROM sentences_fts WHERE rowid IN ({sentences})", row)
         db.execute(f"DELETE FROM sentences WHERE passage_id IN ({passages})", row)
         db.execute(f"DELETE FROM passages_fts WHERE rowid IN ({passages})", row)
         db.execute("DELETE FROM passages WHERE article_id = ?", row)
         db.execute("DELETE FROM articles WHERE id = ?", row)
+        return keys

@@ -1,75 +1,180 @@
-"""The FAISS index: a cache derived from the store's vectors, stamped with its generation.
+"""The FAISS index: a cache derived from the store's vectors, followed through updates without rebuilding it.
 
-The file name carries the generation it reflects (vectors-<generation>.faiss) and
-is written to a temporary name then renamed, so a reader either finds the cache of
-its generation or rebuilds it from the stored vectors, never re-embedding.
+A base file, vectors-<generation>.faiss, holds every passage vector of the generation it
+is named after. The passages added and removed since then are read from the store's
+change log when the cache is opened: the added ones are searched beside the base, the
+removed ones are filtered out of it. So an update never rewrites the base; `refresh`
+writes a new one when the changes outgrow a share of it. A base file is written to a
+temporary name then renamed; when none is usable the cache is rebuilt from the stored
+vectors, never re-embedding.
+
+Up to APPROXIMATE_FROM passages the base is exact (flat inner product). Above, it is an
+IVF index trained on the stored vectors, its lists memory-mapped when read, so opening
+it costs no read of the whole file (bench/scale.py measures the recall and the switch).
 """
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 
 import numpy as np
 
-from qa.store import Store
+from qa.store import PassageChanges, Store
+
+APPROXIMATE_FROM = 200_000  # passages; an exact search over more takes over ~10 ms a question here
+LISTS_PER_ROOT = 1.0  # IVF lists: this many times the square root of the passage count
+TRAINING_PER_LIST = 40  # training vectors per IVF list
+PROBED = 16  # lists searched per question: recall@10 >= 0.98 against exact search (bench/results/scale.md)
+REBUILD_SHARE = 0.02  # changes since the base, as a share of it, that make `refresh` write a new base
+REBUILD_MINIMUM = 2_000  # ...and never for fewer changes than this
+BATCH = 50_000  # stored vectors read at a time while building
 
 
-def cache_path(directory: Path, generation: int) -> Path:
+def base_path(directory: Path, generation: int) -> Path:
     return directory / f"vectors-{generation}.faiss"
 
 
-def build(store: Store):
-    """A fresh exact inner-product index over every stored passage vector, keyed by passage id."""
+def base_generations(directory: Path) -> list[int]:
+    """Generations of the base files present, newest first."""
+    found = []
+    for path in directory.glob("vectors-*.faiss"):
+        number = path.stem.removeprefix("vectors-")
+        if number.isdigit():
+            found.append(int(number))
+    return sorted(found, reverse=True)
+
+
+def build(store: Store, approximate: bool | None = None):
+    """A fresh index over every stored passage vector, keyed by passage id, and the generation it reflects.
+
+    IVF when approximate, else exact; by default IVF from APPROXIMATE_FROM passages.
+    """
     import faiss
 
-    ids, vectors = store.vectors()
-    index = faiss.IndexIDMap2(faiss.IndexFlatIP(vectors.shape[1] or int(store.manifest()["dimension"])))
-    if len(ids):
-        index.add_with_ids(vectors, ids)
-    return index
+    with store.snapshot():
+        generation, count = store.generation, store.passage_count()
+        dimension = int(store.manifest()["dimension"])
+        if not (count >= APPROXIMATE_FROM if approximate is None else approximate):
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+        else:
+            lists = int(LISTS_PER_ROOT * math.sqrt(count))
+            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
+            every = max(1, count // (lists * TRAINING_PER_LIST))
+            index.train(np.vstack([vectors for _, vectors in store.vector_batches(BATCH, every)]))
+            index.nprobe = PROBED
+        for ids, vectors in store.vector_batches(BATCH):
+            index.add_with_ids(vectors, ids)
+    return index, generation
 
 
 def save(index, directory: Path, generation: int) -> Path:
-    """Write the cache for generation atomically and drop caches of other generations."""
+    """Write the base for generation atomically and drop older bases."""
     import faiss
 
-    path = cache_path(directory, generation)
+    path = base_path(directory, generation)
     temporary = path.with_suffix(f".tmp{os.getpid()}")
     faiss.write_index(index, str(temporary))
     os.replace(temporary, path)
-    for stale in directory.glob("vectors-*.faiss"):
-        if stale != path:
-            stale.unlink(missing_ok=True)
+    for older in base_generations(directory):
+        if older < generation:
+            base_path(directory, older).unlink(missing_ok=True)
     return path
 
 
-def load(store: Store):
-    """The FAISS index for the store's current generation, rebuilt from stored vectors when missing or unreadable."""
+class VectorIndex:
+    """A base index, minus the passages removed since it was written, plus those added (searched exactly)."""
+
+    def __init__(self, base, changes: PassageChanges, store: Store):
+        import faiss
+
+        self.base = base
+        self.removed = np.asarray(changes.removed, dtype=np.int64)
+        self.added = None
+        if changes.added:
+            vectors = store.passage_vectors(changes.added)
+            ids = np.asarray([i for i in changes.added if i in vectors], dtype=np.int64)
+            self.added = faiss.IndexIDMap2(faiss.IndexFlatIP(base.d))
+            self.added.add_with_ids(np.vstack([vectors[i] for i in ids]), ids)
+
+    def search(self, query: np.ndarray, k: int, among: list[int] | None = None) -> list[tuple[int, float]]:
+        """(passage id, cosine) pairs, best first; only passages whose ids are `among`, when given."""
+        import faiss
+
+        faiss.omp_set_num_threads(1)  # one query at a time: threads would only contend with the encoder's
+        query = np.asarray(query, dtype=np.float32).reshape(1, -1)
+        if among is not None:
+            allowed = np.setdiff1d(np.asarray(among, dtype=np.int64), self.removed)
+            base_selector = faiss.IDSelectorBatch(allowed)
+        elif len(self.removed):
+            base_selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(self.removed))
+        else:
+            base_selector = None
+        found = _search(self.base, query, k, base_selector)
+        if self.added is not None:
+            added_selector = None if among is None else faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
+            found += _search(self.added, query, k, added_selector)
+        return sorted(found, key=lambda pair: -pair[1])[:k]
+
+
+def _search(index, query: np.ndarray, k: int, selector) -> list[tuple[int, float]]:
     import faiss
 
-    generation = store.generation
-    path = cache_path(store.directory, generation)
-    if path.is_file():
-        try:
-            index = faiss.read_index(str(path))
-            if index.ntotal == store.passage_count():
-                return index
-        except RuntimeError:
-            pass
-    index = build(store)
-    try:
-        save(index, store.directory, generation)
-    except OSError:
-        pass  # a read-only index folder still answers, from the rebuilt index in memory
-    return index
-
-
-def search(index, query: np.ndarray, k: int, among: list[int] | None = None) -> list[tuple[int, float]]:
-    """(passage id, cosine) pairs, best first; only passages whose ids are `among`, when given."""
-    import faiss
-
-    faiss.omp_set_num_threads(1)  # one query at a time: threads would only contend with the encoder's
-    params = None if among is None else faiss.SearchParameters(sel=faiss.IDSelectorBatch(np.asarray(among, np.int64)))
-    scores, ids = index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k, params=params)
+    if hasattr(index, "nprobe"):
+        params = faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe)
+    else:
+        params = None if selector is None else faiss.SearchParameters(sel=selector)
+    scores, ids = index.search(query, k, params=params)
     return [(int(i), float(s)) for i, s in zip(ids[0], scores[0], strict=False) if i >= 0]
+
+
+def _read(path: Path):
+    """A base file, its IVF lists memory-mapped (read on demand) rather than read whole."""
+    import faiss
+
+    try:
+        return faiss.read_index(str(path), faiss.IO_FLAG_MMAP | faiss.IO_FLAG_READ_ONLY)
+    except RuntimeError:
+        return None
+
+
+def open_base(store: Store) -> tuple[object, PassageChanges] | None:
+    """The newest readable base whose changes since are still recorded, and those changes; None if there is none."""
+    for generation in base_generations(store.directory):
+        base = _read(base_path(store.directory, generation))
+        changes = store.passage_changes(generation) if base is not None else None
+        if changes and generation <= changes.generation:
+            if base.ntotal - len(changes.removed) + len(changes.added) == changes.passages:
+                return base, changes
+    return None
+
+
+def load(store: Store) -> VectorIndex:
+    """The FAISS index of the store's current generation: a base and the changes since, or rebuilt when none fits."""
+    opened = open_base(store)
+    if opened is None:
+        base, generation = build(store)
+        try:
+            save(base, store.directory, generation)
+        except OSError:
+            pass  # a read-only index folder still answers, from the rebuilt index in memory
+        opened = base, store.passage_changes(generation) or PassageChanges(generation, base.ntotal, [], [])
+    return VectorIndex(opened[0], opened[1], store)
+
+
+def refresh(store: Store) -> None:
+    """After an update: write a new base when there is none usable or the changes since it outgrew it.
+
+    Called by the indexer, holding the update lock; it then forgets the changes the new base holds
+    and deletes the vectors no passage uses any more.
+    """
+    opened = open_base(store)
+    if opened is not None:
+        base, changes = opened
+        if len(changes.added) + len(changes.removed) <= max(REBUILD_MINIMUM, REBUILD_SHARE * base.ntotal):
+            return
+    base, generation = build(store)
+    save(base, store.directory, generation)
+    store.forget_changes(generation)
+    store.drop_unused_vectors()

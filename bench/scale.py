@@ -1,0 +1,293 @@
+"""How qa grows: open time, query latency, memory, disk and the cost of adding an article, at 10k to 1M passages.
+
+    python bench/scale.py [--sizes 10000,100000,1000000] [--cache /tmp/qa-scale] [--questions 100]
+
+Indexes are built by bench/synthetic.py (cached under --cache, so a rerun only measures)
+from a real index of seeds/ and bench/squad5/articles (built first with `qa index`).
+For each size, in this order and each in a fresh process:
+
+- add: `qa index` of one new real article (wall time, and the update's own seconds);
+- ask: open the index as `qa ask` does (store, FAISS cache, encoder ready), then the
+  latency of hybrid and dense questions (the seed and squad5 questions), asked twice:
+  the first time with the index's pages mostly not yet in memory (cold), then again
+  (warm); and the process's peak memory; then one whole `qa ask` process, start to answer;
+- recall: recall@10 of the IVF index against exhaustive search, for a range of probed
+  lists, on the real question vectors, and the time of each search; and the overlap of
+  the BM25 top 10 with FTS5's exact top 10 (they differ only above the match budget);
+- the article is removed again (timed too), so the cached index stays as built.
+
+Writes bench/results/scale.json, scale.md (the tables) and scale.png, recall.png (the curves).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+QUESTION_FILES = (ROOT / "tests" / "data" / "seed_questions.jsonl", ROOT / "bench" / "squad5" / "questions.jsonl")
+PROBES = (1, 2, 4, 8, 16, 24, 32, 64, 128)
+NEW_ARTICLE = """Residents return to Raqqa as reconstruction begins
+
+Families who fled the fighting have started returning to the ruined city, clearing rubble by hand while aid groups repair water pipes and bakeries.
+
+Local officials said schools would reopen in the autumn if funding arrives from donors, and that the clock tower would be rebuilt first.
+"""
+ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+
+
+def questions() -> list[str]:
+    found = []
+    for path in QUESTION_FILES:
+        for line in path.read_text().splitlines():
+            row = json.loads(line)
+            found.append(row.get("question") or row["q"])
+    return found
+
+
+def qa(directory: Path, *args: str) -> tuple[float, str]:
+    """Run `qa --index directory ARGS`; its wall time and output."""
+    began = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-m", "qa", "--index", str(directory), *args],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+    )
+    return time.perf_counter() - began, done.stdout
+
+
+def child(mode: str, directory: Path, *extra: str) -> dict:
+    """Run one measurement of this script in a fresh process (so its memory and cold start are its own)."""
+    done = subprocess.run(
+        [sys.executable, __file__, f"--{mode}", str(directory), *extra],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+        env=ENV,
+        check=True,
+    )
+    return json.loads(done.stdout)
+
+
+def percentile(values: list[float], share: float) -> float:
+    return float(np.percentile(values, share)) * 1000
+
+
+def measure_asking(directory: Path, count: int) -> dict:
+    """Open as `qa ask` does, answer `count` questions per mode; milliseconds and megabytes."""
+    from qa.search import Searcher
+
+    began = time.perf_counter()
+    searcher = Searcher.open(directory)
+    searcher.index  # noqa: B018 - the FAISS cache, prepared while the encoder loads
+    searcher.encoder  # noqa: B018
+    opened = time.perf_counter() - began
+    asked = questions()[:: max(1, len(questions()) // count)][:count]
+    figures = {"open_ms": opened * 1000}
+    for run in ("cold_", ""):
+        for mode in ("hybrid", "dense"):
+            times = []
+            for question in asked:
+                began = time.perf_counter()
+                searcher.rank(question, 10, mode)
+                times.append(time.perf_counter() - began)
+            figures[f"{run}{mode}_p50_ms"], figures[f"{run}{mode}_p95_ms"] = (
+                percentile(times, 50),
+                percentile(times, 95),
+            )
+    figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def measure_recall(directory: Path) -> dict:
+    """recall@10 of an IVF index (as the cache builds above its threshold) against exact search, and latencies."""
+    import faiss
+
+    from qa import onnx_encoder, vector_index
+    from qa.store import Store
+
+    faiss.omp_set_num_threads(1)
+    store = Store.open(directory)
+    encoder = onnx_encoder.load(directory, store.manifest())
+    vectors = encoder.encode(questions())
+    exact, _ = vector_index.build(store, approximate=False)
+    _, truth = exact.search(vectors, 10)
+    approximate, _ = vector_index.build(store, approximate=True)
+    curve = []
+    for probed in PROBES:
+        approximate.nprobe = probed
+        _, found = approximate.search(vectors, 10)
+        recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(found, truth, strict=True)])
+        curve.append({"probed": probed, "recall_at_10": float(recall), "ms": one_at_a_time_ms(approximate, vectors)})
+    return {
+        "exact_ms": one_at_a_time_ms(exact, vectors),
+        "lists": approximate.nlist,
+        "curve": curve,
+        "lexical_overlap_at_10": lexical_overlap(store),
+    }
+
+
+def lexical_overlap(store, count: int = 100) -> float:
+    """Mean share of FTS5's exact BM25 top 10 that the budgeted candidate search returns, over `count` questions."""
+    from qa.answer import terms
+    from qa.search import match_expression
+
+    asked = [match_expression(terms(q)) for q in questions()[:: max(1, len(questions()) // count)][:count]]
+    budgeted = [{i for i, _ in store.lexical_passages(match, 10)} for match in asked]
+    store.match_budget = float("inf")
+    exact = [{i for i, _ in store.lexical_passages(match, 10)} for match in asked]
+    return float(np.mean([len(a & b) / max(1, len(b)) for a, b in zip(budgeted, exact, strict=True)]))
+
+
+def one_at_a_time_ms(index, vectors: np.ndarray, count: int = 100) -> float:
+    """Median milliseconds of a search for one question, as qa asks them (a batch shares the work)."""
+    times = []
+    for vector in vectors[:count]:
+        began = time.perf_counter()
+        index.search(vector.reshape(1, -1), 10)
+        times.append(time.perf_counter() - began)
+    return float(np.median(times)) * 1000
+
+
+def disk_mb(directory: Path) -> float:
+    return sum(path.stat().st_size for path in directory.iterdir() if path.is_file()) / 2**20
+
+
+def measure(size: int, cache: Path, source: Path, count: int) -> dict:
+    """Build (unless cached) and measure the index of `size` passages."""
+    sys.path.insert(0, str(ROOT / "bench"))
+    from synthetic import build, built
+
+    directory = cache / str(size)
+    if not built(directory, size):
+        began = time.perf_counter()
+        build(source, directory, size).close()
+        print(f"{size}: built in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+    folder = cache / f"new-article-{size}"
+    folder.mkdir(exist_ok=True)
+    (folder / "reconstruction.txt").write_text(NEW_ARTICLE)
+    add_s, added = qa(directory, "index", "--json", str(folder))
+    figures = {"passages": size, "add_s": add_s, "add_update_s": json.loads(added)["seconds"]}
+    figures |= child("ask", directory, "--questions", str(count))
+    figures["qa_ask_s"], _ = qa(directory, "ask", "--json", "Who is rebuilding Raqqa's clock tower?")
+    figures["disk_mb"] = disk_mb(directory)
+    (folder / "reconstruction.txt").unlink()
+    figures["remove_s"], _ = qa(directory, "index", "--json", str(folder))
+    figures["recall"] = child("recall", directory)
+    print(json.dumps({k: v for k, v in figures.items() if k != "recall"}), file=sys.stderr)
+    return figures
+
+
+def table(rows: list[dict]) -> str:
+    lines = [
+        "| passages | open (ms) | hybrid p50 / p95 (ms) | dense p50 / p95 (ms) | cold hybrid p50 / p95 (ms) "
+        "| peak memory (MB) | disk (MB) | add one article (s) | `qa ask` process (s) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        lines.append(
+            f"| {r['passages']:,} | {r['open_ms']:.0f} | {r['hybrid_p50_ms']:.1f} / {r['hybrid_p95_ms']:.1f} "
+            f"| {r['dense_p50_ms']:.1f} / {r['dense_p95_ms']:.1f} "
+            f"| {r['cold_hybrid_p50_ms']:.1f} / {r['cold_hybrid_p95_ms']:.1f} | {r['peak_mb']:.0f} | {r['disk_mb']:.0f} "
+            f"| {r['add_s']:.2f} (update {r['add_update_s']:.2f}) | {r['qa_ask_s']:.2f} |"
+        )
+    lines += [
+        "",
+        "recall@10 of IVF against exhaustive search (real question vectors), and ms per search (median, one question a search):",
+        "",
+    ]
+    lines.append(
+        "| passages | BM25 top-10 overlap | lists | exhaustive ms | " + " | ".join(f"nprobe {p}" for p in PROBES) + " |"
+    )
+    lines.append("|---:" * (4 + len(PROBES)) + "|")
+    for r in rows:
+        recall = r["recall"]
+        cells = [f"{c['recall_at_10']:.3f} ({c['ms']:.2f} ms)" for c in recall["curve"]]
+        lines.append(
+            f"| {r['passages']:,} | {recall['lexical_overlap_at_10']:.3f} | {recall['lists']} "
+            f"| {recall['exact_ms']:.2f} | " + " | ".join(cells) + " |"
+        )
+    return "\n".join(lines) + "\n"
+
+
+def plot(rows: list[dict]) -> None:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    sizes = [r["passages"] for r in rows]
+    figure, (latency, memory) = plt.subplots(1, 2, figsize=(11, 4.2))
+    for key, label in (
+        ("hybrid_p50_ms", "hybrid p50"),
+        ("hybrid_p95_ms", "hybrid p95"),
+        ("cold_hybrid_p50_ms", "hybrid p50, cold"),
+        ("dense_p50_ms", "dense p50"),
+    ):
+        latency.plot(sizes, [r[key] for r in rows], marker="o", label=label)
+    latency.plot(sizes, [r["recall"]["exact_ms"] for r in rows], marker="x", linestyle="--", label="exhaustive FAISS")
+    latency.plot(sizes, [r["open_ms"] for r in rows], marker="s", label="open")
+    latency.set(xscale="log", yscale="log", xlabel="passages", ylabel="ms", title="latency")
+    latency.legend()
+    memory.plot(sizes, [r["peak_mb"] for r in rows], marker="o", label="peak memory (qa ask)")
+    memory.plot(sizes, [r["disk_mb"] for r in rows], marker="o", label="index on disk")
+    memory.set(xscale="log", yscale="log", xlabel="passages", ylabel="MB", title="memory and disk")
+    memory.legend()
+    figure.tight_layout()
+    figure.savefig(RESULTS / "scale.png", dpi=120)
+
+    figure, axis = plt.subplots(figsize=(6, 4.2))
+    for r in rows:
+        curve = r["recall"]["curve"]
+        axis.plot([c["ms"] for c in curve], [c["recall_at_10"] for c in curve], marker="o", label=f"{r['passages']:,}")
+        axis.axvline(r["recall"]["exact_ms"], linestyle=":", color=axis.lines[-1].get_color())
+    axis.axhline(0.95, color="grey", linewidth=0.8)
+    axis.set(xscale="log", xlabel="ms per search (dotted: exhaustive)", ylabel="recall@10", title="IVF vs exhaustive")
+    axis.legend(title="passages")
+    figure.tight_layout()
+    figure.savefig(RESULTS / "recall.png", dpi=120)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--sizes", default="10000,100000,1000000")
+    parser.add_argument("--cache", type=Path, default=Path("/tmp/qa-scale"))
+    parser.add_argument("--source", type=Path, default=Path("/tmp/qa-scale/source"))
+    parser.add_argument("--questions", type=int, default=100)
+    parser.add_argument("--ask", type=Path)
+    parser.add_argument("--recall", type=Path)
+    arguments = parser.parse_args()
+    sys.path.insert(0, str(ROOT))
+    if arguments.ask:
+        print(json.dumps(measure_asking(arguments.ask, arguments.questions)))
+        return
+    if arguments.recall:
+        print(json.dumps(measure_recall(arguments.recall)))
+        return
+    if not (arguments.source / "qa.sqlite").is_file():
+        qa(arguments.source, "index", str(ROOT / "seeds"), str(ROOT / "bench" / "squad5" / "articles"))
+    rows = [
+        measure(int(size), arguments.cache, arguments.source, arguments.questions)
+        for size in arguments.sizes.split(",")
+    ]
+    RESULTS.mkdir(exist_ok=True)
+    (RESULTS / "scale.json").write_text(json.dumps(rows, indent=1))
+    (RESULTS / "scale.md").write_text(table(rows))
+    plot(rows)
+    print(table(rows))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,94 @@
+"""What lets an index grow to a million passages, checked on real indexes: BM25 of a few rows equal to FTS5's,
+candidates from the rarer words of a question, a FAISS base that updates leave alone, an IVF base memory-mapped."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from contextlib import closing
+
+import numpy as np
+import pytest
+from conftest import ROOT, run_json, run_qa
+
+from qa import vector_index
+from qa.answer import terms
+from qa.search import match_expression
+from qa.store import TITLE_WEIGHT, Store
+
+QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "tests" / "data" / "seed_questions.jsonl").open()]
+NEW_ARTICLE = "Clock tower rebuilt\n\nResidents of Raqqa rebuilt the medieval clock tower stone by stone.\n"
+
+
+@pytest.fixture()
+def store(seed_index):
+    with closing(Store.open(seed_index)) as opened:
+        yield opened
+
+
+def fts5_scores(store: Store, table: str, match: str) -> dict[int, float]:
+    weights = f", {TITLE_WEIGHT}, 1.0" if table == "passages_fts" else ""
+    rows = store.connection.execute(
+        f"SELECT rowid, -bm25({table}{weights}) FROM {table} WHERE {table} MATCH ?", (match,)
+    )
+    return dict(rows)
+
+
+def test_bm25_of_given_rows_equals_fts5s(store):
+    for question in QUESTIONS:
+        match = match_expression(terms(question))
+        passages = fts5_scores(store, "passages_fts", match)
+        sentences = fts5_scores(store, "sentences_fts", match)
+        candidates = list(passages)[:40]
+        assert store.lexical_sentences(match, candidates) == {
+            sentence: score
+            for sentence, score in sentences.items()
+            if store.connection.execute("SELECT passage_id FROM sentences WHERE id = ?", (sentence,)).fetchone()[0]
+            in candidates
+        }
+        best = store.lexical_passages(match, 10)
+        assert [score for _, score in best] == sorted(passages.values(), reverse=True)[:10]
+        assert all(passages[passage] == score for passage, score in best)
+
+
+def test_over_the_budget_candidates_come_from_the_rarer_words_and_are_scored_on_all(store):
+    store.match_budget = 1  # every question is over it: only its rarest word finds candidates
+    for question in QUESTIONS[:20]:
+        match = match_expression(terms(question))
+        exact = fts5_scores(store, "passages_fts", match)
+        found = store.lexical_passages(match, 10)
+        assert found and all(exact[passage] == score for passage, score in found)
+
+
+def test_an_update_leaves_the_faiss_base_alone_and_readers_follow_it(seed_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    [base] = index.glob("vectors-*.faiss")
+    written = base.stat().st_mtime_ns
+    folder = tmp_path / "more"
+    folder.mkdir()
+    (folder / "clock.txt").write_text(NEW_ARTICLE)
+    run_qa("index", str(folder), index=index)
+    question = "Who rebuilt the clock tower stone by stone?"
+    answer = run_json("ask", "--json", "--mode", "dense", question, index=index)
+    assert answer["results"][0]["article"] == "clock.txt"
+    assert list(index.glob("vectors-*.faiss")) == [base] and base.stat().st_mtime_ns == written
+
+    (folder / "clock.txt").unlink()
+    run_qa("index", index=index)
+    answer = run_json("ask", "--json", "--mode", "dense", question, index=index)
+    assert "clock.txt" not in [result["article"] for result in answer["results"]]
+    assert list(index.glob("vectors-*.faiss")) == [base]
+
+
+def test_an_ivf_base_is_read_memory_mapped_and_finds_each_passage(seed_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    with closing(Store.open(index)) as store:
+        base, generation = vector_index.build(store, approximate=True)
+        base.nprobe = base.nlist
+        vector_index.save(base, index, generation)
+        loaded = vector_index.load(store)
+        assert type(loaded.base).__name__ == "IndexIVFFlat"
+        for passage, vector in list(store.passage_vectors(list(range(1, 200))).items())[:10]:
+            assert loaded.search(np.asarray(vector), 1) == [(passage, pytest.approx(1.0, abs=1e-5))]
