@@ -312,7 +312,7 @@ class Searcher:
         if best["closeness"] + distinct >= c.threshold:
             return True
         words = terms(question)
-        return bool(words) and bool(self.store.lexical_sentences(" AND ".join(f'"{w}"' for w in words), [passage_id]))
+        return bool(words) and self.store.has_matching_sentence(" AND ".join(f'"{w}"' for w in words), passage_id)
 
 
 def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:

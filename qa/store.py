@@ -522,6 +522,17 @@ class Store:
         }
         return self.scorer.scores("sentences_fts", match, texts, (1.0,))
 
+    def has_matching_sentence(self, match: str, passage_id: int) -> bool:
+        """Whether a sentence of the passage matches an FTS5 expression (any, AND included)."""
+        return (
+            self.connection.execute(
+                "SELECT 1 FROM sentences_fts WHERE sentences_fts MATCH ? "
+                "AND rowid IN (SELECT id FROM sentences WHERE passage_id = ?) LIMIT 1",
+                (match, passage_id),
+            ).fetchone()
+            is not None
+        )
+
     def document_frequency(self, match: str) -> int:
         return self.scorer.frequency("passages_fts", match)
 
