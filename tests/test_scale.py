@@ -92,3 +92,27 @@ def test_an_ivf_base_is_read_memory_mapped_and_finds_each_passage(seed_index, tm
         assert type(loaded.base).__name__ == "IndexIVFFlat"
         for passage, vector in list(store.passage_vectors(list(range(1, 200))).items())[:10]:
             assert loaded.search(np.asarray(vector), 1) == [(passage, pytest.approx(1.0, abs=1e-5))]
+
+
+def full_scan_means(store: Store) -> list[np.ndarray]:
+    means = []
+    for table in ("passages", "sentences"):
+        rows = store.connection.execute(f"SELECT e.vector FROM {table} t JOIN embeddings e ON e.key = t.embedding_key")
+        means.append(np.frombuffer(b"".join(row[0] for row in rows), dtype="<f4").reshape(-1, 384).mean(axis=0))
+    return means
+
+
+def test_the_mean_vectors_follow_each_update_without_a_full_scan(seed_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    folder = tmp_path / "more"
+    folder.mkdir()
+    steps = [lambda: (folder / "clock.txt").write_text(NEW_ARTICLE)]
+    steps.append(lambda: (folder / "clock.txt").write_text(NEW_ARTICLE + "\nThe bells rang again on Friday.\n"))
+    steps.append(lambda: (folder / "clock.txt").unlink())
+    for change in [lambda: None, *steps]:
+        change()
+        run_qa("index", str(folder), index=index)
+        with closing(Store.open(index)) as store:
+            for recorded, scanned in zip(store.mean_vectors(), full_scan_means(store), strict=True):
+                np.testing.assert_allclose(recorded, scanned, atol=1e-6)
