@@ -85,7 +85,11 @@ def sentence_spans(text: str) -> list[Span]:
         line = text[line_start:line_end]
         found: list[list[int]] = []
         cursor = 0
-        for sentence in _segmenter().segment(line):
+        try:
+            segments = _segmenter().segment(line)
+        except ValueError:  # pysbd's numbered-list detection fails on some control characters ("\x1f4.")
+            segments = [line]
+        for sentence in segments:
             sentence = sentence.strip()
             position = line.find(sentence, cursor) if sentence else -1
             if position >= 0:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from qa.chunking import MAX_WORDS, MIN_WORDS, chunk, normalize
+from qa.chunking import MAX_WORDS, MIN_WORDS, chunk, normalize, sentence_spans
 from qa.ingest import IngestError, read_article
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
@@ -126,3 +126,8 @@ def test_text_that_is_not_utf8_is_decoded_with_a_stated_fallback(tmp_path, conte
     article = read_article(path)
     assert article.encoding == encoding
     assert article.source == content.decode(encoding)
+
+
+def test_a_line_the_sentence_splitter_fails_on_is_one_sentence():
+    line = "Item \x1f4. was listed twice"  # pysbd raises ValueError on a control character before a list number
+    assert sentence_spans(line) == [(0, len(line))]
