@@ -218,11 +218,9 @@ class Searcher:
             return Answer(question, False, [])
         fused = {pid: self.fuse(f, mode) for pid, f in features.items()}
         ranked = sorted(fused, key=lambda pid: -fused[pid])[:k]
-        passages = self.store.passages(ranked)
         results = [
-            Result(passages[pid], fused[pid], self.weights.best_sentence(features[pid]["sentences"])[1])
+            Result(features[pid]["passage"], fused[pid], self.weights.best_sentence(features[pid]["sentences"])[1])
             for pid in ranked
-            if pid in passages
         ]
         return Answer(question, bool(results) and self._confident(question, features[ranked[0]], ranked[0]), results)
 
@@ -256,7 +254,7 @@ class Searcher:
     def _features(
         self, question: str, query: np.ndarray, match: str | None, candidates: list[int], dense: dict, lexical: dict
     ) -> dict:
-        """Per candidate passage: the passage's fusion signals, its sentences' (SentenceSignals), and for the
+        """Per candidate passage: the stored passage, its fusion signals, its sentences' (SentenceSignals), and for the
         confidence flag `closeness` (the higher plain cosine of passage and sentences) and `sentence_distinct`
         (the higher centred cosine of passage and sentences)."""
         passage_mean, sentence_mean = self.means
@@ -275,6 +273,7 @@ class Searcher:
                 cosine = dense[pid] if pid in dense else float(vectors[pid] @ query)
                 centred = float(_centred(vectors[pid], passage_mean) @ centred_query)
                 features[pid] = {
+                    "passage": passages[pid],
                     "passage_cosine": cosine,
                     "passage_dense": centred,
                     "passage_lexical": lexical.get(pid, 0.0) / top_passage_bm25,
