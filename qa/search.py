@@ -34,7 +34,6 @@ import numpy as np
 
 from qa import answer_type, onnx_encoder, vector_index
 from qa.answer import Answer, Result, group_repeats, terms
-from qa.chunking import normalize
 from qa.embedding import Encoder, model_for_index
 from qa.store import Store
 
@@ -158,6 +157,7 @@ class Searcher:
         self._index = None
         self._means = None
         self._generation = -1
+        self._dense_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-dense")
 
     @classmethod
     def open(cls, directory: Path, model_path: Path | None = None) -> Searcher:
@@ -231,12 +231,20 @@ class Searcher:
         """
         words = terms(question)
         match = match_expression(words) if words else None
+        index = self.index  # read from the store on this thread, the only one that uses its connection
+        dense_search = self._dense_worker.submit(
+            self._dense, question, index, CANDIDATES if mode != "lexical" else 0, among
+        )
         lexical = dict(self.store.lexical_passages(match, CANDIDATES, among)) if match and mode != "dense" else {}
-        index = self.index
-        query = self.encoder.encode([" ".join(question.split())])[0]  # last: the encoder may still be loading
-        dense = dict(index.search(query, CANDIDATES, among)) if mode != "lexical" else {}
+        query, dense = dense_search.result()
         candidates = list(dict.fromkeys([*dense, *lexical]))
         return self._features(question, query, match, candidates, dense, lexical) if candidates else {}
+
+    def _dense(self, question: str, index, k: int, among: list[int] | None) -> tuple[np.ndarray, dict[int, float]]:
+        """The question's vector and the k passages nearest to it. Runs beside the lexical search: encoding
+        and FAISS release the GIL, so on two cores the two retrievers take the time of the slower."""
+        query = self.encoder.encode([" ".join(question.split())])[0]
+        return query, dict(index.search(query, k, among)) if k else {}
 
     def fuse(self, f: dict, mode: str) -> float:
         if mode == "dense":
@@ -263,7 +271,8 @@ class Searcher:
         sentences, sentence_matrix = self.store.sentence_vectors(candidates)
         sentence_cosines = sentence_matrix @ query if len(sentences) else np.zeros(0)
         sentence_dense = _centred(sentence_matrix, sentence_mean) @ _centred(query, sentence_mean)
-        sentence_bm25 = self.store.lexical_sentences(match, candidates) if match else {}
+        texts = {sid: passages[pid].search_text(start, end) for sid, pid, start, end in sentences if pid in passages}
+        sentence_bm25 = self.store.lexical_sentences(match, texts) if match else {}
         top_passage_bm25 = max(lexical.values(), default=0.0) or 1.0
         top_sentence_bm25 = max(sentence_bm25.values(), default=0.0) or 1.0
         centred_query = _centred(query, passage_mean)
@@ -286,8 +295,7 @@ class Searcher:
             sentences, sentence_cosines, sentence_dense, strict=True
         ):
             if f := features.get(pid):
-                p = passages[pid]
-                typed = answer_type.holds(kind, normalize(p.text[start - p.start : end - p.start]))
+                typed = answer_type.holds(kind, texts[sentence_id])
                 lexical_share = sentence_bm25.get(sentence_id, 0.0) / top_sentence_bm25
                 f["sentences"].append(SentenceSignals(float(centred), lexical_share, typed, (start, end)))
                 f["closeness"] = max(f["closeness"], float(cosine))

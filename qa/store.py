@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.bm25 import TOKENIZER, Scorer, phrases, quoted
-from qa.chunking import Passage
+from qa.chunking import Passage, normalize
 from qa.errors import QAError
 
 DB_FILE = "qa.sqlite"
@@ -224,6 +224,10 @@ class StoredPassage:
     path: str
     title: str
     metadata: dict
+
+    def search_text(self, start: int, end: int) -> str:
+        """The lexical and embedded text of the span source[start:end] within the passage (one of its sentences)."""
+        return normalize(self.text[start - self.start : end - self.start])
 
 
 @dataclass(frozen=True)
@@ -487,9 +491,16 @@ class Store:
                 break
             kept.append(phrase)
         candidates = [i for i, _ in self._fts_passages(" OR ".join(map(quoted, kept)), RESCORED * limit)]
-        common = [phrase for phrase in frequencies if frequencies[phrase] and phrase not in kept]
-        pairs = [f"({quoted(a)} AND {quoted(b)})" for n, a in enumerate(common) for b in [*common[n + 1 :], *kept]]
-        if pairs:  # passages holding two of the words, one of them common: the rest of BM25's best
+        # Passages holding two of the words, one of them common: the rest of BM25's best. Written as
+        # "common AND (any later word)", the commonest first: FTS5's bm25() reads all of a phrase's
+        # rows once per mention, and so mentions the commonest words least.
+        common = rarest[len(kept) :][::-1]
+        pairs = [
+            f"({quoted(word)} AND ({' OR '.join(map(quoted, others))}))"
+            for n, word in enumerate(common)
+            if (others := [*common[n + 1 :], *kept])
+        ]
+        if pairs:
             candidates += [i for i, _ in self._fts_passages(" OR ".join(pairs), RESCORED * limit)]
         texts = {
             row[0]: row[1:]
@@ -510,17 +521,10 @@ class Store:
         )
         return [(int(i), float(score)) for i, score in rows]
 
-    def lexical_sentences(self, match: str, passage_ids: list[int]) -> dict[int, float]:
-        """BM25 score of each sentence of the given passages that matches, by sentence id."""
-        texts = {
-            row[0]: row[1:]
-            for row in self.connection.execute(
-                "SELECT f.rowid, f.body FROM sentences s JOIN sentences_fts f ON f.rowid = s.id "
-                "WHERE s.passage_id IN (SELECT value FROM json_each(?))",
-                (json.dumps(passage_ids),),
-            )
-        }
-        return self.scorer.scores("sentences_fts", match, texts, (1.0,))
+    def lexical_sentences(self, match: str, texts: dict[int, str]) -> dict[int, float]:
+        """BM25 score of each of the given sentences that matches, by sentence id; `texts` are their
+        lexical rows' texts, which the caller derives from the passages it holds instead of reading them."""
+        return self.scorer.scores("sentences_fts", match, {sid: (text,) for sid, text in texts.items()}, (1.0,))
 
     def has_matching_sentence(self, match: str, passage_id: int) -> bool:
         """Whether a sentence of the passage matches an FTS5 expression (any, AND included)."""

@@ -46,7 +46,16 @@ def answers(index) -> list:
 def start_indexing(index, folder) -> subprocess.Popen:
     command = [sys.executable, "-m", "qa", "--index", str(index), "index", "--json", str(folder)]
     env = {**os.environ, "HF_HUB_OFFLINE": "1"}
-    return subprocess.Popen(command, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    return subprocess.Popen(
+        command,
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        # Ctrl-C as at a terminal, even when the tests run in the background (where SIGINT is inherited ignored)
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL),
+    )
 
 
 @pytest.fixture()

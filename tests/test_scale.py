@@ -34,17 +34,28 @@ def fts5_scores(store: Store, table: str, match: str) -> dict[int, float]:
     return dict(rows)
 
 
+def candidate_sentence_texts(store: Store, passage_ids: list[int]) -> dict[int, str]:
+    """The sentences' texts as ranking derives them from their passages."""
+    sentences, _ = store.sentence_vectors(passage_ids)
+    passages = store.passages(passage_ids)
+    return {sentence: passages[passage].search_text(start, end) for sentence, passage, start, end in sentences}
+
+
+def test_sentence_texts_derived_from_passages_are_the_stored_lexical_rows(store):
+    every = [passage for passage, *_ in store.all_passages()]
+    stored = dict(store.connection.execute("SELECT rowid, body FROM sentences_fts"))
+    assert candidate_sentence_texts(store, every) == stored
+
+
 def test_bm25_of_given_rows_equals_fts5s(store):
     for question in QUESTIONS:
         match = match_expression(terms(question))
         passages = fts5_scores(store, "passages_fts", match)
         sentences = fts5_scores(store, "sentences_fts", match)
         candidates = list(passages)[:40]
-        assert store.lexical_sentences(match, candidates) == {
-            sentence: score
-            for sentence, score in sentences.items()
-            if store.connection.execute("SELECT passage_id FROM sentences WHERE id = ?", (sentence,)).fetchone()[0]
-            in candidates
+        texts = candidate_sentence_texts(store, candidates)
+        assert store.lexical_sentences(match, texts) == {
+            sentence: score for sentence, score in sentences.items() if sentence in texts
         }
         best = store.lexical_passages(match, 10)
         assert [score for _, score in best] == sorted(passages.values(), reverse=True)[:10]
