@@ -164,15 +164,20 @@ def load(store: Store) -> VectorIndex:
 
 
 def refresh(store: Store) -> None:
-    """After an update: write a new base when there is none usable or the changes since it outgrew it.
+    """After an update: write a new base when there is none or the changes since it outgrew it.
 
-    Called by the indexer, holding the update lock; it then forgets the changes the new base holds
-    and deletes the vectors no passage uses any more.
+    Decided from the change log, without reading the base (a flat base of 100k passages is
+    150 MB, seconds to read from a cold disk); a damaged base is found and rebuilt by the next
+    reader. Called by the indexer, holding the update lock; after writing a base it forgets the
+    changes the base holds and deletes the vectors no passage uses any more.
     """
-    opened = open_base(store)
-    if opened is not None:
-        base, changes = opened
-        if len(changes.added) + len(changes.removed) <= max(REBUILD_MINIMUM, REBUILD_SHARE * base.ntotal):
+    current = store.generation
+    newest = [generation for generation in base_generations(store.directory) if generation <= current][:1]
+    changes = store.passage_changes(newest[0]) if newest else None  # (a later one is a replaced index's)
+    if changes:
+        changed = len(changes.added) + len(changes.removed)
+        size = changes.passages - len(changes.added) + len(changes.removed)
+        if changed <= max(REBUILD_MINIMUM, REBUILD_SHARE * size):
             return
     base, generation = build(store)
     save(base, store.directory, generation)
