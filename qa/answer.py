@@ -18,7 +18,7 @@ STOPWORDS = frozenset(
 
 _WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
-REPEAT_OVERLAP = 0.6  # answering sentences sharing this share of their words say the same thing
+REPEAT_OVERLAP = 0.8  # answering sentences say the same thing when this share of the shorter one's words is in both
 
 
 def content_words(text: str) -> list[str]:
@@ -46,15 +46,15 @@ class Result:
 
 
 def says_the_same(a: Result, b: Result) -> bool:
-    """Whether two results from different articles answer with the same claim: the same numbers,
-    and most words in common (Jaccard over the answering sentences' content words)."""
+    """Whether two results from different articles answer with the same claim: the same numbers, and the
+    shorter answering sentence's content words nearly all in the longer one (a quote, a headline retold)."""
     if a.passage.path == b.passage.path:
         return False
     text_a, text_b = a.answer_text, b.answer_text
     if set(_NUMBER.findall(text_a)) != set(_NUMBER.findall(text_b)):
         return False
     words_a, words_b = set(terms(text_a)), set(terms(text_b))
-    return bool(words_a and words_b) and len(words_a & words_b) / len(words_a | words_b) >= REPEAT_OVERLAP
+    return bool(words_a and words_b) and len(words_a & words_b) / min(len(words_a), len(words_b)) >= REPEAT_OVERLAP
 
 
 def group_repeats(results: list[Result], k: int) -> list[Result]:

@@ -1,51 +1,92 @@
-"""What kind of answer a question asks for, and whether a sentence holds one.
+"""What kind of answer a question asks for, and whether a sentence can hold one.
 
-"How many/much/long/far…", "what share/proportion/percentage/number/factor" and "by what"
-ask for a quantity; "When…", "since when" and "what/which year, date, day, month" ask for a
-time. A sentence can answer a quantity when it holds a number (digits or a number word) and
-a time when it names a year, a month or a day of the week. Other questions ask for no
-particular kind.
+"How long…" asks for a duration; "how many/much/far…", "what share/proportion/percentage/
+number/factor" and "by what" for a quantity; "When…", "since when" and "what/which year, date,
+day, month" for a time; "Who…", "which spokesperson/group/agency/…" and "what … name" for a
+name. A sentence can answer a duration when it holds a number of time units ("three years",
+"seven-month"), a quantity when it holds a number (digits or a number word), a time when it
+names a year, a month or a day of the week, and a name when it holds a capitalised word that
+is not the first of the sentence and not one of the question's own words. Other questions ask
+for no particular kind.
+
+Whatever the kind, a sentence that does not end as a statement does (a caption, a heading, a
+byline, a link to another story) seldom answers anything.
 """
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
+from qa.answer import STOPWORDS, terms
+
+DURATION = "duration"
 QUANTITY = "quantity"
 TIME = "time"
+NAME = "name"
 
-_ASKS_QUANTITY = re.compile(
-    r"\bhow (many|much|long|far|old|big|large|often)\b|\b(what|which) (share|proportion|percentage|number|factor)\b"
-    r"|\bby what\b",
-    re.IGNORECASE,
+_NUMBER_WORDS = (
+    "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?"
+    "|thousands?|millions?|billions?|dozens?"
 )
-_ASKS_TIME = re.compile(r"^\W*when\b|\bsince when\b|\b(what|which) (year|date|day|month)\b", re.IGNORECASE)
-
-_NUMBER = re.compile(
-    r"\d|\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?"
-    r"|thousands?|millions?|billions?|dozens?)\b",
-    re.IGNORECASE,
+_ASKS = (
+    (DURATION, re.compile(r"\bhow long\b", re.IGNORECASE)),
+    (
+        QUANTITY,
+        re.compile(
+            r"\bhow (many|much|far|old|big|large|often)\b|\b(what|which) (share|proportion|percentage|number|factor)\b"
+            r"|\bby what\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (TIME, re.compile(r"^\W*when\b|\bsince when\b|\b(what|which) (year|date|day|month)\b", re.IGNORECASE)),
+    (
+        NAME,
+        re.compile(
+            r"^\W*who\b|\bwhich (\w+ ){0,2}(spokes\w*|official|group|organi[sz]ation|monitor|agency|person|commander"
+            r"|leader|minister|company|country|city|river|waterway|newspaper|outlet)\b"
+            r"|\bwhat ([\w-]+ ){0,3}(?<!other )name\b",  # not "another name for": that asks for a synonym
+            re.IGNORECASE,
+        ),
+    ),
 )
-_TIME = re.compile(
-    r"\b(1\d{3}|20\d\d|january|february|march|april|may|june|july|august|september|october|november|december"
-    r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
-    re.IGNORECASE,
-)
+_HOLDS = {
+    DURATION: re.compile(
+        rf"(\d|\b(a|an|several|few|many|{_NUMBER_WORDS}))[\s-]*(years?|months?|weeks?|days?|hours?|decades?)\b",
+        re.IGNORECASE,
+    ),
+    QUANTITY: re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE),
+    TIME: re.compile(
+        r"\b(1\d{3}|20\d\d|january|february|march|april|may|june|july|august|september|october|november|december"
+        r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
+        re.IGNORECASE,
+    ),
+}
+_CAPITALISED_WITHIN = re.compile(r"(?<=\w[\s,;:(“\"'-])[A-Z][\w-]*")
+_STATEMENT_END = re.compile(r"[.!?\"'”’)]$")
 
 
-def asked_for(question: str) -> str | None:
-    """QUANTITY, TIME, or None when the question asks for no particular kind of answer."""
-    if _ASKS_QUANTITY.search(question):
-        return QUANTITY
-    if _ASKS_TIME.search(question):
-        return TIME
-    return None
+@dataclass(frozen=True)
+class Asked:
+    """What a question asks for: a kind of answer (or None), and its own content words."""
+
+    kind: str | None
+    words: frozenset[str]
 
 
-def holds(kind: str | None, sentence: str) -> bool:
-    """Whether the sentence holds an answer of that kind (never, for no kind)."""
-    if kind == QUANTITY:
-        return bool(_NUMBER.search(sentence))
-    if kind == TIME:
-        return bool(_TIME.search(sentence))
-    return False
+def asked_for(question: str) -> Asked:
+    kind = next((kind for kind, asks in _ASKS if asks.search(question)), None)
+    return Asked(kind, frozenset(terms(question)))
+
+
+def holds(asked: Asked, sentence: str) -> bool:
+    """Whether the sentence holds an answer of the kind asked for (never, for no kind)."""
+    if asked.kind == NAME:
+        names = (word.lower() for word in _CAPITALISED_WITHIN.findall(sentence))
+        return any(name not in asked.words and name not in STOPWORDS for name in names)
+    return asked.kind is not None and bool(_HOLDS[asked.kind].search(sentence))
+
+
+def is_statement(sentence: str) -> bool:
+    """Whether the sentence ends as a statement does, unlike a caption, heading or byline."""
+    return bool(_STATEMENT_END.search(sentence))

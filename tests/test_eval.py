@@ -24,7 +24,7 @@ def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
         "eval", str(SQUAD / "questions.jsonl"), "--mode", "hybrid,dense,lexical", "--json", index=squad_index
     )
     hybrid = figures["hybrid"]
-    # Measured 0.905 gold@1, 0.960 mrr@10: the targets.
+    # Measured 0.909 gold@1, 0.962 mrr@10: the targets.
     assert hybrid["gold@1"] >= 0.90 and hybrid["mrr@10"] >= 0.95
     assert hybrid["gold@1"] > figures["lexical"]["gold@1"] > figures["dense"]["gold@1"]
     assert hybrid["median_words"] <= 120
@@ -32,8 +32,8 @@ def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
 
 def test_seed_questions_are_answered_near_the_top(seed_index):
     figures = run_json("eval", str(SEED_QUESTIONS), "--json", index=seed_index)["hybrid"]
-    # Measured 0.814 hit@1 (0.977 hit@5); the 0.85 hit@1 is not reached yet: this floor guards what is.
-    assert figures["hit@1"] >= 0.80 and figures["hit@5"] >= 0.96
+    # Measured 0.849 hit@1 (73 of 86; 0.977 hit@5); the 0.85 is one question away: this floor guards what is.
+    assert figures["hit@1"] >= 0.84 and figures["hit@5"] >= 0.96
     assert figures["median_words"] <= 120
 
 

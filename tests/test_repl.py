@@ -189,7 +189,8 @@ def test_piped_input_has_no_prompt_and_no_escape_codes(seed_index):
 
 @pytest.fixture(scope="module")
 def one_answer(seed_index):
-    return Searcher.open(seed_index).ask("How many civilians did the coalition kill in Raqqa?", 3)
+    question = "Who said the coalition razed Raqqa but cannot erase the truth, according to Sputnik?"
+    return Searcher.open(seed_index).ask(question, 3)
 
 
 @pytest.mark.parametrize("columns", [60, 120])
@@ -200,21 +201,22 @@ def test_an_answer_reads_cleanly_at_60_and_120_columns(one_answer, columns):
     lines = screen.splitlines()
     assert all(len(line) <= columns for line in lines)
     first = one_answer.results[0]
-    assert lines[0].startswith("[1] US-led coalition ‘killed 1,600 civilians’")
+    assert lines[0].startswith("[1] US-Led Coalition Killed Over 1,600 Civilians in Syria's")
     entry = screen.split("[2]")[0]
     # results hang under their number: every line of the entry but the first is indented
     assert all(line.startswith("    ") for line in entry.splitlines()[1:] if line.strip())
     assert " ".join(first.answer_text.split()) in " ".join(entry.split())
+    # citations are never broken inside a path
+    cited = f"seeds/004_7d1420245ddc1626.txt:{first.passage.first_line}-{first.passage.last_line}"
+    assert any(cited in line for line in entry.splitlines())
+    # the same quote in another article is listed under the first, not as a result of its own
     also_in = " ".join(entry.split()).split("also in: ")[1]
-    assert also_in.startswith("US-Led Coalition Killed Over 1,600 Civilians in Syria's Raqqa - Amnesty")
+    assert also_in.startswith("US-led coalition ‘killed 1,600 civilians’ in Syria’s Raqqa — Al Jazeera")
     repeat = first.also_in[0].passage
-    assert (
-        "Sputnik International" in also_in
-        and f"004_7d1420245ddc1626.txt:{repeat.first_line}-{repeat.last_line}" in also_in
+    assert any(
+        f"001_f2d3ef5ba37a2115.txt:{repeat.first_line}-{repeat.last_line}" in line for line in entry.splitlines()
     )
-    if columns == 120:
-        lines_cited = f"{first.passage.first_line}-{first.passage.last_line}"
-        assert lines[0].rstrip().endswith(f"001_f2d3ef5ba37a2115.txt:{lines_cited}")  # the citation fits on one line
+    assert "001_f2d3ef5ba37a2115.txt" not in screen.split("[2]", 1)[1]
 
 
 def test_filter_narrows_answers_to_matching_articles_until_switched_off(seed_index):
