@@ -2,12 +2,12 @@
 
 "How long…" asks for a duration; "how many/much/far…", "what share/proportion/percentage/
 number/factor" and "by what" for a quantity; "When…", "since when" and "what/which year, date,
-day, month" for a time; "Who…", "Where…", "which spokesperson/group/agency/…" and "what …
-name" for a name (of a person, a group or a place). A sentence can answer a duration when it
-holds a number of time units ("three years", "seven-month"), a quantity when it holds a number
-(digits or a number word), a time when it names a year, a month or a day of the week, and a
-name when it holds a capitalised word that is not the first of the sentence and not one of the
-question's own words. Other questions ask for no particular kind.
+day, month" for a time; "Who…", "which spokesperson/group/agency/…" and "what … name" for a
+name. A sentence can answer a duration when it holds a number of time units ("three years",
+"seven-month"), a quantity when it holds a number (digits or a number word), a time when it
+names a year, a month or a day of the week, and a name when it holds a capitalised word that
+is not the first of the sentence and not one of the question's own words. Other questions ask
+for no particular kind.
 
 Whatever the kind, a sentence that does not end as a statement does (a caption, a heading, a
 byline, a link to another story) seldom answers anything.
@@ -43,8 +43,8 @@ _ASKS = (
     (
         NAME,
         re.compile(
-            r"^\W*(who|where)\b|\bwhich (\w+ ){0,2}(spokes\w*|official|group|organi[sz]ation|monitor|agency|person"
-            r"|commander|leader|minister|company|country|city|river|waterway|newspaper|outlet)\b"
+            r"^\W*who\b|\bwhich (\w+ ){0,2}(spokes\w*|official|group|organi[sz]ation|monitor|agency|person|commander"
+            r"|leader|minister|company|country|city|river|waterway|newspaper|outlet)\b"
             r"|\bwhat ([\w-]+ ){0,3}(?<!other )name\b",  # not "another name for": that asks for a synonym
             re.IGNORECASE,
         ),

@@ -18,7 +18,6 @@ from qa.answer_type import DURATION, NAME, QUANTITY, TIME, asked_for, holds, is_
         ("Since when have the SDF been closing in on Raqqa?", TIME),
         ("In what year did Raqqa fall?", TIME),
         ("Who is Donatella Rovera?", NAME),
-        ("Where is Amnesty International based?", NAME),
         ("Which coalition spokesperson replied by email?", NAME),
         ("What Arabic-derived name did the spokesman use for the group?", NAME),
         ("What is another name for an input of a problem?", None),  # a synonym, not a name

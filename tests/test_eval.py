@@ -24,7 +24,7 @@ def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
         "eval", str(SQUAD / "questions.jsonl"), "--mode", "hybrid,dense,lexical", "--json", index=squad_index
     )
     hybrid = figures["hybrid"]
-    # Measured 0.911 gold@1, 0.963 mrr@10: the targets.
+    # Measured 0.909 gold@1, 0.962 mrr@10: the targets.
     assert hybrid["gold@1"] >= 0.90 and hybrid["mrr@10"] >= 0.95
     assert hybrid["gold@1"] > figures["lexical"]["gold@1"] > figures["dense"]["gold@1"]
     assert hybrid["median_words"] <= 120
