@@ -179,6 +179,18 @@ def _sum_all_vectors(db: sqlite3.Connection, dimension: int) -> dict[str, Vector
     return sums
 
 
+def _passages_after(db: sqlite3.Connection, recorded: dict[str, str], generation: int, wipe: bool) -> int:
+    """How many passages the index holds after this generation's changes: the count recorded before, plus
+    what this generation's change log adds, less what it removes (counted anew only for an older index)."""
+    if not wipe and "passages" not in recorded:
+        return db.execute("SELECT count(*) FROM passages").fetchone()[0]
+    net = db.execute(
+        "SELECT coalesce(sum(CASE WHEN added THEN 1 ELSE -1 END), 0) FROM passage_changes WHERE generation = ?",
+        (generation,),
+    ).fetchone()[0]
+    return (0 if wipe else int(recorded["passages"])) + net
+
+
 @dataclass(frozen=True)
 class Source:
     """A recorded source: a file, or a folder scanned with include and exclude globs."""
@@ -704,7 +716,7 @@ class Store:
                 "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
                 [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
             )
-            passages = db.execute("SELECT count(*) FROM passages").fetchone()[0]
+            passages = _passages_after(db, recorded, generation, wipe)
             values = {
                 **manifest,
                 "generation": str(generation),

@@ -113,7 +113,7 @@ def full_scan_means(store: Store) -> list[np.ndarray]:
     return means
 
 
-def test_the_mean_vectors_follow_each_update_without_a_full_scan(seed_index, tmp_path):
+def test_the_mean_vectors_and_passage_count_follow_each_update_without_a_full_scan(seed_index, tmp_path):
     index = tmp_path / "index"
     shutil.copytree(seed_index, index)
     folder = tmp_path / "more"
@@ -127,3 +127,4 @@ def test_the_mean_vectors_follow_each_update_without_a_full_scan(seed_index, tmp
         with closing(Store.open(index)) as store:
             for recorded, scanned in zip(store.mean_vectors(), full_scan_means(store), strict=True):
                 np.testing.assert_allclose(recorded, scanned, atol=1e-6)
+            assert store.passage_count() == store.connection.execute("SELECT count(*) FROM passages").fetchone()[0]
