@@ -38,6 +38,7 @@ import numpy as np
 
 from qa import answer_type, onnx_encoder, vector_index
 from qa.answer import Answer, Result, group_repeats, terms
+from qa.bm25 import quoted
 from qa.embedding import Encoder, model_for_index
 from qa.store import Store
 
@@ -129,7 +130,7 @@ class Confidence:
 
 def match_expression(words: list[str]) -> str:
     """An FTS5 query matching any of the words."""
-    return " OR ".join(f'"{word}"' for word in dict.fromkeys(words))
+    return " OR ".join(map(quoted, dict.fromkeys(words)))
 
 
 def query_encoder(directory: Path, manifest: dict[str, str], model_path: Path | None) -> Encoder:
@@ -339,7 +340,7 @@ class Searcher:
         if best["closeness"] + distinct >= c.threshold:
             return True
         words = terms(question)
-        return bool(words) and self.store.has_matching_sentence(" AND ".join(f'"{w}"' for w in words), passage_id)
+        return bool(words) and self.store.has_matching_sentence(" AND ".join(map(quoted, words)), passage_id)
 
 
 def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:

@@ -102,7 +102,7 @@ class VectorIndex:
         """(passage id, cosine) pairs, best first; only passages whose ids are `among`, when given."""
         import faiss
 
-        faiss.omp_set_num_threads(1)  # one query at a time: threads would only contend with the encoder's
+        faiss.omp_set_num_threads(1)  # one query at a time: threads would contend with the lexical search
         query = np.asarray(query, dtype=np.float32).reshape(1, -1)
         if among is not None:
             allowed = np.setdiff1d(np.asarray(among, dtype=np.int64), self.removed)
