@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import re
 
+from qa.answer import terms
 from qa.errors import QAError
 
 MAX_CHARS = 2000
 _ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|.)?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_ASKING_ADJECTIVE = re.compile(r"\b(how) (long|far|old|big|large|often|soon)\b", re.IGNORECASE)
 
 
 class QuestionError(QAError):
@@ -31,3 +33,9 @@ def required(text: str) -> tuple[str, str | None]:
     if not question:
         raise QuestionError('the question is empty: ask something, e.g. qa ask "Who is Donatella Rovera?"')
     return question, notice
+
+
+def words(question: str) -> list[str]:
+    """The content words a question is searched by: its terms, less the adjective of a "how long/far/old…"
+    asking phrase, which names the kind of answer wanted rather than its subject (as "many" in "how many")."""
+    return terms(_ASKING_ADJECTIVE.sub(r"\1", question))

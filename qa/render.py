@@ -8,7 +8,8 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from qa.answer import Answer, Result, terms
+from qa.answer import Answer, Result
+from qa.question import words as question_words
 from qa.store import StoredArticle, StoredPassage
 
 _BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
@@ -80,7 +81,7 @@ def show_answer(console: Console, answer: Answer) -> None:
         return
     from rich.table import Table
 
-    words = terms(answer.searched or answer.question)
+    words = question_words(answer.searched or answer.question)
     for rank, result in enumerate(answer.results, start=1):
         entry = Text(citation(result), style="cyan") + Text("\n") + passage_text(result, words)
         if result.also_in:

@@ -538,16 +538,14 @@ class Store:
         lexical rows' texts, which the caller derives from the passages it holds instead of reading them."""
         return self.scorer.scores("sentences_fts", match, {sid: (text,) for sid, text in texts.items()}, (1.0,))
 
-    def has_matching_sentence(self, match: str, passage_id: int) -> bool:
-        """Whether a sentence of the passage matches an FTS5 expression (any, AND included)."""
-        return (
-            self.connection.execute(
-                "SELECT 1 FROM sentences_fts WHERE sentences_fts MATCH ? "
-                "AND rowid IN (SELECT id FROM sentences WHERE passage_id = ?) LIMIT 1",
-                (match, passage_id),
-            ).fetchone()
-            is not None
+    def matching_sentence_spans(self, match: str, passage_id: int) -> set[tuple[int, int]]:
+        """The spans of the passage's sentences that match an FTS5 expression (any, AND included)."""
+        rows = self.connection.execute(
+            "SELECT s.start, s.end FROM sentences s JOIN sentences_fts f ON f.rowid = s.id "
+            "WHERE s.passage_id = ? AND sentences_fts MATCH ?",  # each of the passage's sentences looked up alone
+            (passage_id, match),
         )
+        return set(rows)
 
     def document_frequency(self, match: str) -> int:
         return self.scorer.frequency("passages_fts", match)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 
 from qa.answer_type import DURATION, NAME, QUANTITY, TIME, asked_for, holds, is_statement
+from qa.question import words
 
 
 @pytest.mark.parametrize(
@@ -45,9 +46,26 @@ def test_a_name_answers_only_when_the_question_does_not_give_it():
     assert not holds(question, "Nobody was hurt, it said. The count went on.")  # a capital that starts a sentence
 
 
-def test_captions_headings_and_bylines_are_not_statements():
+def test_short_headings_bylines_and_links_are_not_statements():
     assert is_statement("The coalition said it takes all reasonable measures.")
     assert is_statement("“Coalition forces razed Raqqa,” she said.")
     assert not is_statement("Pictures of the Year: The battle against Islamic State")
     assert not is_statement("Smoke rises after an air raid [File: Reuters]")
     assert not is_statement("Saul Bowman")
+
+
+def test_a_long_line_is_prose_though_its_full_stop_went_missing():
+    quote = (
+        "“Any unintentional loss of life during the defeat of Daesh is tragic,” said Scott Rawlinson, a coalition "
+        "spokesman in an emailed statement later on Thursday, using an Arabic acronym for ISIL"
+    )
+    assert is_statement(quote)
+    assert not is_statement(
+        "U.S.-led Coalition Accused of War Crimes in Syria, May Have Killed Hundreds of Raqqa Civilians"
+    )
+
+
+def test_how_long_is_searched_by_its_subject_not_by_long():
+    assert words("For how long had the militants controlled Raqqa?") == ["militants", "controlled", "raqqa"]
+    assert words("How far is Raqqa from the long border?") == ["raqqa", "long", "border"]
+    assert asked_for("How long is the Euphrates River?").words == {"euphrates", "river"}

@@ -32,8 +32,8 @@ def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
 
 def test_seed_questions_are_answered_near_the_top(seed_index):
     figures = run_json("eval", str(SEED_QUESTIONS), "--json", index=seed_index)["hybrid"]
-    # Measured 0.849 hit@1 (73 of 86; 0.977 hit@5); the 0.85 is one question away: this floor guards what is.
-    assert figures["hit@1"] >= 0.84 and figures["hit@5"] >= 0.96
+    # Measured 0.872 hit@1 (75 of 86; 0.977 hit@5): the target is 0.85.
+    assert figures["hit@1"] >= 0.86 and figures["hit@5"] >= 0.96
     assert figures["median_words"] <= 120
 
 
@@ -61,6 +61,12 @@ def test_off_topic_questions_are_flagged_and_seed_questions_are_not(seed_index):
 def test_a_not_confident_answer_is_said_plainly(seed_index):
     out = run_qa("ask", "What is the capital of Peru?", index=seed_index).stdout
     assert out.strip() == "Nothing in the index answers this confidently."
+
+
+def test_a_sentence_with_the_questions_words_but_not_the_kind_of_answer_asked_is_no_answer(seed_index):
+    # "…as they attempted to escape across the Euphrates River": it names the river, not its length.
+    assert run_json("ask", "How long is the Euphrates River?", "--json", index=seed_index)["confident"] is False
+    assert run_json("ask", "Who is Chris Woods?", "--json", index=seed_index)["confident"] is True
 
 
 def test_beir_folder_is_evaluated_unchanged(tmp_path):
