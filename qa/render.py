@@ -73,24 +73,33 @@ def passage_text(result: Result, words: list[str] = ()) -> Text:
     return text
 
 
+def hanging_indent(console: Console, label: str, entry: Text) -> Text:
+    """The label, then the entry wrapped beside it with its later lines under its first. Unlike a table's
+    cells, no line is padded with spaces, so piped output has none trailing."""
+    lines = entry.wrap(console, max(console.width - len(label) - 1, 20))
+    indented = Text()
+    for number, line in enumerate(lines):
+        line.rstrip()
+        if number:
+            indented.append("\n" + " " * (len(label) + 1))
+        else:
+            indented.append(label + " ", style="bold cyan")
+        indented.append(line)
+    return indented
+
+
 def show_answer(console: Console, answer: Answer) -> None:
     if answer.searched:
         console.print(Text(f"(searched: {printable(answer.searched)})", style="dim"))
     if not answer.confident:
         console.print(NOT_CONFIDENT)
         return
-    from rich.table import Table
-
     words = question_words(answer.searched or answer.question)
     for rank, result in enumerate(answer.results, start=1):
-        entry = Text(citation(result), style="cyan") + Text("\n") + passage_text(result, words)
+        entry = Text.assemble((citation(result), "cyan"), "\n", passage_text(result, words))
         if result.also_in:
             entry.append("\nalso in: " + "; ".join(citation(r) for r in result.also_in), style="dim")
-        grid = Table.grid(padding=(0, 1))  # a hanging indent keeps each result apart on narrow terminals
-        grid.add_column(style="bold cyan", no_wrap=True)
-        grid.add_column()
-        grid.add_row(f"[{rank}]", entry)
-        console.print(grid)
+        console.print(hanging_indent(console, f"[{rank}]", entry))  # keeps each result apart on narrow terminals
         console.print()
 
 
@@ -117,18 +126,13 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
 
 def show_sources(console: Console, articles: list[StoredArticle]) -> None:
     """The indexed articles, one entry each: title, where it comes from, file and passage count."""
-    from rich.table import Table
-
     console.print(Text(f"{len(articles)} articles", style="bold"))
-    grid = Table.grid(padding=(0, 1))  # a hanging indent: long titles wrap beside their number
-    grid.add_column(justify="right", style="bold cyan")
-    grid.add_column()
+    label_width = len(f"{len(articles)}.")
     for number, article in enumerate(articles, start=1):
         where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date") if article.metadata.get(k))
         entry = Text(printable(" — ".join(filter(None, [article.title, where]))))
         entry.append(printable(f"\n{display_path(article.path)} · {article.passages} passages"), style="dim")
-        grid.add_row(f"{number}.", entry)
-    console.print(grid)
+        console.print(hanging_indent(console, f"{number}.".rjust(label_width), entry))
 
 
 def make_console(stderr: bool = False) -> Console:

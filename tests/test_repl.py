@@ -180,9 +180,10 @@ def test_no_color_keeps_colour_codes_off_the_terminal(chat_index):
     assert terminal.leave() == 0
 
 
-def test_piped_input_has_no_prompt_and_no_escape_codes(seed_index):
-    done = run_qa("chat", index=seed_index, input=":k 1\nWho is Donatella Rovera?\nwhat did she say?\n")
+def test_piped_input_has_no_prompt_no_escape_codes_and_no_trailing_spaces(seed_index):
+    done = run_qa("chat", index=seed_index, input=":k 1\nWho is Donatella Rovera?\nwhat did she say?\n:sources\n")
     assert "\x1b" not in done.stdout and PROMPT not in done.stdout
+    assert "5 articles" in done.stdout and not any(line.endswith(" ") for line in done.stdout.splitlines())
     assert "» what did she say?" in done.stdout
     assert "(searched: what did she say? Donatella Rovera)" in done.stdout
 
@@ -199,7 +200,7 @@ def test_an_answer_reads_cleanly_at_60_and_120_columns(one_answer, columns):
     show_answer(console, one_answer)
     screen = console.export_text()
     lines = screen.splitlines()
-    assert all(len(line) <= columns for line in lines)
+    assert all(len(line) <= columns and not line.endswith(" ") for line in lines)
     first = one_answer.results[0]
     assert lines[0].startswith("[1] US-Led Coalition Killed Over 1,600 Civilians in Syria's")
     entry = screen.split("[2]")[0]
@@ -217,6 +218,21 @@ def test_an_answer_reads_cleanly_at_60_and_120_columns(one_answer, columns):
         f"001_f2d3ef5ba37a2115.txt:{repeat.first_line}-{repeat.last_line}" in line for line in entry.splitlines()
     )
     assert "001_f2d3ef5ba37a2115.txt" not in screen.split("[2]", 1)[1]
+
+
+def test_only_the_citation_is_coloured_and_only_the_answer_highlighted(one_answer):
+    console = Console(width=100, record=True, color_system="standard", force_terminal=True)
+    show_answer(console, one_answer)
+    lines = console.export_text(styles=True).splitlines()
+    cyan, yellow = "\x1b[36m", "\x1b[1;33m"
+
+    def line_with(words: str) -> str:
+        return next(line for line in lines if words in line)
+
+    assert cyan in line_with("Sputnik International")  # the citation
+    assert yellow in line_with("Chris Woods") and cyan not in line_with("Chris Woods")  # the answer
+    body = line_with("investigation documented incidents")
+    assert cyan not in body and yellow not in body
 
 
 def test_filter_narrows_answers_to_matching_articles_until_switched_off(seed_index):
