@@ -39,7 +39,7 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
         searcher = Searcher.open(index)
         questions = ev.load_questions(questions_path)
         signals = [searcher.candidates(q.text) for q in questions]
-        sets.append((questions_path.name, searcher, questions, signals, ev.load_corpus(searcher.store)))
+        sets.append((questions_path.name, searcher, questions, signals, ev.judge(searcher.store, questions)))
     schemes = {"rrf": None} | {
         f"w={pd},1.0,{pl},{sl},{at},{al}": Weights(pd, 1.0, pl, sl, at, al)
         for pd, pl, sl, at, al in itertools.product([0.5, 1.0], [0.25, 0.5], [0.25], [0.0, 0.15, 0.3, 0.45], [0.0, 0.2])
@@ -47,7 +47,7 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
     rows = []
     for name, weights in schemes.items():
         row = [name]
-        for _, searcher, questions, signals, corpus in sets:
+        for _, searcher, questions, signals, judgements in sets:
             rankings = []
             for question, features in zip(questions, signals, strict=False):
                 if weights is None:
@@ -55,8 +55,9 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
                 else:
                     searcher.weights = weights
                     scores = {pid: searcher.fuse(f, "hybrid") for pid, f in features.items()}
-                rankings.append(ev.Ranking(question, sorted(scores, key=lambda p: -scores[p])[:10]))
-            figures = ev.score(rankings, corpus).figures
+                best = sorted(scores, key=lambda p: -scores[p])[:10]
+                rankings.append(ev.ranked(question, [features[p]["passage"] for p in best]))
+            figures = ev.score(rankings, judgements).figures
             row += [figures.get("gold@1", 0.0), figures.get("hit@1", 0.0), figures.get("mrr@10", 0.0)]
         rows.append(row)
     header = ["scheme"] + [f"{name}:{m}" for name, *_ in sets for m in ("gold@1", "hit@1", "mrr@10")]

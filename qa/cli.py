@@ -370,11 +370,11 @@ def evaluate(
     else:
         questions = ev.load_questions(questions_path)
     searcher = Searcher.open(index_dir, model_path)
-    corpus = ev.load_corpus(searcher.store)
+    judgements = ev.judge(searcher.store, questions)
     table, missed = {}, {}
     for mode in chosen:
         rankings, words = ev.rank_all(searcher, questions, mode)
-        evaluation = ev.score(rankings, corpus)
+        evaluation = ev.score(rankings, judgements)
         median_words = float(sorted(words)[len(words) // 2]) if words else 0.0
         table[mode] = evaluation.figures | {"median_words": median_words}
         missed[mode] = evaluation.missed[:failures]

@@ -2,19 +2,24 @@
 
 A question set is JSON lines of {"question"|"q", "answers"|"a", optional "article",
 "paragraph", "id"}. A passage is relevant by answer when it contains an answer string
-(whitespace- and case-normalised), and gold when it is in the named article and spans
-the named paragraph. A BEIR folder (corpus.jsonl, queries.jsonl, qrels/test.tsv) is
-indexed as one article per document and judged by its qrels.
+(whitespace- and case-normalised, not inside a longer word), and gold when it is in the
+named article and spans the named paragraph. A BEIR folder (corpus.jsonl, queries.jsonl,
+qrels/test.tsv) is indexed as one article per document and judged by its qrels.
+
+Judging reads only the passages that can be relevant (FTS5 finds those holding an answer's
+words in order), not every passage of the index for every question.
 """
 
 from __future__ import annotations
 
 import csv
 import json
-from dataclasses import dataclass, field
+import re
+from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import QAError
+from qa.store import Store, StoredPassage
 
 CUTOFFS = (1, 3, 5, 10)
 
@@ -34,25 +39,30 @@ class Question:
 
 
 @dataclass(frozen=True)
-class Judged:
-    """An indexed passage as judgement needs it."""
-
-    id: int
-    article: str  # file name
-    first_block: int
-    last_block: int
-    folded_text: str
-
-
-@dataclass
 class Ranking:
     question: Question
-    passage_ids: list[int] = field(default_factory=list)
-    top_text: str = ""  # what was ranked first, for listing failures
+    documents: list[str]  # ranked, each once (see _document)
+    top_text: str  # what was ranked first, for listing failures
+
+
+@dataclass(frozen=True)
+class Judgement:
+    by_answer: frozenset[str]  # documents containing an answer string
+    gold: frozenset[str]  # documents the question names: its article's paragraph, or its BEIR qrels
 
 
 def _fold(text: str) -> str:
     return " ".join(text.casefold().split())
+
+
+def _document(question: Question, passage_id: int, path: str) -> str:
+    """Documents are passages, or whole articles when judged by BEIR qrels."""
+    return Path(path).stem if question.relevant_documents else str(passage_id)
+
+
+def ranked(question: Question, passages: list[StoredPassage]) -> Ranking:
+    documents = list(dict.fromkeys(_document(question, passage.id, passage.path) for passage in passages))
+    return Ranking(question, documents, passages[0].text if passages else "")
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -125,44 +135,40 @@ def write_beir_articles(corpus: list[dict], folder: Path) -> None:
             path.write_text(text, encoding="utf-8")
 
 
-def load_corpus(store) -> list[Judged]:
-    return [
-        Judged(pid, Path(path).name, first, last, _fold(text)) for pid, path, first, last, text in store.all_passages()
-    ]
-
-
 def rank_all(searcher, questions: list[Question], mode: str, depth: int = 10) -> tuple[list[Ranking], list[int]]:
     """Rankings of every question in one mode, and the word counts of the passages ranked first."""
     rankings, words = [], []
     for question in questions:
-        answer = searcher.rank(question.text, depth, mode)
-        ids = [r.passage.id for r in answer.results]
-        top = answer.results[0].passage.text if answer.results else ""
-        rankings.append(Ranking(question, ids, top))
-        words += [len(r.passage.text.split()) for r in answer.results[:1]]
+        passages = [result.passage for result in searcher.rank(question.text, depth, mode).results]
+        rankings.append(ranked(question, passages))
+        words += [len(passage.text.split()) for passage in passages[:1]]
     return rankings, words
 
 
-def _doc(question: Question, passage: Judged) -> str:
-    """Documents are passages, or whole articles when judged by BEIR qrels."""
-    return Path(passage.article).stem if question.relevant_documents else str(passage.id)
+def judge(store: Store, questions: list[Question]) -> dict[str, Judgement]:
+    """What each question (by id) counts as relevant in the index."""
+    paths_by_name: dict[str, list[str]] = {}  # questions name their article by file name
+    for path in store.articles():
+        paths_by_name.setdefault(Path(path).name, []).append(path)
 
+    def gold(question: Question) -> set[str]:
+        if question.relevant_documents or question.paragraph is None:
+            return set(question.relevant_documents)
+        paths = paths_by_name.get(question.article or "", [])
+        return {str(pid) for path in paths for pid in store.passages_spanning(path, question.paragraph)}
 
-def relevant(question: Question, corpus: list[Judged]) -> tuple[set[str], set[str]]:
-    """(documents containing an answer string, gold documents) for a question."""
-    answers = [_fold(a) for a in question.answers]
-    by_answer = {_doc(question, p) for p in corpus if answers and any(a in p.folded_text for a in answers)}
-    if question.relevant_documents:
-        gold = set(question.relevant_documents)
-    else:
-        gold = {
-            _doc(question, p)
-            for p in corpus
-            if question.paragraph is not None
-            and p.article == question.article
-            and p.first_block <= question.paragraph <= p.last_block
-        }
-    return by_answer, gold
+    def by_answer(question: Question) -> set[str]:
+        documents = set()
+        for answer in question.answers:
+            contains = re.compile(rf"(?<!\w){re.escape(_fold(answer))}(?!\w)")
+            documents |= {
+                _document(question, pid, path)
+                for pid, path, text in store.passages_holding(answer)
+                if contains.search(_fold(text))
+            }
+        return documents
+
+    return {q.id: Judgement(frozenset(by_answer(q)), frozenset(gold(q))) for q in questions}
 
 
 @dataclass
@@ -171,19 +177,17 @@ class Evaluation:
     missed: list[Ranking]  # questions whose first passage is not relevant (gold when given, else by answer)
 
 
-def score(rankings: list[Ranking], corpus: list[Judged]) -> Evaluation:
+def score(rankings: list[Ranking], judgements: dict[str, Judgement]) -> Evaluation:
     """hit@k and mrr@10 by answer string; gold@k and ndcg@10 when gold labels are given."""
     import ir_measures
     from ir_measures import RR, Success, nDCG
 
-    by_id = {p.id: p for p in corpus}
     run, answer_qrels, gold_qrels, missed = [], [], [], []
     answered = judged = 0
     for ranking in rankings:
-        question = ranking.question
-        docs = list(dict.fromkeys(_doc(question, by_id[pid]) for pid in ranking.passage_ids if pid in by_id))
+        question, docs = ranking.question, ranking.documents
         run += [ir_measures.ScoredDoc(question.id, doc, float(len(docs) - rank)) for rank, doc in enumerate(docs)]
-        by_answer, gold = relevant(question, corpus)
+        by_answer, gold = judgements[question.id].by_answer, judgements[question.id].gold
         has_gold = bool(question.relevant_documents or question.article)
         if question.answers:
             answered += 1  # a question whose answer is nowhere still counts, as a miss

@@ -12,6 +12,7 @@ from __future__ import annotations
 import base64
 import json
 import os
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
@@ -471,10 +472,28 @@ class Store:
         return [row[0] for row in rows]
 
     def all_passages(self) -> Iterator[tuple[int, str, int, int, str]]:
-        """(id, article path, first block, last block, text) of every passage, for evaluation."""
+        """(id, article path, first block, last block, text) of every passage."""
         yield from self.connection.execute(
             "SELECT p.id, a.path, p.first_block, p.last_block, p.text FROM passages p JOIN articles a ON a.id = p.article_id"
         )
+
+    def passages_holding(self, phrase: str) -> list[tuple[int, str, str]]:
+        """(id, article path, text) of the passages holding the phrase's words in order, stemmed: a superset of
+        those holding the phrase as written. Every passage when the phrase has no words."""
+        match = [f"body : {quoted(phrase)}"] if re.search(r"\w", phrase) else []
+        where = "WHERE p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)" if match else ""
+        return self.connection.execute(
+            f"SELECT p.id, a.path, p.text FROM passages p JOIN articles a ON a.id = p.article_id {where}", match
+        ).fetchall()
+
+    def passages_spanning(self, path: str, block: int) -> list[int]:
+        """Ids of the article's passages that span its block (paragraph) number `block`."""
+        rows = self.connection.execute(
+            "SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id "
+            "WHERE a.path = ? AND p.first_block <= ? AND ? <= p.last_block",
+            (path, block, block),
+        )
+        return [row[0] for row in rows]
 
     # -- lexical search (FTS5, BM25) -----------------------------------------------------
 

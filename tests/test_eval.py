@@ -24,7 +24,7 @@ def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
         "eval", str(SQUAD / "questions.jsonl"), "--mode", "hybrid,dense,lexical", "--json", index=squad_index
     )
     hybrid = figures["hybrid"]
-    # Measured 0.909 gold@1, 0.962 mrr@10: the targets.
+    # Measured 0.909 gold@1, 0.960 mrr@10 (answers judged as whole words): the targets are 0.90 and 0.95.
     assert hybrid["gold@1"] >= 0.90 and hybrid["mrr@10"] >= 0.95
     assert hybrid["gold@1"] > figures["lexical"]["gold@1"] > figures["dense"]["gold@1"]
     assert hybrid["median_words"] <= 120
@@ -56,6 +56,16 @@ def test_off_topic_questions_are_flagged_and_seed_questions_are_not(seed_index):
     # Measured: 91.4% of off-topic questions flagged (32 of 35), 9.3% of seed questions (8 of 86): the targets.
     assert len(off_topic) >= 30 and off_topic.count(False) / len(off_topic) >= 0.9
     assert on_topic.count(False) / len(on_topic) <= 0.1
+
+
+def test_an_answer_string_counts_as_a_whole_word_in_any_case_and_spacing(seed_index, tmp_path):
+    questions = tmp_path / "questions.jsonl"
+    rows = [
+        {"question": "Who directs the Syrian Observatory for Human Rights?", "answers": ["rami   ABDELRAHMAN"]},
+        {"question": "How many civilians died in Raqqa?", "answers": ["ten"]},  # only in "tens", "detention"…
+    ]
+    questions.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    assert run_json("eval", str(questions), "--json", index=seed_index)["hybrid"]["hit@10"] == 0.5
 
 
 def test_a_not_confident_answer_is_said_plainly(seed_index):
