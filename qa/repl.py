@@ -55,6 +55,7 @@ class Chat:
             return True
         if notice:
             self.console.print(f"qa: {notice}")
+        line = BARE_COMMANDS.get(line.lower(), line)
         if line.startswith(":"):
             name, _, argument = line.partition(" ")
             command = COMMANDS.get(name)
@@ -80,7 +81,10 @@ class Chat:
     def show_help(self, _: str) -> None:
         for name, command in COMMANDS.items():
             self.console.print(Text(f"{name + ' ' + command.argument:<22}", style="bold") + Text(command.summary))
-        self.console.print("Anything else is a question; a short follow-up is read in the context of the last one.")
+        self.console.print(
+            "help, quit and exit work without the colon too. Anything else is a question; "
+            "a short follow-up is read in the context of the last one."
+        )
 
     def set_k(self, argument: str) -> None:
         if not argument.isdigit() or not 1 <= int(argument) <= 100:
@@ -169,6 +173,7 @@ COMMANDS = {
     ":json": Command(Chat.toggle_json, "", "switch raw JSON output on or off"),
     ":quit": Command(Chat.leave, "", "leave (or Ctrl-D)"),
 }
+BARE_COMMANDS = {"help": ":help", "quit": ":quit", "exit": ":quit"}  # typed alone, they ask for no passage
 
 
 class CommandCompleter(Completer):

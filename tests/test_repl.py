@@ -143,6 +143,17 @@ def test_commands(chat_index):
     assert terminal.leave() == 0
 
 
+def test_help_quit_and_exit_typed_alone_are_commands(chat_index):
+    terminal = Terminal(chat_index)
+    assert ":sources" in terminal.enter("Help", "Anything else is a question")
+    terminal.child.sendline("exit")
+    terminal.child.expect(pexpect.EOF)
+    terminal.child.close()
+    assert terminal.child.exitstatus == 0
+    done = run_qa("chat", index=chat_index, input="quit\nWho is Donatella Rovera?\n")
+    assert "Donatella" not in done.stdout.replace("» Who is Donatella Rovera?", "")
+
+
 FOLLOW_UPS = [
     # (question, follow-up, what the follow-up's best passage must say)
     ("Who is Donatella Rovera?", "what did she say?", "air bombardments were inaccurate"),
