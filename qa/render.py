@@ -73,24 +73,25 @@ def passage_text(result: Result, words: list[str] = ()) -> Text:
     return text
 
 
-def hanging_indent(console: Console, label: str, entry: Text) -> Text:
-    """The label, then the entry wrapped beside it with its later lines under its first. Unlike a table's
-    cells, no line is padded with spaces, so piped output has none trailing."""
-    lines = entry.wrap(console, max(console.width - len(label) - 1, 20))
-    indented = Text()
+def wrapped(console: Console, entry: Text, label: str = "") -> Text:
+    """The entry wrapped to the console's width, hanging beside a label if given (its later lines under its
+    first). Unlike rich's own wrapping and table cells, no line ends in spaces, so piped output has none."""
+    indent = len(label) + 1 if label else 0
+    lines = entry.wrap(console, max(console.width - indent, 20))
+    text = Text()
     for number, line in enumerate(lines):
         line.rstrip()
         if number:
-            indented.append("\n" + " " * (len(label) + 1))
-        else:
-            indented.append(label + " ", style="bold cyan")
-        indented.append(line)
-    return indented
+            text.append("\n" + " " * indent)
+        elif label:
+            text.append(label + " ", style="bold cyan")
+        text.append(line)
+    return text
 
 
 def show_answer(console: Console, answer: Answer) -> None:
     if answer.searched:
-        console.print(Text(f"(searched: {printable(answer.searched)})", style="dim"))
+        console.print(wrapped(console, Text(f"(searched: {printable(answer.searched)})", style="dim")))
     if not answer.confident:
         console.print(NOT_CONFIDENT)
         return
@@ -99,7 +100,7 @@ def show_answer(console: Console, answer: Answer) -> None:
         entry = Text.assemble((citation(result), "cyan"), "\n", passage_text(result, words))
         if result.also_in:
             entry.append("\nalso in: " + "; ".join(citation(r) for r in result.also_in), style="dim")
-        console.print(hanging_indent(console, f"[{rank}]", entry))  # keeps each result apart on narrow terminals
+        console.print(wrapped(console, entry, f"[{rank}]"))  # a hanging indent keeps results apart on narrow terminals
         console.print()
 
 
@@ -107,8 +108,8 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
     """The passages around the marked one (by id) of one article, the marked passage set apart."""
     position = next(i for i, p in enumerate(passages) if p.id == marked)
     first = passages[0]
-    console.print(Text(printable(first.title or Path(first.path).name), style="bold"))
-    console.print(Text(printable(display_path(first.path)), style="dim"))
+    console.print(wrapped(console, Text(printable(first.title or Path(first.path).name), style="bold")))
+    console.print(wrapped(console, Text(printable(display_path(first.path)), style="dim")))
     console.print()
     if position > context:
         console.print(Text("…", style="dim"))
@@ -116,9 +117,9 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
         if passage.id == marked:
             lines = f"lines {passage.first_line}-{passage.last_line}"
             console.print(Text(f"▶ {lines}", style="bold cyan"))
-            console.print(Text(_tidy(passage.text), style="bold"))
+            console.print(wrapped(console, Text(_tidy(passage.text), style="bold")))
         else:
-            console.print(Text(_tidy(passage.text)))
+            console.print(wrapped(console, Text(_tidy(passage.text))))
         console.print()
     if position + context + 1 < len(passages):
         console.print(Text("…", style="dim"))
@@ -132,7 +133,7 @@ def show_sources(console: Console, articles: list[StoredArticle]) -> None:
         where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date") if article.metadata.get(k))
         entry = Text(printable(" — ".join(filter(None, [article.title, where]))))
         entry.append(printable(f"\n{display_path(article.path)} · {article.passages} passages"), style="dim")
-        console.print(hanging_indent(console, f"{number}.".rjust(label_width), entry))
+        console.print(wrapped(console, entry, f"{number}.".rjust(label_width)))
 
 
 def make_console(stderr: bool = False) -> Console:
@@ -145,7 +146,8 @@ def show_figures(console: Console, caption: str, table: dict[str, dict[str, floa
     from rich.table import Table
 
     metrics = list(dict.fromkeys(metric for figures in table.values() for metric in figures))
-    grid = Table(title=caption, title_justify="left")
+    console.print(wrapped(console, Text(printable(caption), style="italic")))
+    grid = Table()
     grid.add_column("metric")
     for mode in table:
         grid.add_column(mode, justify="right")
@@ -154,7 +156,9 @@ def show_figures(console: Console, caption: str, table: dict[str, dict[str, floa
     console.print(grid)
     for mode, rankings in missed.items():
         for ranking in rankings:
-            console.print(Text(printable(f"[{mode}] missed: {ranking.question.text}"), style="bold"))
+            console.print(wrapped(console, Text(printable(f"[{mode}] missed: {ranking.question.text}"), style="bold")))
             expected = ", ".join(ranking.question.answers) or ranking.question.article
-            console.print(Text(printable(f"    expected: {expected}")))
-            console.print(Text(f"    ranked first: {_tidy(ranking.top_text)[:200]}", style="dim"))
+            console.print(wrapped(console, Text(printable(f"expected: {expected}")), " " * 3))
+            console.print(
+                wrapped(console, Text(f"ranked first: {_tidy(ranking.top_text)[:200]}", style="dim"), " " * 3)
+            )

@@ -42,6 +42,7 @@ def test_fail_under_exits_non_zero_below_a_floor(seed_index):
     assert done.returncode == 1 and "below the floor" in done.stderr
     passed = run_qa("eval", str(SEED_QUESTIONS), "--fail-under", "hit@1=0.5", "--failures", "2", index=seed_index)
     assert "hit@1" in passed.stdout and "missed:" in passed.stdout
+    assert not any(line.endswith(" ") for line in passed.stdout.splitlines())
 
 
 def _confident(index, path) -> list[bool]:

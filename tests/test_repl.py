@@ -192,9 +192,11 @@ def test_no_color_keeps_colour_codes_off_the_terminal(chat_index):
 
 
 def test_piped_input_has_no_prompt_no_escape_codes_and_no_trailing_spaces(seed_index):
-    done = run_qa("chat", index=seed_index, input=":k 1\nWho is Donatella Rovera?\nwhat did she say?\n:sources\n")
+    lines = ":k 1\nWho is Donatella Rovera?\nwhat did she say?\n:open 1\n:sources\n"
+    done = run_qa("chat", index=seed_index, input=lines)
     assert "\x1b" not in done.stdout and PROMPT not in done.stdout
-    assert "5 articles" in done.stdout and not any(line.endswith(" ") for line in done.stdout.splitlines())
+    assert "▶ lines" in done.stdout and "5 articles" in done.stdout
+    assert not any(line.endswith(" ") for line in done.stdout.splitlines())
     assert "» what did she say?" in done.stdout
     assert "(searched: what did she say? Donatella Rovera)" in done.stdout
 
