@@ -24,7 +24,7 @@ from qa.answer import Answer, answer_json
 from qa.errors import QAError
 from qa.followup import in_context
 from qa.question import clean
-from qa.render import printable, show_answer, show_article, show_sources
+from qa.render import printable, show_answer, show_article, show_sources, wrapped
 from qa.search import MODES, Filters, Searcher, date_bound
 
 PROMPT = "qa> "
@@ -79,12 +79,15 @@ class Chat:
     # -- commands ---------------------------------------------------------------------
 
     def show_help(self, _: str) -> None:
+        usages = {name: f"{name} {command.argument}".strip() for name, command in COMMANDS.items()}
+        width = max(map(len, usages.values()))
         for name, command in COMMANDS.items():
-            self.console.print(Text(f"{name + ' ' + command.argument:<22}", style="bold") + Text(command.summary))
-        self.console.print(
+            self.console.print(wrapped(self.console, Text(command.summary), usages[name].ljust(width)))
+        note = (
             "help, quit and exit work without the colon too. Anything else is a question; "
             "a short follow-up is read in the context of the last one."
         )
+        self.console.print(wrapped(self.console, Text(note)))
 
     def set_k(self, argument: str) -> None:
         if not argument.isdigit() or not 1 <= int(argument) <= 100:
