@@ -148,7 +148,7 @@ def rank_all(searcher, questions: list[Question], mode: str, depth: int = 10) ->
 def judge(store: Store, questions: list[Question]) -> dict[str, Judgement]:
     """What each question (by id) counts as relevant in the index."""
     paths_by_name: dict[str, list[str]] = {}  # questions name their article by file name
-    for path in store.articles():
+    for path in store.article_paths():
         paths_by_name.setdefault(Path(path).name, []).append(path)
 
     def gold(question: Question) -> set[str]:

@@ -406,6 +406,9 @@ class Store:
         )
         return {row[1]: StoredArticle(*row[:4], json.loads(row[4]), tuple(json.loads(row[5])), row[6]) for row in rows}
 
+    def article_paths(self) -> list[str]:
+        return [row[0] for row in self.connection.execute("SELECT path FROM articles")]
+
     def article_versions(self, under: list[str]) -> dict[str, ArticleVersion]:
         """The version of each article at one of the paths `under` or below one, by path: all an update needs
         to know of the articles stored (read through the index on paths, so other folders cost nothing)."""
