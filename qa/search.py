@@ -342,12 +342,11 @@ class Searcher:
         distinct = c.passage_distinct * best["passage_dense"] + c.sentence_distinct * best["sentence_distinct"]
         if best["closeness"] + distinct >= c.threshold:
             return True
-        words = question_words(question)
-        if not words:
+        asked = answer_type.asked_for(question)
+        if not asked.words:
             return False
-        spans = self.store.matching_sentence_spans(" AND ".join(map(quoted, words)), passage_id)
-        kind_asked = answer_type.asked_for(question).kind is not None
-        return any(s.span in spans and (s.typed or not kind_asked) for s in best["sentences"])
+        spans = self.store.matching_sentence_spans(" AND ".join(map(quoted, sorted(asked.words))), passage_id)
+        return any(s.span in spans and (s.typed or asked.kind is None) for s in best["sentences"])
 
 
 def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:
