@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from qa.chunking import normalize
-from qa.store import StoredPassage
+from qa.store import StoredArticle, StoredPassage
 
 STOPWORDS = frozenset(
     """a about after all also an and any are as at be been before being but by can could did do does
@@ -101,6 +101,18 @@ def _citation_json(result: Result) -> dict:
         "lines_in": p.lines_in,
         "path": p.path,
         **p.metadata,
+    }
+
+
+def article_json(article: StoredArticle) -> dict:
+    """One article as `qa info --json` lists it: where it is, what it says of itself, how many passages."""
+    return {
+        "path": article.path,
+        "title": article.title,
+        **{key: article.metadata[key] for key in ("outlet", "author", "date", "date_text") if key in article.metadata},
+        "format": article.metadata.get("format", "text"),
+        "passages": article.passages,
+        "also_at": list(article.also_at),
     }
 
 

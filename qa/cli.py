@@ -272,6 +272,7 @@ def chat(
 @click.pass_obj
 def info(index_dir: Path, as_json: bool) -> None:
     """What the index holds: articles, passages, model, size, when it was built."""
+    from qa.answer import article_json
     from qa.store import Store
 
     store = Store.open(index_dir)
@@ -287,7 +288,7 @@ def info(index_dir: Path, as_json: bool) -> None:
         "built_at": built.isoformat(timespec="seconds"),
         "generation": store.generation,
         "sources": [source.path for source in store.sources()],
-        "article_list": [article_entry(article) for article in store.articles().values()],
+        "article_list": [article_json(article) for article in store.articles().values()],
     }
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
@@ -300,16 +301,34 @@ def info(index_dir: Path, as_json: bool) -> None:
         click.echo(f"  {entry['path']} — {entry['title']}" + (f" — {where}" if where else ""))
 
 
-def article_entry(article) -> dict:
-    """One article as `qa info --json` lists it: where it is, what it says of itself, how many passages."""
-    return {
-        "path": article.path,
-        "title": article.title,
-        **{key: article.metadata[key] for key in ("outlet", "author", "date", "date_text") if key in article.metadata},
-        "format": article.metadata.get("format", "text"),
-        "passages": article.passages,
-        "also_at": list(article.also_at),
-    }
+@main.command()
+@click.option("--host", default="127.0.0.1", show_default=True, help="The address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True, help="0: any free port.")
+@click.option(
+    "--token",
+    envvar="QA_TOKEN",
+    help="Ask every request but /health for `Authorization: Bearer TOKEN` (env QA_TOKEN); "
+    "needed to listen off this machine.",
+)
+@click.pass_obj
+def serve(index_dir: Path, host: str, port: int, token: str | None) -> None:
+    """Answer over HTTP with the JSON of `qa ask --json` (API docs at /docs)."""
+    from qa.http_api import listening_socket
+    from qa.http_api import serve as serve_http
+    from qa.service import Service
+
+    listener = listening_socket(host, port, token or None)
+    serve_http(Service(index_dir), listener, token or None)
+
+
+@main.command()
+@click.pass_obj
+def mcp(index_dir: Path) -> None:
+    """Answer an AI assistant over MCP (stdio): tools ask, open_article and list_sources."""
+    from qa.mcp_server import serve as serve_mcp
+    from qa.service import Service
+
+    serve_mcp(Service(index_dir))
 
 
 def _floors(values: tuple[str, ...]) -> dict[str, float]:

@@ -149,6 +149,14 @@ def query_encoder(directory: Path, manifest: dict[str, str], model_path: Path | 
     return encoder
 
 
+def load_encoder(directory: Path, manifest: dict[str, str], model_path: Path | None = None) -> Future:
+    """The query encoder, loading on a background thread (several searchers may share it)."""
+    loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-encoder")
+    encoder = loader.submit(query_encoder, directory, manifest, model_path)
+    loader.shutdown(wait=False)  # the submitted load still runs to its end
+    return encoder
+
+
 class Searcher:
     """Holds an open index and its model; answers questions against the index's current generation.
 
@@ -178,10 +186,7 @@ class Searcher:
     def open(cls, directory: Path, model_path: Path | None = None) -> Searcher:
         """Open an index and start loading its query encoder on a background thread."""
         store = Store.open(directory)
-        loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-encoder")
-        encoder = loader.submit(query_encoder, directory, store.manifest(), model_path)
-        loader.shutdown(wait=False)  # the submitted load still runs to its end
-        return cls(store, encoder)
+        return cls(store, load_encoder(directory, store.manifest(), model_path))
 
     @property
     def encoder(self) -> Encoder:

@@ -317,7 +317,8 @@ class Store:
     @classmethod
     def _connect(cls, path: Path, directory: Path) -> Store:
         try:
-            connection = sqlite3.connect(path, isolation_level=None, timeout=30)
+            # one user at a time, though not always the thread that opened it (a server's pool of searchers)
+            connection = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
             connection.create_function("casefold", 1, _casefold, deterministic=True)
             # a new file only: pages that hold a stored vector whole (with 4 KiB pages each spills into two more)
             connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
@@ -366,7 +367,11 @@ class Store:
 
     @contextmanager
     def snapshot(self) -> Iterator[None]:
-        """Several reads that see one committed state, whatever updates commit meanwhile."""
+        """Several reads that see one committed state, whatever updates commit meanwhile (within an
+        enclosing snapshot, that one's state)."""
+        if self.connection.in_transaction:
+            yield
+            return
         self.connection.execute("BEGIN")
         try:
             yield
@@ -399,10 +404,13 @@ class Store:
 
     # -- articles and passages -----------------------------------------------------------
 
-    def articles(self) -> dict[str, StoredArticle]:
+    def articles(self, paths: list[str] | None = None) -> dict[str, StoredArticle]:
+        """The stored articles by path: all of them, or those at the given paths."""
+        where = f"WHERE a.path IN ({','.join('?' * len(paths))})" if paths is not None else ""
         rows = self.connection.execute(
             "SELECT a.id, a.path, a.content_hash, a.title, a.metadata, a.also_at, "
-            "(SELECT count(*) FROM passages p WHERE p.article_id = a.id) FROM articles a ORDER BY a.path"
+            f"(SELECT count(*) FROM passages p WHERE p.article_id = a.id) FROM articles a {where} ORDER BY a.path",
+            paths or (),
         )
         return {row[1]: StoredArticle(*row[:4], json.loads(row[4]), tuple(json.loads(row[5])), row[6]) for row in rows}
 

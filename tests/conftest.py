@@ -28,6 +28,20 @@ def run_qa(
     return done
 
 
+def imported_after(args: list[str], modules: tuple[str, ...]) -> tuple[list[str], str]:
+    """Run the real CLI in a fresh interpreter; return which of modules it imported, and its stdout."""
+    probe = (
+        "import json, sys\n"
+        "from qa.cli import main\n"
+        f"sys.argv = ['qa', *{args!r}]\n"
+        "try:\n    main()\nexcept SystemExit:\n    pass\n"
+        f"print(json.dumps([m for m in {modules!r} if m in sys.modules]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300)
+    *output, last = done.stdout.strip().splitlines()
+    return json.loads(last), "\n".join(output)
+
+
 def run_json(*args: str, **kwargs):
     return json.loads(run_qa(*args, **kwargs).stdout)
 

@@ -4,12 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
-import subprocess
-import sys
 
 import numpy as np
 import pytest
-from conftest import ROOT, SEEDS, run_json, run_qa
+from conftest import ROOT, SEEDS, imported_after, run_json, run_qa
 
 from qa.chunking import chunk, normalize
 from qa.embedding import Encoder, resolve_model
@@ -18,20 +16,6 @@ from qa.onnx_encoder import ONNX_FILE, WEIGHTS_FILE, OnnxEncoder
 
 HEAVY = ("torch", "transformers", "sentence_transformers")
 ML = HEAVY + ("onnxruntime", "faiss", "tokenizers", "sklearn")
-
-
-def imported_after(args: list[str], modules: tuple[str, ...]) -> tuple[list[str], str]:
-    """Run the real CLI in a fresh interpreter; return which of modules it imported, and its stdout."""
-    probe = (
-        "import json, sys\n"
-        "from qa.cli import main\n"
-        f"sys.argv = ['qa', *{args!r}]\n"
-        "try:\n    main()\nexcept SystemExit:\n    pass\n"
-        f"print(json.dumps([m for m in {modules!r} if m in sys.modules]))\n"
-    )
-    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, cwd=ROOT, timeout=300)
-    *output, last = done.stdout.strip().splitlines()
-    return json.loads(last), "\n".join(output)
 
 
 def test_ask_never_imports_torch_transformers_or_sentence_transformers(seed_index):

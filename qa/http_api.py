@@ -1,0 +1,172 @@
+"""`qa serve`: the HTTP JSON API (FastAPI on uvicorn) over one index.
+
+Every error is one JSON line, `{"error": "..."}`, with a 4xx status for a bad request. With a
+token set, every route but /health and the docs asks for `Authorization: Bearer TOKEN`.
+"""
+
+from __future__ import annotations
+
+import hmac
+import ipaddress
+import socket
+import sys
+from typing import Literal
+
+from fastapi import Depends, FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, ConfigDict, Field
+from starlette.exceptions import HTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
+
+from qa.errors import QAError
+from qa.question import MAX_CHARS
+from qa.service import NotFound, Service
+
+MAX_BODY = 64 * 1024  # bytes of a request body; a question is capped at MAX_CHARS characters anyway
+
+
+class AskRequest(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    question: str = Field(description=f"The question; control characters are dropped, and it is cut at {MAX_CHARS}.")
+    k: int = Field(5, ge=1, le=100, description="Passages to return.")
+    mode: Literal["hybrid", "dense", "lexical"] = "hybrid"
+    source: str | None = Field(None, description="Only articles whose outlet, title or path contains this.")
+    since: str | None = Field(None, description="Only articles dated on or after: YYYY-MM-DD, YYYY-MM or YYYY.")
+    until: str | None = Field(None, description="Only articles dated on or before: YYYY-MM-DD, YYYY-MM or YYYY.")
+
+
+class BodyLimit:
+    """Refuse a request body over `limit` bytes (413), whether it states its length or is sent in chunks."""
+
+    def __init__(self, app: ASGIApp, limit: int):
+        self.app = app
+        self.limit = limit
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        stated = dict(scope["headers"]).get(b"content-length", b"0")
+        if not stated.isdigit() or int(stated) > self.limit:
+            await error(413, f"the request body is over {self.limit:,} bytes")(scope, receive, send)
+            return
+        received = 0
+
+        async def limited() -> Message:
+            nonlocal received
+            message = await receive()
+            received += len(message.get("body", b""))
+            if received > self.limit:
+                raise HTTPException(413, f"the request body is over {self.limit:,} bytes")
+            return message
+
+        await self.app(scope, limited, send)
+
+
+def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
+    return JSONResponse({"error": " ".join(message.split())}, status_code=status, headers=headers)
+
+
+def _validation_message(exc: RequestValidationError) -> str:
+    """The first problem of a request that does not fit its model, in one line ("k: …")."""
+    first = exc.errors()[0]
+    if first.get("type") == "json_invalid":
+        return f"the body is not JSON ({first.get('ctx', {}).get('error', 'invalid')})"
+    if first.get("loc") == ("body",):
+        return "the body must be a JSON object, sent with Content-Type: application/json"
+    where = ".".join(str(part) for part in first.get("loc", ()) if part != "body")
+    return f"{where}: {first.get('msg', 'invalid')}" if where else first.get("msg", "invalid request")
+
+
+def create_app(service: Service, token: str | None = None, max_body: int = MAX_BODY) -> FastAPI:
+    app = FastAPI(
+        title="qa",
+        summary="Cited answers from a collection of news articles: every word shown comes from an article.",
+        version="1",
+    )
+    app.add_middleware(BodyLimit, limit=max_body)
+
+    def authorised(request: Request) -> None:
+        if token is None:
+            return
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
+            raise HTTPException(401, "a valid token is needed: send `Authorization: Bearer TOKEN`")
+
+    guarded = [Depends(authorised)]
+
+    @app.exception_handler(HTTPException)
+    async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
+        return error(exc.status_code, str(exc.detail), headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
+        return error(422, _validation_message(exc))
+
+    @app.exception_handler(QAError)
+    async def refused(_: Request, exc: QAError) -> JSONResponse:
+        return error(404 if isinstance(exc, NotFound) else 400, str(exc))
+
+    @app.get("/health")
+    def health() -> dict:
+        """Whether the index answers, with its article and passage counts and its generation."""
+        return service.health()
+
+    @app.post("/ask", dependencies=guarded)
+    def ask(request: AskRequest) -> JSONResponse:
+        """The passages that best answer the question, cited: exactly what `qa ask --json` prints."""
+        reply = service.ask(**request.model_dump())
+        headers = {"X-QA-Generation": str(reply.generation)} | ({"X-QA-Notice": reply.notice} if reply.notice else {})
+        return JSONResponse(reply.answer, headers=headers)
+
+    @app.get("/articles/{article:path}", dependencies=guarded)
+    def article(article: str) -> dict:
+        """An indexed article (by file name, or by path when names repeat): metadata, its text, and each
+        passage's `chars` (offsets in that text) and `lines` (in the file), as results cite them."""
+        return service.article(article)
+
+    @app.get("/sources", dependencies=guarded)
+    def sources() -> list[dict]:
+        """The indexed articles with titles, outlets, dates and passage counts."""
+        return service.sources()
+
+    @app.post("/reindex", dependencies=guarded)
+    def reindex() -> dict:
+        """Bring the index up to date with its recorded sources; the `qa index --json` summary."""
+        return service.reindex()
+
+    return app
+
+
+def listening_socket(host: str, port: int, token: str | None) -> socket.socket:
+    """A socket bound to host:port (port 0: a free one), refusing an address off this machine without a token."""
+    try:
+        family, kind, protocol, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+    except socket.gaierror as problem:
+        raise QAError(f"cannot serve on {host}: {problem.strerror}") from None
+    if not ipaddress.ip_address(address[0]).is_loopback and token is None:
+        raise QAError(f"{host} is reachable from other machines: give --token TOKEN (or QA_TOKEN) to serve there")
+    listener = socket.socket(family, kind, protocol)
+    listener.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        listener.bind(address)
+        listener.listen(2048)  # connections wait in the backlog until the server is up
+    except OSError as problem:
+        listener.close()
+        raise QAError(f"cannot serve on {host}:{port}: {problem.strerror}") from None
+    return listener
+
+
+def serve(service: Service, listener: socket.socket, token: str | None) -> None:
+    """Answer HTTP requests on the bound socket until interrupted."""
+    import uvicorn
+
+    service.warm_up()
+    host, port = listener.getsockname()[:2]
+    shown = f"[{host}]" if ":" in host else host
+    print(f"qa: serving {service.directory} at http://{shown}:{port} (API docs at /docs)", file=sys.stderr, flush=True)
+    config = uvicorn.Config(create_app(service, token), log_level="warning", access_log=False)
+    uvicorn.Server(config).run(sockets=[listener])

@@ -1,0 +1,178 @@
+"""What `qa serve` (HTTP) and `qa mcp` answer with: the cited JSON of `qa ask --json`, an article's text
+with its passages' citations, the list of sources and a re-index, from one index.
+
+Requests may arrive together: each takes one of a small pool of searchers (each with its own
+SQLite connection, all sharing one query encoder) and answers from one committed snapshot, so an
+update that commits meanwhile is seen whole by the next request and never half by this one.
+"""
+
+from __future__ import annotations
+
+import os
+import queue
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+from qa.answer import answer_json, article_json
+from qa.errors import QAError
+from qa.question import required
+from qa.search import MODES, Filters, Searcher, date_bound, load_encoder
+from qa.store import Store, StoredPassage
+
+CONTEXT_PASSAGES = 2  # passages shown on each side of the one an article is opened at
+
+
+class RequestError(QAError):
+    """A request that cannot be answered as asked (a bad value, a filter that matches nothing)."""
+
+
+class NotFound(QAError):
+    """No indexed article by that name."""
+
+
+class Reply(NamedTuple):
+    """An answer as `qa ask --json` prints it, the notice when the question had to be shortened, and the
+    generation of the index it was answered from."""
+
+    answer: dict
+    notice: str | None
+    generation: int
+
+
+class Service:
+    def __init__(self, directory: Path, searchers: int | None = None):
+        self.directory = directory
+        store = Store.open(directory)
+        encoder = load_encoder(directory, store.manifest())
+        count = searchers or min(4, os.cpu_count() or 1)
+        self._idle: queue.SimpleQueue[Searcher] = queue.SimpleQueue()
+        self._idle.put(Searcher(store, encoder))
+        for _ in range(count - 1):
+            self._idle.put(Searcher(Store.open(directory), encoder))
+
+    @contextmanager
+    def _store(self) -> Iterator[tuple[Searcher, Store]]:
+        """A searcher to itself, and its store within one read snapshot."""
+        searcher = self._idle.get()
+        try:
+            with searcher.store.snapshot():
+                yield searcher, searcher.store
+        finally:
+            self._idle.put(searcher)
+
+    def warm_up(self) -> None:
+        """Load the encoder and the FAISS cache now rather than at the first question."""
+        with self._store() as (searcher, _):
+            searcher.encoder  # noqa: B018
+            searcher.index  # noqa: B018
+
+    def health(self) -> dict:
+        with self._store() as (_, store):
+            return {"status": "ok", **store.counts(), "generation": store.generation}
+
+    def ask(
+        self,
+        question: str,
+        k: int = 5,
+        mode: str = "hybrid",
+        source: str | None = None,
+        since: str | None = None,
+        until: str | None = None,
+    ) -> Reply:
+        if mode not in MODES:
+            raise RequestError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        if not 1 <= k <= 100:
+            raise RequestError(f"k must be from 1 to 100, not {k}")
+        text, notice = required(question)
+        try:
+            filters = Filters(
+                source or None,
+                date_bound(since, upper=False) if since else None,
+                date_bound(until, upper=True) if until else None,
+            )
+        except ValueError as error:
+            raise RequestError(str(error)) from None
+        with self._store() as (searcher, store):
+            if searcher.allowed_passages(filters) == []:
+                raise RequestError("no indexed article matches source/since/until")
+            return Reply(answer_json(searcher.ask(text, k, mode, filters)), notice, store.generation)
+
+    def sources(self) -> list[dict]:
+        """The indexed articles as `qa info --json` lists them."""
+        with self._store() as (_, store):
+            return [article_json(article) for article in store.articles().values()]
+
+    def article(self, name: str) -> dict:
+        """An indexed article, named by its path or its file name: metadata, text and passages' citations.
+
+        `text` holds every passage at its `chars`; what lies between passages (the blank lines and
+        spaces that separate them, which hold no words) is given as line breaks, a single character
+        as a space, so offsets and lines are the source's."""
+        with self._store() as (_, store):
+            path = self._path_of(store, name)
+            article = store.articles([path])[path]
+            passages = store.article_passages(path)
+        text, end = [], 0
+        for passage in passages:
+            gap = passage.start - end
+            text.append(" " if gap == 1 else "\n" * gap)
+            text.append(passage.text)
+            end = passage.end
+        return {
+            **article_json(article),
+            "article": Path(path).name,
+            "text": "".join(text),
+            "passages": [_passage_json(passage) for passage in passages],
+        }
+
+    def open_article(self, name: str, at: int | None = None) -> dict:
+        """The passages of an article around the one holding character `at` (else its beginning), with citations."""
+        with self._store() as (_, store):
+            path = self._path_of(store, name)
+            article = store.articles([path])[path]
+            passages = store.article_passages(path)
+        position = next((i for i, p in enumerate(passages) if at is not None and p.start <= at < p.end), 0)
+        shown = passages[max(0, position - CONTEXT_PASSAGES) : position + CONTEXT_PASSAGES + 1]
+        return {
+            **article_json(article),
+            "article": Path(path).name,
+            "passages": [
+                {**_passage_json(p), "text": p.text, "at": p is passages[position] and at is not None} for p in shown
+            ],
+            "more_before": position > CONTEXT_PASSAGES,
+            "more_after": position + CONTEXT_PASSAGES + 1 < len(passages),
+        }
+
+    @staticmethod
+    def _path_of(store: Store, name: str) -> str:
+        """The stored path of the article named by its path or file name; only indexed articles are found."""
+        paths = store.article_paths()
+        if name in paths:
+            return name
+        named = sorted(path for path in paths if Path(path).name == name)
+        if not named:
+            raise NotFound(f"no indexed article is named {name!r}")
+        if len(named) > 1:
+            raise RequestError(f"{len(named)} indexed articles are named {name!r}: give the path ({', '.join(named)})")
+        return named[0]
+
+    def reindex(self) -> dict:
+        """Bring the index up to date with its recorded sources, as `qa index` with no path; its JSON summary."""
+        from qa import indexer
+
+        store = Store.open(self.directory)
+        try:
+            return indexer.update(store, []).as_json()
+        finally:
+            store.close()
+
+
+def _passage_json(passage: StoredPassage) -> dict:
+    return {
+        "chars": [passage.start, passage.end],
+        "lines": [passage.first_line, passage.last_line],
+        "lines_in": passage.lines_in,
+        "paragraphs": [passage.first_block, passage.last_block],
+    }
