@@ -12,6 +12,7 @@ import socket
 import sys
 from typing import Literal
 
+import anyio
 from fastapi import Depends, FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
@@ -110,28 +111,34 @@ def create_app(service: Service, token: str | None = None, max_body: int = MAX_B
     async def refused(_: Request, exc: QAError) -> JSONResponse:
         return error(404 if isinstance(exc, NotFound) else 400, str(exc))
 
+    # As many threads read the index as the service has searchers; other requests wait on the event loop.
+    readers = anyio.CapacityLimiter(service.searchers)
+
+    async def read(call, *arguments):
+        return await anyio.to_thread.run_sync(call, *arguments, limiter=readers)
+
     @app.get("/health")
-    def health() -> dict:
+    async def health() -> dict:
         """Whether the index answers, with its article and passage counts and its generation."""
-        return service.health()
+        return await read(service.health)
 
     @app.post("/ask", dependencies=guarded)
-    def ask(request: AskRequest) -> JSONResponse:
+    async def ask(request: AskRequest) -> JSONResponse:
         """The passages that best answer the question, cited: exactly what `qa ask --json` prints."""
-        reply = service.ask(**request.model_dump())
+        reply = await read(lambda: service.ask(**request.model_dump()))
         headers = {"X-QA-Generation": str(reply.generation)} | ({"X-QA-Notice": reply.notice} if reply.notice else {})
         return JSONResponse(reply.answer, headers=headers)
 
     @app.get("/articles/{article:path}", dependencies=guarded)
-    def article(article: str) -> dict:
+    async def article(article: str) -> dict:
         """An indexed article (by file name, or by path when names repeat): metadata, its text, and each
         passage's `chars` (offsets in that text) and `lines` (in the file), as results cite them."""
-        return service.article(article)
+        return await read(service.article, article)
 
     @app.get("/sources", dependencies=guarded)
-    def sources() -> list[dict]:
+    async def sources() -> list[dict]:
         """The indexed articles with titles, outlets, dates and passage counts."""
-        return service.sources()
+        return await read(service.sources)
 
     @app.post("/reindex", dependencies=guarded)
     def reindex() -> dict:

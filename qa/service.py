@@ -46,10 +46,10 @@ class Service:
         self.directory = directory
         store = Store.open(directory)
         encoder = load_encoder(directory, store.manifest())
-        count = searchers or min(4, os.cpu_count() or 1)
+        self.searchers = searchers or min(4, os.cpu_count() or 1)
         self._idle: queue.SimpleQueue[Searcher] = queue.SimpleQueue()
         self._idle.put(Searcher(store, encoder))
-        for _ in range(count - 1):
+        for _ in range(self.searchers - 1):
             self._idle.put(Searcher(Store.open(directory), encoder))
 
     @contextmanager
