@@ -27,7 +27,9 @@ def paragraphs_of(story: str) -> list[str]:
     """A story given as one block, cut into paragraphs of a few sentences."""
     story = " ".join(story.split())
     sentences = [story[start:end] for start, end in sentence_spans(story)]
-    return [" ".join(sentences[i : i + SENTENCES_PER_PARAGRAPH]) for i in range(0, len(sentences), SENTENCES_PER_PARAGRAPH)]
+    return [
+        " ".join(sentences[i : i + SENTENCES_PER_PARAGRAPH]) for i in range(0, len(sentences), SENTENCES_PER_PARAGRAPH)
+    ]
 
 
 def newsplease(folder: Path, out: Path) -> None:
@@ -36,7 +38,9 @@ def newsplease(folder: Path, out: Path) -> None:
         day = (item.get("date_publish") or "None")[:10]
         day = day if day[:1].isdigit() else None
         text = article_text(item["title"], item["publisher"], day, paragraphs_of(item["text"]))
-        (out / f"{item.get('category') or 'other'}-{path.stem[:8]}.txt".replace(" ", "_")).write_text(text, encoding="utf-8")
+        (out / f"{item.get('category') or 'other'}-{path.stem[:8]}.txt".replace(" ", "_")).write_text(
+            text, encoding="utf-8"
+        )
 
 
 def reuters(lines: Path, out: Path) -> None:

@@ -22,6 +22,8 @@ from qa.answer_type import figure_kind
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
 MAX_VALUES = 6
 PHRASE_WORDS = 6  # words each side of a value in its quoted phrase, within its clause
+WINDOW = 10  # words each side of a value in which the question's words count as supporting it
+OTHER_SENTENCES_RANK = 3  # passages ranked this high offer a value from another sentence when their answer has none
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -44,9 +46,11 @@ _NUMBER_RE = re.compile(
 )
 _TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
 _DURATION_RE = re.compile(
-    rf"\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>\d+(?:\.\d+)?|{_WORD_NUMBER}|a|an)[\s-](?P<unit>{_TIME_UNITS})\b",
+    rf"\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>\d+(?:\.\d+)?|{_WORD_NUMBER}|a|an)[\s-](?P<unit>{_TIME_UNITS})\b"
+    r"(?P<half>[\s-]and[\s-]a[\s-]half)?",
     re.IGNORECASE,
 )
+_DURATION_AFTER = re.compile(rf"-(?:{_TIME_UNITS})\b", re.IGNORECASE)  # "seven-month": an age or a length
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]  # fmt: skip
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"  # noqa: E501
@@ -85,7 +89,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
 _SAME_SENSE = [
     {"die", "died", "dead", "death", "deaths", "kill", "killed", "killing", "killings", "toll", "lives", "fatal",
-     "fatalities", "perished", "lost"},
+     "fatalities", "perished", "lost", "lose"},
     {"injure", "injured", "injuries", "wounded", "hurt", "hospital", "hospitalised", "hospitalized"},
     {"arrest", "arrested", "detained", "held", "custody"},
     {"cost", "costs", "paid", "pay", "price", "spent", "worth", "value", "valued"},
@@ -150,6 +154,14 @@ class Figure:
         return len({m.result.passage.path for m in self.mentions})
 
     @property
+    def support(self) -> float:
+        """Independent support: each article giving the value counts 1/rank of its best-ranked mention."""
+        best: dict[str, int] = {}
+        for m in self.mentions:
+            best[m.result.passage.path] = min(best.get(m.result.passage.path, m.rank), m.rank)
+        return sum(1 / rank for rank in best.values())
+
+    @property
     def attributed_to(self) -> str | None:
         return next((m.attributed_to for m in self.mentions if m.attributed_to), None)
 
@@ -196,38 +208,70 @@ def _senses(words: set[str]) -> set[str]:
 
 def _counted(question: str) -> set[str]:
     """What a "how many …" question counts: the words between "how many" and its verb ("civilians")."""
-    match = re.search(r"\bhow (?:many|much)\s+((?:[\w-]+\s+){0,3}?)(?:were|was|are|is|did|do|does|have|has|had|\w+ed)\b", question, re.I)
+    match = re.search(
+        r"\bhow (?:many|much)\s+((?:[\w-]+\s+){0,3}?)(?:were|was|are|is|did|do|does|have|has|had|\w+ed)\b",
+        question,
+        re.I,
+    )
     return {_stem(w) for w in terms(match.group(1))} if match else set()
 
 
 def _best_mention(
     kind: str, question: str, question_terms: set[str], distinctive: set[str], result: Result, rank: int
 ) -> Mention | None:
-    """The value of the kind asked for that the result's answering sentence gives, if it gives one."""
-    start, end = result.answer
-    sentence = result.answer_text
-    words = [(m.start(), m.end(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
-    wanted = _senses(distinctive)
-    counted = _counted(question)
+    """The value of the kind asked for that the result's answering sentence gives; for the best passages, failing
+    that, the best-supported value another of its sentences gives."""
+    wanted, counted = _senses(distinctive), _counted(question)
+    found = _sentence_mention(kind, question_terms, wanted, counted, result, rank, result.answer, 1)
+    if found or rank > OTHER_SENTENCES_RANK:
+        return found
+    others = (span for span in result.passage.sentences if span != result.answer)
+    return next(
+        (
+            m
+            for span in others
+            if (m := _sentence_mention(kind, question_terms, wanted, counted, result, rank, span, 2))
+        ),
+        None,
+    )
+
+
+def _sentence_mention(
+    kind: str,
+    question_terms: set[str],
+    wanted: set[str],
+    counted: set[str],
+    result: Result,
+    rank: int,
+    span: tuple[int, int],
+    least: int,
+) -> Mention | None:
+    """The value of the kind asked for in one sentence that the question's words near it support most (at least
+    `least`: the counted noun after it weighs 2, each other distinctive word within WINDOW words 1)."""
+    start, end = span
+    sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
+    words = [(m.start(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
     best = None
     for candidate in _candidates(kind, sentence, question_terms):
-        value_start, value_end, value, normalized, value_kind = candidate
-        clause_start, clause_end = _clause(sentence, value_start, value_end)
-        near = [w for w in words if clause_start <= w[0] < clause_end and not value_start <= w[0] < value_end]
-        matched = [w for w in near if w[2] in wanted]
+        value_start, value_end = candidate[:2]
+        before = [w for w in words if w[0] < value_start][-WINDOW:]
+        after = [w for w in words if w[0] >= value_end][:WINDOW]
+        matched = {w[1] for w in before + after if w[1] in wanted} - counted
+        score = len(matched)
         if kind in (NUMBER, DURATION):
-            after = [w[2] for w in words if value_end <= w[0]][:3]
-            counts = bool(counted & set(after)) or not counted or _bare(sentence, value_end)
-            if not counts or (distinctive - counted and not [w for w in matched if w[2] not in counted]):
+            counts = bool(counted & {w[1] for w in after[:3]})
+            if counted and not (counts or _bare(sentence, value_end)) or (wanted - counted and not matched):
                 continue
-        elif distinctive and not matched:
+            score += 2 * counts
+        if score < least:
             continue
-        distance = min((abs(w[0] - value_start) for w in matched), default=len(sentence))
-        if best is None or distance < best[0]:
-            best = (distance, candidate, clause_start, clause_end)
+        distance = min((abs(w[0] - value_start) for w in before + after if w[1] in wanted), default=len(sentence))
+        if best is None or (score, -distance) > best[0]:
+            best = ((score, -distance), candidate)
     if best is None:
         return None
-    _, (value_start, value_end, value, normalized, value_kind), clause_start, clause_end = best
+    value_start, value_end, value, normalized, value_kind = best[1]
+    clause_start, clause_end = _clause(sentence, value_start, value_end)
     phrase = _phrase(sentence, value_start, value_end, clause_start, clause_end)
     return Mention(
         result,
@@ -255,7 +299,11 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             (m.start(), m.end()) for m in _TIME_RE.finditer(sentence)
         ]
         for m in _NUMBER_RE.finditer(sentence):
-            if any(s <= m.start("amount") < e for s, e in taken) or _is_year(m) or sentence[m.end() : m.end() + 1] == "-":
+            if (
+                any(s <= m.start("amount") < e for s, e in taken)
+                or _is_year(m)
+                or _DURATION_AFTER.match(sentence, m.end())
+            ):
                 continue
             normalized = _number(m.group("amount"))
             if normalized is None:
@@ -264,9 +312,10 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
     elif kind == DURATION:
         for m in _DURATION_RE.finditer(sentence):
             amount = "1" if m.group("amount").lower() in ("a", "an") else _number(m.group("amount"))
-            unit = m.group("unit").lower()
-            unit = unit if unit.endswith("s") or amount == "1" else unit + "s"
-            unit = "centuries" if unit == "centurys" else unit
+            amount = f"{float(amount) + 0.5:g}" if m.group("half") else amount
+            unit = m.group("unit").lower().rstrip("s")
+            unit = {"century": "centurie"}.get(unit, unit) + ("" if amount == "1" else "s")
+            unit = "century" if unit == "centurie" else unit
             yield m.start(), m.end(), m.group(), f"{amount} {unit}", DURATION
     elif kind in (DATE, TIME):
         for m in _DATE_RE.finditer(sentence) if kind == DATE else ():
@@ -276,20 +325,19 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             yield m.start(), m.end(), m.group(), _clock(m), TIME
     else:
         for m in _NAME_RE.finditer(sentence):
-            name = m.group().rstrip(".'’")
-            first_words = name.split()
-            if m.start() == 0 and len(first_words) == 1:
+            name_words = list(re.finditer(r"\S+", m.group()))
+            if m.start() == 0 and len(name_words) == 1:
                 continue  # a sentence's first word is capitalised whatever it is
-            while first_words and first_words[0].lower() in _NOT_NAMES:
-                first_words.pop(0)
-            name = " ".join(first_words)
-            if not name or all(w.lower() in question_terms or w.lower() in _NOT_NAMES for w in first_words):
+            while name_words and name_words[0].group().lower() in _NOT_NAMES:
+                name_words.pop(0)
+            if not name_words or all(w.group().lower() in question_terms | _NOT_NAMES for w in name_words):
                 continue
-            place = bool(_PLACE_BEFORE.search(sentence[: m.start()]))
-            if (kind == PLACE) != place and kind == PLACE:
+            if kind == PLACE and not _PLACE_BEFORE.search(sentence[: m.start()]):
                 continue
-            start = m.start() + m.group().index(name)
-            yield start, start + len(name), name, name, kind
+            start = m.start() + name_words[0].start()
+            end = start + len(sentence[start : m.end()].rstrip(".'’"))
+            value = sentence[start:end]
+            yield start, end, value, " ".join(value.split()), kind
 
 
 def _is_year(m: re.Match) -> bool:
@@ -387,7 +435,7 @@ def _grouped(mentions: list[Mention]) -> list[Figure]:
         else:
             groups.append([mention])
     found = [Figure(tuple(group)) for group in groups]
-    return sorted(found, key=lambda f: (-f.articles, f.first.rank))
+    return sorted(found, key=lambda f: (-f.support, f.first.rank))
 
 
 def _same_value(a: Mention, b: Mention) -> bool:

@@ -115,7 +115,9 @@ class Chat:
 
     def show_figures(self, _: str) -> None:
         if not (self.last and self.last.figures):
-            self.console.print(":figures shows each value of the last answer with its sentences; ask for a figure first")
+            self.console.print(
+                ":figures shows each value of the last answer with its sentences; ask for a figure first"
+            )
             return
         show_value_sentences(self.console, self.last.figures)
 
