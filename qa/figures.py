@@ -14,6 +14,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 from pathlib import Path
 
 from qa.answer import STOPWORDS, Result, terms
@@ -87,7 +88,7 @@ _ATTRIBUTION = (
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
-_SAME_SENSE = [
+_SAME_SENSE_GROUPS = [
     {"die", "died", "dead", "death", "deaths", "kill", "killed", "killing", "killings", "toll", "lives", "fatal",
      "fatalities", "perished", "lost", "lose"},
     {"injure", "injured", "injuries", "wounded", "hurt", "hospital", "hospitalised", "hospitalized"},
@@ -174,9 +175,10 @@ def figures(question: str, results: list[Result]) -> list[Figure]:
         return []
     question_terms = set(terms(question))
     distinctive = _distinctive(question_terms, [r.answer_text for r in results])
+    wanted, counted = _senses(distinctive), _counted(question)
     mentions = []
     for rank, result in enumerate(results, start=1):
-        if mention := _best_mention(kind, question, question_terms, distinctive, result, rank):
+        if mention := _best_mention(kind, question_terms, wanted, counted, result, rank):
             mentions.append(mention)
     return _grouped(mentions)[:MAX_VALUES]
 
@@ -188,6 +190,7 @@ def _distinctive(question_terms: set[str], sentences: list[str]) -> set[str]:
     return {w for w in question_terms if sum(_stem(w) in s for s in stems) * 2 < len(sentences) or len(sentences) < 3}
 
 
+@lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """A crude stem: the word less a plural or verb ending, cut to six letters ("directs", "director": "direct")."""
     word = word.lower()
@@ -197,12 +200,15 @@ def _stem(word: str) -> str:
     return word[:6]
 
 
+_SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]
+
+
 def _senses(words: set[str]) -> set[str]:
     """The stems of words, and of the words that say the same (_SAME_SENSE)."""
     stems = {_stem(w) for w in words}
     for group in _SAME_SENSE:
-        if stems & {_stem(w) for w in group}:
-            stems |= {_stem(w) for w in group}
+        if stems & group:
+            stems |= group
     return stems
 
 
@@ -217,11 +223,10 @@ def _counted(question: str) -> set[str]:
 
 
 def _best_mention(
-    kind: str, question: str, question_terms: set[str], distinctive: set[str], result: Result, rank: int
+    kind: str, question_terms: set[str], wanted: set[str], counted: set[str], result: Result, rank: int
 ) -> Mention | None:
     """The value of the kind asked for that the result's answering sentence gives; for the best passages, failing
     that, the best-supported value another of its sentences gives."""
-    wanted, counted = _senses(distinctive), _counted(question)
     found = _sentence_mention(kind, question_terms, wanted, counted, result, rank, result.answer, 1)
     if found or rank > OTHER_SENTENCES_RANK:
         return found
