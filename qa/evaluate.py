@@ -234,7 +234,7 @@ def _gives(golds: tuple[str, ...], figure) -> bool:
     return any(
         _holds(gold, first.value)
         or _fold(gold) == _fold(first.normalized)
-        or (any(c.isdigit() for c in first.value) and _holds(first.value, gold))  # "21" for "21 civilians"
+        or (first.kind not in ("name", "place") and _holds(first.value, gold))  # "21" for "21 civilians"
         for gold in golds
     )
 

@@ -38,10 +38,12 @@ _QUALIFIER = (
     r"more than|fewer than|less than|at least|at most|up to|as many as|nearly|almost|about|around|over|under"
     r"|some|roughly|approximately|an estimated|estimated|just over|just under|only|exactly"
 ).replace(" ", r"\s+")
-_WORD_NUMBER = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:-(?:one|two|three|four|five|six|seven|eight|nine))?|a dozen|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"  # noqa: E501
+_ONE_WORD = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|a dozen|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"  # noqa: E501
+_WORD_NUMBER = rf"(?:{_ONE_WORD}(?:[\s-]+(?:hundred|thousand)(?:(?:[\s-]+and)?[\s-]+{_ONE_WORD})?)*)"
 _AMOUNT = rf"(?:[$£€]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORD_NUMBER})(?:\s(?:hundred|thousand|million|mln|billion|bln)\b)?"  # noqa: E501
 _NUMBER_RE = re.compile(
-    rf"\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>{_AMOUNT}|{_VAGUE})(?P<percent>\s?(?:%|percent\b|per cent\b|pct\b))?"
+    rf"\b(?P<range>between\s+(?P<low>{_AMOUNT})\s+and\s+(?P<high>{_AMOUNT}))(?![\w,.]\d)"
+    rf"|\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>{_AMOUNT}|{_VAGUE})(?P<percent>\s?(?:%|percent\b|per cent\b|pct\b))?"
     rf"(?![\w,.]\d)",
     re.IGNORECASE,
 )
@@ -51,7 +53,7 @@ _DURATION_RE = re.compile(
     r"(?P<half>[\s-]and[\s-]a[\s-]half)?",
     re.IGNORECASE,
 )
-_DURATION_AFTER = re.compile(rf"-(?:{_TIME_UNITS})\b", re.IGNORECASE)  # "seven-month": an age or a length
+_DURATION_AFTER = re.compile(rf"-(?:{_TIME_UNITS})\b(?!-old)", re.IGNORECASE)  # "seven-month" is a length
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]  # fmt: skip
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"  # noqa: E501
@@ -61,16 +63,20 @@ _DATE_RE = re.compile(
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}}))?"
     rf"|(?P<m3>{_MONTH})\s+(?P<y3>\d{{4}})"
     rf"|(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?"
-    rf"|(?:in\s+)(?P<year>1[89]\d\d|20\d\d))\b"
+    rf"|(?:(?:in|since|from|by|until|of)\s+)(?P<year>(?:(?:early|late|mid)[\s-]+)?(?:1[89]\d\d|20\d\d))"
+    rf"|(?:(?:in|since|last|early|late|mid|until|by)[\s-]+)(?P<month>January|February|March|April|May|June|July|August"
+    rf"|September|October|November|December))\b"
 )
 _TIME_RE = re.compile(
     r"\b(?P<hour>\d{1,2})(?:[.:](?P<minute>\d\d))?\s?(?P<half>am|pm|a\.m\.|p\.m\.)"
     r"|\b(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>\d\d)(?:\s?(?:GMT|BST|UTC|ET|EST|local time))?\b",
     re.IGNORECASE,
 )
-_CONNECTORS = r"(?:of|for|and|the|de|al|on|in)"
+_CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+)?[A-Z][\w'’.&-]*)*")
-_PLACE_BEFORE = re.compile(r"\b(?:in|at|near|from|outside|into|across|to)\s+(?:the\s+)?$")
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of)\s+(?:the\s+)?$"
+)
 _SAY = r"said|says|told|reported|claimed|claims|estimated|estimates|confirmed|announced|stated|added|believes"
 _ROLE = (
     r"group|monitor|report|agency|ministry|spokesman|spokeswoman|spokesperson|official|statement|observatory|police"
@@ -97,8 +103,11 @@ _SAME_SENSE_GROUPS = [
     {"weigh", "weighs", "weight", "grams", "g"},
     {"win", "won", "winner", "victory", "champion", "champions", "title", "beat"},
     {"born", "age", "aged", "old"},
+    {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"},
+    {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge"},
 ]  # fmt: skip
 _NOT_NAMES = frozenset(_MONTHS) | {
+    "director", "president", "chairman", "chief", "minister", "secretary", "spokesman", "spokeswoman", "general",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr", "he", "she",
     "it", "they", "we", "i", "but", "and", "the", "a", "an", "in", "on", "at", "this", "that", "there", "its",
 }  # fmt: skip
@@ -156,7 +165,7 @@ class Figure:
 
     @property
     def support(self) -> float:
-        """Independent support: each article giving the value counts 1/rank of its best-ranked mention."""
+        """Independent support: each article giving the value counts 1/√rank of its best-ranked mention."""
         best: dict[str, int] = {}
         for m in self.mentions:
             best[m.result.passage.path] = min(best.get(m.result.passage.path, m.rank), m.rank)
@@ -219,7 +228,7 @@ def _counted(question: str) -> set[str]:
         question,
         re.I,
     )
-    return {_stem(w) for w in terms(match.group(1))} if match else set()
+    return _senses(set(terms(match.group(1)))) if match else set()
 
 
 def _best_mention(
@@ -257,18 +266,25 @@ def _sentence_mention(
     sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
     words = [(m.start(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
     best = None
+    window = WINDOW if kind in (NUMBER, DURATION) else len(words)
+    speaker = _attribution(sentence)
     for candidate in _candidates(kind, sentence, question_terms):
         value_start, value_end = candidate[:2]
-        before = [w for w in words if w[0] < value_start][-WINDOW:]
-        after = [w for w in words if w[0] >= value_end][:WINDOW]
+        before = [w for w in words if w[0] < value_start][-window:]
+        after = [w for w in words if w[0] >= value_end][:window]
         matched = {w[1] for w in before + after if w[1] in wanted} - counted
         score = len(matched)
+        if kind == NAME:  # a full name, or the one the sentence quotes, is more likely who is asked for
+            score += 0.5 * (" " in candidate[3]) + 0.5 * (speaker == candidate[3])
         if kind in (NUMBER, DURATION):
+            sense = _sense_of(before[-1:], after[:4]) if kind == NUMBER else None
+            if sense is not None and sense not in _senses(question_terms):
+                continue  # "dozens were injured" does not say how many died
             counts = bool(counted & {w[1] for w in after[:3]})
             if counted and not (counts or _bare(sentence, value_end)) or (wanted - counted and not matched):
                 continue
             score += 2 * counts
-        if score < least:
+        if score < least - (not wanted):  # when every sentence holds all the question's words, none tells
             continue
         distance = min((abs(w[0] - value_start) for w in before + after if w[1] in wanted), default=len(sentence))
         if best is None or (score, -distance) > best[0]:
@@ -287,23 +303,40 @@ def _sentence_mention(
         (start + value_start, start + value_end),
         (start + phrase[0], start + phrase[1]),
         (start, end),
-        _attribution(sentence),
+        speaker,
     )
+
+
+def _sense_of(before: list[tuple[int, str]], after: list[tuple[int, str]]) -> str | None:
+    """What a number counts by the verb or noun beside it: the word just before it ("killing at least six") or
+    the first of the few after it ("dozens were injured"), when that word has a sense listed in _SAME_SENSE."""
+    for _, stem in before + after:
+        if any(stem in group for group in _SAME_SENSE):
+            return stem
+    return None
 
 
 def _bare(sentence: str, end: int) -> bool:
     """Whether a number stands alone, counting no noun of its own ("hundreds died", "rose to 7")."""
     following = re.match(r"\s*([A-Za-z]+)?", sentence[end:]).group(1)
-    return following is None or following.lower() in STOPWORDS or following.lower().endswith("ed")
+    if following is None:
+        return True
+    return following.lower() != "of" and (following.lower() in STOPWORDS or following.lower().endswith("ed"))
 
 
 def _candidates(kind: str, sentence: str, question_terms: set[str]):
     """(start, end, value, normalized, kind) of every value of the kind in the sentence."""
+    question_stems = {_stem(term) for term in question_terms}
     if kind == NUMBER:
         taken = [(m.start(), m.end()) for m in _DATE_RE.finditer(sentence)] + [
             (m.start(), m.end()) for m in _TIME_RE.finditer(sentence)
         ]
         for m in _NUMBER_RE.finditer(sentence):
+            if m.group("range"):
+                low, high = _number(m.group("low")), _number(m.group("high"))
+                if low and high:
+                    yield m.start(), m.end(), m.group(), f"{low}-{high}", NUMBER
+                continue
             if (
                 any(s <= m.start("amount") < e for s, e in taken)
                 or _is_year(m)
@@ -324,7 +357,7 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             yield m.start(), m.end(), m.group(), f"{amount} {unit}", DURATION
     elif kind in (DATE, TIME):
         for m in _DATE_RE.finditer(sentence) if kind == DATE else ():
-            start = m.start("year") if m.group("year") else m.start()
+            start = m.start("year") if m.group("year") else m.start("month") if m.group("month") else m.start()
             yield start, m.end(), sentence[start : m.end()], _iso(m), DATE
         for m in _TIME_RE.finditer(sentence):
             yield m.start(), m.end(), m.group(), _clock(m), TIME
@@ -333,10 +366,10 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             name_words = list(re.finditer(r"\S+", m.group()))
             if m.start() == 0 and len(name_words) == 1:
                 continue  # a sentence's first word is capitalised whatever it is
-            while name_words and name_words[0].group().lower() in _NOT_NAMES:
-                name_words.pop(0)
-            if not name_words or all(w.group().lower() in question_terms | _NOT_NAMES for w in name_words):
-                continue
+            while name_words and name_words[0].group().lower().rstrip("'’s") in _NOT_NAMES | question_terms:
+                name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
+            if not name_words or any(_stem(w.group()) in question_stems for w in name_words):
+                continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if kind == PLACE and not _PLACE_BEFORE.search(sentence[: m.start()]):
                 continue
             start = m.start() + name_words[0].start()
@@ -359,10 +392,8 @@ def _number(amount: str) -> str | None:
     parts = text.split()
     if len(parts) == 2 and parts[1] in _SCALES:
         scale, text = _SCALES[parts[1]], parts[0]
-    if text in _UNITS:
-        number = _UNITS[text]
-    elif "-" in text and all(p in _UNITS for p in text.split("-")):
-        number = sum(_UNITS[p] for p in text.split("-"))
+    if text in _UNITS or re.fullmatch(_WORD_NUMBER, text):
+        number = _UNITS.get(text) or _words_number(text)
     else:
         try:
             number = float(text.replace(",", ""))
@@ -372,13 +403,28 @@ def _number(amount: str) -> str | None:
     return str(int(number)) if float(number).is_integer() else f"{number:g}"
 
 
+def _words_number(text: str) -> int:
+    """A number written in words: "one hundred and twenty two" 122, "twenty-one" 21."""
+    total = current = 0
+    for word in re.split(r"[\s-]+", text):
+        if word == "hundred":
+            current *= 100
+        elif word == "thousand":
+            total, current = total + current * 1000, 0
+        elif word != "and":
+            current += _UNITS[word]
+    return total + current
+
+
 def _iso(m: re.Match) -> str:
     """ISO date where day, month and year are given, YYYY-MM for a month of a year, else the words as written."""
+    if m.group("month") or m.group("weekday"):
+        return m.group("month") or m.group("weekday")
     month = next((m.group(g) for g in ("m1", "m2", "m3") if m.group(g)), None)
     day = m.group("d1") or m.group("d2")
-    year = m.group("y1") or m.group("y2") or m.group("y3") or m.group("year")
+    year = m.group("y1") or m.group("y2") or m.group("y3")
     if month is None:
-        return year or m.group("weekday")
+        return m.group("year")[-4:]
     number = next(i for i, name in enumerate(_MONTHS, start=1) if name.startswith(month.lower().rstrip(".")[:3]))
     try:
         if day and year:
