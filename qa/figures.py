@@ -24,7 +24,7 @@ NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time"
 MAX_VALUES = 6
 PHRASE_WORDS = 6  # words each side of a value in its quoted phrase, within its clause
 WINDOW = 10  # words each side of a value in which the question's words count as supporting it
-OTHER_SENTENCES_RANK = 3  # passages ranked this high offer a value from another sentence when their answer has none
+ANSWER_SUPPORT = 0.3  # the least support a value needs in an answering sentence: a distinctive word 12 words away
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -234,20 +234,9 @@ def _counted(question: str) -> set[str]:
 def _best_mention(
     kind: str, question_terms: set[str], wanted: set[str], counted: set[str], result: Result, rank: int
 ) -> Mention | None:
-    """The value of the kind asked for that the result's answering sentence gives; for the best passages, failing
-    that, the best-supported value another of its sentences gives."""
-    found = _sentence_mention(kind, question_terms, wanted, counted, result, rank, result.answer, 1)
-    if found or rank > OTHER_SENTENCES_RANK:
-        return found
-    others = (span for span in result.passage.sentences if span != result.answer)
-    return next(
-        (
-            m
-            for span in others
-            if (m := _sentence_mention(kind, question_terms, wanted, counted, result, rank, span, 2))
-        ),
-        None,
-    )
+    """The value of the kind asked for that the question's words support most in the result's answering sentence."""
+    found = _sentence_mention(kind, question_terms, wanted, counted, result, rank, result.answer)
+    return found[1] if found and found[0] >= ANSWER_SUPPORT else None
 
 
 def _sentence_mention(
@@ -258,43 +247,44 @@ def _sentence_mention(
     result: Result,
     rank: int,
     span: tuple[int, int],
-    least: int,
-) -> Mention | None:
-    """The value of the kind asked for in one sentence that the question's words near it support most (at least
-    `least`: the counted noun after it weighs 2, each other distinctive word within WINDOW words 1)."""
+) -> tuple[float, Mention] | None:
+    """The value of the kind asked for in one sentence that the question's words near it support most, and that
+    support: each distinctive word counts the more the nearer it is (1 beside the value, 1/2 five words away), the
+    noun a number counts 2; a full name, and the name the sentence quotes, a quarter more."""
     start, end = span
     sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
     words = [(m.start(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
-    best = None
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     speaker = _attribution(sentence)
+    best = None
     for candidate in _candidates(kind, sentence, question_terms):
         value_start, value_end = candidate[:2]
         before = [w for w in words if w[0] < value_start][-window:]
         after = [w for w in words if w[0] >= value_end][:window]
-        matched = {w[1] for w in before + after if w[1] in wanted} - counted
-        score = len(matched)
-        if kind == NAME:  # a full name, or the one the sentence quotes, is more likely who is asked for
-            score += 0.5 * (" " in candidate[3]) + 0.5 * (speaker == candidate[3])
+        nearest: dict[str, int] = {}
+        for distance, (_, stem) in [*enumerate(reversed(before)), *enumerate(after)]:
+            if stem in wanted and stem not in counted:
+                nearest[stem] = min(nearest.get(stem, distance), distance)
+        score = sum(1 / (1 + distance / 5) for distance in nearest.values())
+        if kind == NAME:
+            score += 0.25 * (" " in candidate[3]) + 0.25 * (speaker == candidate[3])
         if kind in (NUMBER, DURATION):
             sense = _sense_of(before[-1:], after[:4]) if kind == NUMBER else None
             if sense is not None and sense not in _senses(question_terms):
                 continue  # "dozens were injured" does not say how many died
             counts = bool(counted & {w[1] for w in after[:3]})
-            if counted and not (counts or _bare(sentence, value_end)) or (wanted - counted and not matched):
+            if counted and not (counts or _bare(sentence, value_end)) or (wanted - counted and not nearest):
                 continue
             score += 2 * counts
-        if score < least - (not wanted):  # when every sentence holds all the question's words, none tells
-            continue
-        distance = min((abs(w[0] - value_start) for w in before + after if w[1] in wanted), default=len(sentence))
-        if best is None or (score, -distance) > best[0]:
-            best = ((score, -distance), candidate)
+        score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells
+        if best is None or score > best[0]:
+            best = (score, candidate)
     if best is None:
         return None
     value_start, value_end, value, normalized, value_kind = best[1]
     clause_start, clause_end = _clause(sentence, value_start, value_end)
     phrase = _phrase(sentence, value_start, value_end, clause_start, clause_end)
-    return Mention(
+    mention = Mention(
         result,
         rank,
         value,
@@ -305,6 +295,7 @@ def _sentence_mention(
         (start, end),
         speaker,
     )
+    return best[0], mention
 
 
 def _sense_of(before: list[tuple[int, str]], after: list[tuple[int, str]]) -> str | None:
