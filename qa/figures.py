@@ -53,7 +53,8 @@ _DURATION_RE = re.compile(
     r"(?P<half>[\s-]and[\s-]a[\s-]half)?",
     re.IGNORECASE,
 )
-_DURATION_AFTER = re.compile(rf"-(?:{_TIME_UNITS})\b(?!-old)", re.IGNORECASE)  # "seven-month" is a length
+# "seven-month" is a length, "three-for-two" a ratio
+_DURATION_AFTER = re.compile(rf"-(?:(?:{_TIME_UNITS})\b(?!-old)|for-)", re.IGNORECASE)
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]  # fmt: skip
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"  # noqa: E501
@@ -106,7 +107,8 @@ _SAME_SENSE_GROUPS = [
     {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"},
     {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge"},
 ]  # fmt: skip
-_NOT_NAMES = frozenset(_MONTHS) | {
+_COMPANY = {"corp", "inc", "co", "ltd", "plc", "group", "llc", "lp", "ag", "sa", "nv", "kk", "company"}
+_NOT_NAMES = frozenset(_MONTHS) | _COMPANY | {
     "director", "president", "chairman", "chief", "minister", "secretary", "spokesman", "spokeswoman", "general",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr", "he", "she",
     "it", "they", "we", "i", "but", "and", "the", "a", "an", "in", "on", "at", "this", "that", "there", "its",
@@ -355,13 +357,16 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
     else:
         for m in _NAME_RE.finditer(sentence):
             name_words = list(re.finditer(r"\S+", m.group()))
-            if m.start() == 0 and len(name_words) == 1:
+            possessive = sentence.startswith(("'s", "’s"), m.end())
+            if m.start() == 0 and len(name_words) == 1 and not possessive:
                 continue  # a sentence's first word is capitalised whatever it is
             while name_words and name_words[0].group().lower().rstrip("'’s") in _NOT_NAMES | question_terms:
                 name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
             if not name_words or any(_stem(w.group()) in question_stems for w in name_words):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
-            if kind == PLACE and not _PLACE_BEFORE.search(sentence[: m.start()]):
+            if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
+                continue
+            if kind == PLACE and not (possessive or _PLACE_BEFORE.search(sentence[: m.start()])):
                 continue
             start = m.start() + name_words[0].start()
             end = start + len(sentence[start : m.end()].rstrip(".'’"))
