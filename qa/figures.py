@@ -66,7 +66,7 @@ _DATE_RE = re.compile(
     rf"|(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?"
     rf"|(?:(?:in|since|from|by|until|of)\s+)(?P<year>(?:(?:early|late|mid)[\s-]+)?(?:1[89]\d\d|20\d\d))"
     rf"|(?:(?:in|since|last|early|late|mid|until|by)[\s-]+)(?P<month>January|February|March|April|May|June|July|August"
-    rf"|September|October|November|December))\b"
+    rf"|September|October|November|December)(?![\s,]+\d))\b"
 )
 _TIME_RE = re.compile(
     r"\b(?P<hour>\d{1,2})(?:[.:](?P<minute>\d\d))?\s?(?P<half>am|pm|a\.m\.|p\.m\.)"
@@ -274,9 +274,11 @@ def _sentence_mention(
             sense = _sense_of(before[-1:], after[:4]) if kind == NUMBER else None
             if sense is not None and sense not in _senses(question_terms):
                 continue  # "dozens were injured" does not say how many died
-            counts = bool(counted & {w[1] for w in after[:3]})
-            if counted and not (counts or _bare(sentence, value_end)) or (wanted - counted and not nearest):
+            counts = bool(counted & {w[1] for w in after[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
+            if counted and not (counts or _bare(sentence, value_end)):
                 continue
+            if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
+                continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
             score += 2 * counts
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells
         if best is None or score > best[0]:
@@ -307,6 +309,12 @@ def _sense_of(before: list[tuple[int, str]], after: list[tuple[int, str]]) -> st
         if any(stem in group for group in _SAME_SENSE):
             return stem
     return None
+
+
+def _has_sense(question_terms: set[str]) -> bool:
+    """Whether the question says what a number counts with a word of _SAME_SENSE ("died", "injured")."""
+    stems = {_stem(term) for term in question_terms}
+    return any(stems & group for group in _SAME_SENSE)
 
 
 def _bare(sentence: str, end: int) -> bool:
