@@ -128,6 +128,7 @@ class Mention:
     phrase_span: tuple[int, int]  # the value with the words around it in its clause
     sentence_span: tuple[int, int]
     attributed_to: str | None
+    weight: float  # how strongly the question's words support it in its sentence
 
     def source_text(self, span: tuple[int, int]) -> str:
         p = self.result.passage
@@ -167,11 +168,11 @@ class Figure:
 
     @property
     def support(self) -> float:
-        """Independent support: each article giving the value counts 1/√rank of its best-ranked mention."""
-        best: dict[str, int] = {}
+        """Independent support: each article giving the value counts (1 + weight) / rank of its best mention."""
+        best: dict[str, float] = {}
         for m in self.mentions:
-            best[m.result.passage.path] = min(best.get(m.result.passage.path, m.rank), m.rank)
-        return sum(1 / rank for rank in best.values())
+            best[m.result.passage.path] = max(best.get(m.result.passage.path, 0.0), (1 + m.weight) / m.rank)
+        return sum(best.values())
 
     @property
     def attributed_to(self) -> str | None:
@@ -298,6 +299,7 @@ def _sentence_mention(
         (start + phrase[0], start + phrase[1]),
         (start, end),
         speaker,
+        best[0],
     )
     return best[0], mention
 
