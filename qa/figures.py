@@ -95,6 +95,7 @@ _ATTRIBUTION = (
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
+_PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
 _SAME_SENSE_GROUPS = [
     {"die", "died", "dead", "death", "deaths", "kill", "killed", "killing", "killings", "toll", "lives", "fatal",
      "fatalities", "perished", "lost", "lose"},
@@ -104,7 +105,6 @@ _SAME_SENSE_GROUPS = [
     {"weigh", "weighs", "weight", "grams", "g"},
     {"win", "won", "winner", "victory", "champion", "champions", "title", "beat"},
     {"born", "age", "aged", "old"},
-    {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"},
     {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge"},
 ]  # fmt: skip
 _COMPANY = {"corp", "inc", "co", "ltd", "plc", "group", "llc", "lp", "ag", "sa", "nv", "kk", "company"}
@@ -212,13 +212,14 @@ def _stem(word: str) -> str:
     return word[:6]
 
 
-_SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]
+_SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
+_ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE))]  # and the nouns a question may count people by
 
 
 def _senses(words: set[str]) -> set[str]:
-    """The stems of words, and of the words that say the same (_SAME_SENSE)."""
+    """The stems of words, and of the words that say the same (_ALIKE)."""
     stems = {_stem(w) for w in words}
-    for group in _SAME_SENSE:
+    for group in _ALIKE:
         if stems & group:
             stems |= group
     return stems
@@ -347,8 +348,8 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             ):
                 continue
             normalized = _number(m.group("amount"))
-            if normalized is None:
-                continue
+            if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
+                continue  # "when one …" is a pronoun more often than a count
             yield m.start(), m.end(), m.group(), normalized + ("%" if m.group("percent") else ""), NUMBER
     elif kind == DURATION:
         for m in _DURATION_RE.finditer(sentence):
