@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -179,3 +182,11 @@ def test_eval_reports_answer_metrics_above_their_floors(seed_index):
     # Measured on the seed figure questions: see bench/results/answers.md; floors just under.
     assert figures_["answer@1"] >= 0.45 and figures_["value_recall"] >= 0.65
     assert figures_["hit@1"] >= 0.8  # retrieval figures are reported unchanged beside them
+
+
+def test_the_answer_block_fits_a_narrow_terminal(seed_index):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "40", "NO_COLOR": "1"}
+    command = [sys.executable, "-m", "qa", "--index", str(seed_index), "ask", "--brief", RAQQA]
+    out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=True).stdout
+    assert "more than 1,600" in out and "\x1b[" not in out
+    assert max(map(len, out.splitlines())) <= 40
