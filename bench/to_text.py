@@ -18,9 +18,10 @@ SENTENCES_PER_PARAGRAPH = 3  # news-please keeps a story as one block: paragraph
 
 
 def article_text(title: str, outlet: str, day: str | None, paragraphs: list[str]) -> str:
-    """The article as qa reads plain text: title block, metadata block, then one block per paragraph."""
-    header = [f"Source: {outlet}"] + ([f"{date.fromisoformat(day):%B} {int(day[8:])}, {day[:4]}"] if day else [])
-    return "\n\n".join([title.strip(), "\n".join(header), *paragraphs]) + "\n"
+    """The article as qa reads plain text: the title, the outlet and the date each a block of their own (where qa
+    recognises them), then one block per paragraph."""
+    dateline = [f"{date.fromisoformat(day):%B} {int(day[8:])}, {day[:4]}"] if day else []
+    return "\n\n".join([title.strip(), f"Source: {outlet}", *dateline, *paragraphs]) + "\n"
 
 
 def paragraphs_of(story: str) -> list[str]:

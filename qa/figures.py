@@ -24,7 +24,9 @@ NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time"
 MAX_VALUES = 6
 PHRASE_WORDS = 6  # words each side of a value in its quoted phrase, within its clause
 WINDOW = 10  # words each side of a value in which the question's words count as supporting it
-ANSWER_SUPPORT = 0.3  # the least support a value needs in an answering sentence: a distinctive word 12 words away
+# The least support a value needs in the answering sentence of the best passage (a distinctive word 12 words away),
+# times √rank below it: a passage far down the ranking must say more to be believed.
+ANSWER_SUPPORT = 0.3
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -238,9 +240,10 @@ def _counted(question: str) -> set[str]:
 def _best_mention(
     kind: str, question_terms: set[str], wanted: set[str], counted: set[str], result: Result, rank: int
 ) -> Mention | None:
-    """The value of the kind asked for that the question's words support most in the result's answering sentence."""
+    """The value of the kind asked for that the question's words support most in the result's answering sentence,
+    if they support it enough for the passage's rank."""
     found = _sentence_mention(kind, question_terms, wanted, counted, result, rank, result.answer)
-    return found[1] if found and found[0] >= ANSWER_SUPPORT else None
+    return found[1] if found and found[0] >= ANSWER_SUPPORT * rank**0.5 else None
 
 
 def _sentence_mention(
