@@ -179,8 +179,8 @@ def test_chat_figures_shows_every_value_with_its_sentence(seed_index):
 
 def test_eval_reports_answer_metrics_above_their_floors(seed_index):
     figures_ = run_json("eval", str(FIGURE_QUESTIONS), "--json", index=seed_index)["hybrid"]
-    # Measured on the seed figure questions: see bench/results/answers.md; floors just under.
-    assert figures_["answer@1"] >= 0.45 and figures_["value_recall"] >= 0.65
+    # Measured on the seed figure questions: answer@1 0.684, value recall 0.700 (bench/results/answers.md).
+    assert figures_["answer@1"] >= 0.65 and figures_["value_recall"] >= 0.65
     assert figures_["hit@1"] >= 0.8  # retrieval figures are reported unchanged beside them
 
 
