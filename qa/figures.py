@@ -6,7 +6,7 @@ candidate nearest the question's distinctive words (those most of the answering 
 must count what the question counts ("how many civilians": "21 civilians", "hundreds died") and stand in a clause
 that says what the question asks ("killed", "deaths" for "died"). Values are normalised ("seven" = 7, "1,600" =
 1600, "more than" kept in the value as written, full dates in ISO, durations with their unit), sources giving the
-same value are grouped, and values are ordered by how many articles give them, then by rank.
+same value are grouped, and values are ordered by their support across articles (Figure.support).
 """
 
 from __future__ import annotations
