@@ -76,6 +76,7 @@ class Answer:
     confident: bool
     results: list[Result]
     searched: str | None = None  # the question actually searched, when it differs
+    figures: tuple = ()  # the values asked for, most supported first (qa.figures.Figure)
 
 
 def result_json(rank: int, result: Result) -> dict:
@@ -117,9 +118,13 @@ def article_json(article: StoredArticle) -> dict:
 
 
 def answer_json(answer: Answer) -> dict:
+    from qa.figures import disagree, figure_json
+
     payload = {
         "question": answer.question,
         "confident": answer.confident,
+        "answers": [figure_json(figure) for figure in answer.figures],
+        "disagree": disagree(answer.figures),
         "results": [result_json(rank, r) for rank, r in enumerate(answer.results, start=1)],
     }
     if answer.searched:

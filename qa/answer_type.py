@@ -96,3 +96,32 @@ def is_statement(sentence: str) -> bool:
     """Whether the sentence ends as a statement does, unlike a heading, byline or link, or runs longer than they do
     (prose whose full stop went missing, a photo caption)."""
     return bool(_STATEMENT_END.search(sentence)) or len(sentence.split()) >= PROSE_WORDS
+
+
+_FIGURE_ASKS = (
+    ("time", re.compile(r"\b(what|which) time\b|\bat what hour\b", re.IGNORECASE)),
+    (
+        "place",
+        re.compile(
+            r"^\W*where\b|\b(which|what) (\w+ ){0,2}(country|countries|city|town|state|region|province|river|waterway"
+            r"|place|street|station|village|area|port|capital)\b|\bin what (country|city|town|state)\b",
+            re.IGNORECASE,
+        ),
+    ),
+    (
+        "name",
+        re.compile(
+            r"\b(which|what) (\w+ ){0,2}(team|club|firm|company|party|driver|player|airline|brand|bank|outlet|newspaper"
+            r"|broadcaster)\b",
+            re.IGNORECASE,
+        ),
+    ),
+)
+_FIGURE_KINDS = {DURATION: "duration", QUANTITY: "number", TIME: "date", NAME: "name"}
+
+
+def figure_kind(question: str) -> str | None:
+    """The kind of value a question asks for, as answers name it: number, duration, date, time, name or place
+    (None for a question that asks for no short fact). Finer than asked_for's kind, which ranking reads."""
+    kind = next((kind for kind, asks in _FIGURE_ASKS if asks.search(question)), None)
+    return kind or _FIGURE_KINDS.get(asked_for(question).kind)

@@ -202,6 +202,7 @@ def index(
 @MODE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
 @click.option("--file", "questions_file", type=click.File("r"), help="Answer each line of this file ('-' = stdin).")
+@click.option("--brief", is_flag=True, help="Print only the answer block: the values asked for and their sources.")
 @filter_options
 @MODEL_OPTION
 @click.pass_obj
@@ -212,12 +213,13 @@ def ask(
     mode: str,
     as_json: bool,
     questions_file,
+    brief: bool,
     source: str | None,
     since: date | None,
     until: date | None,
     model_path: Path | None,
 ) -> None:
-    """Answer QUESTION with the passages that best answer it, cited."""
+    """Answer QUESTION with the value it asks for (every value the sources give) and the passages, cited."""
     from qa.question import clean, required
     from qa.search import Searcher
 
@@ -239,7 +241,7 @@ def ask(
 
             click.echo(json.dumps(answer_json(answer), ensure_ascii=False))
         else:
-            show_answer(console, answer)
+            show_answer(console, answer, brief)
 
 
 @main.command()

@@ -1,7 +1,8 @@
 """Retrieval evaluation: run questions through the searcher and score the rankings with ir-measures.
 
 A question set is JSON lines of {"question"|"q", "answers"|"a", optional "article",
-"paragraph", "id"}. A passage is relevant by answer when it contains an answer string
+"paragraph", "values", "id"}; "values" lists every distinct value the articles give for a figure
+they disagree on. A passage is relevant by answer when it contains an answer string
 (whitespace- and case-normalised, not inside a longer word), and gold when it is in the
 named article and spans the named paragraph. A BEIR folder (corpus.jsonl, queries.jsonl,
 qrels/test.tsv) is indexed as one article per document and judged by its qrels.
@@ -19,6 +20,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qa.errors import QAError
+from qa.search import FIGURE_POOL
 from qa.store import Store, StoredPassage
 
 CUTOFFS = (1, 3, 5, 10)
@@ -36,6 +38,7 @@ class Question:
     article: str | None = None
     paragraph: int | None = None
     relevant_documents: frozenset[str] = frozenset()  # BEIR: judged document ids
+    values: tuple[str, ...] = ()  # every distinct value the articles give, when they disagree
 
 
 @dataclass(frozen=True)
@@ -43,6 +46,7 @@ class Ranking:
     question: Question
     documents: list[str]  # ranked, each once (see _document)
     top_text: str  # what was ranked first, for listing failures
+    values: tuple = ()  # the values shown as the answer (qa.figures.Figure), most supported first
 
 
 @dataclass(frozen=True)
@@ -60,9 +64,9 @@ def _document(question: Question, passage_id: int, path: str) -> str:
     return Path(path).stem if question.relevant_documents else str(passage_id)
 
 
-def ranked(question: Question, passages: list[StoredPassage]) -> Ranking:
+def ranked(question: Question, passages: list[StoredPassage], values: tuple = ()) -> Ranking:
     documents = list(dict.fromkeys(_document(question, passage.id, passage.path) for passage in passages))
-    return Ranking(question, documents, passages[0].text if passages else "")
+    return Ranking(question, documents, passages[0].text if passages else "", values)
 
 
 def load_questions(path: Path) -> list[Question]:
@@ -79,6 +83,7 @@ def load_questions(path: Path) -> list[Question]:
             text = row.get("question", row.get("q"))
             answers = row.get("answers", row.get("a", []))
             answers = [answers] if isinstance(answers, str) else answers
+            values = row.get("values", [])
             if not isinstance(text, str) or not text.strip():
                 raise ValueError("no question")
         except (ValueError, AttributeError) as error:
@@ -91,6 +96,7 @@ def load_questions(path: Path) -> list[Question]:
                 tuple(answers),
                 row.get("article"),
                 None if paragraph is None else int(paragraph),
+                values=tuple(values),
             )
         )
     if not questions:
@@ -136,11 +142,16 @@ def write_beir_articles(corpus: list[dict], folder: Path) -> None:
 
 
 def rank_all(searcher, questions: list[Question], mode: str, depth: int = 10) -> tuple[list[Ranking], list[int]]:
-    """Rankings of every question in one mode, and the word counts of the passages ranked first."""
+    """Rankings of every question in one mode (with the values read from them, as `qa ask` reads them from its
+    FIGURE_POOL best passages), and the word counts of the passages ranked first."""
+    from qa.figures import figures
+
     rankings, words = [], []
     for question in questions:
-        passages = [result.passage for result in searcher.rank(question.text, depth, mode).results]
-        rankings.append(ranked(question, passages))
+        answer = searcher.rank(question.text, depth, mode)
+        passages = [result.passage for result in answer.results]
+        found = figures(question.text, answer.results[:FIGURE_POOL]) if answer.confident else []
+        rankings.append(ranked(question, passages, tuple(found)))
         words += [len(passage.text.split()) for passage in passages[:1]]
     return rankings, words
 
@@ -209,4 +220,47 @@ def score(rankings: list[Ranking], judgements: dict[str, Judgement]) -> Evaluati
         figures |= means({Success @ k: f"hit@{k}" for k in CUTOFFS} | {RR @ 10: "mrr@10"}, answer_qrels, answered)
     if judged:
         figures |= means({Success @ k: f"gold@{k}" for k in CUTOFFS} | {nDCG @ 10: "ndcg@10"}, gold_qrels, judged)
-    return Evaluation(figures, missed)
+    return Evaluation(figures | answer_figures(rankings), missed)
+
+
+def _holds(gold: str, text: str) -> bool:
+    """Whether text holds the gold string as whole words, in any case and spacing."""
+    return bool(re.search(rf"(?<!\w){re.escape(_fold(gold))}(?!\w)", _fold(text)))
+
+
+def _gives(golds: tuple[str, ...], figure) -> bool:
+    """Whether a shown value is one of the gold values: as written, or as normalised ("seven" for 7)."""
+    first = figure.first
+    return any(
+        _holds(gold, first.value)
+        or _fold(gold) == _fold(first.normalized)
+        or (first.kind not in ("name", "place") and _holds(first.value, gold))  # "21" for "21 civilians"
+        for gold in golds
+    )
+
+
+def answer_figures(rankings: list[Ranking]) -> dict[str, float]:
+    """answer@1: the first value shown is a gold string (answers or values), over the questions asking for a
+    short fact; text@1: its quoted phrase holds one; value_recall: the share of a line's gold values shown, and
+    value_precision: the share of shown values that are gold, over lines listing values."""
+    from qa.answer_type import figure_kind
+
+    asked = [r for r in rankings if (r.question.answers or r.question.values) and figure_kind(r.question.text)]
+    listed = [r for r in rankings if r.question.values]
+    found = {}
+    if asked:
+        golds = [(r, r.question.answers + r.question.values) for r in asked]
+        found["answer@1"] = sum(bool(r.values) and _gives(g, r.values[0]) for r, g in golds) / len(asked)
+        found["text@1"] = sum(bool(r.values) and any(_holds(x, r.values[0].first.phrase) for x in g) for r, g in golds)
+        found["text@1"] /= len(asked)
+    if listed:
+        recall = [
+            sum(any(_gives((v,), f) for f in r.values) for v in r.question.values) / len(r.question.values)
+            for r in listed
+        ]
+        found["value_recall"] = sum(recall) / len(listed)
+        shown = [f for r in listed for f in r.values]
+        found["value_precision"] = sum(
+            _gives(r.question.values + r.question.answers, f) for r in listed for f in r.values
+        ) / max(len(shown), 1)
+    return {name: round(value, 4) for name, value in found.items()}

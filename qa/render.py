@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from qa.answer import Answer, Result
+from qa.figures import Figure, Mention, disagree
 from qa.question import words as question_words
 from qa.store import StoredArticle, StoredPassage
 
@@ -16,6 +17,7 @@ _BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
 _SPACES = re.compile(r"[^\S\n]+")
 
 NOT_CONFIDENT = "Nothing in the index answers this confidently."
+NO_VALUE = "No short answer found in the passages (qa ask without --brief shows them)."
 
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
@@ -89,11 +91,17 @@ def wrapped(console: Console, entry: Text, label: str = "") -> Text:
     return text
 
 
-def show_answer(console: Console, answer: Answer) -> None:
+def show_answer(console: Console, answer: Answer, brief: bool = False) -> None:
+    """The answer block (the values asked for and their sources), then the passages unless brief."""
     if answer.searched:
         console.print(wrapped(console, Text(f"(searched: {printable(answer.searched)})", style="dim")))
     if not answer.confident:
         console.print(NOT_CONFIDENT)
+        return
+    show_values(console, answer.figures)
+    if brief:
+        if not answer.figures:
+            console.print(NO_VALUE)
         return
     words = question_words(answer.searched or answer.question)
     for rank, result in enumerate(answer.results, start=1):
@@ -101,6 +109,51 @@ def show_answer(console: Console, answer: Answer) -> None:
         if result.also_in:
             entry.append("\nalso in: " + "; ".join(citation(r) for r in result.also_in), style="dim")
         console.print(wrapped(console, entry, f"[{rank}]"))  # a hanging indent keeps results apart on narrow terminals
+        console.print()
+
+
+def _source_line(mention: Mention) -> str:
+    """Outlet, date — file:lines of one mention of a value."""
+    p = mention.result.passage
+    first, last = mention.lines
+    lines = f"{first}" if first == last else f"{first}-{last}"
+    when = p.metadata.get("date") or p.metadata.get("date_text")
+    where = ", ".join(str(value) for value in (p.metadata.get("outlet"), when) if value)
+    return printable(" — ".join(part for part in (where, f"{display_path(p.path)}:{lines}") if part))
+
+
+def show_values(console: Console, figures: tuple[Figure, ...]) -> None:
+    """Each value asked for with a short quoted phrase and its sources, most supported first; a line first when
+    the sources disagree."""
+    if not figures:
+        return
+    if disagree(figures):
+        console.print(wrapped(console, Text(f"The sources disagree: {len(figures)} different values.", style="bold")))
+    for figure in figures:
+        first = figure.first
+        entry = Text(_tidy(first.value), style="bold green")
+        entry.append(f"  ({figure.articles} source{'s' if figure.articles > 1 else ''})", style="dim")
+        entry.append(f"\n“{_tidy(first.phrase)}”")
+        if figure.attributed_to:
+            entry.append(f" — according to {printable(figure.attributed_to)}", style="italic")
+        for mention in figure.mentions:
+            entry.append("\n" + _source_line(mention), style="cyan")
+        console.print(wrapped(console, entry, "▸"))
+    console.print()
+
+
+def show_value_sentences(console: Console, figures: tuple[Figure, ...]) -> None:
+    """Every value with each sentence that gives it, the value highlighted (the chat's :figures)."""
+    for figure in figures:
+        console.print(wrapped(console, Text(_tidy(figure.first.value), style="bold green"), "▸"))
+        for mention in figure.mentions:
+            start, end = (offset - mention.sentence_span[0] for offset in mention.value_span)
+            sentence = mention.sentence
+            entry = Text(_source_line(mention) + "\n", style="cyan")
+            entry.append(_tidy(sentence[:start]).lstrip())
+            entry.append(_tidy(sentence[start:end]), style="bold yellow")
+            entry.append(_tidy(sentence[end:]).rstrip())
+            console.print(wrapped(console, entry, "  "))
         console.print()
 
 

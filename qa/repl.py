@@ -24,7 +24,7 @@ from qa.answer import Answer, answer_json
 from qa.errors import QAError
 from qa.followup import in_context
 from qa.question import clean
-from qa.render import printable, show_answer, show_article, show_sources, wrapped
+from qa.render import printable, show_answer, show_article, show_sources, show_value_sentences, wrapped
 from qa.search import MODES, Filters, Searcher, date_bound
 
 PROMPT = "qa> "
@@ -113,6 +113,14 @@ class Chat:
             passage = self.last.results[int(argument) - 1].passage
             show_article(self.console, self.searcher.store.article_passages(passage.path), passage.id)
 
+    def show_figures(self, _: str) -> None:
+        if not (self.last and self.last.figures):
+            self.console.print(
+                ":figures shows each value of the last answer with its sentences; ask for a figure first"
+            )
+            return
+        show_value_sentences(self.console, self.last.figures)
+
     def set_filter(self, argument: str) -> None:
         """:filter source=TEXT since=DATE until=DATE (any of them), :filter off, or :filter to see it."""
         if argument == "off":
@@ -170,6 +178,7 @@ COMMANDS = {
     ":k": Command(Chat.set_k, "N", "show N passages per answer"),
     ":mode": Command(Chat.set_mode, "|".join(MODES), "rank with both retrievers fused, or one alone"),
     ":open": Command(Chat.open_result, "N", "the article around result N, the passage marked"),
+    ":figures": Command(Chat.show_figures, "", "every value of the last answer with the sentences giving it"),
     ":filter": Command(Chat.set_filter, "source=… since=… until=…|off", "answer only from matching articles"),
     ":sources": Command(Chat.list_sources, "", "the articles in the index"),
     ":reindex": Command(Chat.reindex, "", "bring the index up to date with its sources"),

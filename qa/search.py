@@ -41,11 +41,13 @@ from qa import answer_type, onnx_encoder, vector_index
 from qa.answer import Answer, Result, group_repeats
 from qa.bm25 import quoted
 from qa.embedding import Encoder, model_for_index
+from qa.figures import figures
 from qa.question import words as question_words
 from qa.store import Store
 
 MODES = ("hybrid", "dense", "lexical")
 CANDIDATES = 40  # taken from each retriever before fusion
+FIGURE_POOL = 10  # the ranked passages whose answering sentences the values asked for are read from
 
 
 @dataclass(frozen=True)
@@ -223,9 +225,11 @@ class Searcher:
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages, each claim once: a passage repeating a better one's answer in
-        another article is listed under it (also_in) instead of taking a place of its own."""
-        ranked = self.rank(question, 2 * k, mode, filters)
-        return replace(ranked, results=group_repeats(ranked.results, k))
+        another article is listed under it (also_in) instead of taking a place of its own; and the
+        values the question asks for, read from the FIGURE_POOL best passages (qa/figures.py)."""
+        ranked = self.rank(question, max(2 * k, FIGURE_POOL), mode, filters)
+        found = figures(question, ranked.results) if ranked.confident else []
+        return replace(ranked, results=group_repeats(ranked.results[: 2 * k], k), figures=tuple(found))
 
     def rank(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages in ranked order (as retrieval evaluation judges them), from the articles

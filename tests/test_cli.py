@@ -18,7 +18,7 @@ def test_ask_json_has_the_contract_shape_and_checkable_citations(seed_index):
     answer = run_json(
         "ask", "--json", "-k", "3", "How many civilians did the coalition kill in Raqqa?", index=seed_index
     )
-    assert set(answer) == {"question", "confident", "results"}
+    assert set(answer) == {"question", "confident", "answers", "disagree", "results"}
     assert answer["question"] == "How many civilians did the coalition kill in Raqqa?"
     assert isinstance(answer["confident"], bool)
     assert [r["rank"] for r in answer["results"]] == [1, 2, 3]

@@ -214,8 +214,9 @@ def test_an_answer_reads_cleanly_at_60_and_120_columns(one_answer, columns):
     console = Console(width=columns, record=True, color_system=None, force_terminal=False)
     show_answer(console, one_answer)
     screen = console.export_text()
+    assert all(len(line) <= columns and not line.endswith(" ") for line in screen.splitlines())
+    screen = screen[screen.index("[1] ") :]  # the passages, under the answer block
     lines = screen.splitlines()
-    assert all(len(line) <= columns and not line.endswith(" ") for line in lines)
     first = one_answer.results[0]
     assert lines[0].startswith("[1] US-Led Coalition Killed Over 1,600 Civilians in Syria's")
     entry = screen.split("[2]")[0]
@@ -238,7 +239,8 @@ def test_an_answer_reads_cleanly_at_60_and_120_columns(one_answer, columns):
 def test_only_the_citation_is_coloured_and_only_the_answer_highlighted(one_answer):
     console = Console(width=100, record=True, color_system="standard", force_terminal=True)
     show_answer(console, one_answer)
-    lines = console.export_text(styles=True).splitlines()
+    screen = console.export_text(styles=True)
+    lines = screen[screen.index("[1]") :].splitlines()  # the passages, under the answer block
     cyan, yellow = "\x1b[36m", "\x1b[1;33m"
 
     def line_with(words: str) -> str:
@@ -255,6 +257,7 @@ def test_filter_narrows_answers_to_matching_articles_until_switched_off(seed_ind
     lines = [":k 3", ":filter source=sputnik", question, ":filter bogus=1", ":filter off", ":json", question]
     done = run_qa("chat", index=seed_index, input="\n".join(lines) + "\n")
     filtered = done.stdout.split(f"» {question}")[1].split("» :filter bogus=1")[0]
+    filtered = filtered[filtered.index("[1]") :]  # the passages, under the answer block
     assert "filter: source=sputnik" in done.stdout
     assert filtered.count("004_7d1420245ddc1626.txt") == filtered.count("[") == 3  # every result from Sputnik
     assert ":filter takes source=TEXT since=DATE until=DATE, or off (unknown setting bogus)" in done.stdout

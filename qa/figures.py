@@ -1,0 +1,536 @@
+"""The answer itself: the figure, date, name or place a question asks for, read from the answering sentences of
+the ranked passages, with every different value other sources give.
+
+Each answering sentence offers at most one value of the kind asked for (qa/answer_type.py `figure_kind`): the
+candidate nearest the question's distinctive words (those most of the answering sentences do not share). A number
+must count what the question counts ("how many civilians": "21 civilians", "hundreds died") and stand in a clause
+that says what the question asks ("killed", "deaths" for "died"). Values are normalised ("seven" = 7, "1,600" =
+1600, "more than" kept in the value as written, full dates in ISO, durations with their unit), sources giving the
+same value are grouped, and values are ordered by their support across articles (Figure.support).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from functools import lru_cache
+from pathlib import Path
+
+from qa.answer import STOPWORDS, Result, terms
+from qa.answer_type import figure_kind
+
+NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
+MAX_VALUES = 6
+PHRASE_WORDS = 6  # words each side of a value in its quoted phrase, within its clause
+WINDOW = 10  # words each side of a value in which the question's words count as supporting it
+# The least support a value needs in the answering sentence of the best passage (a distinctive word 12 words away),
+# times √rank below it: a passage far down the ranking must say more to be believed.
+ANSWER_SUPPORT = 0.3
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 10**6, "mln": 10**6, "billion": 10**9, "bln": 10**9}
+_VAGUE = r"dozens|scores|hundreds\s+of\s+thousands|tens\s+of\s+thousands|hundreds|thousands|millions|several|a\s+few"
+_QUALIFIER = (
+    r"more than|fewer than|less than|at least|at most|up to|as many as|nearly|almost|about|around|over|under"
+    r"|some|roughly|approximately|an estimated|estimated|just over|just under|only|exactly"
+).replace(" ", r"\s+")
+_ONE_WORD = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|a dozen|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"  # noqa: E501
+_WORD_NUMBER = rf"(?:{_ONE_WORD}(?:[\s-]+(?:hundred|thousand)(?:(?:[\s-]+and)?[\s-]+{_ONE_WORD})?)*)"
+_AMOUNT = rf"(?:[$£€]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORD_NUMBER})(?:\s(?:hundred|thousand|million|mln|billion|bln)\b)?"  # noqa: E501
+_NUMBER_RE = re.compile(
+    rf"\b(?P<range>between\s+(?P<low>{_AMOUNT})\s+and\s+(?P<high>{_AMOUNT}))(?![\w,.]\d)"
+    rf"|\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>{_AMOUNT}|{_VAGUE})(?P<percent>\s?(?:%|percent\b|per cent\b|pct\b))?"
+    rf"(?![\w,.]\d)",
+    re.IGNORECASE,
+)
+_TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
+_DURATION_RE = re.compile(
+    rf"\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>\d+(?:\.\d+)?|{_WORD_NUMBER}|a|an)[\s-](?P<unit>{_TIME_UNITS})\b"
+    r"(?P<half>[\s-]and[\s-]a[\s-]half)?",
+    re.IGNORECASE,
+)
+# "seven-month" is a length, "three-for-two" a ratio
+_DURATION_AFTER = re.compile(rf"-(?:(?:{_TIME_UNITS})\b(?!-old)|for-)", re.IGNORECASE)
+_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"]  # fmt: skip
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"  # noqa: E501
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_DATE_RE = re.compile(
+    rf"\b(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}}))?"
+    rf"|(?P<m3>{_MONTH})\s+(?P<y3>\d{{4}})"
+    rf"|(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"|(?:(?:in|since|from|by|until|of)\s+)(?P<year>(?:(?:early|late|mid)[\s-]+)?(?:1[89]\d\d|20\d\d))"
+    rf"|(?:(?:in|since|last|early|late|mid|until|by)[\s-]+)(?P<month>January|February|March|April|May|June|July|August"
+    rf"|September|October|November|December)(?![\s,]+\d))\b"
+)
+_TIME_RE = re.compile(
+    r"\b(?P<hour>\d{1,2})(?:[.:](?P<minute>\d\d))?\s?(?P<half>am|pm|a\.m\.|p\.m\.)"
+    r"|\b(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>\d\d)(?:\s?(?:GMT|BST|UTC|ET|EST|local time))?\b",
+    re.IGNORECASE,
+)
+_CONNECTORS = r"(?:of|for|the|de|al|on|in)"
+_NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+)?[A-Z][\w'’.&-]*)*")
+_PLACE_BEFORE = re.compile(
+    r"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of)\s+(?:the\s+)?$"
+)
+_SAY = r"said|says|told|reported|claimed|claims|estimated|estimates|confirmed|announced|stated|added|believes"
+_ROLE = (
+    r"group|monitor|report|agency|ministry|spokesman|spokeswoman|spokesperson|official|statement|observatory|police"
+    r"|coalition|watchdog|investigation|release|assessment|department|office|force|service"
+)
+_ACTOR = (
+    r"(?:[A-Z][\w.'’&-]*(?:\s+(?:of|for|and|the)?\s*[A-Z][\w.'’&-]*){0,6}|police|officials|authorities|witnesses"
+    rf"|(?:[Aa]n?|[Tt]he)\s+(?:[\w.-]+\s+){{0,3}}(?:{_ROLE}))"
+)
+_ATTRIBUTION = (
+    re.compile(rf"\baccording to\s+(?P<who>(?:the\s+|a\s+|an\s+)?(?:{_ACTOR}|(?:new\s+|latest\s+)?\w+(?:\s+\w+)?))"),
+    re.compile(rf"(?P<who>\b{_ACTOR})(?:\s*\([^)]*\))?\s+(?:has\s+|have\s+)?(?:{_SAY})\b"),
+    re.compile(rf"\b(?:{_SAY})\s+(?P<who>{_ACTOR})"),
+)
+_LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
+_CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
+# Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
+_PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
+_SAME_SENSE_GROUPS = [
+    {"die", "died", "dead", "death", "deaths", "kill", "killed", "killing", "killings", "toll", "lives", "fatal",
+     "fatalities", "perished", "lost", "lose"},
+    {"injure", "injured", "injuries", "wounded", "hurt", "hospital", "hospitalised", "hospitalized"},
+    {"arrest", "arrested", "detained", "held", "custody"},
+    {"cost", "costs", "paid", "pay", "price", "spent", "worth", "value", "valued"},
+    {"weigh", "weighs", "weight", "grams", "g"},
+    {"win", "won", "winner", "victory", "champion", "champions", "title", "beat"},
+    {"born", "age", "aged", "old"},
+    {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge"},
+]  # fmt: skip
+_COMPANY = {"corp", "inc", "co", "ltd", "plc", "group", "llc", "lp", "ag", "sa", "nv", "kk", "company"}
+_NOT_NAMES = frozenset(_MONTHS) | _COMPANY | {
+    "director", "president", "chairman", "chief", "minister", "secretary", "spokesman", "spokeswoman", "general",
+    "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr", "he", "she",
+    "it", "they", "we", "i", "but", "and", "the", "a", "an", "in", "on", "at", "this", "that", "there", "its",
+}  # fmt: skip
+
+
+@dataclass(frozen=True)
+class Mention:
+    """One value as one sentence gives it: spans in the article's source."""
+
+    result: Result
+    rank: int  # the rank of the passage it came from, 1 first
+    value: str  # as written
+    normalized: str
+    kind: str
+    value_span: tuple[int, int]
+    phrase_span: tuple[int, int]  # the value with the words around it in its clause
+    sentence_span: tuple[int, int]
+    attributed_to: str | None
+    weight: float  # how strongly the question's words support it in its sentence
+
+    def source_text(self, span: tuple[int, int]) -> str:
+        p = self.result.passage
+        return p.text[span[0] - p.start : span[1] - p.start]
+
+    @property
+    def phrase(self) -> str:
+        return self.source_text(self.phrase_span)
+
+    @property
+    def sentence(self) -> str:
+        return self.source_text(self.sentence_span)
+
+    @property
+    def lines(self) -> tuple[int, int]:
+        """The phrase's lines: counted within the passage where lines are the file's own, else the passage's."""
+        p = self.result.passage
+        if p.lines_in != "file" or p.metadata.get("format", "text") == "html":
+            return p.first_line, p.last_line
+        first = p.first_line + p.text.count("\n", 0, self.phrase_span[0] - p.start)
+        return first, first + p.text.count("\n", self.phrase_span[0] - p.start, self.phrase_span[1] - p.start)
+
+
+@dataclass(frozen=True)
+class Figure:
+    """A value and every mention of it, best-ranked first."""
+
+    mentions: tuple[Mention, ...]
+
+    @property
+    def first(self) -> Mention:
+        return self.mentions[0]
+
+    @property
+    def articles(self) -> int:
+        return len({m.result.passage.path for m in self.mentions})
+
+    @property
+    def support(self) -> float:
+        """Independent support: each article giving the value counts (1 + weight) / rank of its best mention."""
+        best: dict[str, float] = {}
+        for m in self.mentions:
+            best[m.result.passage.path] = max(best.get(m.result.passage.path, 0.0), (1 + m.weight) / m.rank)
+        return sum(best.values())
+
+    @property
+    def attributed_to(self) -> str | None:
+        return next((m.attributed_to for m in self.mentions if m.attributed_to), None)
+
+
+def figures(question: str, results: list[Result]) -> list[Figure]:
+    """The values the ranked results give for what the question asks, most supported first (none when the
+    question asks for no short fact)."""
+    kind = figure_kind(question)
+    if kind is None or not results:
+        return []
+    question_terms = set(terms(question))
+    distinctive = _distinctive(question_terms, [r.answer_text for r in results])
+    wanted, counted = _senses(distinctive), _counted(question)
+    mentions = []
+    for rank, result in enumerate(results, start=1):
+        if mention := _best_mention(kind, question_terms, wanted, counted, result, rank):
+            mentions.append(mention)
+    return _grouped(mentions)[:MAX_VALUES]
+
+
+def _distinctive(question_terms: set[str], sentences: list[str]) -> set[str]:
+    """The question's words that fewer than half the answering sentences hold: the topic's own words (the city
+    every article names) tell nothing of which sentence answers."""
+    stems = [{_stem(w) for w in terms(s)} for s in sentences]
+    return {w for w in question_terms if sum(_stem(w) in s for s in stems) * 2 < len(sentences) or len(sentences) < 3}
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """A crude stem: the word less a plural or verb ending, cut to six letters ("directs", "director": "direct")."""
+    word = word.lower()
+    for suffix in ("ies", "es", "s", "ed", "ing"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)][:6]
+    return word[:6]
+
+
+_SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
+_ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE))]  # and the nouns a question may count people by
+
+
+def _senses(words: set[str]) -> set[str]:
+    """The stems of words, and of the words that say the same (_ALIKE)."""
+    stems = {_stem(w) for w in words}
+    for group in _ALIKE:
+        if stems & group:
+            stems |= group
+    return stems
+
+
+def _counted(question: str) -> set[str]:
+    """What a "how many …" question counts: the words between "how many" and its verb ("civilians")."""
+    match = re.search(
+        r"\bhow (?:many|much)\s+((?:[\w-]+\s+){0,3}?)(?:were|was|are|is|did|do|does|have|has|had|\w+ed)\b",
+        question,
+        re.I,
+    )
+    return _senses(set(terms(match.group(1)))) if match else set()
+
+
+def _best_mention(
+    kind: str, question_terms: set[str], wanted: set[str], counted: set[str], result: Result, rank: int
+) -> Mention | None:
+    """The value of the kind asked for that the question's words support most in the result's answering sentence,
+    if they support it enough for the passage's rank."""
+    found = _sentence_mention(kind, question_terms, wanted, counted, result, rank, result.answer)
+    return found[1] if found and found[0] >= ANSWER_SUPPORT * rank**0.5 else None
+
+
+def _sentence_mention(
+    kind: str,
+    question_terms: set[str],
+    wanted: set[str],
+    counted: set[str],
+    result: Result,
+    rank: int,
+    span: tuple[int, int],
+) -> tuple[float, Mention] | None:
+    """The value of the kind asked for in one sentence that the question's words near it support most, and that
+    support: each distinctive word counts the more the nearer it is (1 beside the value, 1/2 five words away), the
+    noun a number counts 2; a full name, and the name the sentence quotes, a quarter more."""
+    start, end = span
+    sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
+    words = [(m.start(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
+    window = WINDOW if kind in (NUMBER, DURATION) else len(words)
+    speaker = _attribution(sentence)
+    best = None
+    for candidate in _candidates(kind, sentence, question_terms):
+        value_start, value_end = candidate[:2]
+        before = [w for w in words if w[0] < value_start][-window:]
+        after = [w for w in words if w[0] >= value_end][:window]
+        nearest: dict[str, int] = {}
+        for distance, (_, stem) in [*enumerate(reversed(before)), *enumerate(after)]:
+            if stem in wanted and stem not in counted:
+                nearest[stem] = min(nearest.get(stem, distance), distance)
+        score = sum(1 / (1 + distance / 5) for distance in nearest.values())
+        if kind == NAME:
+            score += 0.25 * (" " in candidate[3]) + 0.25 * (speaker == candidate[3])
+        if kind in (NUMBER, DURATION):
+            sense = _sense_of(before[-1:], after[:4]) if kind == NUMBER else None
+            if sense is not None and sense not in _senses(question_terms):
+                continue  # "dozens were injured" does not say how many died
+            counts = bool(counted & {w[1] for w in after[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
+            if counted and not (counts or _bare(sentence, value_end)):
+                continue
+            if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
+                continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
+            score += 2 * counts
+        score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells
+        if best is None or score > best[0]:
+            best = (score, candidate)
+    if best is None:
+        return None
+    value_start, value_end, value, normalized, value_kind = best[1]
+    clause_start, clause_end = _clause(sentence, value_start, value_end)
+    phrase = _phrase(sentence, value_start, value_end, clause_start, clause_end)
+    mention = Mention(
+        result,
+        rank,
+        value,
+        normalized,
+        value_kind,
+        (start + value_start, start + value_end),
+        (start + phrase[0], start + phrase[1]),
+        (start, end),
+        speaker,
+        best[0],
+    )
+    return best[0], mention
+
+
+def _sense_of(before: list[tuple[int, str]], after: list[tuple[int, str]]) -> str | None:
+    """What a number counts by the verb or noun beside it: the word just before it ("killing at least six") or
+    the first of the few after it ("dozens were injured"), when that word has a sense listed in _SAME_SENSE."""
+    for _, stem in before + after:
+        if any(stem in group for group in _SAME_SENSE):
+            return stem
+    return None
+
+
+def _has_sense(question_terms: set[str]) -> bool:
+    """Whether the question says what a number counts with a word of _SAME_SENSE ("died", "injured")."""
+    stems = {_stem(term) for term in question_terms}
+    return any(stems & group for group in _SAME_SENSE)
+
+
+def _bare(sentence: str, end: int) -> bool:
+    """Whether a number stands alone, counting no noun of its own ("hundreds died", "rose to 7")."""
+    following = re.match(r"\s*([A-Za-z]+)?", sentence[end:]).group(1)
+    if following is None:
+        return True
+    return following.lower() != "of" and (following.lower() in STOPWORDS or following.lower().endswith("ed"))
+
+
+def _candidates(kind: str, sentence: str, question_terms: set[str]):
+    """(start, end, value, normalized, kind) of every value of the kind in the sentence."""
+    question_stems = {_stem(term) for term in question_terms}
+    if kind == NUMBER:
+        taken = [(m.start(), m.end()) for m in _DATE_RE.finditer(sentence)] + [
+            (m.start(), m.end()) for m in _TIME_RE.finditer(sentence)
+        ]
+        for m in _NUMBER_RE.finditer(sentence):
+            if m.group("range"):
+                low, high = _number(m.group("low")), _number(m.group("high"))
+                if low and high:
+                    yield m.start(), m.end(), m.group(), f"{low}-{high}", NUMBER
+                continue
+            if (
+                any(s <= m.start("amount") < e for s, e in taken)
+                or _is_year(m)
+                or _DURATION_AFTER.match(sentence, m.end())
+            ):
+                continue
+            normalized = _number(m.group("amount"))
+            if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
+                continue  # "when one …" is a pronoun more often than a count
+            yield m.start(), m.end(), m.group(), normalized + ("%" if m.group("percent") else ""), NUMBER
+    elif kind == DURATION:
+        for m in _DURATION_RE.finditer(sentence):
+            amount = "1" if m.group("amount").lower() in ("a", "an") else _number(m.group("amount"))
+            amount = f"{float(amount) + 0.5:g}" if m.group("half") else amount
+            unit = m.group("unit").lower().rstrip("s")
+            unit = {"century": "centurie"}.get(unit, unit) + ("" if amount == "1" else "s")
+            unit = "century" if unit == "centurie" else unit
+            yield m.start(), m.end(), m.group(), f"{amount} {unit}", DURATION
+    elif kind in (DATE, TIME):
+        for m in _DATE_RE.finditer(sentence) if kind == DATE else ():
+            start = m.start("year") if m.group("year") else m.start("month") if m.group("month") else m.start()
+            yield start, m.end(), sentence[start : m.end()], _iso(m), DATE
+        for m in _TIME_RE.finditer(sentence):
+            yield m.start(), m.end(), m.group(), _clock(m), TIME
+    else:
+        for m in _NAME_RE.finditer(sentence):
+            name_words = list(re.finditer(r"\S+", m.group()))
+            possessive = sentence.startswith(("'s", "’s"), m.end())
+            if m.start() == 0 and len(name_words) == 1 and not possessive:
+                continue  # a sentence's first word is capitalised whatever it is
+            while name_words and name_words[0].group().lower().rstrip("'’s") in _NOT_NAMES | question_terms:
+                name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
+            if not name_words or any(_stem(w.group()) in question_stems for w in name_words):
+                continue  # "Brazil" does not say who won the Brazilian Grand Prix
+            if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
+                continue
+            if kind == PLACE and not (possessive or _PLACE_BEFORE.search(sentence[: m.start()])):
+                continue
+            start = m.start() + name_words[0].start()
+            end = start + len(sentence[start : m.end()].rstrip(".'’"))
+            value = sentence[start:end]
+            yield start, end, value, " ".join(value.split()), kind
+
+
+def _is_year(m: re.Match) -> bool:
+    amount = m.group("amount")
+    return bool(re.fullmatch(r"1[89]\d\d|20\d\d", amount)) and not m.group("percent")
+
+
+def _number(amount: str) -> str | None:
+    """Digits for a number as written ("1,600" 1600, "seven" 7, "1.6 million" 1600000), the word for a vague one."""
+    text = " ".join(amount.lower().replace("$", "").replace("£", "").replace("€", "").split())
+    if re.fullmatch(_VAGUE, text):
+        return text
+    scale = 1
+    parts = text.split()
+    if len(parts) == 2 and parts[1] in _SCALES:
+        scale, text = _SCALES[parts[1]], parts[0]
+    if text in _UNITS or re.fullmatch(_WORD_NUMBER, text):
+        number = _UNITS.get(text) or _words_number(text)
+    else:
+        try:
+            number = float(text.replace(",", ""))
+        except ValueError:
+            return None
+    number *= scale
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def _words_number(text: str) -> int:
+    """A number written in words: "one hundred and twenty two" 122, "twenty-one" 21."""
+    total = current = 0
+    for word in re.split(r"[\s-]+", text):
+        if word == "hundred":
+            current *= 100
+        elif word == "thousand":
+            total, current = total + current * 1000, 0
+        elif word != "and":
+            current += _UNITS[word]
+    return total + current
+
+
+def _iso(m: re.Match) -> str:
+    """ISO date where day, month and year are given, YYYY-MM for a month of a year, else the words as written."""
+    if m.group("month") or m.group("weekday"):
+        return m.group("month") or m.group("weekday")
+    month = next((m.group(g) for g in ("m1", "m2", "m3") if m.group(g)), None)
+    day = m.group("d1") or m.group("d2")
+    year = m.group("y1") or m.group("y2") or m.group("y3")
+    if month is None:
+        return m.group("year")[-4:]
+    number = next(i for i, name in enumerate(_MONTHS, start=1) if name.startswith(month.lower().rstrip(".")[:3]))
+    try:
+        if day and year:
+            return date(int(year), number, int(day)).isoformat()
+    except ValueError:
+        return m.group()
+    if year:
+        return f"{year}-{number:02d}"
+    return f"{_MONTHS[number - 1].title()} {int(day)}"
+
+
+def _clock(m: re.Match) -> str:
+    if m.group("hour24"):
+        return f"{int(m.group('hour24')):02d}:{m.group('minute24')}"
+    hour = int(m.group("hour")) % 12 + (12 if m.group("half").lower().startswith("p") else 0)
+    return f"{hour:02d}:{m.group('minute') or '00'}"
+
+
+def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the clause around sentence[start:end]: up to the nearest punctuation either side."""
+    before = [m.end() for m in _CLAUSE_BREAK.finditer(sentence, 0, start)]
+    after = _CLAUSE_BREAK.search(sentence, end)
+    return (before[-1] if before else 0), (after.start() if after else len(sentence))
+
+
+def _phrase(sentence: str, start: int, end: int, clause_start: int, clause_end: int) -> tuple[int, int]:
+    """The value with up to PHRASE_WORDS words either side of it, within its clause, trimmed of spaces."""
+    left = [m for m in re.finditer(r"\S+", sentence[clause_start:start])][-PHRASE_WORDS:]
+    right = [m for m in re.finditer(r"\S+", sentence[end:clause_end])][:PHRASE_WORDS]
+    while left and left[0].group().lower() in _LINKING:
+        left.pop(0)
+    while right and right[-1].group().lower() in _LINKING:
+        right.pop()
+    left = [m.start() for m in left]
+    right = [m.end() for m in right]
+    first = clause_start + left[0] if left else start
+    last = end + right[-1] if right else end
+    return first, max(last, end)
+
+
+def _attribution(sentence: str) -> str | None:
+    """Who the sentence says gives its claim: "according to X", "X said", "said X"."""
+    for pattern in _ATTRIBUTION:
+        if match := pattern.search(sentence):
+            who = match.group("who").strip(" .")
+            if who.split()[0].lower() not in _NOT_NAMES - {"the", "a", "an"}:
+                return who
+    return None
+
+
+def _grouped(mentions: list[Mention]) -> list[Figure]:
+    """Mentions grouped by value (a name within a longer one is the same value), most articles first, then rank."""
+    groups: list[list[Mention]] = []
+    for mention in mentions:
+        for group in groups:
+            if _same_value(group[0], mention):
+                group.append(mention)
+                break
+        else:
+            groups.append([mention])
+    found = [Figure(tuple(group)) for group in groups]
+    return sorted(found, key=lambda f: (-f.support, f.first.rank))
+
+
+def _same_value(a: Mention, b: Mention) -> bool:
+    if a.kind in (NAME, PLACE) and b.kind in (NAME, PLACE):
+        words_a, words_b = set(a.normalized.lower().split()), set(b.normalized.lower().split())
+        return words_a <= words_b or words_b <= words_a
+    return (a.kind, a.normalized) == (b.kind, b.normalized)
+
+
+def disagree(found: list[Figure]) -> bool:
+    """Whether the sources give different values."""
+    return len(found) > 1
+
+
+def figure_json(figure: Figure) -> dict:
+    """One answer in the interface contract's shape."""
+    first = figure.first
+    return {
+        "value": first.value,
+        "normalized": first.normalized,
+        "kind": first.kind,
+        "text": first.phrase,
+        "attributed_to": figure.attributed_to,
+        "sources": [_source_json(m) for m in figure.mentions],
+    }
+
+
+def _source_json(mention: Mention) -> dict:
+    p = mention.result.passage
+    return {
+        "article": Path(p.path).name,
+        "title": p.title,
+        "outlet": p.metadata.get("outlet"),
+        "date": p.metadata.get("date") or p.metadata.get("date_text"),
+        "chars": list(mention.phrase_span),
+        "lines": list(mention.lines),
+    }
