@@ -25,6 +25,7 @@ import numpy as np
 from qa.bm25 import TOKENIZER, Scorer, phrases, quoted
 from qa.chunking import Passage, normalize
 from qa.errors import QAError
+from qa.locations import RECORD_MARK
 
 DB_FILE = "qa.sqlite"
 LOCK_FILE = "update.lock"
@@ -423,9 +424,11 @@ class Store:
         found = {}
         for source in under:
             folder = source.rstrip(os.sep) + os.sep
+            records = source + RECORD_MARK  # the articles of the records of a file (qa/locations.py)
             rows = self.connection.execute(
-                "SELECT path, content_hash, also_at FROM articles WHERE path = ? OR (path >= ? AND path < ?)",
-                (source, folder, folder[:-1] + chr(ord(os.sep) + 1)),
+                "SELECT path, content_hash, also_at FROM articles "
+                "WHERE path = ? OR (path >= ? AND path < ?) OR (path >= ? AND path < ?)",
+                (source, folder, folder[:-1] + chr(ord(os.sep) + 1), records, source + chr(ord(RECORD_MARK) + 1)),
             )
             found.update((path, ArticleVersion(digest, tuple(json.loads(also_at)))) for path, digest, also_at in rows)
         return found
