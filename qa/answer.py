@@ -57,12 +57,14 @@ def says_the_same(a: Result, b: Result) -> bool:
     return bool(words_a and words_b) and len(words_a & words_b) / min(len(words_a), len(words_b)) >= REPEAT_OVERLAP
 
 
-def group_repeats(results: list[Result], k: int) -> list[Result]:
-    """The first k results once each repeat is folded into the best-ranked result it repeats."""
+def group_repeats(results: list[Result], k: int, copies: dict[str, list[str]] | None = None) -> list[Result]:
+    """The first k results once each repeat, and each result from a copy of a better-ranked result's article
+    (`copies`: the articles found to be copies of each, by path), is folded into that better-ranked result."""
+    copies = copies or {}
     grouped: list[Result] = []
     for result in results:
         for position, kept in enumerate(grouped):
-            if says_the_same(kept, result):
+            if result.passage.path in copies.get(kept.passage.path, ()) or says_the_same(kept, result):
                 grouped[position] = replace(kept, also_in=(*kept.also_in, result))
                 break
         else:
@@ -103,8 +105,10 @@ def _citation_json(result: Result) -> dict:
     }
 
 
-def article_json(article: StoredArticle) -> dict:
-    """One article as `qa info --json` lists it: where it is, what it says of itself, how many passages."""
+def article_json(article: StoredArticle, copies: list[str] = ()) -> dict:
+    """One article as `qa info --json` lists it: where it is, what it says of itself, how many passages, the
+    other paths holding its bytes, and the articles found to be copies of it (their paths, `FILE#RECORD` for a
+    record's)."""
     stated = ("outlet", "author", "date", "date_text", "url", "record", "record_id", "summary_only")
     return {
         "path": file_of(article.path, article.metadata),
@@ -113,6 +117,7 @@ def article_json(article: StoredArticle) -> dict:
         "format": article.metadata.get("format", "text"),
         "passages": article.passages,
         "also_at": list(article.also_at),
+        "copies": list(copies),
     }
 
 

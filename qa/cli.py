@@ -298,6 +298,7 @@ def info(index_dir: Path, as_json: bool) -> None:
 
     store = Store.open(index_dir)
     manifest = store.manifest()
+    copies = store.copies()
     built = datetime.fromtimestamp(float(manifest.get("built_at", 0))).astimezone()
     report = {
         "index": str(index_dir),
@@ -309,7 +310,7 @@ def info(index_dir: Path, as_json: bool) -> None:
         "built_at": built.isoformat(timespec="seconds"),
         "generation": store.generation,
         "sources": [source.path for source in store.sources()],
-        "article_list": [article_json(article) for article in store.articles().values()],
+        "article_list": [article_json(a, copies.get(a.path, [])) for a in store.articles().values()],
     }
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
@@ -320,7 +321,8 @@ def info(index_dir: Path, as_json: bool) -> None:
     for entry in listed:
         where = ", ".join(str(entry[key]) for key in ("outlet", "author", "date") if entry.get(key))
         record = f" record {entry['record']}" if "record" in entry else ""
-        click.echo(f"  {entry['path']}{record} — {entry['title']}" + (f" — {where}" if where else ""))
+        copied = f" — {len(entry['copies'])} copies" if entry["copies"] else ""
+        click.echo(f"  {entry['path']}{record} — {entry['title']}" + (f" — {where}" if where else "") + copied)
 
 
 @main.command()

@@ -45,6 +45,7 @@ class IndexSummary:
     skipped: list[dict] = field(default_factory=list)  # {"path", "reason"} (and "line" for a record): not indexed
     warnings: list[dict] = field(default_factory=list)  # {"path", "warning"}: indexed, with a caveat
     duplicates: list[dict] = field(default_factory=list)  # {"path", "same_as"}: byte-identical, indexed once
+    near_duplicates: int = 0  # pairs of articles this update found to be copies of one story
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -60,6 +61,8 @@ class IndexSummary:
             lines.append(f"{len(self.skipped)} skipped ({counts})")
         if self.duplicates:
             lines.append(f"{len(self.duplicates)} byte-identical duplicate file(s) recorded beside the copy indexed")
+        if self.near_duplicates:
+            lines.append(f"{self.near_duplicates} pair(s) of articles found to be copies of one story")
         return "\n".join(lines)
 
     def skipped_counts(self) -> dict[str, int]:
@@ -167,8 +170,7 @@ def update(
                     continue
                 if article.encoding != "utf-8":
                     summary.warnings.append({"path": key, "warning": f"not UTF-8: decoded as {article.encoding}"})
-                passages = _passages(article, model)
-                written.append(NewArticle(key, digest, article.title, article.metadata, passages, also_at))
+                written.append(_new_article(key, digest, article, _passages(article, model), also_at))
                 if previous:
                     summary.updated += 1
                 else:
@@ -177,6 +179,8 @@ def update(
             summary.duplicates += [{"path": path, "same_as": key} for path in also_at]
         removed = [path for path in stored if path not in present]
         summary.removed = len(removed)
+        copies = _copies(store, written, removed, rebuild)
+        summary.near_duplicates = len(copies)
 
         texts = {}
         for new in (passage for article in written for passage in article.passages):
@@ -212,6 +216,7 @@ def update(
                 removed=removed,
                 written=written,
                 wipe=rebuild,
+                copies=copies,
             )
             vector_index.refresh(store)
         summary.seconds = round(time.perf_counter() - began, 3)
@@ -233,6 +238,26 @@ def _identical_files(files: list[Path], stored: dict, summary: IndexSummary) -> 
     for group in groups.values():
         group.sort(key=lambda path: (str(path) not in stored, len(path.parts), str(path)))
     return groups
+
+
+def _new_article(key: str, digest: str, article: Article, passages: list[NewPassage], also_at) -> NewArticle:
+    from qa.near_duplicates import signature
+
+    text = " ".join(passage.chunk.text for passage in passages)
+    return NewArticle(key, digest, article.title, article.metadata, passages, also_at, signature(text))
+
+
+def _copies(store: Store, written: list[NewArticle], removed: list[str], rebuild: bool) -> set[tuple[str, str]]:
+    """The pairs of copies among the written articles, and between them and the other articles kept (those
+    stored with a signature: an article indexed before copies were found is linked once it is read again)."""
+    from qa.near_duplicates import links
+
+    if not written:
+        return set()
+    gone = {*removed, *(article.path for article in written)}
+    kept = {} if rebuild else {path: value for path, value in store.signatures().items() if path not in gone}
+    new = {article.path: article.signature for article in written}
+    return links({**kept, **new}, new)
 
 
 def _fields_for(path: Path, field_names: dict[str, dict[str, str]]) -> dict[str, str]:
@@ -270,9 +295,7 @@ def _records(
         except IngestError as error:
             problems.append(BadRecord(record.index, record.line, error.reason).as_skipped(path))
             continue
-        written.append(
-            NewArticle(key, record.digest, article.title, article.metadata, _passages(article, model), also_at)
-        )
+        written.append(_new_article(key, record.digest, article, _passages(article, model), also_at))
         counts["updated" if previous else "added"] += 1
         keys.append(key)
     summary.skipped += problems

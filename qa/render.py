@@ -135,8 +135,8 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
         console.print(Text("…", style="dim"))
 
 
-def show_sources(console: Console, articles: list[StoredArticle]) -> None:
-    """The indexed articles, one entry each: title, where it comes from, file and passage count."""
+def show_sources(console: Console, articles: list[StoredArticle], copies: dict[str, list[str]]) -> None:
+    """The indexed articles, one entry each: title, where it comes from, file, passage count, copies found."""
     console.print(Text(f"{len(articles)} articles", style="bold"))
     label_width = len(f"{len(articles)}.")
     for number, article in enumerate(articles, start=1):
@@ -146,6 +146,8 @@ def show_sources(console: Console, articles: list[StoredArticle]) -> None:
         if "record" in article.metadata:
             place += f", record {article.metadata['record']}"
         entry.append(printable(f"\n{place} · {article.passages} passages"), style="dim")
+        if copied := copies.get(article.path):
+            entry.append(printable(f"\ncopies: {', '.join(map(display_path, copied))}"), style="dim")
         console.print(wrapped(console, entry, f"{number}.".rjust(label_width)))
 
 

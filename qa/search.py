@@ -225,7 +225,8 @@ class Searcher:
         """The k best passages, each claim once: a passage repeating a better one's answer in
         another article is listed under it (also_in) instead of taking a place of its own."""
         ranked = self.rank(question, 2 * k, mode, filters)
-        return replace(ranked, results=group_repeats(ranked.results, k))
+        copies = self.store.copies([result.passage.path for result in ranked.results])
+        return replace(ranked, results=group_repeats(ranked.results, k, copies))
 
     def rank(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages in ranked order (as retrieval evaluation judges them), from the articles

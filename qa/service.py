@@ -103,7 +103,8 @@ class Service:
     def sources(self) -> list[dict]:
         """The indexed articles as `qa info --json` lists them."""
         with self._store() as (_, store):
-            return [article_json(article) for article in store.articles().values()]
+            copies = store.copies()
+            return [article_json(a, copies.get(a.path, [])) for a in store.articles().values()]
 
     def article(self, name: str) -> dict:
         """An indexed article, named by its path or its file name: metadata, text and passages' citations.

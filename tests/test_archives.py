@@ -25,6 +25,13 @@ def record_source(fields: dict, title: str = "title", text: str = "text") -> str
     return f"{fields[title]}\n\n{fields[text]}" if fields.get(title) else fields[text]
 
 
+def republished(story: dict) -> dict:
+    """The wire story as another desk ran it: its own headline, a dateline, one sentence cut."""
+    paragraphs = story["text"].split("\n\n")
+    text = "\n\n".join(["CLEVELAND (Reuters) - " + paragraphs[0], *paragraphs[1:-1]])
+    return {"headline": "Sealy deals may cut Ohio Mattress profit", "story": text, "published": story["date"]}
+
+
 def write_csv_gz(path: Path, rows: list[dict]) -> None:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
@@ -42,6 +49,7 @@ def archive(tmp_path_factory) -> Path:
     lines = WIRE.read_text().splitlines()
     (folder / "wire.jsonl").write_text("\n".join([*lines[:3], '{"id": "broken", "title": oops', *lines[3:6]]) + "\n")
     rows = [{"headline": story["title"], "story": story["text"], "published": story["date"]} for story in STORIES[6:]]
+    rows.append(republished(STORIES[4]))
     write_csv_gz(folder / "desk.csv.gz", rows)
     bad = folder / "bad"
     bad.mkdir()
@@ -80,7 +88,9 @@ def test_each_record_of_an_export_is_an_article_cited_by_record_and_id(archive_i
     index, _, _ = archive_index
     story = STORIES[4]  # line 5 of the export: the broken line comes before it
     results = ask(index, "How much did Ohio Mattress expect its first quarter earnings to fall?")
-    top = next(r for r in results if r.get("record_id") == story["id"])
+    top = next(
+        r for r in [*results, *(c for r in results for c in r.get("also_in", []))] if r.get("record_id") == story["id"]
+    )
     assert top["format"] == "jsonl" and top["path"] == str(archive / "wire.jsonl") and top["article"] == "wire.jsonl"
     assert top["record"] == 5 and top["title"] == story["title"] and top["date"] == story["date"]
     assert record_source(story)[slice(*top["chars"])] == top["text"]
@@ -114,7 +124,7 @@ def test_bad_records_and_files_are_skipped_with_one_line_each(archive_index, arc
         ("bomb.jsonl.gz", None): "decompression bomb: inflates over 100 times its size",
         ("huge.jsonl", 1): "record over 8 MiB",
     }
-    assert summary["added"] == 3 + 6 + 2 + 1  # news-please files, good lines, CSV rows, huge.jsonl's second line
+    assert summary["added"] == 3 + 6 + 3 + 1  # news-please files, good lines, CSV rows, huge.jsonl's second line
     assert "Traceback" not in stderr
 
 
@@ -140,3 +150,26 @@ def test_adding_and_changing_records_reembeds_only_those(tmp_path):
     assert again["passages_embedded"] == 1
     listed = {entry["record"]: entry for entry in run_json("info", "--json", index=index)["article_list"]}
     assert sorted(listed) == list(range(7)) and {entry["path"] for entry in listed.values()} == {str(export)}
+
+
+def test_a_story_republished_by_another_desk_is_linked_and_folded_into_one_answer(archive_index, archive):
+    index, summary, _ = archive_index
+    wire, desk = f"{archive / 'wire.jsonl'}#5", f"{archive / 'desk.csv.gz'}#2"
+    assert summary["near_duplicates"] == 2  # and huge.jsonl's second line, which is wire.jsonl's first
+    listed = {
+        (entry["path"], entry.get("record")): entry for entry in run_json("info", "--json", index=index)["article_list"]
+    }
+    assert listed[(str(archive / "wire.jsonl"), 5)]["copies"] == [desk]
+    assert listed[(str(archive / "desk.csv.gz"), 2)]["copies"] == [wire]
+    assert sum(bool(entry["copies"]) for entry in listed.values()) == 4
+    results = ask(index, "Why might Ohio Mattress earn less in its first quarter?")
+    top = results[0]
+    folded = {(r["path"], r["record"]) for r in top.get("also_in", [])}
+    assert {(top["path"], top["record"]), *folded} >= {
+        (str(archive / "wire.jsonl"), 5),
+        (str(archive / "desk.csv.gz"), 2),
+    }
+    copy = (
+        {(str(archive / "wire.jsonl"), 5), (str(archive / "desk.csv.gz"), 2)} - {(top["path"], top["record"])}
+    ).pop()
+    assert all((r["path"], r.get("record")) != copy for r in results[1:])  # nor does a later passage of the copy
