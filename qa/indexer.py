@@ -12,7 +12,7 @@ import json
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from qa import onnx_encoder, vector_index
@@ -170,7 +170,8 @@ def update(
                     continue
                 if article.encoding != "utf-8":
                     summary.warnings.append({"path": key, "warning": f"not UTF-8: decoded as {article.encoding}"})
-                written.append(_new_article(key, digest, article, _passages(article, model), also_at))
+                passages = _passages(article, model)
+                written.append(NewArticle(key, digest, article.title, article.metadata, passages, also_at))
                 if previous:
                     summary.updated += 1
                 else:
@@ -179,8 +180,6 @@ def update(
             summary.duplicates += [{"path": path, "same_as": key} for path in also_at]
         removed = [path for path in stored if path not in present]
         summary.removed = len(removed)
-        copies = _copies(store, written, removed, rebuild)
-        summary.near_duplicates = len(copies)
 
         texts = {}
         for new in (passage for article in written for passage in article.passages):
@@ -198,6 +197,8 @@ def update(
         summary.passages_embedded = sum(key in passage_keys for key in todo)
         summary.sentences_embedded = len(todo) - summary.passages_embedded
 
+        written, copies = _copies(store, written, removed, rebuild)  # after embedding: batches are stored first
+        summary.near_duplicates = len(copies)
         fields_changed = json.dumps(field_names, sort_keys=True) != manifest.get("record_fields", "{}")
         changed = written or removed or set(sources.values()) != set(recorded) or fields_changed
         if changed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
@@ -240,24 +241,21 @@ def _identical_files(files: list[Path], stored: dict, summary: IndexSummary) -> 
     return groups
 
 
-def _new_article(key: str, digest: str, article: Article, passages: list[NewPassage], also_at) -> NewArticle:
-    from qa.near_duplicates import signature
-
-    text = " ".join(passage.chunk.text for passage in passages)
-    return NewArticle(key, digest, article.title, article.metadata, passages, also_at, signature(text))
-
-
-def _copies(store: Store, written: list[NewArticle], removed: list[str], rebuild: bool) -> set[tuple[str, str]]:
-    """The pairs of copies among the written articles, and between them and the other articles kept (those
-    stored with a signature: an article indexed before copies were found is linked once it is read again)."""
-    from qa.near_duplicates import links
-
+def _copies(
+    store: Store, written: list[NewArticle], removed: list[str], rebuild: bool
+) -> tuple[list[NewArticle], set[tuple[str, str]]]:
+    """The written articles with their signatures, and the pairs of copies among them and between them and the
+    other articles kept (those stored with a signature: an article indexed before copies were found is linked
+    once it is read again)."""
     if not written:
-        return set()
+        return written, set()
+    from qa.near_duplicates import links, signature
+
+    written = [replace(a, signature=signature(" ".join(p.chunk.text for p in a.passages))) for a in written]
     gone = {*removed, *(article.path for article in written)}
     kept = {} if rebuild else {path: value for path, value in store.signatures().items() if path not in gone}
     new = {article.path: article.signature for article in written}
-    return links({**kept, **new}, new)
+    return written, links({**kept, **new}, new)
 
 
 def _fields_for(path: Path, field_names: dict[str, dict[str, str]]) -> dict[str, str]:
@@ -295,7 +293,8 @@ def _records(
         except IngestError as error:
             problems.append(BadRecord(record.index, record.line, error.reason).as_skipped(path))
             continue
-        written.append(_new_article(key, record.digest, article, _passages(article, model), also_at))
+        passages = _passages(article, model)
+        written.append(NewArticle(key, record.digest, article.title, article.metadata, passages, also_at))
         counts["updated" if previous else "added"] += 1
         keys.append(key)
     summary.skipped += problems
