@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, replace
-from pathlib import Path
 
 from qa.chunking import normalize
+from qa.locations import file_of, location_json, public_metadata
 from qa.store import StoredArticle, StoredPassage
 
 STOPWORDS = frozenset(
@@ -57,12 +57,14 @@ def says_the_same(a: Result, b: Result) -> bool:
     return bool(words_a and words_b) and len(words_a & words_b) / min(len(words_a), len(words_b)) >= REPEAT_OVERLAP
 
 
-def group_repeats(results: list[Result], k: int) -> list[Result]:
-    """The first k results once each repeat is folded into the best-ranked result it repeats."""
+def group_repeats(results: list[Result], k: int, copies: dict[str, list[str]] | None = None) -> list[Result]:
+    """The first k results once each repeat, and each result from a copy of a better-ranked result's article
+    (`copies`: the articles found to be copies of each, by path), is folded into that better-ranked result."""
+    copies = copies or {}
     grouped: list[Result] = []
     for result in results:
         for position, kept in enumerate(grouped):
-            if says_the_same(kept, result):
+            if result.passage.path in copies.get(kept.passage.path, ()) or says_the_same(kept, result):
                 grouped[position] = replace(kept, also_in=(*kept.also_in, result))
                 break
         else:
@@ -91,29 +93,32 @@ def _citation_json(result: Result) -> dict:
     """The citation fields of a result: the contract's, then `lines_in` ("file", or "extracted": the lines count
     the extracted text of a page where the passage was not found in the file), the path and the article's metadata."""
     p = result.passage
+    located = location_json(p.path, p.metadata, p.start, p.end, (p.first_line, p.last_line), p.lines_in)
     return {
         "text": p.text,
         "answer": result.answer_text,
-        "article": Path(p.path).name,
+        "article": located.pop("article"),
         "title": p.title,
         "paragraphs": [p.first_block, p.last_block],
         "chars": [p.start, p.end],
-        "lines": [p.first_line, p.last_line],
-        "lines_in": p.lines_in,
-        "path": p.path,
-        **p.metadata,
+        **located,
+        **public_metadata(p.metadata),
     }
 
 
-def article_json(article: StoredArticle) -> dict:
-    """One article as `qa info --json` lists it: where it is, what it says of itself, how many passages."""
+def article_json(article: StoredArticle, copies: list[str] = ()) -> dict:
+    """One article as `qa info --json` lists it: where it is, what it says of itself, how many passages, the
+    other paths holding its bytes, and the articles found to be copies of it (their paths, `FILE#RECORD` for a
+    record's)."""
+    stated = ("outlet", "author", "date", "date_text", "url", "record", "record_id", "summary_only")
     return {
-        "path": article.path,
+        "path": file_of(article.path, article.metadata),
         "title": article.title,
-        **{key: article.metadata[key] for key in ("outlet", "author", "date", "date_text") if key in article.metadata},
+        **{key: article.metadata[key] for key in stated if key in article.metadata},
         "format": article.metadata.get("format", "text"),
         "passages": article.passages,
         "also_at": list(article.also_at),
+        "copies": list(copies),
     }
 
 

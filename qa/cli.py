@@ -144,6 +144,14 @@ def main(ctx: click.Context, index_dir: Path) -> None:
 @click.option(
     "--exclude", multiple=True, metavar="GLOB", help="In folders, skip files and folders matching GLOB (repeatable)."
 )
+@click.option(
+    "--field",
+    "field_options",
+    multiple=True,
+    metavar="ROLE=NAME",
+    help="In JSON Lines and CSV files, the field holding ROLE (title, text, date, outlet, author, url, id), "
+    "e.g. text=body_html (repeatable; recorded with the PATHS).",
+)
 @click.option("--rebuild", is_flag=True, help="Discard the index and build it again, embedding everything.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @MODEL_OPTION
@@ -153,21 +161,25 @@ def index(
     paths: tuple[Path, ...],
     include: tuple[str, ...],
     exclude: tuple[str, ...],
+    field_options: tuple[str, ...],
     rebuild: bool,
     as_json: bool,
     model_path: Path | None,
 ) -> None:
     """Add PATHS (files or folders) to the index and bring it up to date.
 
-    Reads .txt, .md/.markdown and saved .html/.htm pages; folders are walked
+    Reads .txt, .md/.markdown, saved .html/.htm pages, news-please .json, and
+    .jsonl/.csv files (also gzipped) of one article per record; folders are walked
     recursively, hidden files and folders left out. The globs are recorded with
     the PATHS they came with. Only new or changed articles are embedded again.
     With no PATHS the recorded sources are scanned again (./seeds on a first build).
     """
     from qa import indexer
+    from qa.formats.fields import parse_field_options
     from qa.progress import embedding_progress
     from qa.store import Store
 
+    fields = parse_field_options(field_options) if field_options else None
     store = Store.create(index_dir, replace_unusable=rebuild)
     try:
         with embedding_progress() as progress:
@@ -180,6 +192,7 @@ def index(
                 rebuild=rebuild,
                 progress=progress,
                 on_wait=lambda: click.echo(f"qa: {indexer.WAITING}", err=True),
+                fields=fields,
             )
     except KeyboardInterrupt:
         click.echo("qa: interrupted; the index is as it was before this run (finished batches are kept)", err=True)
@@ -189,7 +202,15 @@ def index(
         return
     click.echo(summary.describe())
     for skipped in summary.skipped:
-        click.echo(f"skipped {skipped['path']}: {skipped['reason']}", err=True)
+        where = (
+            f":{skipped['line']}"
+            if "line" in skipped
+            else f" record {skipped['record']}"
+            if "record" in skipped
+            else ""
+        )
+        count = f" ({skipped['count']} records)" if "count" in skipped else ""
+        click.echo(f"skipped {skipped['path']}{where}: {skipped['reason']}{count}", err=True)
     for warning in summary.warnings:
         click.echo(f"warning: {warning['path']}: {warning['warning']}", err=True)
     for duplicate in summary.duplicates:
@@ -279,6 +300,7 @@ def info(index_dir: Path, as_json: bool) -> None:
 
     store = Store.open(index_dir)
     manifest = store.manifest()
+    copies = store.copies()
     built = datetime.fromtimestamp(float(manifest.get("built_at", 0))).astimezone()
     report = {
         "index": str(index_dir),
@@ -290,7 +312,7 @@ def info(index_dir: Path, as_json: bool) -> None:
         "built_at": built.isoformat(timespec="seconds"),
         "generation": store.generation,
         "sources": [source.path for source in store.sources()],
-        "article_list": [article_json(article) for article in store.articles().values()],
+        "article_list": [article_json(a, copies.get(a.path, [])) for a in store.articles().values()],
     }
     if as_json:
         click.echo(json.dumps(report, ensure_ascii=False))
@@ -300,7 +322,9 @@ def info(index_dir: Path, as_json: bool) -> None:
         click.echo(f"{key:>13}: {', '.join(value) if isinstance(value, list) else value}")
     for entry in listed:
         where = ", ".join(str(entry[key]) for key in ("outlet", "author", "date") if entry.get(key))
-        click.echo(f"  {entry['path']} — {entry['title']}" + (f" — {where}" if where else ""))
+        record = f" record {entry['record']}" if "record" in entry else ""
+        copied = f" — {len(entry['copies'])} copies" if entry["copies"] else ""
+        click.echo(f"  {entry['path']}{record} — {entry['title']}" + (f" — {where}" if where else "") + copied)
 
 
 @main.command()

@@ -8,17 +8,19 @@ on a first build, a rebuild, or when the exported files are missing or damaged.
 from __future__ import annotations
 
 import hashlib
+import json
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from qa import onnx_encoder, vector_index
 from qa.chunking import CHUNKER_VERSION, chunk, normalize
 from qa.embedding import Encoder, ModelSpec, check_same_model, model_for_index, resolve_model
 from qa.errors import QAError
-from qa.ingest import Article, IngestError, content_hash, read_article, read_bytes
+from qa.ingest import Article, IngestError, read_article, record_format
+from qa.locations import record_key
 from qa.scan import scan
 from qa.store import NewArticle, NewPassage, NewSentence, Source, Store
 
@@ -40,9 +42,10 @@ class IndexSummary:
     # sentence vectors computed beside them (a sentence equal to its passage shares its vector)
     sentences_embedded: int = 0
     seconds: float = 0.0
-    skipped: list[dict] = field(default_factory=list)  # {"path", "reason"}: not indexed
+    skipped: list[dict] = field(default_factory=list)  # {"path", "reason"} (and "line" for a record): not indexed
     warnings: list[dict] = field(default_factory=list)  # {"path", "warning"}: indexed, with a caveat
     duplicates: list[dict] = field(default_factory=list)  # {"path", "same_as"}: byte-identical, indexed once
+    near_duplicates: int = 0  # pairs of articles this update found to be copies of one story
 
     def as_json(self) -> dict:
         return asdict(self)
@@ -58,6 +61,8 @@ class IndexSummary:
             lines.append(f"{len(self.skipped)} skipped ({counts})")
         if self.duplicates:
             lines.append(f"{len(self.duplicates)} byte-identical duplicate file(s) recorded beside the copy indexed")
+        if self.near_duplicates:
+            lines.append(f"{self.near_duplicates} pair(s) of articles found to be copies of one story")
         return "\n".join(lines)
 
     def skipped_counts(self) -> dict[str, int]:
@@ -107,12 +112,15 @@ def update(
     rebuild: bool = False,
     progress: Progress | None = None,
     on_wait: Callable[[], None] | None = None,
+    fields: dict[str, str] | None = None,
 ) -> IndexSummary:
     """Index paths (added to the recorded sources with these globs) incrementally, in one visible commit.
 
     Byte-identical files are one article, stored under the path already indexed (else the
-    shallowest, then first in order) with the others recorded beside it. One update runs at a
-    time: another waits for it to finish (on_wait is called first, to say so).
+    shallowest, then first in order) with the others recorded beside it. Each record of a file of
+    records is an article of its own. `fields` names the fields of records (`{"text": "body_html"}`),
+    recorded with the paths. One update runs at a time: another waits for it to finish (on_wait is
+    called first, to say so).
     """
     with store.update_lock(on_wait):
         began = time.perf_counter()
@@ -129,6 +137,8 @@ def update(
                 raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
             sources = {str(DEFAULT_SOURCE.resolve()): Source(str(DEFAULT_SOURCE.resolve()))}
         files, skipped = scan(sources.values())
+        field_names = json.loads(manifest.get("record_fields", "{}"))
+        field_names.update((str(p.resolve()), fields) for p in paths if fields is not None)
 
         reachable = [source for source in sources if Path(source).exists()]  # an unmounted folder keeps its articles
         stored = {} if rebuild else store.article_versions(under=reachable)
@@ -138,6 +148,17 @@ def update(
         present = set()
         for digest, group in _identical_files(files, stored, summary).items():
             key, also_at = str(group[0]), tuple(str(path) for path in group[1:])
+            if record_format(group[0]):
+                mapping = _fields_for(group[0], field_names)
+                try:
+                    records, keys = _records(group[0], mapping, also_at, stored, rechunk, model, summary)
+                except IngestError as error:
+                    summary.skipped += [{"path": str(path), "reason": error.reason} for path in group]
+                    continue
+                written += records
+                present.update(keys)
+                summary.duplicates += [{"path": path, "same_as": key} for path in also_at]
+                continue
             previous = stored.get(key)
             if previous and not rechunk and previous.content_hash == digest and previous.also_at == also_at:
                 summary.unchanged += 1
@@ -176,7 +197,10 @@ def update(
         summary.passages_embedded = sum(key in passage_keys for key in todo)
         summary.sentences_embedded = len(todo) - summary.passages_embedded
 
-        changed = written or removed or set(sources.values()) != set(recorded)
+        written, copies = _copies(store, written, removed, rebuild)  # after embedding: batches are stored first
+        summary.near_duplicates = len(copies)
+        fields_changed = json.dumps(field_names, sort_keys=True) != manifest.get("record_fields", "{}")
+        changed = written or removed or set(sources.values()) != set(recorded) or fields_changed
         if changed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
             store.commit_update(
                 manifest={
@@ -187,11 +211,13 @@ def update(
                     "model_sha256": model.sha256,
                     "dimension": dimension,
                     "chunker_version": str(CHUNKER_VERSION),
+                    "record_fields": json.dumps(field_names, sort_keys=True),
                 },
                 sources=sources.values(),
                 removed=removed,
                 written=written,
                 wipe=rebuild,
+                copies=copies,
             )
             vector_index.refresh(store)
         summary.seconds = round(time.perf_counter() - began, 3)
@@ -206,12 +232,76 @@ def _identical_files(files: list[Path], stored: dict, summary: IndexSummary) -> 
     groups: dict[str, list[Path]] = {}
     for path in files:
         try:
-            groups.setdefault(content_hash(read_bytes(path)), []).append(path)
-        except IngestError as error:
-            summary.skipped.append({"path": str(path), "reason": error.reason})
+            with open(path, "rb") as handle:  # read in pieces: a file of records may be larger than memory
+                groups.setdefault(hashlib.file_digest(handle, "sha256").hexdigest(), []).append(path)
+        except OSError as error:
+            summary.skipped.append({"path": str(path), "reason": f"unreadable: {error.strerror or error}"})
     for group in groups.values():
         group.sort(key=lambda path: (str(path) not in stored, len(path.parts), str(path)))
     return groups
+
+
+def _copies(
+    store: Store, written: list[NewArticle], removed: list[str], rebuild: bool
+) -> tuple[list[NewArticle], set[tuple[str, str]]]:
+    """The written articles with their signatures, and the pairs of copies among them and between them and the
+    other articles kept (those stored with a signature: an article indexed before copies were found is linked
+    once it is read again)."""
+    if not written:
+        return written, set()
+    from qa.near_duplicates import links, signature
+
+    written = [replace(a, signature=signature(" ".join(p.chunk.text for p in a.passages))) for a in written]
+    gone = {*removed, *(article.path for article in written)}
+    kept = {} if rebuild else {path: value for path, value in store.signatures().items() if path not in gone}
+    new = {article.path: article.signature for article in written}
+    return written, links({**kept, **new}, new)
+
+
+def _fields_for(path: Path, field_names: dict[str, dict[str, str]]) -> dict[str, str]:
+    """The field names recorded for the source holding path (the nearest one)."""
+    holding = [source for source in field_names if path.resolve().is_relative_to(source)]
+    return field_names[max(holding, key=len)] if holding else {}
+
+
+def _records(
+    path: Path,
+    mapping: dict[str, str],
+    also_at: tuple[str, ...],
+    stored: dict,
+    rechunk: bool,
+    model: ModelSpec,
+    summary: IndexSummary,
+) -> tuple[list[NewArticle], list[str]]:
+    """The new or changed records of a file of records as articles, and the keys of all its records; only a
+    record whose bytes changed is read into an article. Raises IngestError when the file cannot be read on."""
+    from qa.formats.records import BadRecord, read_records
+
+    written, keys, counts, problems = [], [], Counter(), []
+    for record in read_records(path, mapping):
+        if isinstance(record, BadRecord):
+            problems.append(record.as_skipped(path))
+            continue
+        key = record_key(str(path), record.index)
+        previous = stored.get(key)
+        if previous and not rechunk and previous.content_hash == record.digest and previous.also_at == also_at:
+            counts["unchanged"] += 1
+            keys.append(key)
+            continue
+        try:
+            article = record.article()
+        except IngestError as error:
+            problems.append(BadRecord(record.index, record.line, error.reason).as_skipped(path))
+            continue
+        passages = _passages(article, model)
+        written.append(NewArticle(key, record.digest, article.title, article.metadata, passages, also_at))
+        counts["updated" if previous else "added"] += 1
+        keys.append(key)
+    summary.skipped += problems
+    summary.added += counts["added"]
+    summary.updated += counts["updated"]
+    summary.unchanged += counts["unchanged"]
+    return written, keys
 
 
 def _passages(article: Article, model: ModelSpec) -> list[NewPassage]:

@@ -6,7 +6,11 @@ Each format has its reader (qa/formats/); every reader returns an Article whose
 - plain text (.txt and anything not recognised): the decoded file, as written;
 - Markdown (.md, .markdown): the file with its syntax reduced to text, line for line
   (line N of the source is line N of the file), front matter read as metadata;
-- HTML (.html, .htm): the main text trafilatura extracts, one paragraph per block.
+- HTML (.html, .htm): the main text trafilatura extracts, one paragraph per block;
+- PDF (.pdf): the pages' paragraphs as pypdf extracts them, running heads left out;
+- news-please JSON (.json) and the records of JSON Lines and CSV files: the title, a blank
+  line and the text field (qa/formats/fields.py); a file of records is read record by
+  record (qa/formats/records.py), not by read_article.
 
 A block is a paragraph (a maximal run of non-blank lines in plain text). Block lines are
 lines of the source; `Block.file_lines` says where the block stands in the file when that
@@ -29,7 +33,11 @@ from qa.errors import QAError
 TEXT_SUFFIXES = frozenset({".txt"})
 MARKDOWN_SUFFIXES = frozenset({".md", ".markdown"})
 HTML_SUFFIXES = frozenset({".html", ".htm"})
-SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES
+NEWSPLEASE_SUFFIXES = frozenset({".json"})
+PDF_SUFFIXES = frozenset({".pdf"})
+SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | NEWSPLEASE_SUFFIXES | PDF_SUFFIXES
+# Files holding one article per record (qa/formats/records.py), gzipped or not.
+RECORD_FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".warc": "warc", ".rss": "feed", ".atom": "feed"}
 
 # Tried in order on a file that is not UTF-8; latin-1 decodes any byte, so it always ends the search.
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
@@ -86,6 +94,19 @@ class Article:
     def line_of(self, offset: int) -> int:
         """The 1-based source line holding the character at offset."""
         return bisect.bisect_left(self._newlines, offset) + 1
+
+
+def record_format(path: Path) -> str | None:
+    """The format of a file of records by its name ("jsonl", "csv", "warc", "feed"; a ".gz" after it allowed),
+    else None."""
+    name = path.name.lower()
+    kind = RECORD_FORMATS.get(Path(name.removesuffix(".gz")).suffix)
+    return None if kind == "feed" and name.endswith(".gz") else kind
+
+
+def is_article_file(path: Path) -> bool:
+    """Whether a folder's file is read: a supported suffix, or a file of records."""
+    return path.suffix.lower() in SUPPORTED_SUFFIXES or record_format(path) is not None
 
 
 def content_hash(data: bytes) -> str:
@@ -185,4 +206,12 @@ def read_article(path: Path, data: bytes | None = None) -> Article:
         from qa.formats.html import read_html_article
 
         return read_html_article(path, data)
+    if suffix in PDF_SUFFIXES:
+        from qa.formats.pdf import read_pdf_article
+
+        return read_pdf_article(path, data)
+    if suffix in NEWSPLEASE_SUFFIXES:
+        from qa.formats.fields import read_newsplease_article
+
+        return read_newsplease_article(path, data)
     return read_text_article(path, data)

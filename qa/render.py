@@ -10,6 +10,7 @@ from rich.text import Text
 
 from qa.answer import Answer, Result
 from qa.figures import Figure, Mention, disagree
+from qa.locations import file_of, location_json, place_text
 from qa.question import words as question_words
 from qa.store import StoredArticle, StoredPassage
 
@@ -45,13 +46,22 @@ def display_path(path: str) -> str:
 def citation(result: Result) -> str:
     """Title — outlet, date — file:lines: enough for a person to find and check the passage."""
     p = result.passage
-    lines = f"{p.first_line}" if p.first_line == p.last_line else f"{p.first_line}-{p.last_line}"
-    if p.lines_in != "file":
-        lines += " of the extracted text"
+    place = place_text(p.path, p.metadata, p.start, p.end, (p.first_line, p.last_line), p.lines_in, display_path)
     when = p.metadata.get("date") or p.metadata.get("date_text")
     where = ", ".join(str(value) for value in (p.metadata.get("outlet"), when) if value)
-    parts = [p.title or Path(p.path).name, where, f"{display_path(p.path)}:{lines}"]
+    parts = [p.title or Path(file_of(p.path, p.metadata)).name, where, place]
     return printable(" — ".join(part for part in parts if part))
+
+
+def within_file(p: StoredPassage) -> str:
+    """Where a passage lies in its file: `lines 12-15`, `page 3, lines 4-9`, `record 12, lines 3-5`."""
+    located = location_json(p.path, p.metadata, p.start, p.end, (p.first_line, p.last_line), p.lines_in)
+    first, last = located["lines"]
+    if "page_end" in located:
+        return f"page {located['page']} line {first} to page {located['page_end']} line {last}"
+    if "page" in located:
+        return f"page {located['page']}, lines {first}-{last}"
+    return (f"record {p.metadata['record']}, " if "record" in p.metadata else "") + f"lines {first}-{last}"
 
 
 def _emphasis(words: list[str]) -> re.Pattern | None:
@@ -161,15 +171,15 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
     """The passages around the marked one (by id) of one article, the marked passage set apart."""
     position = next(i for i, p in enumerate(passages) if p.id == marked)
     first = passages[0]
-    console.print(wrapped(console, Text(printable(first.title or Path(first.path).name), style="bold")))
-    console.print(wrapped(console, Text(printable(display_path(first.path)), style="dim")))
+    path = file_of(first.path, first.metadata)
+    console.print(wrapped(console, Text(printable(first.title or Path(path).name), style="bold")))
+    console.print(wrapped(console, Text(printable(display_path(path)), style="dim")))
     console.print()
     if position > context:
         console.print(Text("…", style="dim"))
     for passage in passages[max(0, position - context) : position + context + 1]:
         if passage.id == marked:
-            lines = f"lines {passage.first_line}-{passage.last_line}"
-            console.print(Text(f"▶ {lines}", style="bold cyan"))
+            console.print(Text(f"▶ {within_file(passage)}", style="bold cyan"))
             console.print(wrapped(console, Text(_tidy(passage.text), style="bold")))
         else:
             console.print(wrapped(console, Text(_tidy(passage.text))))
@@ -178,14 +188,19 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
         console.print(Text("…", style="dim"))
 
 
-def show_sources(console: Console, articles: list[StoredArticle]) -> None:
-    """The indexed articles, one entry each: title, where it comes from, file and passage count."""
+def show_sources(console: Console, articles: list[StoredArticle], copies: dict[str, list[str]]) -> None:
+    """The indexed articles, one entry each: title, where it comes from, file, passage count, copies found."""
     console.print(Text(f"{len(articles)} articles", style="bold"))
     label_width = len(f"{len(articles)}.")
     for number, article in enumerate(articles, start=1):
         where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date") if article.metadata.get(k))
         entry = Text(printable(" — ".join(filter(None, [article.title, where]))))
-        entry.append(printable(f"\n{display_path(article.path)} · {article.passages} passages"), style="dim")
+        place = display_path(file_of(article.path, article.metadata))
+        if "record" in article.metadata:
+            place += f", record {article.metadata['record']}"
+        entry.append(printable(f"\n{place} · {article.passages} passages"), style="dim")
+        if copied := copies.get(article.path):
+            entry.append(printable(f"\ncopies: {', '.join(map(display_path, copied))}"), style="dim")
         console.print(wrapped(console, entry, f"{number}.".rjust(label_width)))
 
 

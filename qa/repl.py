@@ -146,7 +146,8 @@ class Chat:
         self.console.print(f"filter: {describe(self.searcher.filters)}")
 
     def list_sources(self, _: str) -> None:
-        show_sources(self.console, list(self.searcher.store.articles().values()))
+        store = self.searcher.store
+        show_sources(self.console, list(store.articles().values()), store.copies())
 
     def reindex(self, _: str) -> None:
         from qa import indexer

@@ -15,7 +15,7 @@ from collections.abc import Iterable, Iterator
 from fnmatch import fnmatch
 from pathlib import Path
 
-from qa.ingest import HTML_SUFFIXES, SUPPORTED_SUFFIXES
+from qa.ingest import HTML_SUFFIXES, is_article_file
 from qa.store import Source
 
 
@@ -47,7 +47,7 @@ def walk(root: Path, include: tuple[str, ...] = (), exclude: tuple[str, ...] = (
         for name in names:
             path = here / name
             relative = path.relative_to(root)
-            if name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if name.startswith(".") or not is_article_file(path):
                 continue
             if (include and not matches(relative, include)) or matches(relative, exclude):
                 continue

@@ -225,11 +225,14 @@ class Searcher:
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages, each claim once: a passage repeating a better one's answer in
-        another article is listed under it (also_in) instead of taking a place of its own; and the
-        values the question asks for, read from the FIGURE_POOL best passages (qa/figures.py)."""
+        another article (or in a syndicated copy of its article) is listed under it (also_in) instead of
+        taking a place of its own; and the values the question asks for, read from the FIGURE_POOL best
+        passages (qa/figures.py)."""
         ranked = self.rank(question, max(2 * k, FIGURE_POOL), mode, filters)
         found = figures(question, ranked.results) if ranked.confident else []
-        return replace(ranked, results=group_repeats(ranked.results[: 2 * k], k), figures=tuple(found))
+        shown = ranked.results[: 2 * k]
+        copies = self.store.copies([result.passage.path for result in shown])
+        return replace(ranked, results=group_repeats(shown, k, copies), figures=tuple(found))
 
     def rank(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages in ranked order (as retrieval evaluation judges them), from the articles

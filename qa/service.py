@@ -17,6 +17,7 @@ from typing import NamedTuple
 
 from qa.answer import answer_json, article_json
 from qa.errors import QAError
+from qa.locations import file_of, location_json
 from qa.question import required
 from qa.search import MODES, Filters, Searcher, date_bound, load_encoder
 from qa.store import Store, StoredPassage
@@ -102,7 +103,8 @@ class Service:
     def sources(self) -> list[dict]:
         """The indexed articles as `qa info --json` lists them."""
         with self._store() as (_, store):
-            return [article_json(article) for article in store.articles().values()]
+            copies = store.copies()
+            return [article_json(a, copies.get(a.path, [])) for a in store.articles().values()]
 
     def article(self, name: str) -> dict:
         """An indexed article, named by its path or its file name: metadata, text and passages' citations.
@@ -122,7 +124,7 @@ class Service:
             end = passage.end
         return {
             **article_json(article),
-            "article": Path(path).name,
+            "article": Path(file_of(path, article.metadata)).name,
             "text": "".join(text),
             "passages": [_passage_json(passage) for passage in passages],
         }
@@ -137,7 +139,7 @@ class Service:
         shown = passages[max(0, position - CONTEXT_PASSAGES) : position + CONTEXT_PASSAGES + 1]
         return {
             **article_json(article),
-            "article": Path(path).name,
+            "article": Path(file_of(path, article.metadata)).name,
             "passages": [
                 {**_passage_json(p), "text": p.text, "at": p is passages[position] and at is not None} for p in shown
             ],
@@ -170,9 +172,10 @@ class Service:
 
 
 def _passage_json(passage: StoredPassage) -> dict:
+    p = passage
+    located = location_json(p.path, p.metadata, p.start, p.end, (p.first_line, p.last_line), p.lines_in)
     return {
-        "chars": [passage.start, passage.end],
-        "lines": [passage.first_line, passage.last_line],
-        "lines_in": passage.lines_in,
-        "paragraphs": [passage.first_block, passage.last_block],
+        "chars": [p.start, p.end],
+        **{key: value for key, value in located.items() if key not in ("article", "path")},
+        "paragraphs": [p.first_block, p.last_block],
     }

@@ -25,6 +25,7 @@ import numpy as np
 from qa.bm25 import TOKENIZER, Scorer, phrases, quoted
 from qa.chunking import Passage, normalize
 from qa.errors import QAError
+from qa.locations import RECORD_MARK
 
 DB_FILE = "qa.sqlite"
 LOCK_FILE = "update.lock"
@@ -89,6 +90,14 @@ _CHANGES_SCHEMA = (
     "CREATE TABLE IF NOT EXISTS passage_changes "
     "(generation INTEGER NOT NULL, passage_id INTEGER NOT NULL, added INTEGER NOT NULL)",
     "CREATE INDEX IF NOT EXISTS passage_changes_generation ON passage_changes(generation)",
+)
+
+# Near-duplicate articles (qa/near_duplicates.py): each article's MinHash signature and the pairs found to be copies,
+# both ways. Made by the first update that needs them, as the change log is.
+_COPIES_SCHEMA = (
+    "CREATE TABLE IF NOT EXISTS article_signatures (path TEXT PRIMARY KEY, signature BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS copies (path TEXT NOT NULL, other TEXT NOT NULL, PRIMARY KEY (path, other)) "
+    "WITHOUT ROWID",
 )
 
 
@@ -278,6 +287,7 @@ class NewArticle:
     metadata: dict
     passages: list[NewPassage]
     also_at: tuple[str, ...] = ()
+    signature: bytes | None = None  # its MinHash, for finding copies
 
 
 class Store:
@@ -423,11 +433,36 @@ class Store:
         found = {}
         for source in under:
             folder = source.rstrip(os.sep) + os.sep
+            records = source + RECORD_MARK  # the articles of the records of a file (qa/locations.py)
             rows = self.connection.execute(
-                "SELECT path, content_hash, also_at FROM articles WHERE path = ? OR (path >= ? AND path < ?)",
-                (source, folder, folder[:-1] + chr(ord(os.sep) + 1)),
+                "SELECT path, content_hash, also_at FROM articles "
+                "WHERE path = ? OR (path >= ? AND path < ?) OR (path >= ? AND path < ?)",
+                (source, folder, folder[:-1] + chr(ord(os.sep) + 1), records, source + chr(ord(RECORD_MARK) + 1)),
             )
             found.update((path, ArticleVersion(digest, tuple(json.loads(also_at)))) for path, digest, also_at in rows)
+        return found
+
+    def _has_table(self, name: str) -> bool:
+        return bool(self.connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone())
+
+    def signatures(self) -> dict[str, bytes]:
+        """The MinHash signature of each article that has one, by path."""
+        if not self._has_table("article_signatures"):
+            return {}
+        return dict(self.connection.execute("SELECT path, signature FROM article_signatures"))
+
+    def copies(self, paths: list[str] | None = None) -> dict[str, list[str]]:
+        """The articles found to be copies of each article (of the given paths, or of every one) that has any."""
+        if not self._has_table("copies"):
+            return {}
+        where = "" if paths is None else "WHERE path IN (SELECT value FROM json_each(?))"
+        found: dict[str, list[str]] = {}
+        rows = self.connection.execute(
+            f"SELECT path, other FROM copies {where} ORDER BY path, other",
+            () if paths is None else (json.dumps(paths),),
+        )
+        for path, other in rows:
+            found.setdefault(path, []).append(other)
         return found
 
     def passages(self, ids: Iterable[int]) -> dict[int, StoredPassage]:
@@ -711,14 +746,17 @@ class Store:
         removed: Iterable[str],
         written: Iterable[NewArticle],
         wipe: bool = False,
+        copies: Iterable[tuple[str, str]] = (),
     ) -> int:
         """Apply one index update atomically and return its generation.
 
         removed: article paths to drop; written: articles new or changed. wipe drops every article first.
+        copies: the pairs of copies found among the written articles and the others (the links of removed and
+        written articles are dropped first; each written article's signature is stored).
         """
-        written = list(written)
+        written, removed = list(written), list(removed)
         with self.transaction() as db:
-            for statement in _CHANGES_SCHEMA:
+            for statement in _CHANGES_SCHEMA + _COPIES_SCHEMA:
                 db.execute(statement)
             recorded = dict(db.execute("SELECT key, value FROM manifest"))
             generation = int(recorded.get("generation", 0)) + 1
@@ -728,7 +766,16 @@ class Store:
             dimension = int(manifest.get("dimension") or recorded.get("dimension") or 0)
             sums = None if wipe or f"{VECTOR_KINDS[0]}_sum" not in recorded else _decode_sums(recorded, dimension)
             if wipe:
-                for table in ("sentences", "sentences_fts", "passages", "passages_fts", "articles", "passage_changes"):
+                for table in (
+                    "sentences",
+                    "sentences_fts",
+                    "passages",
+                    "passages_fts",
+                    "articles",
+                    "passage_changes",
+                    "article_signatures",
+                    "copies",
+                ):
                     db.execute(f"DELETE FROM {table}")
                 changes_from = str(generation)
             for path in list(removed) + [article.path for article in written]:
@@ -740,6 +787,7 @@ class Store:
                 self._insert_article(db, article, now, generation)
                 if sums:
                     _add_article_vectors(db, sums, article.path, sign=1)
+            self._link_copies(db, removed, written, copies)
             db.executemany(
                 "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
                 [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
@@ -763,6 +811,25 @@ class Store:
         if wipe:
             self.drop_unused_vectors()
         return generation
+
+    @staticmethod
+    def _link_copies(
+        db: sqlite3.Connection,
+        removed: Iterable[str],
+        written: list[NewArticle],
+        copies: Iterable[tuple[str, str]],
+    ) -> None:
+        dropped = json.dumps([*removed, *(article.path for article in written)])
+        db.execute("DELETE FROM article_signatures WHERE path IN (SELECT value FROM json_each(?))", (dropped,))
+        db.execute(
+            "DELETE FROM copies WHERE path IN (SELECT value FROM json_each(?1)) OR other IN (SELECT value FROM json_each(?1))",
+            (dropped,),
+        )
+        signed = [(article.path, article.signature) for article in written if article.signature]
+        db.executemany("INSERT OR REPLACE INTO article_signatures VALUES (?, ?)", signed)
+        db.executemany(
+            "INSERT OR IGNORE INTO copies VALUES (?, ?)", [(a, b) for pair in copies for a, b in (pair, pair[::-1])]
+        )
 
     @staticmethod
     def _insert_article(db: sqlite3.Connection, article: NewArticle, now: float, generation: int) -> None:

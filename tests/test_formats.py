@@ -21,7 +21,17 @@ from qa.ingest import IngestError, read_article
 from qa.scan import walk
 from qa.store import DB_FILE
 
-INDEXING_ONLY = ("trafilatura", "lxml", "markdown_it", "yaml", "dateutil", "qa.formats")
+INDEXING_ONLY = (
+    "trafilatura",
+    "lxml",
+    "markdown_it",
+    "yaml",
+    "dateutil",
+    "qa.formats",
+    "pypdf",
+    "warcio",
+    "feedparser",
+)
 ARTICLES = ROOT / "tests" / "data" / "articles"
 PAGE = ARTICLES / "raqqa-report.html"
 NOTES = ARTICLES / "mosul-notes.md"

@@ -1,0 +1,80 @@
+"""Syndicated copies in an index: how many pairs and groups qa's MinHash/LSH finds, and a sample to read.
+
+    python bench/near_duplicates.py INDEX [PAIRS] [SEED]
+
+Signs every article of INDEX from its stored passages (as `qa index` does for the articles it
+reads), links the copies with qa.near_duplicates, and prints the number of linked pairs and of
+groups (articles linked directly or through others), the largest groups, and PAIRS random
+linked pairs (30 by default) with their titles, estimated overlap and openings, to be judged
+by hand: the same story (a copy, an update) or not.
+"""
+
+from __future__ import annotations
+
+import random
+import sys
+import textwrap
+import time
+from collections import Counter
+from pathlib import Path
+
+import numpy as np
+
+from qa.near_duplicates import links, signature
+from qa.store import Store
+
+
+def groups(pairs: set[tuple[str, str]]) -> list[set[str]]:
+    """Connected components of the pairs."""
+    parent: dict[str, str] = {}
+
+    def root(key: str) -> str:
+        while parent.setdefault(key, key) != key:
+            key = parent[key]
+        return key
+
+    for a, b in pairs:
+        parent[root(a)] = root(b)
+    found: dict[str, set[str]] = {}
+    for key in parent:
+        found.setdefault(root(key), set()).add(key)
+    return sorted(found.values(), key=len, reverse=True)
+
+
+def main() -> None:
+    index, sample, seed = (
+        Path(sys.argv[1]),
+        int(sys.argv[2]) if len(sys.argv) > 2 else 30,
+        int(sys.argv[3]) if len(sys.argv) > 3 else 0,
+    )
+    store = Store.open(index)
+    articles = store.articles()
+    began = time.perf_counter()
+    texts = {path: " ".join(p.text for p in store.article_passages(path)) for path in articles}
+    signatures = {path: signature(text) for path, text in texts.items()}
+    signed = time.perf_counter()
+    pairs = links(signatures, list(signatures))
+    linked = time.perf_counter()
+    found = groups(pairs)
+    print(
+        f"{len(articles)} articles: {len(pairs)} linked pairs in {len(found)} groups holding {sum(map(len, found))} articles"
+    )
+    print(f"signing {signed - began:.1f} s, linking {linked - signed:.1f} s")
+    print("group sizes:", dict(sorted(Counter(map(len, found)).items())))
+    for group in found[:5]:
+        print(f"  {len(group)}: " + "; ".join(sorted(articles[p].title for p in group)[:4]))
+    print()
+    matrix = {p: np.frombuffer(signatures[p], dtype="<u8") for p in {p for pair in pairs for p in pair}}
+    for number, (a, b) in enumerate(random.Random(seed).sample(sorted(pairs), min(sample, len(pairs))), start=1):
+        overlap = float(np.mean(matrix[a] == matrix[b]))
+        print(f"[{number}] overlap {overlap:.2f}")
+        for path in (a, b):
+            print(
+                f"  {Path(path).name} — {articles[path].title} — {articles[path].metadata.get('outlet', '')}, {articles[path].metadata.get('date', '')}"
+            )
+            print(textwrap.indent(textwrap.fill(texts[path][:400], 110), "    "))
+        print()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,70 @@
+"""RSS and Atom feeds (.rss, .atom, read with feedparser): each item is an article.
+
+An item's text is its full content (`content:encoded`, Atom `content`), else its summary:
+such an item is kept as a short article marked `summary_only`. HTML in either is reduced
+to its paragraphs. The source is the item's title, a blank line, then those paragraphs,
+blank-line separated; `url` is the item's link, `outlet` the feed's title, `record_id` the
+item's guid or id.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from functools import partial
+from pathlib import Path
+
+from qa.formats.fields import fields_article
+from qa.formats.records import MAX_RECORD_BYTES, BadRecord, Record
+from qa.ingest import Article, IngestError, collapse_whitespace, content_hash
+
+_BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td")
+
+
+def html_paragraphs(markup: str) -> str:
+    """The paragraphs of an HTML fragment, blank-line separated (the fragment's whole text when it has none)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except Exception:  # lxml's parser errors on odd fragments are many; the text is then taken as it is
+        return markup
+    blocks = [collapse_whitespace(element.text_content()) for element in root.iter(*_BLOCK_TAGS)]
+    blocks = [block for block in blocks if block]
+    return "\n\n".join(blocks) if blocks else collapse_whitespace(root.text_content())
+
+
+def _item_article(path: Path, fields: dict, digest: str, index: int, summary_only: bool) -> Article:
+    metadata = {"format": "feed", "record": index, **({"summary_only": True} if summary_only else {})}
+    return fields_article(path, fields, {}, digest, metadata)
+
+
+def feed_records(path: Path, salt: bytes) -> Iterator[Record | BadRecord]:
+    import feedparser
+
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        raise IngestError(path, f"unreadable: {error.strerror or error}") from None
+    parsed = feedparser.parse(data)
+    if not parsed.entries:
+        raise IngestError(path, "no feed items")
+    outlet = parsed.feed.get("title", "")
+    for index, entry in enumerate(parsed.entries):
+        content = "\n".join(part.get("value", "") for part in entry.get("content", []))
+        summary_only = not content.strip()
+        markup = entry.get("summary", "") if summary_only else content
+        if len(markup) > MAX_RECORD_BYTES:
+            yield BadRecord(index, None, f"record over {MAX_RECORD_BYTES // 2**20} MiB")
+            continue
+        fields = {
+            "title": entry.get("title", ""),
+            "text": html_paragraphs(markup) if markup.strip() else "",
+            "date": entry.get("published") or entry.get("updated") or "",
+            "outlet": outlet,
+            "author": entry.get("author", ""),
+            "url": entry.get("link", ""),
+            "id": entry.get("id", ""),
+        }
+        digest = content_hash(salt + json.dumps(fields, sort_keys=True).encode())
+        yield Record(index, None, digest, partial(_item_article, path, fields, digest, index, summary_only))

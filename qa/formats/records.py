@@ -1,0 +1,173 @@
+"""Files holding one article per record: JSON Lines and CSV exports, plain or gzipped (and, through
+qa/formats/warc.py and qa/formats/feed.py, web archives and feeds).
+
+Records are read one at a time (a file's size does not matter, only a record's:
+MAX_RECORD_BYTES). Each record comes with the hash of its bytes, so that an update builds
+the article only of a record that is new or changed. A record that cannot be used (a
+line that is not JSON, one without text, one over the size limit) is reported with its
+line and the rest are read; a file that cannot be read on (a truncated or damaged gzip
+stream, a decompression bomb, a CSV with no text column) raises IngestError.
+"""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import zlib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from functools import partial
+from pathlib import Path
+
+from qa.formats.fields import FIELD_NAMES, field_of, fields_article
+from qa.ingest import Article, IngestError, content_hash, record_format
+
+MAX_RECORD_BYTES = 8 * 2**20
+# A gzip stream may inflate to this many times its size (text rarely passes 10), and to BOMB_FLOOR whatever its size.
+BOMB_RATIO = 100
+BOMB_FLOOR = 64 * 2**20
+
+
+@dataclass(frozen=True)
+class Record:
+    index: int  # 0-based line (JSON Lines), row after the header (CSV), record (WARC) or item (feed)
+    line: int | None  # 1-based line of the file where the record starts, where lines mean something
+    digest: str  # of the record's bytes and the field names given: equal means the same article
+    article: Callable[[], Article]  # reads the record's article (raises IngestError)
+
+
+@dataclass(frozen=True)
+class BadRecord:
+    index: int | None  # None for records counted together
+    line: int | None  # 1-based line of the file where the record starts, where lines mean something
+    reason: str
+    count: int = 1
+
+    def as_skipped(self, path: Path) -> dict:
+        """The record as `qa index` lists what it skipped: its file, then its line, else its index or count."""
+        where = {"line": self.line} if self.line else {"record": self.index} if self.index is not None else {}
+        return {"path": str(path), **where, "reason": self.reason, **({"count": self.count} if self.count > 1 else {})}
+
+
+class _Inflated(io.RawIOBase):
+    """A gzip file's decompressed bytes, stopped with IngestError when damaged, truncated or inflating too far."""
+
+    def __init__(self, path: Path):
+        self.path = path
+        self.stream = gzip.open(path, "rb")
+        self.limit = max(BOMB_RATIO * path.stat().st_size, BOMB_FLOOR)
+        self.total = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            count = self.stream.readinto(buffer)
+        except EOFError:
+            raise IngestError(self.path, "truncated gzip file") from None
+        except (OSError, zlib.error):
+            raise IngestError(self.path, "damaged gzip file") from None
+        self.total += count
+        if self.total > self.limit:
+            raise IngestError(self.path, f"decompression bomb: inflates over {BOMB_RATIO} times its size")
+        return count
+
+    def close(self) -> None:
+        self.stream.close()
+        super().close()
+
+
+def open_bytes(path: Path) -> io.BufferedIOBase:
+    """The file's bytes, decompressed when its name ends in .gz."""
+    try:
+        if path.name.lower().endswith(".gz"):
+            return io.BufferedReader(_Inflated(path))
+        return open(path, "rb")
+    except OSError as error:
+        raise IngestError(path, f"unreadable: {error.strerror or error}") from None
+
+
+def _lines(stream: io.BufferedIOBase) -> Iterator[bytes | None]:
+    """The stream's lines; None for a line over MAX_RECORD_BYTES, which is passed over without being held."""
+    while line := stream.readline(MAX_RECORD_BYTES + 1):
+        if len(line) > MAX_RECORD_BYTES and not line.endswith(b"\n"):
+            while (rest := stream.readline(MAX_RECORD_BYTES)) and not rest.endswith(b"\n"):
+                pass
+            yield None
+        else:
+            yield line
+
+
+def _record_article(path: Path, fields: dict, mapping: dict, digest: str, fmt: str, index: int) -> Article:
+    return fields_article(path, fields, mapping, digest, {"format": fmt, "record": index})
+
+
+def _jsonl_records(path: Path, stream, mapping: dict[str, str], salt: bytes) -> Iterator[Record | BadRecord]:
+    for index, line in enumerate(_lines(stream)):
+        if line is None:
+            yield BadRecord(index, index + 1, f"record over {MAX_RECORD_BYTES // 2**20} MiB")
+            continue
+        if not line.strip():
+            continue
+        try:
+            fields = json.loads(line)
+        except ValueError:
+            yield BadRecord(index, index + 1, "not JSON")
+            continue
+        if not isinstance(fields, dict):
+            yield BadRecord(index, index + 1, "not a JSON object")
+            continue
+        digest = content_hash(salt + line)
+        yield Record(index, index + 1, digest, partial(_record_article, path, fields, mapping, digest, "jsonl", index))
+
+
+def _csv_records(path: Path, stream, mapping: dict[str, str], salt: bytes) -> Iterator[Record | BadRecord]:
+    csv.field_size_limit(MAX_RECORD_BYTES)
+    reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""))
+    try:
+        header = [name.strip() for name in next(reader, [])]
+    except csv.Error as error:
+        raise IngestError(path, f"unreadable CSV header: {error}") from None
+    if not header:
+        raise IngestError(path, "empty")
+    if field_of(header, "text", mapping) is None:
+        wanted = ", ".join(dict.fromkeys([*mapping.get("text", "").split(), *FIELD_NAMES["text"]]))
+        raise IngestError(path, f"no text column ({wanted}; name it with --field text=COLUMN)")
+    index = 0
+    while True:
+        line = reader.line_num + 1
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            yield BadRecord(index, line, f"unreadable row: {error}")
+            index += 1
+            continue
+        if row:
+            fields = dict(zip(header, row, strict=False))
+            digest = content_hash(salt + json.dumps(row, ensure_ascii=False).encode())
+            yield Record(index, line, digest, partial(_record_article, path, fields, mapping, digest, "csv", index))
+            index += 1
+
+
+def read_records(path: Path, mapping: dict[str, str]) -> Iterator[Record | BadRecord]:
+    """The records of a JSON Lines or CSV file, in order; raises IngestError when the file cannot be read on."""
+    salt = json.dumps(sorted(mapping.items())).encode()  # other field names make other articles
+    kind = record_format(path)
+    if kind == "warc":
+        from qa.formats.warc import warc_records
+
+        yield from warc_records(path, salt)
+        return
+    if kind == "feed":
+        from qa.formats.feed import feed_records
+
+        yield from feed_records(path, salt)
+        return
+    reader = _csv_records if kind == "csv" else _jsonl_records
+    with open_bytes(path) as stream:
+        yield from reader(path, stream, mapping, salt)

@@ -1,0 +1,87 @@
+"""Web archives and feeds: each HTML response of a WARC file and each item of an RSS feed is an article of its own,
+cited by file, record and URL. The WARC file is written here with warcio around a saved page of tests/data."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from conftest import ROOT, run_json
+
+from qa.formats.records import read_records
+
+PAGE = ROOT / "tests" / "data" / "articles" / "raqqa-report.html"
+FEED = ROOT / "tests" / "data" / "feeds" / "levant-ledger.rss"
+PAGE_URI = "https://levant-ledger.example/2018/06/raqqa-amnesty"
+
+
+def write_warc(path: Path) -> None:
+    """A crawl of one story: its request, the HTML response, an image response and the crawler's metadata."""
+    from warcio.statusandheaders import StatusAndHeaders
+    from warcio.warcwriter import WARCWriter
+
+    with open(path, "wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        writer.write_record(
+            writer.create_warc_record(PAGE_URI, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
+        )
+        for uri, kind, body in (
+            (PAGE_URI, "text/html; charset=utf-8", PAGE.read_bytes()),
+            (PAGE_URI + ".png", "image/png", b"\x89PNG"),
+        ):
+            headers = StatusAndHeaders("200 OK", [("Content-Type", kind)], protocol="HTTP/1.1")
+            writer.write_record(
+                writer.create_warc_record(uri, "response", payload=io.BytesIO(body), http_headers=headers)
+            )
+        writer.write_record(writer.create_warc_record(PAGE_URI, "metadata", payload=io.BytesIO(b"crawled-by: test")))
+
+
+@pytest.fixture(scope="module")
+def web(tmp_path_factory) -> tuple[Path, Path, dict]:
+    folder = tmp_path_factory.mktemp("web")
+    write_warc(folder / "crawl.warc.gz")
+    (folder / "junk.warc").write_bytes(b"this is not a web archive\n" * 5)
+    (folder / "levant-ledger.rss").write_bytes(FEED.read_bytes())
+    index = tmp_path_factory.mktemp("web-index")
+    return folder, index, run_json("index", "--json", str(folder), index=index)
+
+
+def source_of(path: Path, record: int) -> str:
+    """The documented source of a record's article: what its reader makes of it."""
+    return next(r for r in read_records(path, {}) if getattr(r, "index", None) == record).article().source
+
+
+def test_an_html_response_in_a_warc_file_is_read_as_its_saved_page(web):
+    folder, index, summary = web
+    top = run_json("ask", "--json", "-k", "1", "How many strike sites did Amnesty visit in Raqqa?", index=index)[
+        "results"
+    ][0]
+    assert (
+        top["format"] == "warc" and top["path"] == str(folder / "crawl.warc.gz") and top["article"] == "crawl.warc.gz"
+    )
+    assert top["record"] == 1 and top["url"] == PAGE_URI and top["record_id"].startswith("<urn:uuid:")
+    assert top["outlet"] == "Levant Ledger" and top["lines_in"] == "extracted"
+    assert source_of(folder / "crawl.warc.gz", 1)[slice(*top["chars"])] == top["text"]
+    assert "visited more than 200 strike sites" in top["text"]
+    skipped = {(Path(item["path"]).name, item["reason"]): item.get("count", 1) for item in summary["skipped"]}
+    assert skipped == {("crawl.warc.gz", "not an HTML response"): 3, ("junk.warc", "not a WARC file"): 1}
+
+
+def test_feed_items_are_articles_with_their_link_date_and_feed_title(web):
+    folder, index, _ = web
+    results = run_json("ask", "--json", "-k", "3", "How long will rebuilding the Hadba minaret take?", index=index)[
+        "results"
+    ]
+    top = next(r for r in results if r["format"] == "feed")
+    assert (top["record"], top["record_id"], top["outlet"], top["date"], top["author"]) == (
+        0,
+        "levant-ledger-4411",
+        "Levant Ledger",
+        "2018-07-10",
+        "Rania Haddad",
+    )
+    assert top["url"] == "https://levant-ledger.example/2018/07/nuri-mosque-rubble"
+    assert source_of(folder / "levant-ledger.rss", 0)[slice(*top["chars"])] == top["text"]
+    listed = {entry.get("record_id"): entry for entry in run_json("info", "--json", index=index)["article_list"]}
+    assert listed["levant-ledger-4412"]["summary_only"] is True and "summary_only" not in listed["levant-ledger-4411"]
