@@ -18,12 +18,11 @@ from qa import onnx_encoder, vector_index
 from qa.chunking import CHUNKER_VERSION, chunk, normalize
 from qa.embedding import Encoder, ModelSpec, check_same_model, model_for_index, resolve_model
 from qa.errors import QAError
-from qa.ingest import Article, IngestError, content_hash, read_article, read_bytes
-from qa.scan import scan
+from qa.ingest import MAX_FILE_BYTES, Article, IngestError, content_hash, read_article, read_bytes
+from qa.scan import path_from_text, path_text, scan
 from qa.store import NewArticle, NewPassage, NewSentence, Source, Store
 
 DEFAULT_SOURCE = Path("seeds")
-WAITING = "another update of this index is running; waiting for it to finish…"
 
 
 class IndexUpdateError(QAError):
@@ -86,10 +85,10 @@ def indexed_model(manifest: dict[str, str], model_path: Path | None, rebuild: bo
 
 
 def passage_encoder(
-    directory: Path, manifest: dict[str, str], model: ModelSpec, model_path: Path | None, rebuild: bool
+    directory: Path, manifest: dict[str, str], model: ModelSpec, model_path: Path | None, rebuild: bool, intact: bool
 ):
     """The index's ONNX encoder and its digest, exported first (from verified weights) when it is not intact."""
-    if not rebuild and onnx_encoder.is_intact(directory, manifest):
+    if intact:
         return onnx_encoder.OnnxEncoder(directory, model, bulk=True), manifest["onnx_sha256"]
     taken_from_manifest = not rebuild and model_path is None and manifest.get("model_sha256")
     source = Encoder(model_for_index(manifest, None) if taken_from_manifest else model)
@@ -106,46 +105,53 @@ def update(
     model_path: Path | None = None,
     rebuild: bool = False,
     progress: Progress | None = None,
-    on_wait: Callable[[], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    wait: float | None = None,
+    follow_links: bool | None = None,
+    max_bytes: int | None = None,
 ) -> IndexSummary:
     """Index paths (added to the recorded sources with these globs) incrementally, in one visible commit.
 
     Byte-identical files are one article, stored under the path already indexed (else the
     shallowest, then first in order) with the others recorded beside it. One update runs at a
-    time: another waits for it to finish (on_wait is called first, to say so).
+    time: another waits for it to finish (on_wait is called first, to say so), at most `wait` seconds if given.
+    follow_links and max_bytes, when given, are recorded for the later updates of the index.
     """
-    with store.update_lock(on_wait):
+    with store.update_lock(on_wait, wait):
         began = time.perf_counter()
         manifest = store.manifest()
         model = indexed_model(manifest, model_path, rebuild)
+        settings = scan_settings(manifest, follow_links, max_bytes)
         for path in paths:
             if not path.exists():
                 raise IndexUpdateError(f"no such file or folder: {path}")
         recorded = store.sources()
         sources = {source.path: source for source in recorded}
-        sources.update((str(p.resolve()), Source(str(p.resolve()), include, exclude)) for p in paths)
+        sources.update((path_text(p.resolve()), Source(path_text(p.resolve()), include, exclude)) for p in paths)
         if not sources:
             if not DEFAULT_SOURCE.is_dir():
                 raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
-            sources = {str(DEFAULT_SOURCE.resolve()): Source(str(DEFAULT_SOURCE.resolve()))}
-        files, skipped = scan(sources.values())
+            sources = {path_text(DEFAULT_SOURCE.resolve()): Source(path_text(DEFAULT_SOURCE.resolve()))}
+        files, skipped = scan(sources.values(), settings["follow_links"] == "yes")
+        max_file_bytes = int(settings["max_file_bytes"])
 
-        reachable = [source for source in sources if Path(source).exists()]  # an unmounted folder keeps its articles
+        # an unmounted folder keeps its articles
+        reachable = [source for source in sources if path_from_text(source).exists()]
         stored = {} if rebuild else store.article_versions(under=reachable)
         rechunk = manifest.get("chunker_version") != str(CHUNKER_VERSION)
         summary = IndexSummary(skipped=skipped)
         written = []
         present = set()
-        for digest, group in _identical_files(files, stored, summary).items():
-            key, also_at = str(group[0]), tuple(str(path) for path in group[1:])
+        for digest, group in _identical_files(files, stored, summary, max_file_bytes).items():
+            key, also_at = path_text(group[0]), tuple(path_text(path) for path in group[1:])
             previous = stored.get(key)
             if previous and not rechunk and previous.content_hash == digest and previous.also_at == also_at:
                 summary.unchanged += 1
             else:
                 try:
-                    article = read_article(group[0])
+                    article = read_article(group[0], read_bytes(group[0], max_file_bytes))
                 except IngestError as error:
-                    summary.skipped += [{"path": str(path), "reason": error.reason} for path in group]
+                    summary.skipped += [{"path": path_text(path), "reason": error.reason} for path in group]
                     continue
                 if article.encoding != "utf-8":
                     summary.warnings.append({"path": key, "warning": f"not UTF-8: decoded as {article.encoding}"})
@@ -168,8 +174,10 @@ def update(
         todo.sort(key=lambda key: len(texts[key]))  # batches of similar length waste less padding
         onnx_sha256 = manifest.get("onnx_sha256")
         dimension = manifest.get("dimension")
-        if todo or rebuild or not onnx_encoder.is_intact(store.directory, manifest):
-            encoder, onnx_sha256 = passage_encoder(store.directory, manifest, model, model_path, rebuild)
+        # the encoder's files are hashed whole before it embeds anything: no remembered digest is trusted here
+        intact = not rebuild and onnx_encoder.is_intact(store.directory, manifest, verify=True)
+        if todo or not intact:
+            encoder, onnx_sha256 = passage_encoder(store.directory, manifest, model, model_path, rebuild, intact)
             dimension = str(encoder.dimension)
             _embed(store, encoder, [(key, texts[key]) for key in todo], progress)
         passage_keys = {passage.embedding_key for article in written for passage in article.passages}
@@ -177,9 +185,17 @@ def update(
         summary.sentences_embedded = len(todo) - summary.passages_embedded
 
         changed = written or removed or set(sources.values()) != set(recorded)
-        if changed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
+        new_settings = any(manifest.get(key) != value for key, value in settings.items())
+        if (
+            changed
+            or rebuild
+            or new_settings
+            or manifest.get("onnx_sha256") != onnx_sha256
+            or "generation" not in manifest
+        ):
             store.commit_update(
                 manifest={
+                    **settings,
                     "onnx_sha256": onnx_sha256,
                     "passage_encoder": "onnxruntime",
                     "model_name": model.name,
@@ -193,12 +209,26 @@ def update(
                 written=written,
                 wipe=rebuild,
             )
-            vector_index.refresh(store)
+            try:
+                vector_index.refresh(store)
+            except OSError as error:  # committed already; the next reader rebuilds the cache from stored vectors
+                summary.warnings.append({"path": str(store.directory), "warning": f"FAISS cache not written ({error})"})
+        store.checkpoint()
         summary.seconds = round(time.perf_counter() - began, 3)
         return summary
 
 
-def _identical_files(files: list[Path], stored: dict, summary: IndexSummary) -> dict[str, list[Path]]:
+def scan_settings(manifest: dict[str, str], follow_links: bool | None, max_bytes: int | None) -> dict[str, str]:
+    """How folders are scanned: as given, else as the index recorded, else by default (links kept in, 50 MiB)."""
+    return {
+        "follow_links": manifest.get("follow_links", "no")
+        if follow_links is None
+        else ("yes" if follow_links else "no"),
+        "max_file_bytes": manifest.get("max_file_bytes", str(MAX_FILE_BYTES)) if max_bytes is None else str(max_bytes),
+    }
+
+
+def _identical_files(files: list[Path], stored: dict, summary: IndexSummary, max_bytes: int) -> dict[str, list[Path]]:
     """The readable files grouped by content hash; first in each group the path already indexed, else the shallowest.
 
     An unreadable file is recorded as skipped.
@@ -206,11 +236,11 @@ def _identical_files(files: list[Path], stored: dict, summary: IndexSummary) -> 
     groups: dict[str, list[Path]] = {}
     for path in files:
         try:
-            groups.setdefault(content_hash(read_bytes(path)), []).append(path)
+            groups.setdefault(content_hash(read_bytes(path, max_bytes)), []).append(path)
         except IngestError as error:
-            summary.skipped.append({"path": str(path), "reason": error.reason})
+            summary.skipped.append({"path": path_text(path), "reason": error.reason})
     for group in groups.values():
-        group.sort(key=lambda path: (str(path) not in stored, len(path.parts), str(path)))
+        group.sort(key=lambda path: (path_text(path) not in stored, len(path.parts), path_text(path)))
     return groups
 
 

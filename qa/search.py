@@ -178,8 +178,9 @@ class Searcher:
     def open(cls, directory: Path, model_path: Path | None = None) -> Searcher:
         """Open an index and start loading its query encoder on a background thread."""
         store = Store.open(directory)
+        manifest = store.require_complete()
         loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-encoder")
-        encoder = loader.submit(query_encoder, directory, store.manifest(), model_path)
+        encoder = loader.submit(query_encoder, directory, manifest, model_path)
         loader.shutdown(wait=False)  # the submitted load still runs to its end
         return cls(store, encoder)
 
