@@ -54,7 +54,11 @@ def check(directory: Path) -> Report:
         store = Store.open(directory)
         findings.append(_integrity(store))
     except (QAError, sqlite3.DatabaseError) as error:
-        fix = REBUILD if "no index at" not in str(error) else "build one with `qa index [PATH ...]`"
+        fix = REBUILD
+        if "no index at" in str(error):
+            fix = "build one with `qa index [PATH ...]`"
+        elif "is not a qa index" in str(error):
+            fix = "leave it be and choose another folder with --index"
         return Report(str(directory), [Finding("sqlite", False, str(error), fix)])
     if not findings[-1].ok:
         return Report(str(directory), findings)

@@ -509,6 +509,9 @@ def run() -> None:
     teardown (freeing onnxruntime, FAISS and numpy, ~80 ms) makes one-shot commands that
     much faster. An unexpected exception still ends the ordinary way, with its traceback.
     """
+    for stream in (sys.stdout, sys.stderr):  # whatever slips through is shown escaped, never a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         main()
         status = 0

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from qa.answer import Answer, Result
+from qa.display import one_line, printable
 from qa.question import words as question_words
 from qa.store import StoredArticle, StoredPassage
 
@@ -16,15 +17,6 @@ _BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
 _SPACES = re.compile(r"[^\S\n]+")
 
 NOT_CONFIDENT = "Nothing in the index answers this confidently."
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """text with control characters shown as symbols (ESC as ␛), so that no article or question can
-    move the cursor, change colours or ring the bell; one character each, so offsets still hold."""
-    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < "\x20" else "�", text)
 
 
 def _tidy(text: str) -> str:
@@ -49,7 +41,7 @@ def citation(result: Result) -> str:
     when = p.metadata.get("date") or p.metadata.get("date_text")
     where = ", ".join(str(value) for value in (p.metadata.get("outlet"), when) if value)
     parts = [p.title or Path(p.path).name, where, f"{display_path(p.path)}:{lines}"]
-    return printable(" — ".join(part for part in parts if part))
+    return one_line(" — ".join(part for part in parts if part))
 
 
 def _emphasis(words: list[str]) -> re.Pattern | None:
@@ -108,8 +100,8 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
     """The passages around the marked one (by id) of one article, the marked passage set apart."""
     position = next(i for i, p in enumerate(passages) if p.id == marked)
     first = passages[0]
-    console.print(wrapped(console, Text(printable(first.title or Path(first.path).name), style="bold")))
-    console.print(wrapped(console, Text(printable(display_path(first.path)), style="dim")))
+    console.print(wrapped(console, Text(one_line(first.title or Path(first.path).name), style="bold")))
+    console.print(wrapped(console, Text(one_line(display_path(first.path)), style="dim")))
     console.print()
     if position > context:
         console.print(Text("…", style="dim"))
@@ -131,14 +123,14 @@ def show_sources(console: Console, articles: list[StoredArticle]) -> None:
     label_width = len(f"{len(articles)}.")
     for number, article in enumerate(articles, start=1):
         where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date") if article.metadata.get(k))
-        entry = Text(printable(" — ".join(filter(None, [article.title, where]))))
-        entry.append(printable(f"\n{display_path(article.path)} · {article.passages} passages"), style="dim")
+        entry = Text(one_line(" — ".join(filter(None, [article.title, where]))))
+        entry.append(f"\n{one_line(display_path(article.path))} · {article.passages} passages", style="dim")
         console.print(wrapped(console, entry, f"{number}.".rjust(label_width)))
 
 
 def make_console(stderr: bool = False) -> Console:
     """A console that stays plain when not writing to a terminal (rich honours NO_COLOR itself)."""
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False)  # text is shown as written
 
 
 def show_figures(console: Console, caption: str, table: dict[str, dict[str, float]], missed: dict[str, list]) -> None:
@@ -146,7 +138,7 @@ def show_figures(console: Console, caption: str, table: dict[str, dict[str, floa
     from rich.table import Table
 
     metrics = list(dict.fromkeys(metric for figures in table.values() for metric in figures))
-    console.print(wrapped(console, Text(printable(caption), style="italic")))
+    console.print(wrapped(console, Text(one_line(caption), style="italic")))
     grid = Table()
     grid.add_column("metric")
     for mode in table:
@@ -156,9 +148,9 @@ def show_figures(console: Console, caption: str, table: dict[str, dict[str, floa
     console.print(grid)
     for mode, rankings in missed.items():
         for ranking in rankings:
-            console.print(wrapped(console, Text(printable(f"[{mode}] missed: {ranking.question.text}"), style="bold")))
+            console.print(wrapped(console, Text(one_line(f"[{mode}] missed: {ranking.question.text}"), style="bold")))
             expected = ", ".join(ranking.question.answers) or ranking.question.article
-            console.print(wrapped(console, Text(printable(f"expected: {expected}")), " " * 3))
+            console.print(wrapped(console, Text(one_line(f"expected: {expected}")), " " * 3))
             console.print(
                 wrapped(console, Text(f"ranked first: {_tidy(ranking.top_text)[:200]}", style="dim"), " " * 3)
             )

@@ -72,44 +72,70 @@ def walk(
     follow_links: bool = False,
     skipped: list[dict] | None = None,
 ) -> Iterator[Path]:
-    """The article files below root, as the module docstring says; what is left out for a reason goes to skipped."""
+    """The article files below root, as the module docstring says; what is left out for a reason goes to skipped.
+
+    Walked with a stack rather than recursion (any depth), folders known by device and inode (so a link
+    back into the tree is not walked twice, whatever its depth)."""
     skipped = [] if skipped is None else skipped
     real_root = root.resolve()
-    visited = {real_root}
 
     def leaves_tree(path: Path) -> bool:
-        if not path.is_symlink() or follow_links or _inside(path.resolve(), real_root):
+        if follow_links or not path.is_symlink() or _inside(path.resolve(), real_root):
             return False
         skipped.append({"path": path_text(path), "reason": LINK_OUTSIDE})
         return True
 
-    def failed(error: OSError) -> None:
-        skipped.append({"path": path_text(error.filename), "reason": f"unreadable: {error.strerror or error}"})
+    def unreadable(path: Path, error: OSError) -> None:
+        skipped.append({"path": path_text(path), "reason": f"unreadable: {error.strerror or error}"})
 
-    for directory, folders, names in os.walk(root, followlinks=True, onerror=failed):
-        here = Path(directory)
-        kept = []
-        for name in sorted(folders):
-            path = here / name
-            if name.startswith(".") or is_saved_page_assets(here, name) or matches(path.relative_to(root), exclude):
-                continue
-            real = path.resolve()
-            if real in visited or leaves_tree(path):
-                continue
-            visited.add(real)
-            kept.append(name)
-        folders[:] = kept
-        for name in sorted(names):
+    try:
+        visited = {_identity(root.stat())}
+    except OSError as error:
+        unreadable(root, error)
+        return
+    stack = [root]
+    while stack:
+        here = stack.pop()
+        try:
+            with os.scandir(here) as entries:
+                names = sorted(entry.name for entry in entries)
+        except OSError as error:
+            unreadable(here, error)
+            continue
+        folders = []
+        for name in names:
             path = here / name
             relative = path.relative_to(root)
-            if name.startswith(".") or path.suffix.lower() not in SUPPORTED_SUFFIXES:
+            if name.startswith(".") or matches(relative, exclude):
                 continue
-            if (include and not matches(relative, include)) or matches(relative, exclude) or leaves_tree(path):
+            try:
+                is_folder = path.is_dir()
+            except OSError as error:
+                unreadable(path, error)
                 continue
-            if reason := not_regular(path):
-                skipped.append({"path": path_text(path), "reason": reason})
-                continue
-            yield path
+            if is_folder:
+                if is_saved_page_assets(here, name) or leaves_tree(path):
+                    continue
+                try:
+                    identity = _identity(path.stat())
+                except OSError as error:
+                    unreadable(path, error)
+                    continue
+                if identity not in visited:
+                    visited.add(identity)
+                    folders.append(path)
+            elif path.suffix.lower() in SUPPORTED_SUFFIXES and (not include or matches(relative, include)):
+                if leaves_tree(path):
+                    continue
+                if reason := not_regular(path):
+                    skipped.append({"path": path_text(path), "reason": reason})
+                    continue
+                yield path
+        stack.extend(reversed(folders))
+
+
+def _identity(status: os.stat_result) -> tuple[int, int]:
+    return status.st_dev, status.st_ino
 
 
 def scan(sources: Iterable[Source], follow_links: bool = False) -> tuple[list[Path], list[dict]]:

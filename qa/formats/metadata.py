@@ -68,7 +68,7 @@ def text_metadata(source: str, blocks: tuple[Block, ...], title_block: int) -> d
     for _, line in _lines(source, head):
         byline = _BYLINE.match(line)
         if byline and len(byline.group("author").split()) <= 5:
-            metadata["author"] = byline.group("author")
+            metadata["author"] = " ".join(byline.group("author").split())
             break
     edges = [*head, blocks[-1]] if blocks[-1] not in head else head
     for block, line in _lines(source, edges):
