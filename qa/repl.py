@@ -20,10 +20,10 @@ from rich.console import Console
 from rich.text import Text
 
 from qa.answer import Answer, answer_json
+from qa.display import json_text, one_line
 from qa.errors import QAError
 from qa.followup import in_context
 from qa.question import clean
-from qa.display import json_text, one_line
 from qa.render import show_answer, show_article, show_sources, wrapped
 from qa.search import MODES, Filters, Searcher, date_bound
 
