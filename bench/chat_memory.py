@@ -22,7 +22,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def questions(count: int) -> list[str]:
     """Distinct questions: a question word and three to six words of the seed articles."""
-    words = sorted({w.lower() for p in (ROOT / "seeds").glob("*.txt") for w in re.findall(r"[A-Za-z]{4,}", p.read_text())})
+    words = sorted(
+        {w.lower() for p in (ROOT / "seeds").glob("*.txt") for w in re.findall(r"[A-Za-z]{4,}", p.read_text())}
+    )
     chance = random.Random(14)
     asked: dict[str, None] = {}
     while len(asked) < count:

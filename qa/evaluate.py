@@ -94,7 +94,12 @@ def _text(value, what: str) -> str:
         value = str(value)
     if not isinstance(value, str) or not value.strip():
         raise ValueError(f"{what} is not a non-empty string")
-    return value
+    return _valid(value)
+
+
+def _valid(text: str) -> str:
+    """text with any lone surrogate (JSON may escape one: "\\udcff") replaced, as no encoder or database takes one."""
+    return re.sub("[\ud800-\udfff]", "\N{REPLACEMENT CHARACTER}", text)
 
 
 def ranked(question: Question, passages: list[StoredPassage]) -> Ranking:
@@ -113,9 +118,11 @@ def load_questions(path: Path) -> list[Question]:
             answers = [answers] if isinstance(answers, str) else answers
             if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
                 raise ValueError("answers are not a string or a list of strings")
+            answers = [_valid(answer) for answer in answers]
             article = row.get("article")
             if article is not None and not isinstance(article, str):
                 raise ValueError("article is not a file name")
+            article = None if article is None else _valid(article)
             paragraph = row.get("paragraph")
             if paragraph is not None and (isinstance(paragraph, bool) or not str(paragraph).isdecimal()):
                 raise ValueError("paragraph is not a number")

@@ -123,7 +123,9 @@ def test_a_second_update_waits_for_the_first_while_readers_keep_answering(index_
     second_out, second_err = second.communicate(timeout=300)
     assert first.returncode == 0 and second.returncode == 0
     assert during == before
-    assert re.search(r"another update of this index is running \(pid \d+, since [\d: -]+\); waiting for it to finish", second_err)
+    assert re.search(
+        r"another update of this index is running \(pid \d+, since [\d: -]+\); waiting for it to finish", second_err
+    )
     assert json.loads(first_out)["added"] >= 150 and json.loads(second_out)["added"] == 1
     assert run_json("info", "--json", index=index)["articles"] == 5 + json.loads(first_out)["added"] + 1
 

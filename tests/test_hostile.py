@@ -9,10 +9,14 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 import time
+from pathlib import Path
 
 import pytest
 from conftest import ROOT, SEEDS, run_json, run_qa
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 RAW_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 TITLE = "\x1b]0;owned\x07\x1b[2J\x1b]52;c;aGVsbG8=\x07Clock \x9b tower\x1b[0m"
@@ -161,3 +165,46 @@ def test_a_beir_id_never_names_a_file_outside_the_folder(tmp_path):
     written = sorted(p.name for p in (tmp_path / "articles").iterdir())
     assert written == sorted(f"{beir_file_stem(d['_id'])}.txt" for d in corpus) and "ok-1.txt" in written
     assert all(path.parent == tmp_path / "articles" for path in tmp_path.rglob("*") if path.is_file())
+
+
+NAMES = (
+    st.binary(min_size=1, max_size=16)
+    .filter(lambda name: b"/" not in name and b"\x00" not in name)
+    .map(lambda name: name + b".txt")
+)
+QUESTIONS = st.binary(min_size=1, max_size=120).filter(lambda question: b"\x00" not in question)
+
+
+@pytest.fixture(scope="module")
+def property_index(tmp_path_factory, seed_index):
+    index = tmp_path_factory.mktemp("property") / "index"
+    shutil.copytree(seed_index, index)
+    return index
+
+
+def run_bytes(*args, index) -> subprocess.CompletedProcess:
+    """A real `qa` process given byte arguments; its output decoded strictly (it must be UTF-8)."""
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "100"}
+    command = [sys.executable, "-m", "qa", "--index", str(index), *args]
+    done = subprocess.run(command, capture_output=True, cwd=ROOT, env=env, timeout=LIMIT)
+    return clean(subprocess.CompletedProcess(args, done.returncode, done.stdout.decode(), done.stderr.decode()))
+
+
+@settings(
+    max_examples=5,
+    deadline=None,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow, HealthCheck.data_too_large],
+)
+@given(files=st.dictionaries(NAMES, st.binary(max_size=3000), min_size=1, max_size=3), question=QUESTIONS)
+def test_any_bytes_names_and_questions_give_no_traceback_and_no_raw_control_byte(property_index, files, question):
+    with tempfile.TemporaryDirectory() as folder:
+        for name, data in files.items():
+            write(folder, name, data)
+        assert run_bytes("index", folder.encode(), index=property_index).returncode == 0
+        assert run_bytes("info", index=property_index).returncode == 0
+        assert run_bytes("ask", "-k", "2", question, index=property_index).returncode in (0, 2)
+        questions = Path(folder) / "questions.jsonl"
+        text = question.decode("utf-8", "surrogateescape")
+        questions.write_text(json.dumps({"question": text, "answers": [text[:5]]}) + "\n", encoding="utf-8")
+        assert run_bytes("eval", str(questions).encode(), "--failures", "1", index=property_index).returncode in (0, 2)
