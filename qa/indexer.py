@@ -64,8 +64,9 @@ class IndexSummary:
         return dict(Counter(item["reason"] for item in self.skipped))
 
 
-# Called with (texts embedded so far, texts to embed); lets the CLI draw a progress bar.
-Progress = Callable[[int, int], None]
+# Called with (done so far, to do, what: "hashing" files, "reading" articles, "embedding" texts) from the start
+# of a run; lets the CLI draw a progress bar.
+Progress = Callable[[int, int, str], None]
 
 
 def embedding_key(model: ModelSpec, search_text: str) -> str:
@@ -142,7 +143,10 @@ def update(
         summary = IndexSummary(skipped=skipped)
         written = []
         present = set()
-        for digest, group in _identical_files(files, stored, summary, max_file_bytes).items():
+        groups = _identical_files(files, stored, summary, max_file_bytes, progress)
+        for number, (digest, group) in enumerate(groups.items()):
+            if progress:
+                progress(number, len(groups), "reading")
             key, also_at = path_text(group[0]), tuple(path_text(path) for path in group[1:])
             previous = stored.get(key)
             if previous and not rechunk and previous.content_hash == digest and previous.also_at == also_at:
@@ -228,13 +232,17 @@ def scan_settings(manifest: dict[str, str], follow_links: bool | None, max_bytes
     }
 
 
-def _identical_files(files: list[Path], stored: dict, summary: IndexSummary, max_bytes: int) -> dict[str, list[Path]]:
+def _identical_files(
+    files: list[Path], stored: dict, summary: IndexSummary, max_bytes: int, progress: Progress | None
+) -> dict[str, list[Path]]:
     """The readable files grouped by content hash; first in each group the path already indexed, else the shallowest.
 
     An unreadable file is recorded as skipped.
     """
     groups: dict[str, list[Path]] = {}
-    for path in files:
+    for number, path in enumerate(files):
+        if progress:
+            progress(number, len(files), "hashing")
         try:
             groups.setdefault(content_hash(read_bytes(path, max_bytes)), []).append(path)
         except IngestError as error:
@@ -262,10 +270,10 @@ def _embed(
     """Embed and store batch by batch: an interrupted run keeps every finished batch."""
     done = 0
     if progress:
-        progress(done, len(todo))
+        progress(done, len(todo), "embedding")
     keys = [key for key, _ in todo]
     for vectors in encoder.encode_batches([text for _, text in todo]):
         store.put_embeddings(keys[done : done + len(vectors)], vectors)
         done += len(vectors)
         if progress:
-            progress(done, len(todo))
+            progress(done, len(todo), "embedding")
