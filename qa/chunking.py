@@ -32,8 +32,11 @@ _WRAPPED_LINE = range(40, 101)  # line lengths of hard-wrapped text
 # cut after a likely sentence end, and only the first SEGMENTED_CHARS of an article (longer than any news
 # story); sentences of the rest end at a likely sentence end, so every article is cut in linear time.
 PIECE_CHARS = 2000
-SEGMENTED_CHARS = 200_000
+SEGMENTED_CHARS = 100_000
 _LIKELY_END = re.compile(r"[a-z]{3}[.!?]['\"”’)]?\s+")  # after a word, not an initial or "Mr."
+# pysbd rewrites a piece once per abbreviation-like mark in it: a piece with more is a list or noise, not prose
+_MARKS = re.compile(r"(?<!\w)\w{1,3}\.")
+MAX_MARKS = 60
 
 Span = tuple[int, int]
 
@@ -101,9 +104,9 @@ def _pieces(text: str) -> list[Span]:
 
 
 def _segments(piece: str, careful: bool) -> list[str]:
-    """The sentences of a piece: pysbd's when careful (its processor alone: its own search for the sentences in
-    the text takes quadratic time), else the piece cut after each likely sentence end."""
-    if not careful:
+    """The sentences of a piece: pysbd's when careful and the piece is prose (its processor alone: its own search
+    for the sentences in the text takes quadratic time), else the piece cut after each likely sentence end."""
+    if not careful or len(_MARKS.findall(piece)) > MAX_MARKS:
         return [piece[start:end] for start, end in _spans_between(piece, _LIKELY_END.finditer(piece))]
     try:
         return _segmenter().processor(piece).process()
