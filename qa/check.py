@@ -35,6 +35,8 @@ class Report:
 
     def advice(self) -> str:
         fixes = list(dict.fromkeys(finding.fix for finding in self.findings if not finding.ok and finding.fix))
+        if REBUILD in fixes:  # a rebuild exports the encoder and makes every file again
+            return REBUILD
         return "nothing to do" if self.healthy else "; then ".join(fixes)
 
     def as_json(self) -> dict:
