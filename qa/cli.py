@@ -230,12 +230,12 @@ def index(
     the PATHS they came with. Only new or changed articles are embedded again.
     With no PATHS the recorded sources are scanned again (./seeds on a first build).
     """
-    from qa import indexer
-    from qa.progress import embedding_progress
-    from qa.store import Store
+    try:  # from the start: a Ctrl-C while the libraries load is one line too
+        from qa import indexer
+        from qa.progress import embedding_progress
+        from qa.store import Store
 
-    store = Store.create(index_dir, replace_unusable=rebuild)
-    try:
+        store = Store.create(index_dir, replace_unusable=rebuild)
         with embedding_progress() as progress:
             summary = indexer.update(
                 store,

@@ -72,7 +72,7 @@ def beir_file_stem(document_id: str) -> str:
     return "id-" + hashlib.sha256(document_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
 
 
-def _json_lines(path: Path) -> list[tuple[int, object]]:
+def _json_lines(path: Path, kind: str = "JSON line") -> list[tuple[int, object]]:
     """(line number, value) of each non-blank JSON line of a file; an EvalError naming the first bad line."""
     try:
         lines = path.read_text(encoding="utf-8").splitlines()
@@ -84,7 +84,7 @@ def _json_lines(path: Path) -> list[tuple[int, object]]:
             try:
                 rows.append((number, json.loads(line)))
             except (ValueError, RecursionError) as error:
-                raise EvalError(f"{path}:{number}: not a JSON line ({error})") from None
+                raise EvalError(f"{path}:{number}: not a {kind} ({error})") from None
     return rows
 
 
@@ -109,7 +109,7 @@ def ranked(question: Question, passages: list[StoredPassage]) -> Ranking:
 
 def load_questions(path: Path) -> list[Question]:
     questions = []
-    for number, row in _json_lines(path):
+    for number, row in _json_lines(path, "question line"):
         try:
             if not isinstance(row, dict):
                 raise ValueError("not an object")

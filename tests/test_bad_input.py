@@ -123,7 +123,7 @@ BAD_QUESTION_FILES = {
     "answers not strings": ('{"question": "Who?", "answers": 5}', "answers are not a string or a list of strings"),
     "article not a name": ('{"question": "Who?", "article": [1]}', "article is not a file name"),
     "not an object": ("[1, 2]", "not an object"),
-    "nested beyond reason": ("[" * 100_000, "not a JSON line"),
+    "nested beyond reason": ("[" * 100_000, "not a question line"),
     "not UTF-8": (b"\xff\xfe{", "cannot read"),
 }
 

@@ -149,12 +149,15 @@ def test_questions_that_are_not_utf8_are_answered_from_argv_files_and_pipes(seed
     from_file = subprocess.run(
         [*command, "ask", "--json", "--file", str(questions)], capture_output=True, cwd=ROOT, env=env
     )
-    piped = subprocess.run([*command, "chat"], input=question + b"\n:k 2\n", capture_output=True, cwd=ROOT, env=env)
+    piped = subprocess.run(
+        [*command, "chat"], input=question + b"\n:open \xc2\xb2\n:k 2\n", capture_output=True, cwd=ROOT, env=env
+    )
     for done in (argv, from_file, piped):
         text = subprocess.CompletedProcess(done.args, done.returncode, done.stdout.decode(), done.stderr.decode())
         assert done.returncode == 0, text.stderr
         clean(text)
-    assert "showing 2 passages" in piped.stdout.decode()  # the chat went on after the line
+    assert ":open takes a result number" in piped.stdout.decode() or ":open N shows" in piped.stdout.decode()
+    assert "showing 2 passages" in piped.stdout.decode()  # the chat went on after each line
 
 
 def test_a_beir_id_never_names_a_file_outside_the_folder(tmp_path):
