@@ -48,6 +48,9 @@ def _varints(blob: bytes) -> list[int]:
     return values
 
 
+REMEMBERED = 4096  # phrases whose frequency and tokens a Scorer keeps (a question's words are a few)
+
+
 class Scorer:
     """Scores rows of the FTS5 tables of one connection."""
 
@@ -82,7 +85,7 @@ class Scorer:
     def _remember(self, key: tuple[str, str], compute):
         """compute(), or what it gave for key since the index last changed (any connection's commit)."""
         version = self.connection.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._data_version:
+        if version != self._data_version or len(self._remembered) >= REMEMBERED:  # a long chat stays bounded
             self._remembered.clear()
             self._data_version = version
         if key not in self._remembered:

@@ -7,6 +7,7 @@ contiguous spans of the source, in order, covering every block.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import dataclass
 from functools import cache
@@ -14,8 +15,8 @@ from functools import cache
 from qa.ingest import Article, Block
 
 # Bump whenever passage boundaries or search text could change: stored articles are re-chunked.
-# 3: the lexical title column holds the article's outlet too.
-CHUNKER_VERSION = 3
+# 3: the lexical title column holds the article's outlet too. 4: lines over PIECE_CHARS split before pysbd.
+CHUNKER_VERSION = 4
 
 MIN_WORDS = 8  # a block shorter than this is a fragment, merged with a neighbour
 MAX_WORDS = 160  # a block longer than this is split at sentence boundaries
@@ -26,6 +27,16 @@ TARGET_WORDS = 100  # the size split pieces aim for
 GROW_BELOW = 90
 MAX_PASSAGE_WORDS = 120
 _WRAPPED_LINE = range(40, 101)  # line lengths of hard-wrapped text
+# pysbd's time per character grows with the length of what it is given and with how many list-like or
+# abbreviation-like marks it holds ("a. a. a.", "Mr. Mr."): it reads a line in pieces of at most PIECE_CHARS,
+# cut after a likely sentence end, and only the first SEGMENTED_CHARS of an article (longer than any news
+# story); sentences of the rest end at a likely sentence end, so every article is cut in linear time.
+PIECE_CHARS = 2000
+SEGMENTED_CHARS = 100_000
+_LIKELY_END = re.compile(r"[a-z]{3}[.!?]['\"”’)]?\s+")  # after a word, not an initial or "Mr."
+# pysbd rewrites a piece once per abbreviation-like mark in it: a piece with more is a list or noise, not prose
+_MARKS = re.compile(r"(?<!\w)\w{1,3}\.")
+MAX_MARKS = 60
 
 Span = tuple[int, int]
 
@@ -78,23 +89,52 @@ def _line_spans(text: str) -> list[Span]:
     return [(spans[0][0], spans[-1][1])] if wrapped else spans
 
 
-def sentence_spans(text: str) -> list[Span]:
-    """Sentence spans within text; a line break in unwrapped text also ends a sentence."""
+def _pieces(text: str) -> list[Span]:
+    """Spans covering text, each at most PIECE_CHARS long and at least half that (but the last): cut after the
+    last likely sentence end in its second half, else after its last space there, else at the limit."""
+    spans: list[Span] = []
+    start = 0
+    while len(text) - start > PIECE_CHARS:
+        window = text[start + PIECE_CHARS // 2 : start + PIECE_CHARS]
+        ends = [match.end() for match in _LIKELY_END.finditer(window)]
+        cut = ends[-1] if ends else window.rfind(" ") + 1 or len(window)
+        spans.append((start, start + PIECE_CHARS // 2 + cut))
+        start = spans[-1][1]
+    return [*spans, (start, len(text))]
+
+
+def _segments(piece: str, careful: bool) -> list[str]:
+    """The sentences of a piece: pysbd's when careful and the piece is prose (its processor alone: its own search
+    for the sentences in the text takes quadratic time), else the piece cut after each likely sentence end."""
+    if not careful or len(_MARKS.findall(piece)) > MAX_MARKS:
+        return [piece[start:end] for start, end in _spans_between(piece, _LIKELY_END.finditer(piece))]
+    try:
+        return _segmenter().processor(piece).process()
+    except ValueError:  # pysbd's numbered-list detection fails on some control characters ("\x1f4.")
+        return [piece]
+
+
+def _spans_between(text: str, ends) -> list[Span]:
+    cuts = [0, *(match.end() for match in ends), len(text)]
+    return [(start, end) for start, end in zip(cuts, cuts[1:], strict=False) if start < end]
+
+
+def sentence_spans(text: str, careful_chars: int = SEGMENTED_CHARS) -> list[Span]:
+    """Sentence spans within text; a line break in unwrapped text also ends a sentence. pysbd finds those in
+    the first careful_chars characters, likely sentence ends alone the others."""
     spans: list[Span] = []
     for line_start, line_end in _line_spans(text):
         line = text[line_start:line_end]
         found: list[list[int]] = []
-        cursor = 0
-        try:
-            segments = _segmenter().segment(line)
-        except ValueError:  # pysbd's numbered-list detection fails on some control characters ("\x1f4.")
-            segments = [line]
-        for sentence in segments:
-            sentence = sentence.strip()
-            position = line.find(sentence, cursor) if sentence else -1
-            if position >= 0:
-                found.append([position, position + len(sentence)])
-                cursor = position + len(sentence)
+        for piece_start, piece_end in _pieces(line):
+            piece = line[piece_start:piece_end]
+            cursor = 0
+            for sentence in _segments(piece, line_start + piece_start < careful_chars):
+                sentence = sentence.strip()
+                position = piece.find(sentence, cursor) if sentence else -1
+                if position >= 0:
+                    found.append([piece_start + position, piece_start + position + len(sentence)])
+                    cursor = position + len(sentence)
         if not found:
             found = [[0, len(line)]]
         found[-1][1] = len(line)  # whatever the segmenter left over belongs to the last sentence
@@ -115,7 +155,7 @@ class _Unit:
 
 def _units(article: Article, block: Block) -> list[_Unit]:
     text = article.block_text(block)
-    sentences = [(block.start + s, block.start + e) for s, e in sentence_spans(text)]
+    sentences = [(block.start + s, block.start + e) for s, e in sentence_spans(text, SEGMENTED_CHARS - block.start)]
     words = word_count(text)
     if words <= MAX_WORDS or len(sentences) < 2:
         return [_Unit(block.start, block.end, block.index, sentences, words)]

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import json
+import errno
 import os
+import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -12,6 +13,7 @@ from pathlib import Path
 
 import click
 
+from qa.display import json_text, one_line
 from qa.errors import QAError
 
 MODEL_OPTION = click.option(
@@ -28,6 +30,26 @@ MODE_OPTION = click.option(
     show_default=True,
     help="Ranker: BM25 and dense fused with sentence scores, or one of them alone.",
 )
+
+
+class ByteSize(click.ParamType):
+    """A size in bytes: a number with an optional K, M or G (binary multiples), e.g. 50M."""
+
+    name = "SIZE"
+    UNITS = {"": 1, "K": 1 << 10, "M": 1 << 20, "G": 1 << 30}
+
+    def convert(self, value, param, ctx) -> int:
+        if isinstance(value, int):
+            return value
+        text = str(value).strip().upper().removesuffix("B").removesuffix("I")
+        number, unit = (text[:-1], text[-1]) if text[-1:] in self.UNITS else (text, "")
+        try:
+            size = int(float(number) * self.UNITS[unit])
+        except (ValueError, OverflowError):
+            size = 0
+        if size < 1:
+            self.fail(f"{value!r} is not a size such as 50M, 512K or 2G", param, ctx)
+        return size
 
 
 class DateBound(click.ParamType):
@@ -84,16 +106,44 @@ def apply_filters(searcher, source: str | None, since: date | None, until: date 
 
 
 @contextmanager
-def one_line_errors() -> Iterator[None]:
-    """Errors a user can fix (bad arguments included) become one line on stderr and exit status 2."""
+def one_line_errors(index_dir: Path | None = None) -> Iterator[None]:
+    """Errors a user can fix (bad arguments, a full disk, a folder that cannot be written) become one line on
+    stderr and exit status 2."""
     try:
         yield
     except QAError as error:
-        click.echo(f"qa: {error}", err=True)
-        sys.exit(2)
+        _fail(str(error))
     except click.UsageError as error:
-        click.echo(f"qa: {error.format_message()} (see `{_command_name(error.ctx)} --help`)", err=True)
-        sys.exit(2)
+        _fail(f"{error.format_message()} (see `{_command_name(error.ctx)} --help`)")
+    except OSError as error:
+        if error.errno == errno.EPIPE:
+            raise
+        _fail(_system_error(error))
+    except sqlite3.DatabaseError as error:
+        _fail(_database_error(error, index_dir))
+
+
+def _fail(message: str) -> None:
+    click.echo(f"qa: {one_line(message)}", err=True)
+    sys.exit(2)
+
+
+def _system_error(error: OSError) -> str:
+    where = f" ({error.filename})" if error.filename else ""
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"no space left on the device{where}: free some and run it again (committed work is kept)"
+    if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        return f"cannot write{where}: {error.strerror}; give an --index folder you can write to"
+    return f"{error.strerror or error}{where}"
+
+
+def _database_error(error: sqlite3.DatabaseError, index_dir: Path | None) -> str:
+    text = str(error)
+    if "full" in text:
+        return "no space left on the device for the index: free some and run it again (committed work is kept)"
+    if "readonly" in text or "unable to open" in text:
+        return f"cannot write the index at {index_dir} ({text}): give an --index folder you can write to"
+    return f"the index at {index_dir} is damaged ({text}): run `qa check`, then `qa index --rebuild`"
 
 
 def _command_name(ctx: click.Context | None) -> str:
@@ -111,7 +161,7 @@ class QAGroup(click.Group):
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
-        with one_line_errors():
+        with one_line_errors(ctx.params.get("index_dir")):
             return super().invoke(ctx)
 
 
@@ -128,6 +178,7 @@ class QAGroup(click.Group):
 @click.pass_context
 def main(ctx: click.Context, index_dir: Path) -> None:
     """Ask questions of a collection of news articles; every answer is a cited passage."""
+    os.umask(os.umask(0) | 0o077)  # the index, its caches and the chat history are readable by their owner only
     ctx.obj = index_dir
     if ctx.invoked_subcommand is None:
         ctx.invoke(chat)
@@ -153,6 +204,18 @@ def main(ctx: click.Context, index_dir: Path) -> None:
     "e.g. text=body_html (repeatable; recorded with the PATHS).",
 )
 @click.option("--rebuild", is_flag=True, help="Discard the index and build it again, embedding everything.")
+@click.option(
+    "--follow-links/--no-follow-links",
+    default=None,
+    help="Follow symbolic links that lead out of the folders indexed (recorded; by default they are skipped).",
+)
+@click.option(
+    "--max-size",
+    "max_bytes",
+    type=ByteSize(),
+    help="Skip files larger than SIZE, e.g. 200M (recorded; default 50M).",
+)
+@click.option("--wait", type=click.FloatRange(0), metavar="SECONDS", help="Give up if another update runs longer.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @MODEL_OPTION
 @click.pass_obj
@@ -163,6 +226,9 @@ def index(
     exclude: tuple[str, ...],
     field_options: tuple[str, ...],
     rebuild: bool,
+    follow_links: bool | None,
+    max_bytes: int | None,
+    wait: float | None,
     as_json: bool,
     model_path: Path | None,
 ) -> None:
@@ -174,14 +240,14 @@ def index(
     the PATHS they came with. Only new or changed articles are embedded again.
     With no PATHS the recorded sources are scanned again (./seeds on a first build).
     """
-    from qa import indexer
-    from qa.formats.fields import parse_field_options
-    from qa.progress import embedding_progress
-    from qa.store import Store
+    try:  # from the start: a Ctrl-C while the libraries load is one line too
+        from qa import indexer
+        from qa.formats.fields import parse_field_options
+        from qa.progress import embedding_progress
+        from qa.store import Store
 
-    fields = parse_field_options(field_options) if field_options else None
-    store = Store.create(index_dir, replace_unusable=rebuild)
-    try:
+        fields = parse_field_options(field_options) if field_options else None
+        store = Store.create(index_dir, replace_unusable=rebuild)
         with embedding_progress() as progress:
             summary = indexer.update(
                 store,
@@ -191,14 +257,17 @@ def index(
                 model_path=model_path,
                 rebuild=rebuild,
                 progress=progress,
-                on_wait=lambda: click.echo(f"qa: {indexer.WAITING}", err=True),
+                on_wait=lambda message: click.echo(f"qa: {message}", err=True),
+                wait=wait,
+                follow_links=follow_links,
+                max_bytes=max_bytes,
                 fields=fields,
             )
     except KeyboardInterrupt:
         click.echo("qa: interrupted; the index is as it was before this run (finished batches are kept)", err=True)
         sys.exit(130)
     if as_json:
-        click.echo(json.dumps(summary.as_json()))
+        click.echo(json_text(summary.as_json()))
         return
     click.echo(summary.describe())
     for skipped in summary.skipped:
@@ -210,11 +279,11 @@ def index(
             else ""
         )
         count = f" ({skipped['count']} records)" if "count" in skipped else ""
-        click.echo(f"skipped {skipped['path']}{where}: {skipped['reason']}{count}", err=True)
+        click.echo(f"skipped {one_line(skipped['path'])}{where}: {one_line(skipped['reason'])}{count}", err=True)
     for warning in summary.warnings:
-        click.echo(f"warning: {warning['path']}: {warning['warning']}", err=True)
+        click.echo(f"warning: {one_line(warning['path'])}: {one_line(warning['warning'])}", err=True)
     for duplicate in summary.duplicates:
-        click.echo(f"duplicate {duplicate['path']}: same bytes as {duplicate['same_as']}", err=True)
+        click.echo(f"duplicate {one_line(duplicate['path'])}: same bytes as {one_line(duplicate['same_as'])}", err=True)
 
 
 @main.command()
@@ -222,7 +291,12 @@ def index(
 @K_OPTION
 @MODE_OPTION
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object per question.")
-@click.option("--file", "questions_file", type=click.File("r"), help="Answer each line of this file ('-' = stdin).")
+@click.option(
+    "--file",
+    "questions_file",
+    type=click.File("r", encoding="utf-8", errors="replace"),
+    help="Answer each line of this file ('-' = stdin).",
+)
 @click.option("--brief", is_flag=True, help="Print only the answer block: the values asked for and their sources.")
 @filter_options
 @MODEL_OPTION
@@ -260,7 +334,7 @@ def ask(
         if as_json:
             from qa.answer import answer_json
 
-            click.echo(json.dumps(answer_json(answer), ensure_ascii=False))
+            click.echo(json_text(answer_json(answer)))
         else:
             show_answer(console, answer, brief)
 
@@ -315,16 +389,40 @@ def info(index_dir: Path, as_json: bool) -> None:
         "article_list": [article_json(a, copies.get(a.path, [])) for a in store.articles().values()],
     }
     if as_json:
-        click.echo(json.dumps(report, ensure_ascii=False))
+        click.echo(json_text(report))
         return
     listed = report.pop("article_list")
     for key, value in report.items():
-        click.echo(f"{key:>13}: {', '.join(value) if isinstance(value, list) else value}")
+        click.echo(f"{key:>13}: {one_line(', '.join(value) if isinstance(value, list) else value)}")
     for entry in listed:
         where = ", ".join(str(entry[key]) for key in ("outlet", "author", "date") if entry.get(key))
         record = f" record {entry['record']}" if "record" in entry else ""
         copied = f" — {len(entry['copies'])} copies" if entry["copies"] else ""
-        click.echo(f"  {entry['path']}{record} — {entry['title']}" + (f" — {where}" if where else "") + copied)
+        click.echo(
+            one_line(f"  {entry['path']}{record} — {entry['title']}" + (f" — {where}" if where else "") + copied)
+        )
+
+
+@main.command()
+@click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@click.pass_obj
+def check(index_dir: Path, as_json: bool) -> None:
+    """Verify the whole index (database, counts, encoder, model, FAISS cache) and say what to do.
+
+    Exits 1 when something is wrong.
+    """
+    from qa.check import check as check_index
+
+    report = check_index(index_dir)
+    if as_json:
+        click.echo(json_text(report.as_json()))
+    else:
+        click.echo(f"index: {one_line(report.index)}")
+        for finding in report.findings:
+            click.echo(f"{finding.check:>8}: {'ok' if finding.ok else 'FAILED'}, {one_line(finding.detail)}")
+        click.echo(f"{'healthy' if report.healthy else 'damaged'}: {report.advice()}")
+    if not report.healthy:
+        sys.exit(1)
 
 
 @main.command()
@@ -424,7 +522,7 @@ def evaluate(
         table[mode] = evaluation.figures | {"median_words": median_words}
         missed[mode] = evaluation.missed[:failures]
     if as_json:
-        click.echo(json.dumps(table))
+        click.echo(json_text(table))
     else:
         show_figures(make_console(), f"{questions_path.name}: {len(questions)} questions", table, missed)
     below = [
@@ -458,6 +556,9 @@ def run() -> None:
     teardown (freeing onnxruntime, FAISS and numpy, ~80 ms) makes one-shot commands that
     much faster. An unexpected exception still ends the ordinary way, with its traceback.
     """
+    for stream in (sys.stdout, sys.stderr):  # whatever slips through is shown escaped, never a traceback
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(errors="backslashreplace")
     try:
         main()
         status = 0

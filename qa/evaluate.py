@@ -14,6 +14,7 @@ words in order), not every passage of the index for every question.
 from __future__ import annotations
 
 import csv
+import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -60,8 +61,49 @@ def _fold(text: str) -> str:
 
 
 def _document(question: Question, passage_id: int, path: str) -> str:
-    """Documents are passages, or whole articles when judged by BEIR qrels."""
+    """Documents are passages, or whole articles (by file name, see beir_file_stem) when judged by BEIR qrels."""
     return Path(path).stem if question.relevant_documents else str(passage_id)
+
+
+_PLAIN_ID = re.compile(r"[A-Za-z0-9][A-Za-z0-9_-]{0,99}")
+
+
+def beir_file_stem(document_id: str) -> str:
+    """The file name (without .txt) a BEIR document is written under: its id when that is a plain name, else
+    a digest of it, so no id ("../../x", "/etc/x") names a file outside the folder."""
+    if _PLAIN_ID.fullmatch(document_id):
+        return document_id
+    return "id-" + hashlib.sha256(document_id.encode("utf-8", "surrogatepass")).hexdigest()[:32]
+
+
+def _json_lines(path: Path, kind: str = "JSON line") -> list[tuple[int, object]]:
+    """(line number, value) of each non-blank JSON line of a file; an EvalError naming the first bad line."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as error:
+        raise EvalError(f"cannot read {path}: {error}") from None
+    rows = []
+    for number, line in enumerate(lines, start=1):
+        if line.strip():
+            try:
+                rows.append((number, json.loads(line)))
+            except (ValueError, RecursionError) as error:
+                raise EvalError(f"{path}:{number}: not a {kind} ({error})") from None
+    return rows
+
+
+def _text(value, what: str) -> str:
+    """value when it is a non-blank string (ids may be numbers), else a ValueError naming what."""
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        value = str(value)
+    if not isinstance(value, str) or not value.strip():
+        raise ValueError(f"{what} is not a non-empty string")
+    return _valid(value)
+
+
+def _valid(text: str) -> str:
+    """text with any lone surrogate (JSON may escape one: "\\udcff") replaced, as no encoder or database takes one."""
+    return re.sub("[\ud800-\udfff]", "\N{REPLACEMENT CHARACTER}", text)
 
 
 def ranked(question: Question, passages: list[StoredPassage], values: tuple = ()) -> Ranking:
@@ -71,31 +113,36 @@ def ranked(question: Question, passages: list[StoredPassage], values: tuple = ()
 
 def load_questions(path: Path) -> list[Question]:
     questions = []
-    try:
-        lines = path.read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError) as error:
-        raise EvalError(f"cannot read {path}: {error}") from None
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
+    for number, row in _json_lines(path, "question line"):
         try:
-            row = json.loads(line)
-            text = row.get("question", row.get("q"))
+            if not isinstance(row, dict):
+                raise ValueError("not an object")
+            text = _text(row.get("question", row.get("q")), "question")
             answers = row.get("answers", row.get("a", []))
             answers = [answers] if isinstance(answers, str) else answers
+            if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
+                raise ValueError("answers are not a string or a list of strings")
+            answers = [_valid(answer) for answer in answers]
             values = row.get("values", [])
-            if not isinstance(text, str) or not text.strip():
-                raise ValueError("no question")
-        except (ValueError, AttributeError) as error:
+            if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
+                raise ValueError("values are not a list of strings")
+            values = [_valid(value) for value in values]
+            article = row.get("article")
+            if article is not None and not isinstance(article, str):
+                raise ValueError("article is not a file name")
+            article = None if article is None else _valid(article)
+            paragraph = row.get("paragraph")
+            if paragraph is not None and (isinstance(paragraph, bool) or not str(paragraph).isdecimal()):
+                raise ValueError("paragraph is not a number")
+        except ValueError as error:
             raise EvalError(f"{path}:{number}: not a question line ({error})") from None
-        paragraph = row.get("paragraph")
         questions.append(
             Question(
                 str(row.get("id", number)),
                 text,
                 tuple(answers),
-                row.get("article"),
-                None if paragraph is None else int(paragraph),
+                article,
+                None if paragraph is None else int(str(paragraph)),
                 values=tuple(values),
             )
         )
@@ -107,21 +154,26 @@ def load_questions(path: Path) -> list[Question]:
 def load_beir(folder: Path, split: str = "test") -> tuple[list[dict], list[Question]]:
     """(corpus documents, questions with their judged documents) of a BEIR-style folder."""
     try:
-        corpus = [
-            json.loads(line)
-            for line in (folder / "corpus.jsonl").read_text(encoding="utf-8").splitlines()
-            if line.strip()
-        ]
-        queries = {
-            row["_id"]: row["text"]
-            for row in map(json.loads, (folder / "queries.jsonl").read_text(encoding="utf-8").splitlines())
-        }
+        corpus = []
+        for number, row in _json_lines(folder / "corpus.jsonl"):
+            where = f"corpus.jsonl:{number}"
+            if not isinstance(row, dict):
+                raise ValueError(f"{where}: not an object")
+            corpus.append({**row, "_id": _text(row.get("_id"), f"{where}: _id")})
+        queries = {}
+        for number, row in _json_lines(folder / "queries.jsonl"):
+            where = f"queries.jsonl:{number}"
+            if not isinstance(row, dict):
+                raise ValueError(f"{where}: not an object")
+            queries[_text(row.get("_id"), f"{where}: _id")] = _text(row.get("text"), f"{where}: text")
         judged: dict[str, set[str]] = {}
         with (folder / "qrels" / f"{split}.tsv").open(encoding="utf-8") as file:
             for row in csv.DictReader(file, delimiter="\t"):
                 if int(row["score"]) > 0:
-                    judged.setdefault(row["query-id"], set()).add(row["corpus-id"])
-    except (OSError, ValueError, KeyError) as error:
+                    judged.setdefault(row["query-id"], set()).add(beir_file_stem(row["corpus-id"]))
+    except EvalError as error:
+        raise EvalError(f"{folder}: not a BEIR folder ({error})") from None
+    except (OSError, ValueError, KeyError, TypeError, csv.Error) as error:
         raise EvalError(f"{folder}: not a BEIR folder ({error})") from None
     questions = [
         Question(qid, queries[qid], relevant_documents=frozenset(docs))
@@ -132,13 +184,14 @@ def load_beir(folder: Path, split: str = "test") -> tuple[list[dict], list[Quest
 
 
 def write_beir_articles(corpus: list[dict], folder: Path) -> None:
-    """One article file per document (title as headline), rewritten only when its content changed."""
+    """One article file per document (title as headline), rewritten only when its content changed; named by
+    beir_file_stem, so every file lands in folder."""
     folder.mkdir(parents=True, exist_ok=True)
     for document in corpus:
         text = f"{document.get('title') or document['_id']}\n\n{document.get('text', '')}\n"
-        path = folder / f"{document['_id']}.txt"
-        if not path.is_file() or path.read_text(encoding="utf-8") != text:
-            path.write_text(text, encoding="utf-8")
+        path = folder / f"{beir_file_stem(document['_id'])}.txt"
+        if not path.is_file() or path.read_text(encoding="utf-8", errors="replace") != text:
+            path.write_text(text, encoding="utf-8", errors="surrogatepass")
 
 
 def rank_all(searcher, questions: list[Question], mode: str, depth: int = 10) -> tuple[list[Ranking], list[int]]:

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 from datetime import date
 from functools import lru_cache
-from pathlib import Path
 
 from qa.answer import STOPWORDS, Result, terms
 from qa.answer_type import figure_kind
+from qa.locations import location_json
 
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
 MAX_VALUES = 6
@@ -152,6 +152,12 @@ class Mention:
             return p.first_line, p.last_line
         first = p.first_line + p.text.count("\n", 0, self.phrase_span[0] - p.start)
         return first, first + p.text.count("\n", self.phrase_span[0] - p.start, self.phrase_span[1] - p.start)
+
+    @property
+    def location(self) -> dict:
+        """Where the phrase is, as a result cites its passage: article, path, lines (and page, for a PDF)."""
+        p = self.result.passage
+        return location_json(p.path, p.metadata, *self.phrase_span, self.lines, p.lines_in)
 
 
 @dataclass(frozen=True)
@@ -526,11 +532,15 @@ def figure_json(figure: Figure) -> dict:
 
 def _source_json(mention: Mention) -> dict:
     p = mention.result.passage
+    located = mention.location
     return {
-        "article": Path(p.path).name,
+        "article": located["article"],
         "title": p.title,
         "outlet": p.metadata.get("outlet"),
         "date": p.metadata.get("date") or p.metadata.get("date_text"),
         "chars": list(mention.phrase_span),
-        "lines": list(mention.lines),
+        "lines": located["lines"],
+        "path": located["path"],
+        **{key: located[key] for key in ("page", "page_end") if key in located},
+        **{key: p.metadata[key] for key in ("record", "record_id") if key in p.metadata},
     }

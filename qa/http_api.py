@@ -13,7 +13,7 @@ import sys
 from typing import Literal
 
 import anyio
-from fastapi import Depends, FastAPI, Request
+from fastapi import Depends, FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
@@ -130,10 +130,11 @@ def create_app(service: Service, token: str | None = None, max_body: int = MAX_B
         return JSONResponse(reply.answer, headers=headers)
 
     @app.get("/articles/{article:path}", dependencies=guarded)
-    async def article(article: str) -> dict:
-        """An indexed article (by file name, or by path when names repeat): metadata, its text, and each
-        passage's `chars` (offsets in that text) and `lines` (in the file), as results cite them."""
-        return await read(service.article, article)
+    async def article(article: str, record: int | None = Query(None, ge=0)) -> dict:
+        """An indexed article (by file name, or by path when names repeat; a file of records also by
+        `?record=N`): metadata, its text, and each passage's `chars` (offsets in that text) and `lines`
+        (in the file), as results cite them."""
+        return await read(service.article, article, record)
 
     @app.get("/sources", dependencies=guarded)
     async def sources() -> list[dict]:

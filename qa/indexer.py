@@ -19,13 +19,12 @@ from qa import onnx_encoder, vector_index
 from qa.chunking import CHUNKER_VERSION, chunk, normalize
 from qa.embedding import Encoder, ModelSpec, check_same_model, model_for_index, resolve_model
 from qa.errors import QAError
-from qa.ingest import Article, IngestError, read_article, record_format
+from qa.ingest import MAX_FILE_BYTES, Article, IngestError, content_hash, read_article, read_bytes, record_format
 from qa.locations import record_key
-from qa.scan import scan
+from qa.scan import path_from_text, path_text, scan
 from qa.store import NewArticle, NewPassage, NewSentence, Source, Store
 
 DEFAULT_SOURCE = Path("seeds")
-WAITING = "another update of this index is running; waiting for it to finish…"
 
 
 class IndexUpdateError(QAError):
@@ -70,8 +69,9 @@ class IndexSummary:
         return dict(Counter(item["reason"] for item in self.skipped))
 
 
-# Called with (texts embedded so far, texts to embed); lets the CLI draw a progress bar.
-Progress = Callable[[int, int], None]
+# Called with (done so far, to do, what: "hashing" files, "reading" articles, "embedding" texts) from the start
+# of a run; lets the CLI draw a progress bar.
+Progress = Callable[[int, int, str], None]
 
 
 def embedding_key(model: ModelSpec, search_text: str) -> str:
@@ -91,10 +91,10 @@ def indexed_model(manifest: dict[str, str], model_path: Path | None, rebuild: bo
 
 
 def passage_encoder(
-    directory: Path, manifest: dict[str, str], model: ModelSpec, model_path: Path | None, rebuild: bool
+    directory: Path, manifest: dict[str, str], model: ModelSpec, model_path: Path | None, rebuild: bool, intact: bool
 ):
     """The index's ONNX encoder and its digest, exported first (from verified weights) when it is not intact."""
-    if not rebuild and onnx_encoder.is_intact(directory, manifest):
+    if intact:
         return onnx_encoder.OnnxEncoder(directory, model, bulk=True), manifest["onnx_sha256"]
     taken_from_manifest = not rebuild and model_path is None and manifest.get("model_sha256")
     source = Encoder(model_for_index(manifest, None) if taken_from_manifest else model)
@@ -111,7 +111,10 @@ def update(
     model_path: Path | None = None,
     rebuild: bool = False,
     progress: Progress | None = None,
-    on_wait: Callable[[], None] | None = None,
+    on_wait: Callable[[str], None] | None = None,
+    wait: float | None = None,
+    follow_links: bool | None = None,
+    max_bytes: int | None = None,
     fields: dict[str, str] | None = None,
 ) -> IndexSummary:
     """Index paths (added to the recorded sources with these globs) incrementally, in one visible commit.
@@ -120,40 +123,47 @@ def update(
     shallowest, then first in order) with the others recorded beside it. Each record of a file of
     records is an article of its own. `fields` names the fields of records (`{"text": "body_html"}`),
     recorded with the paths. One update runs at a time: another waits for it to finish (on_wait is
-    called first, to say so).
+    called first, to say so), at most `wait` seconds if given. follow_links and max_bytes, when given,
+    are recorded for the later updates of the index.
     """
-    with store.update_lock(on_wait):
+    with store.update_lock(on_wait, wait):
         began = time.perf_counter()
         manifest = store.manifest()
         model = indexed_model(manifest, model_path, rebuild)
+        settings = scan_settings(manifest, follow_links, max_bytes)
         for path in paths:
             if not path.exists():
                 raise IndexUpdateError(f"no such file or folder: {path}")
         recorded = store.sources()
         sources = {source.path: source for source in recorded}
-        sources.update((str(p.resolve()), Source(str(p.resolve()), include, exclude)) for p in paths)
+        sources.update((path_text(p.resolve()), Source(path_text(p.resolve()), include, exclude)) for p in paths)
         if not sources:
             if not DEFAULT_SOURCE.is_dir():
                 raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
-            sources = {str(DEFAULT_SOURCE.resolve()): Source(str(DEFAULT_SOURCE.resolve()))}
-        files, skipped = scan(sources.values())
+            sources = {path_text(DEFAULT_SOURCE.resolve()): Source(path_text(DEFAULT_SOURCE.resolve()))}
+        files, skipped = scan(sources.values(), settings["follow_links"] == "yes")
+        max_file_bytes = int(settings["max_file_bytes"])
         field_names = json.loads(manifest.get("record_fields", "{}"))
-        field_names.update((str(p.resolve()), fields) for p in paths if fields is not None)
+        field_names.update((path_text(p.resolve()), fields) for p in paths if fields is not None)
 
-        reachable = [source for source in sources if Path(source).exists()]  # an unmounted folder keeps its articles
+        # an unmounted folder keeps its articles
+        reachable = [source for source in sources if path_from_text(source).exists()]
         stored = {} if rebuild else store.article_versions(under=reachable)
         rechunk = manifest.get("chunker_version") != str(CHUNKER_VERSION)
         summary = IndexSummary(skipped=skipped)
         written = []
         present = set()
-        for digest, group in _identical_files(files, stored, summary).items():
-            key, also_at = str(group[0]), tuple(str(path) for path in group[1:])
+        groups = _identical_files(files, stored, summary, max_file_bytes, progress)
+        for number, (digest, group) in enumerate(groups.items()):
+            if progress:
+                progress(number, len(groups), "reading")
+            key, also_at = path_text(group[0]), tuple(path_text(path) for path in group[1:])
             if record_format(group[0]):
                 mapping = _fields_for(group[0], field_names)
                 try:
                     records, keys = _records(group[0], mapping, also_at, stored, rechunk, model, summary)
                 except IngestError as error:
-                    summary.skipped += [{"path": str(path), "reason": error.reason} for path in group]
+                    summary.skipped += [{"path": path_text(path), "reason": error.reason} for path in group]
                     continue
                 written += records
                 present.update(keys)
@@ -164,9 +174,9 @@ def update(
                 summary.unchanged += 1
             else:
                 try:
-                    article = read_article(group[0])
+                    article = read_article(group[0], read_bytes(group[0], max_file_bytes))
                 except IngestError as error:
-                    summary.skipped += [{"path": str(path), "reason": error.reason} for path in group]
+                    summary.skipped += [{"path": path_text(path), "reason": error.reason} for path in group]
                     continue
                 if article.encoding != "utf-8":
                     summary.warnings.append({"path": key, "warning": f"not UTF-8: decoded as {article.encoding}"})
@@ -189,8 +199,10 @@ def update(
         todo.sort(key=lambda key: len(texts[key]))  # batches of similar length waste less padding
         onnx_sha256 = manifest.get("onnx_sha256")
         dimension = manifest.get("dimension")
-        if todo or rebuild or not onnx_encoder.is_intact(store.directory, manifest):
-            encoder, onnx_sha256 = passage_encoder(store.directory, manifest, model, model_path, rebuild)
+        # the encoder's files are hashed whole before it embeds anything: no remembered digest is trusted here
+        intact = not rebuild and onnx_encoder.is_intact(store.directory, manifest, verify=True)
+        if todo or not intact:
+            encoder, onnx_sha256 = passage_encoder(store.directory, manifest, model, model_path, rebuild, intact)
             dimension = str(encoder.dimension)
             _embed(store, encoder, [(key, texts[key]) for key in todo], progress)
         passage_keys = {passage.embedding_key for article in written for passage in article.passages}
@@ -201,9 +213,17 @@ def update(
         summary.near_duplicates = len(copies)
         fields_changed = json.dumps(field_names, sort_keys=True) != manifest.get("record_fields", "{}")
         changed = written or removed or set(sources.values()) != set(recorded) or fields_changed
-        if changed or rebuild or manifest.get("onnx_sha256") != onnx_sha256 or "generation" not in manifest:
+        new_settings = any(manifest.get(key) != value for key, value in settings.items())
+        if (
+            changed
+            or rebuild
+            or new_settings
+            or manifest.get("onnx_sha256") != onnx_sha256
+            or "generation" not in manifest
+        ):
             store.commit_update(
                 manifest={
+                    **settings,
                     "onnx_sha256": onnx_sha256,
                     "passage_encoder": "onnxruntime",
                     "model_name": model.name,
@@ -219,25 +239,49 @@ def update(
                 wipe=rebuild,
                 copies=copies,
             )
-            vector_index.refresh(store)
+            try:
+                vector_index.refresh(store)
+            except OSError as error:  # committed already; the next reader rebuilds the cache from stored vectors
+                summary.warnings.append({"path": str(store.directory), "warning": f"FAISS cache not written ({error})"})
+        store.checkpoint()
         summary.seconds = round(time.perf_counter() - began, 3)
         return summary
 
 
-def _identical_files(files: list[Path], stored: dict, summary: IndexSummary) -> dict[str, list[Path]]:
+def scan_settings(manifest: dict[str, str], follow_links: bool | None, max_bytes: int | None) -> dict[str, str]:
+    """How folders are scanned: as given, else as the index recorded, else by default (links kept in, 50 MiB)."""
+    return {
+        "follow_links": manifest.get("follow_links", "no")
+        if follow_links is None
+        else ("yes" if follow_links else "no"),
+        "max_file_bytes": manifest.get("max_file_bytes", str(MAX_FILE_BYTES)) if max_bytes is None else str(max_bytes),
+    }
+
+
+def _identical_files(
+    files: list[Path], stored: dict, summary: IndexSummary, max_bytes: int, progress: Progress | None
+) -> dict[str, list[Path]]:
     """The readable files grouped by content hash; first in each group the path already indexed, else the shallowest.
 
     An unreadable file is recorded as skipped.
     """
     groups: dict[str, list[Path]] = {}
-    for path in files:
+    for number, path in enumerate(files):
+        if progress:
+            progress(number, len(files), "hashing")
         try:
-            with open(path, "rb") as handle:  # read in pieces: a file of records may be larger than memory
-                groups.setdefault(hashlib.file_digest(handle, "sha256").hexdigest(), []).append(path)
+            if record_format(path):  # hashed in pieces: a file of records may be larger than memory
+                with open(path, "rb") as handle:
+                    digest = hashlib.file_digest(handle, "sha256").hexdigest()
+            else:
+                digest = content_hash(read_bytes(path, max_bytes))
+            groups.setdefault(digest, []).append(path)
         except OSError as error:
-            summary.skipped.append({"path": str(path), "reason": f"unreadable: {error.strerror or error}"})
+            summary.skipped.append({"path": path_text(path), "reason": f"unreadable: {error.strerror or error}"})
+        except IngestError as error:
+            summary.skipped.append({"path": path_text(path), "reason": error.reason})
     for group in groups.values():
-        group.sort(key=lambda path: (str(path) not in stored, len(path.parts), str(path)))
+        group.sort(key=lambda path: (path_text(path) not in stored, len(path.parts), path_text(path)))
     return groups
 
 
@@ -260,7 +304,7 @@ def _copies(
 
 def _fields_for(path: Path, field_names: dict[str, dict[str, str]]) -> dict[str, str]:
     """The field names recorded for the source holding path (the nearest one)."""
-    holding = [source for source in field_names if path.resolve().is_relative_to(source)]
+    holding = [source for source in field_names if path.resolve().is_relative_to(path_from_text(source))]
     return field_names[max(holding, key=len)] if holding else {}
 
 
@@ -282,7 +326,7 @@ def _records(
         if isinstance(record, BadRecord):
             problems.append(record.as_skipped(path))
             continue
-        key = record_key(str(path), record.index)
+        key = record_key(path_text(path), record.index)
         previous = stored.get(key)
         if previous and not rechunk and previous.content_hash == record.digest and previous.also_at == also_at:
             counts["unchanged"] += 1
@@ -322,10 +366,10 @@ def _embed(
     """Embed and store batch by batch: an interrupted run keeps every finished batch."""
     done = 0
     if progress:
-        progress(done, len(todo))
+        progress(done, len(todo), "embedding")
     keys = [key for key, _ in todo]
     for vectors in encoder.encode_batches([text for _, text in todo]):
         store.put_embeddings(keys[done : done + len(vectors)], vectors)
         done += len(vectors)
         if progress:
-            progress(done, len(todo))
+            progress(done, len(todo), "embedding")

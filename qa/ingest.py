@@ -23,7 +23,9 @@ from __future__ import annotations
 import bisect
 import codecs
 import hashlib
+import os
 import re
+import stat
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -41,6 +43,7 @@ RECORD_FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".warc": "warc", ".rss": "fe
 
 # Tried in order on a file that is not UTF-8; latin-1 decodes any byte, so it always ends the search.
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+MAX_FILE_BYTES = 50 << 20  # a larger file is skipped (`qa index --max-size`): no article is that long
 
 # A leading site banner such as "- Sputnik International": an outlet, not a headline.
 _BANNER_LINE = re.compile(r"^\s*[-–—]\s*(?P<outlet>\S.{0,60})$")
@@ -89,7 +92,7 @@ class Article:
 
     @cached_property
     def _newlines(self) -> list[int]:
-        return [i for i, char in enumerate(self.source) if char == "\n"]
+        return [match.start() for match in re.finditer("\n", self.source)]
 
     def line_of(self, offset: int) -> int:
         """The 1-based source line holding the character at offset."""
@@ -174,11 +177,37 @@ def read_title(source: str, blocks: tuple[Block, ...]) -> tuple[str, int, dict]:
     return collapse_whitespace(source[block.start : block.end]), title_block, metadata
 
 
-def read_bytes(path: Path) -> bytes:
+def read_bytes(path: Path, max_bytes: int = MAX_FILE_BYTES) -> bytes:
+    """The file's bytes; an IngestError for anything but a regular file of at most max_bytes.
+
+    Opened without blocking and checked on the open file, so a FIFO or a device put in place
+    of a file is refused rather than read from (or waited on) forever.
+    """
     try:
-        return path.read_bytes()
+        descriptor = os.open(path, os.O_RDONLY | os.O_NONBLOCK)
     except OSError as error:
         raise IngestError(path, f"unreadable: {error.strerror or error}") from None
+    with os.fdopen(descriptor, "rb") as file:
+        try:
+            status = os.fstat(descriptor)
+            if not stat.S_ISREG(status.st_mode):
+                raise IngestError(path, "not a regular file")
+            if status.st_size > max_bytes:
+                raise IngestError(path, f"larger than {describe_size(max_bytes)} (--max-size)")
+            data = file.read(max_bytes + 1)
+        except OSError as error:
+            raise IngestError(path, f"unreadable: {error.strerror or error}") from None
+    if len(data) > max_bytes:  # grew while read
+        raise IngestError(path, f"larger than {describe_size(max_bytes)} (--max-size)")
+    return data
+
+
+def describe_size(size: int) -> str:
+    """A byte count as --max-size takes it: 50M, 512K, 1G, or bytes."""
+    for unit, factor in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
+        if size >= factor and size % factor == 0:
+            return f"{size // factor}{unit}"
+    return f"{size} bytes"
 
 
 def read_text_article(path: Path, data: bytes) -> Article:

@@ -34,8 +34,8 @@ ASK = (
 
 OPEN_ARTICLE = (
     "Read an indexed article around a cited passage, to check a quote in its context. `article` is a result's "
-    "`article` (file name) or `path`; `chars` is a character offset in it (a result's `chars[0]`), else the "
-    "article opens at its start. Returns the passages around it with their `lines`; the one holding the "
+    "`article` (file name) or `path`, with its `record` when it has one; `chars` is a character offset in it "
+    "(a result's `chars[0]`), else the article opens at its start. Returns the passages around it with their `lines`; the one holding the "
     "offset has `at: true`. Quote and cite as for `ask`."
 )
 
@@ -67,11 +67,10 @@ def create_server(service: Service) -> MCPServer:
     @server.tool(description=OPEN_ARTICLE)
     def open_article(
         article: Annotated[str, Field(description="A result's `article` (file name) or `path`.")],
-        chars: Annotated[
-            int | None, Field(description="A character offset in the article: a result's chars[0].")
-        ] = None,
+        chars: Annotated[int | None, Field(description="A character offset in it: a result's chars[0].")] = None,
+        record: Annotated[int | None, Field(ge=0, description="A result's `record`, in a file of records.")] = None,
     ) -> dict[str, Any]:
-        return answered(service.open_article, article, chars)
+        return answered(service.open_article, article, chars, record)
 
     @server.tool(description=LIST_SOURCES)
     def list_sources() -> list[dict[str, Any]]:

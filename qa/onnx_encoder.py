@@ -135,8 +135,9 @@ class OnnxEncoder:
         return np.vstack(batches) if batches else np.zeros((0, self.dimension), np.float32)
 
 
-def cached_sha256(path: Path) -> str:
-    """sha256 of path, recomputed only when its size or modification time changed since last time.
+def cached_sha256(path: Path, verify: bool = False) -> str:
+    """sha256 of path, recomputed only when its size or modification time changed since last time (always
+    when verify: damage that keeps both is found only so).
 
     The sidecar (path + ".sha256") only remembers a hash for a file state; the
     trusted value it is compared with lives in the index's manifest.
@@ -146,7 +147,7 @@ def cached_sha256(path: Path) -> str:
     state = [stat.st_size, stat.st_mtime_ns]
     try:
         remembered = json.loads(sidecar.read_text())
-        if remembered["state"] == state:
+        if remembered["state"] == state and not verify:
             return remembered["sha256"]
     except (OSError, ValueError, KeyError, TypeError):
         pass
@@ -158,18 +159,19 @@ def cached_sha256(path: Path) -> str:
     return sha256
 
 
-def digest(directory: Path) -> str | None:
-    """One sha256 over the encoder's graph and weights files, or None when either is missing."""
+def digest(directory: Path, verify: bool = False) -> str | None:
+    """One sha256 over the encoder's graph and weights files, or None when either is missing (each file read
+    whole when verify, else its remembered hash trusted while its size and time are unchanged)."""
     paths = [directory / ONNX_FILE, directory / WEIGHTS_FILE]
     if not all(path.is_file() for path in paths):
         return None
-    return hashlib.sha256(" ".join(cached_sha256(path) for path in paths).encode()).hexdigest()
+    return hashlib.sha256(" ".join(cached_sha256(path, verify) for path in paths).encode()).hexdigest()
 
 
-def is_intact(directory: Path, manifest: dict[str, str]) -> bool:
-    """Whether the index's ONNX encoder is present and is the one its manifest records."""
+def is_intact(directory: Path, manifest: dict[str, str], verify: bool = False) -> bool:
+    """Whether the index's ONNX encoder is present and is the one its manifest records (read whole when verify)."""
     recorded = manifest.get("onnx_sha256")
-    return bool(recorded) and digest(directory) == recorded
+    return bool(recorded) and digest(directory, verify) == recorded
 
 
 def load(directory: Path, manifest: dict[str, str]) -> OnnxEncoder | None:

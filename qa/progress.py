@@ -1,4 +1,4 @@
-"""A rich progress bar for embedding, drawn on a terminal only (nothing on a pipe)."""
+"""A rich progress bar for an update (hashing files, reading articles, embedding), drawn on a terminal only."""
 
 from __future__ import annotations
 
@@ -19,17 +19,20 @@ def embedding_progress() -> Iterator[ProgressCallback | None]:
         yield None
         return
     columns = (
-        TextColumn("embedding"),
+        TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:.0f} passages/s"),
+        TextColumn("{task.fields[rate]:.0f}/s"),
         TimeRemainingColumn(),
     )
-    began = time.perf_counter()
+    began = {"": time.perf_counter()}
     with Progress(*columns, console=console, transient=True) as bar:
         task = bar.add_task("embedding", total=None, rate=0.0)
 
-        def update(done: int, total: int) -> None:
-            bar.update(task, completed=done, total=total, rate=done / max(time.perf_counter() - began, 1e-9))
+        def update(done: int, total: int, what: str) -> None:
+            if what not in began:  # a new phase: its rate counts from its start
+                began[what] = time.perf_counter()
+            rate = done / max(time.perf_counter() - began[what], 1e-9)
+            bar.update(task, description=what, completed=done, total=total, rate=rate)
 
         yield update

@@ -1,5 +1,6 @@
-"""A question as typed, made searchable: control characters and escape sequences dropped,
-whitespace collapsed, and its length capped (the encoder reads 256 tokens at most anyway)."""
+"""A question as typed, made searchable: control characters and escape sequences dropped, bytes that
+are not UTF-8 replaced (U+FFFD), whitespace collapsed, and its length capped (the encoder reads 256
+tokens at most anyway)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from qa.errors import QAError
 MAX_CHARS = 2000
 _ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|.)?")
 _CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
+_UNDECODED = re.compile(r"[\ud800-\udfff]")  # how Python carries bytes of an argument that are not UTF-8
 _ASKING_ADJECTIVE = re.compile(r"\b(how) (long|far|old|big|large|often|soon)\b", re.IGNORECASE)
 
 
@@ -20,6 +22,7 @@ class QuestionError(QAError):
 
 def clean(text: str) -> tuple[str, str | None]:
     """The question to search, and a notice for the user when it had to be shortened."""
+    text = _UNDECODED.sub("\N{REPLACEMENT CHARACTER}", text)
     question = " ".join(_CONTROL.sub(" ", _ESCAPE_SEQUENCE.sub(" ", text)).split())
     if len(question) <= MAX_CHARS:
         return question, None

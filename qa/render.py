@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.text import Text
 
 from qa.answer import Answer, Result
+from qa.display import one_line, printable
 from qa.figures import Figure, Mention, disagree
 from qa.locations import file_of, location_json, place_text
 from qa.question import words as question_words
@@ -19,15 +20,6 @@ _SPACES = re.compile(r"[^\S\n]+")
 
 NOT_CONFIDENT = "Nothing in the index answers this confidently."
 NO_VALUE = "No short answer found in the passages (qa ask without --brief shows them)."
-
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
-
-
-def printable(text: str) -> str:
-    """text with control characters shown as symbols (ESC as ␛), so that no article or question can
-    move the cursor, change colours or ring the bell; one character each, so offsets still hold."""
-    return _CONTROL.sub(lambda m: chr(0x2400 + ord(m.group())) if m.group() < "\x20" else "�", text)
 
 
 def _tidy(text: str) -> str:
@@ -50,7 +42,7 @@ def citation(result: Result) -> str:
     when = p.metadata.get("date") or p.metadata.get("date_text")
     where = ", ".join(str(value) for value in (p.metadata.get("outlet"), when) if value)
     parts = [p.title or Path(file_of(p.path, p.metadata)).name, where, place]
-    return printable(" — ".join(part for part in parts if part))
+    return one_line(" — ".join(part for part in parts if part))
 
 
 def within_file(p: StoredPassage) -> str:
@@ -125,11 +117,10 @@ def show_answer(console: Console, answer: Answer, brief: bool = False) -> None:
 def _source_line(mention: Mention) -> str:
     """Outlet, date — file:lines of one mention of a value."""
     p = mention.result.passage
-    first, last = mention.lines
-    lines = f"{first}" if first == last else f"{first}-{last}"
+    place = place_text(p.path, p.metadata, *mention.phrase_span, mention.lines, p.lines_in, display_path)
     when = p.metadata.get("date") or p.metadata.get("date_text")
     where = ", ".join(str(value) for value in (p.metadata.get("outlet"), when) if value)
-    return printable(" — ".join(part for part in (where, f"{display_path(p.path)}:{lines}") if part))
+    return one_line(" — ".join(part for part in (where, place) if part))
 
 
 def show_values(console: Console, figures: tuple[Figure, ...]) -> None:
@@ -172,8 +163,8 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
     position = next(i for i, p in enumerate(passages) if p.id == marked)
     first = passages[0]
     path = file_of(first.path, first.metadata)
-    console.print(wrapped(console, Text(printable(first.title or Path(path).name), style="bold")))
-    console.print(wrapped(console, Text(printable(display_path(path)), style="dim")))
+    console.print(wrapped(console, Text(one_line(first.title or Path(path).name), style="bold")))
+    console.print(wrapped(console, Text(one_line(display_path(path)), style="dim")))
     console.print()
     if position > context:
         console.print(Text("…", style="dim"))
@@ -194,19 +185,19 @@ def show_sources(console: Console, articles: list[StoredArticle], copies: dict[s
     label_width = len(f"{len(articles)}.")
     for number, article in enumerate(articles, start=1):
         where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date") if article.metadata.get(k))
-        entry = Text(printable(" — ".join(filter(None, [article.title, where]))))
+        entry = Text(one_line(" — ".join(filter(None, [article.title, where]))))
         place = display_path(file_of(article.path, article.metadata))
         if "record" in article.metadata:
             place += f", record {article.metadata['record']}"
-        entry.append(printable(f"\n{place} · {article.passages} passages"), style="dim")
+        entry.append(f"\n{one_line(place)} · {article.passages} passages", style="dim")
         if copied := copies.get(article.path):
-            entry.append(printable(f"\ncopies: {', '.join(map(display_path, copied))}"), style="dim")
+            entry.append(f"\ncopies: {one_line(', '.join(map(display_path, copied)))}", style="dim")
         console.print(wrapped(console, entry, f"{number}.".rjust(label_width)))
 
 
 def make_console(stderr: bool = False) -> Console:
     """A console that stays plain when not writing to a terminal (rich honours NO_COLOR itself)."""
-    return Console(stderr=stderr, highlight=False)
+    return Console(stderr=stderr, highlight=False, markup=False, emoji=False)  # text is shown as written
 
 
 def show_figures(console: Console, caption: str, table: dict[str, dict[str, float]], missed: dict[str, list]) -> None:
@@ -214,7 +205,7 @@ def show_figures(console: Console, caption: str, table: dict[str, dict[str, floa
     from rich.table import Table
 
     metrics = list(dict.fromkeys(metric for figures in table.values() for metric in figures))
-    console.print(wrapped(console, Text(printable(caption), style="italic")))
+    console.print(wrapped(console, Text(one_line(caption), style="italic")))
     grid = Table()
     grid.add_column("metric")
     for mode in table:
@@ -224,9 +215,9 @@ def show_figures(console: Console, caption: str, table: dict[str, dict[str, floa
     console.print(grid)
     for mode, rankings in missed.items():
         for ranking in rankings:
-            console.print(wrapped(console, Text(printable(f"[{mode}] missed: {ranking.question.text}"), style="bold")))
+            console.print(wrapped(console, Text(one_line(f"[{mode}] missed: {ranking.question.text}"), style="bold")))
             expected = ", ".join(ranking.question.answers) or ranking.question.article
-            console.print(wrapped(console, Text(printable(f"expected: {expected}")), " " * 3))
+            console.print(wrapped(console, Text(one_line(f"expected: {expected}")), " " * 3))
             console.print(
                 wrapped(console, Text(f"ranked first: {_tidy(ranking.top_text)[:200]}", style="dim"), " " * 3)
             )

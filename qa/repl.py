@@ -9,7 +9,6 @@ waits for it.
 
 from __future__ import annotations
 
-import json
 import shlex
 import sys
 from collections.abc import Callable, Iterator
@@ -21,10 +20,11 @@ from rich.console import Console
 from rich.text import Text
 
 from qa.answer import Answer, answer_json
+from qa.display import json_text, one_line
 from qa.errors import QAError
 from qa.followup import in_context
 from qa.question import clean
-from qa.render import printable, show_answer, show_article, show_sources, show_value_sentences, wrapped
+from qa.render import show_answer, show_article, show_sources, show_value_sentences, wrapped
 from qa.search import MODES, Filters, Searcher, date_bound
 
 PROMPT = "qa> "
@@ -72,7 +72,7 @@ class Chat:
         self.last = replace(answer, searched=searched)
         self.previous = searched or question
         if self.as_json:
-            print(json.dumps(answer_json(self.last), ensure_ascii=False), flush=True)
+            print(json_text(answer_json(self.last)), flush=True)
         else:
             show_answer(self.console, self.last)
 
@@ -90,7 +90,7 @@ class Chat:
         self.console.print(wrapped(self.console, Text(note)))
 
     def set_k(self, argument: str) -> None:
-        if not argument.isdigit() or not 1 <= int(argument) <= 100:
+        if not argument.isdecimal() or not 1 <= int(argument) <= 100:
             self.console.print(f":k takes a number of passages from 1 to 100 (now {self.k})")
             return
         self.k = int(argument)
@@ -107,7 +107,7 @@ class Chat:
         count = len(self.last.results) if self.last and self.last.confident else 0
         if not count:
             self.console.print(":open N shows the article around result N of an answer; ask a question first")
-        elif not argument.isdigit() or not 1 <= int(argument) <= count:
+        elif not argument.isdecimal() or not 1 <= int(argument) <= count:
             self.console.print(f":open takes a result number from 1 to {count}")
         else:
             passage = self.last.results[int(argument) - 1].passage
@@ -155,8 +155,10 @@ class Chat:
 
         with embedding_progress() as progress:
             summary = indexer.update(
-                self.searcher.store, [], progress=progress, on_wait=lambda: self.console.print(f"qa: {indexer.WAITING}")
+                self.searcher.store, [], progress=progress, on_wait=lambda message: self.console.print(f"qa: {message}")
             )
+        for skipped in summary.skipped:
+            self.console.print(f"skipped {one_line(skipped['path'])}: {one_line(skipped['reason'])}")
         self.console.print(summary.describe())
 
     def toggle_json(self, _: str) -> None:
@@ -226,14 +228,16 @@ def run(searcher: Searcher, console: Console, k: int, mode: str) -> None:
             f"qa: {counts['articles']} articles, {counts['passages']} passages. "
             "Ask a question; :help lists commands, Ctrl-D leaves."
         )
+    if not terminal:
+        sys.stdin.reconfigure(errors="replace")  # a line that is not UTF-8 is a question like any other
     lines = typed_lines(searcher.store.directory / "history") if terminal else sys.stdin
     for line in lines:
         if not terminal and line.strip():
-            console.print(Text(f"» {printable(line.strip())}", style="bold"))  # piped input is not on screen
+            console.print(Text(f"» {one_line(line.strip())}", style="bold"))  # piped input is not on screen
         try:
             if not chat.handle(line):
                 return
         except QAError as error:
-            console.print(f"qa: {error}")
+            console.print(f"qa: {one_line(str(error))}")
         except KeyboardInterrupt:
             console.print("interrupted")

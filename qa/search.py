@@ -188,7 +188,7 @@ class Searcher:
     def open(cls, directory: Path, model_path: Path | None = None) -> Searcher:
         """Open an index and start loading its query encoder on a background thread."""
         store = Store.open(directory)
-        return cls(store, load_encoder(directory, store.manifest(), model_path))
+        return cls(store, load_encoder(directory, store.require_complete(), model_path))
 
     @property
     def encoder(self) -> Encoder:

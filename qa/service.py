@@ -17,7 +17,7 @@ from typing import NamedTuple
 
 from qa.answer import answer_json, article_json
 from qa.errors import QAError
-from qa.locations import file_of, location_json
+from qa.locations import file_of, location_json, record_key
 from qa.question import required
 from qa.search import MODES, Filters, Searcher, date_bound, load_encoder
 from qa.store import Store, StoredPassage
@@ -46,7 +46,7 @@ class Service:
     def __init__(self, directory: Path, searchers: int | None = None):
         self.directory = directory
         store = Store.open(directory)
-        encoder = load_encoder(directory, store.manifest())
+        encoder = load_encoder(directory, store.require_complete())
         self.searchers = searchers or min(4, os.cpu_count() or 1)
         self._idle: queue.SimpleQueue[Searcher] = queue.SimpleQueue()
         self._idle.put(Searcher(store, encoder))
@@ -106,14 +106,15 @@ class Service:
             copies = store.copies()
             return [article_json(a, copies.get(a.path, [])) for a in store.articles().values()]
 
-    def article(self, name: str) -> dict:
-        """An indexed article, named by its path or its file name: metadata, text and passages' citations.
+    def article(self, name: str, record: int | None = None) -> dict:
+        """An indexed article, named by its path or its file name (and its record, in a file of records):
+        metadata, text and passages' citations.
 
         `text` holds every passage at its `chars`; what lies between passages (the blank lines and
         spaces that separate them, which hold no words) is given as line breaks, a single character
         as a space, so offsets and lines are the source's."""
         with self._store() as (_, store):
-            path = self._path_of(store, name)
+            path = self._path_of(store, name, record)
             article = store.articles([path])[path]
             passages = store.article_passages(path)
         text, end = [], 0
@@ -129,10 +130,10 @@ class Service:
             "passages": [_passage_json(passage) for passage in passages],
         }
 
-    def open_article(self, name: str, at: int | None = None) -> dict:
+    def open_article(self, name: str, at: int | None = None, record: int | None = None) -> dict:
         """The passages of an article around the one holding character `at` (else its beginning), with citations."""
         with self._store() as (_, store):
-            path = self._path_of(store, name)
+            path = self._path_of(store, name, record)
             article = store.articles([path])[path]
             passages = store.article_passages(path)
         position = next((i for i, p in enumerate(passages) if at is not None and p.start <= at < p.end), 0)
@@ -148,16 +149,19 @@ class Service:
         }
 
     @staticmethod
-    def _path_of(store: Store, name: str) -> str:
-        """The stored path of the article named by its path or file name; only indexed articles are found."""
+    def _path_of(store: Store, name: str, record: int | None) -> str:
+        """The store key of the article named by its path or file name (and record); only indexed ones are found."""
+        wanted = name if record is None else record_key(name, record)
         paths = store.article_paths()
-        if name in paths:
-            return name
-        named = sorted(path for path in paths if Path(path).name == name)
+        if wanted in paths:
+            return wanted
+        named = sorted(path for path in paths if Path(path).name == Path(wanted).name)
         if not named:
-            raise NotFound(f"no indexed article is named {name!r}")
+            raise NotFound(f"no indexed article is named {wanted!r}")
         if len(named) > 1:
-            raise RequestError(f"{len(named)} indexed articles are named {name!r}: give the path ({', '.join(named)})")
+            raise RequestError(
+                f"{len(named)} indexed articles are named {wanted!r}: give the path ({', '.join(named)})"
+            )
         return named[0]
 
     def reindex(self) -> dict:

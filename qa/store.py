@@ -16,7 +16,7 @@ import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -38,6 +38,7 @@ MATCH_BUDGET = 1_000
 RESCORED = 2  # candidates taken from each of those two queries, per candidate wanted
 SCHEMA_VERSION = 3
 PAGE_SIZE = 8192
+QA_TABLES = frozenset({"manifest", "sources", "articles", "passages"})  # what makes a SQLite file a qa index
 
 _SCHEMA = f"""
 CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -108,16 +109,36 @@ class StoreError(QAError):
 def _usable(path: Path) -> bool:
     """Whether the SQLite file at path opens and has this version's schema."""
     try:
-        with sqlite3.connect(path) as connection:
+        with closing(sqlite3.connect(path)) as connection:
             return connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
     except sqlite3.DatabaseError:
         return False
 
 
+def _tables(path: Path) -> set[str] | None:
+    """The names of the tables of the SQLite file at path, or None when it cannot be read as a database."""
+    try:
+        with closing(sqlite3.connect(f"{path.resolve().as_uri()}?mode=ro", uri=True)) as connection:
+            return {row[0] for row in connection.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    except sqlite3.DatabaseError:
+        return None
+
+
+def _is_qa_index(path: Path) -> bool:
+    """Whether the file at path is a qa index, of any version, damaged or not: its tables are qa's, or it cannot be
+    read as a database but lies in a folder qa has written (beside an encoder, a FAISS cache or an update lock)."""
+    tables = _tables(path)
+    if tables is not None:
+        return not tables or QA_TABLES <= tables
+    return any((path.parent / name).exists() for name in (LOCK_FILE, "encoder.onnx")) or any(
+        path.parent.glob("vectors-*.faiss")
+    )
+
+
 def _recorded_source_paths(path: Path) -> list[str]:
     """The source paths an unusable index recorded, as far as they can be read."""
     try:
-        with sqlite3.connect(path) as connection:
+        with closing(sqlite3.connect(path)) as connection:
             return [row[0] for row in connection.execute("SELECT path FROM sources")]
     except sqlite3.DatabaseError:
         return []
@@ -199,6 +220,45 @@ def _passages_after(db: sqlite3.Connection, recorded: dict[str, str], generation
         (generation,),
     ).fetchone()[0]
     return (0 if wipe else int(recorded["passages"])) + net
+
+
+def _not_an_index(directory: Path) -> str:
+    return (
+        f"{directory / DB_FILE} is not a qa index (another program's database?): "
+        "leave it be and choose another folder with --index"
+    )
+
+
+def _lock_holder(handle) -> str:
+    """Who holds the update lock, as its holder wrote it: "pid 123, since 2026-11-30 04:50:12"."""
+    handle.seek(0)
+    pid, _, since = handle.read(200).strip().partition(" ")
+    try:
+        started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(float(since)))
+    except (ValueError, OverflowError, OSError):
+        return "holder unknown"
+    return f"pid {pid}, since {started}"
+
+
+def _wait_for_lock(handle, wait: float | None, holder: str) -> None:
+    """Take the lock another process holds: as soon as it is free, or give up after `wait` seconds."""
+    import fcntl
+
+    if wait is None:
+        fcntl.flock(handle, fcntl.LOCK_EX)
+        return
+    deadline = time.monotonic() + wait
+    while True:
+        try:
+            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                raise StoreError(
+                    f"another update of this index ({holder}) is still running after {wait:g} s: "
+                    "nothing was changed; try again when it ends"
+                ) from None
+            time.sleep(0.1)
 
 
 @dataclass(frozen=True)
@@ -304,16 +364,24 @@ class Store:
         path = directory / DB_FILE
         if not path.is_file():
             raise StoreError(f"no index at {directory}: build one with `qa index [PATH ...]`")
-        return cls._connect(path, directory)
+        store = cls._connect(path, directory)
+        if not store._has_tables():
+            raise StoreError(
+                f"the index at {directory} holds nothing (its qa.sqlite is empty): run `qa index --rebuild`"
+            )
+        return store
 
     @classmethod
     def create(cls, directory: Path, *, replace_unusable: bool = False) -> Store:
-        """Open or make an index. With replace_unusable, one of another schema version or damaged is
-        replaced by a new empty one that keeps only the recorded source paths it could read."""
-        directory.mkdir(parents=True, exist_ok=True)
+        """Open or make an index (its folder readable by its owner only). With replace_unusable, one of another
+        schema version or damaged is replaced by a new empty one that keeps only the recorded source paths it
+        could read; a SQLite file that is not a qa index is never replaced."""
+        directory.mkdir(mode=0o700, parents=True, exist_ok=True)
         path = directory / DB_FILE
         kept_sources: list[str] = []
         if replace_unusable and path.is_file() and not _usable(path):
+            if not _is_qa_index(path):
+                raise StoreError(_not_an_index(directory))
             kept_sources = _recorded_source_paths(path)
             for name in (DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm"):
                 (directory / name).unlink(missing_ok=True)
@@ -338,8 +406,23 @@ class Store:
             if store._has_tables():
                 store._check_schema()
         except sqlite3.DatabaseError as error:
+            if not _is_qa_index(path):
+                raise StoreError(_not_an_index(directory)) from None
             raise StoreError(f"the index at {directory} is damaged ({error}): run `qa index --rebuild`") from None
         return store
+
+    def require_complete(self) -> dict[str, str]:
+        """The manifest of an index that has finished its first build (else a StoreError naming the fix)."""
+        manifest = self.manifest()
+        if not {"generation", "dimension", "model_sha256"} <= manifest.keys():
+            raise StoreError(
+                f"the index at {self.directory} has not finished its first build: run `qa index` to finish it"
+            )
+        return manifest
+
+    def checkpoint(self) -> None:
+        """Move every committed page from the write-ahead log into qa.sqlite, so that file alone is the whole index."""
+        self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _user_version(self) -> int:
         return self.connection.execute("PRAGMA user_version").fetchone()[0]
@@ -348,6 +431,8 @@ class Store:
         return self.connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0] > 0
 
     def _check_schema(self) -> None:
+        if not QA_TABLES <= {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master")}:
+            raise StoreError(_not_an_index(self.directory))
         if self._user_version() != SCHEMA_VERSION:
             raise StoreError(
                 f"the index at {self.directory} was made by another version of qa "
@@ -355,21 +440,29 @@ class Store:
             )
 
     @contextmanager
-    def update_lock(self, on_wait: Callable[[], None] | None = None) -> Iterator[None]:
-        """Hold the index's update lock, waiting for another holder to finish (on_wait is called first).
+    def update_lock(self, on_wait: Callable[[str], None] | None = None, wait: float | None = None) -> Iterator[None]:
+        """Hold the index's update lock, waiting for another holder to finish (on_wait is called first, with
+        a line naming the holder), at most `wait` seconds when given.
 
         An flock on a file in the index folder: the system releases it however its holder ends,
-        SIGKILL included, so a crashed update never blocks the next one.
+        SIGKILL included, so a crashed update never blocks the next one. The holder writes its
+        process id and start time in it, so a waiting update can name it.
         """
         import fcntl
 
-        with open(self.directory / LOCK_FILE, "a") as handle:
+        descriptor = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
+        with os.fdopen(descriptor, "r+") as handle:
             try:
                 fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
+                holder = _lock_holder(handle)
                 if on_wait:
-                    on_wait()
-                fcntl.flock(handle, fcntl.LOCK_EX)
+                    on_wait(f"another update of this index is running ({holder}); waiting for it to finish…")
+                _wait_for_lock(handle, wait, holder)
+            handle.seek(0)
+            handle.truncate()
+            handle.write(f"{os.getpid()} {time.time()}\n")
+            handle.flush()
             yield
 
     def close(self) -> None:

@@ -116,3 +116,54 @@ def test_a_damaged_faiss_file_is_rebuilt_from_stored_vectors(seed_index, tmp_pat
     done = run_qa("ask", "--json", question, index=index)
     assert done.stderr == "" and json.loads(done.stdout) == before
     assert run_json("index", "--json", index=index)["passages_embedded"] == 0
+
+
+BAD_QUESTION_FILES = {
+    "paragraph not a number": ('{"question": "Who?", "paragraph": "abc"}', "paragraph is not a number"),
+    "answers not strings": ('{"question": "Who?", "answers": 5}', "answers are not a string or a list of strings"),
+    "article not a name": ('{"question": "Who?", "article": [1]}', "article is not a file name"),
+    "not an object": ("[1, 2]", "not an object"),
+    "nested beyond reason": ("[" * 100_000, "not a question line"),
+    "not UTF-8": (b"\xff\xfe{", "cannot read"),
+}
+
+
+@pytest.mark.parametrize("case", BAD_QUESTION_FILES.values(), ids=BAD_QUESTION_FILES.keys())
+def test_malformed_eval_values_get_one_line(seed_index, tmp_path, case):
+    line, message = case
+    questions = tmp_path / "questions.jsonl"
+    questions.write_bytes(line if isinstance(line, bytes) else line.encode() + b"\n")
+    done = run_qa("eval", str(questions), index=seed_index, check=False)
+    assert done.returncode == 2 and done.stderr.startswith("qa: ") and done.stderr.count("\n") == 1, done.stderr
+    assert message in done.stderr
+
+
+@pytest.mark.parametrize(
+    "corpus",
+    ['{"title": "no id", "text": "x"}', '{"_id": "", "text": "x"}', '"just a string"', '{"_id": {"a": 1}}'],
+    ids=["no _id", "empty _id", "not an object", "_id an object"],
+)
+def test_beir_lines_without_a_usable_id_get_one_line(seed_index, tmp_path, corpus):
+    folder = tmp_path / "beir"
+    (folder / "qrels").mkdir(parents=True)
+    (folder / "corpus.jsonl").write_text(corpus + "\n")
+    (folder / "queries.jsonl").write_text('{"_id": "q1", "text": "Who?"}\n')
+    (folder / "qrels" / "test.tsv").write_text("query-id\tcorpus-id\tscore\nq1\td1\t1\n")
+    done = run_qa("eval", str(folder), index=seed_index, check=False)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not a BEIR folder" in done.stderr
+    assert not (folder / ".qa").exists()
+
+
+def test_rebuild_refuses_to_delete_a_database_that_is_not_a_qa_index(tmp_path):
+    other = tmp_path / "other"
+    other.mkdir()
+    with closing(sqlite3.connect(other / "qa.sqlite")) as db:
+        db.execute("CREATE TABLE notes (text)")
+        db.execute("INSERT INTO notes VALUES ('precious')")
+        db.commit()
+    for args in (("ask", "hi"), ("info",), ("index", "--rebuild", str(SEEDS)), ("check",)):
+        done = run_qa(*args, index=other, check=False)
+        assert done.returncode in (1, 2) and "Traceback" not in done.stderr
+        assert "is not a qa index" in done.stderr + done.stdout and "--rebuild`" not in done.stderr
+    with closing(sqlite3.connect(other / "qa.sqlite")) as db:
+        assert db.execute("SELECT text FROM notes").fetchall() == [("precious",)]

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 import random
+import re
 import shutil
 import signal
 import subprocess
@@ -122,7 +123,9 @@ def test_a_second_update_waits_for_the_first_while_readers_keep_answering(index_
     second_out, second_err = second.communicate(timeout=300)
     assert first.returncode == 0 and second.returncode == 0
     assert during == before
-    assert "another update of this index is running; waiting for it to finish" in second_err
+    assert re.search(
+        r"another update of this index is running \(pid \d+, since [\d: -]+\); waiting for it to finish", second_err
+    )
     assert json.loads(first_out)["added"] >= 150 and json.loads(second_out)["added"] == 1
     assert run_json("info", "--json", index=index)["articles"] == 5 + json.loads(first_out)["added"] + 1
 

@@ -1,5 +1,5 @@
-"""Nothing leaves the machine and nothing in the index can run code: no socket is opened and nothing is
-unpickled while indexing or answering, and the index folder holds no pickle."""
+"""Nothing leaves the machine and nothing in the index can run code: no socket is created (let alone connected)
+and nothing is unpickled while indexing or answering, and the index folder holds no pickle."""
 
 from __future__ import annotations
 
@@ -11,11 +11,14 @@ import sys
 import pytest
 from conftest import ROOT
 
+PAGE = ROOT / "tests" / "data" / "articles" / "raqqa-report.html"
+
 # Runs the real CLI with an audit hook that records every attempt to reach the network or unpickle.
 PROBE = """
 import json, sys
 events = []
-WATCHED = ("socket.connect", "socket.getaddrinfo", "socket.gethostbyname", "urllib.Request", "pickle.find_class")
+WATCHED = ("socket.__new__", "socket.bind", "socket.connect", "socket.getaddrinfo", "socket.gethostbyname",
+           "urllib.Request", "pickle.find_class")
 def hook(event, args):
     if event in WATCHED:
         events.append(event)
@@ -49,6 +52,7 @@ def writable_index(seed_index, tmp_path):
 def test_indexing_a_new_article_and_answering_open_no_socket_and_unpickle_nothing(writable_index, tmp_path):
     (tmp_path / "more").mkdir()
     (tmp_path / "more" / "note.txt").write_text("Raqqa notes\n\nResidents of Raqqa rebuilt the clock tower by hand.\n")
+    shutil.copy(PAGE, tmp_path / "more")  # a saved page: the HTML reader (trafilatura, urllib3) is imported
     assert audited("--index", str(writable_index), "index", str(tmp_path / "more")) == []
     assert audited("--index", str(writable_index), "ask", "Who rebuilt the clock tower?") == []
 

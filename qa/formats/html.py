@@ -91,9 +91,22 @@ def page_metadata(document) -> dict[str, str]:
     return metadata
 
 
-def read_html_article(path: Path, data: bytes) -> Article:
-    import trafilatura
+def _trafilatura():
+    """trafilatura, imported without the IPv6 probe urllib3 makes at import (a socket bound to ::1): qa reads
+    saved pages and never fetches one."""
+    import socket
 
+    probing = socket.has_ipv6
+    socket.has_ipv6 = False
+    try:
+        import trafilatura
+    finally:
+        socket.has_ipv6 = probing
+    return trafilatura
+
+
+def read_html_article(path: Path, data: bytes) -> Article:
+    trafilatura = _trafilatura()
     decoded = decode(data, path)
     if not decoded.text.strip():
         raise IngestError(path, "empty")

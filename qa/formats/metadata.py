@@ -16,9 +16,11 @@ from qa.ingest import Block
 
 HEAD_BLOCKS = 5  # blocks after the headline searched for a byline and a date
 MAX_DATELINE_WORDS = 20
+MAX_DATELINE_CHARS = 200  # dateutil's time grows faster than a line's length: a longer line is no dateline
 
 _SOURCE_LINE = re.compile(r"^(?:source|outlet|publisher)\s*:\s*(?P<outlet>[^,;]+)", re.IGNORECASE)
-_BYLINE = re.compile(r"^by\s+(?P<author>[^\d,;:|]+?)\s*(?:[,;|].*)?$", re.IGNORECASE)
+# possessive quantifiers: linear in the line's length whatever it holds (a lazy author backtracks over spaces)
+_BYLINE = re.compile(r"^by\s++(?P<author>[^\d,;:|\s]++(?:\s++[^\d,;:|\s]++)*+)\s*+(?:[,;|].*)?$", re.IGNORECASE)
 _DATE_WORDS = re.compile(r"\b(?:updated|published|posted|dated)\b", re.IGNORECASE)
 _NAME = re.compile(r"^(?:[A-Z][\w.'’-]*\s+){1,3}[A-Z][\w'’-]*$")
 
@@ -66,11 +68,11 @@ def text_metadata(source: str, blocks: tuple[Block, ...], title_block: int) -> d
     for _, line in _lines(source, head):
         byline = _BYLINE.match(line)
         if byline and len(byline.group("author").split()) <= 5:
-            metadata["author"] = byline.group("author")
+            metadata["author"] = " ".join(byline.group("author").split())
             break
     edges = [*head, blocks[-1]] if blocks[-1] not in head else head
     for block, line in _lines(source, edges):
-        if len(line.split()) > MAX_DATELINE_WORDS:
+        if len(line) > MAX_DATELINE_CHARS or len(line.split()) > MAX_DATELINE_WORDS:
             continue
         stated = date_fields(line, fuzzy=False) or (date_fields(line) if _DATE_WORDS.search(line) else {})
         if stated:

