@@ -20,6 +20,7 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
+from qa.display import json_text
 from qa.errors import QAError
 from qa.question import MAX_CHARS
 from qa.service import NotFound, Service
@@ -66,8 +67,15 @@ class BodyLimit:
         await self.app(scope, limited, send)
 
 
+class SafeJSONResponse(JSONResponse):
+    """JSON with every control character escaped and a file name's undecodable bytes written as escapes."""
+
+    def render(self, content) -> bytes:
+        return json_text(content).encode("utf-8")
+
+
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return JSONResponse({"error": " ".join(message.split())}, status_code=status, headers=headers)
+    return SafeJSONResponse({"error": " ".join(message.split())}, status_code=status, headers=headers)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -86,6 +94,7 @@ def create_app(service: Service, token: str | None = None, max_body: int = MAX_B
         title="qa",
         summary="Cited answers from a collection of news articles: every word shown comes from an article.",
         version="1",
+        default_response_class=SafeJSONResponse,
     )
     app.add_middleware(BodyLimit, limit=max_body)
 
@@ -127,7 +136,7 @@ def create_app(service: Service, token: str | None = None, max_body: int = MAX_B
         """The passages that best answer the question, cited: exactly what `qa ask --json` prints."""
         reply = await read(lambda: service.ask(**request.model_dump()))
         headers = {"X-QA-Generation": str(reply.generation)} | ({"X-QA-Notice": reply.notice} if reply.notice else {})
-        return JSONResponse(reply.answer, headers=headers)
+        return SafeJSONResponse(reply.answer, headers=headers)
 
     @app.get("/articles/{article:path}", dependencies=guarded)
     async def article(article: str, record: int | None = Query(None, ge=0)) -> dict:
