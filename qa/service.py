@@ -113,10 +113,7 @@ class Service:
         `text` holds every passage at its `chars`; what lies between passages (the blank lines and
         spaces that separate them, which hold no words) is given as line breaks, a single character
         as a space, so offsets and lines are the source's."""
-        with self._store() as (_, store):
-            path = self._path_of(store, name, record)
-            article = store.articles([path])[path]
-            passages = store.article_passages(path)
+        head, passages = self._read(name, record)
         text, end = [], 0
         for passage in passages:
             gap = passage.start - end
@@ -124,29 +121,33 @@ class Service:
             text.append(passage.text)
             end = passage.end
         return {
-            **article_json(article),
-            "article": Path(file_of(path, article.metadata)).name,
+            **head,
             "text": "".join(text),
             "passages": [_passage_json(passage) for passage in passages],
         }
 
     def open_article(self, name: str, at: int | None = None, record: int | None = None) -> dict:
         """The passages of an article around the one holding character `at` (else its beginning), with citations."""
-        with self._store() as (_, store):
-            path = self._path_of(store, name, record)
-            article = store.articles([path])[path]
-            passages = store.article_passages(path)
+        head, passages = self._read(name, record)
         position = next((i for i, p in enumerate(passages) if at is not None and p.start <= at < p.end), 0)
         shown = passages[max(0, position - CONTEXT_PASSAGES) : position + CONTEXT_PASSAGES + 1]
         return {
-            **article_json(article),
-            "article": Path(file_of(path, article.metadata)).name,
+            **head,
             "passages": [
                 {**_passage_json(p), "text": p.text, "at": p is passages[position] and at is not None} for p in shown
             ],
             "more_before": position > CONTEXT_PASSAGES,
             "more_after": position + CONTEXT_PASSAGES + 1 < len(passages),
         }
+
+    def _read(self, name: str, record: int | None) -> tuple[dict, list[StoredPassage]]:
+        """An indexed article's fields as `qa info --json` gives them (with `article`, its file's name) and
+        its passages in reading order, read in one snapshot."""
+        with self._store() as (_, store):
+            path = self._path_of(store, name, record)
+            article = store.articles([path])[path]
+            passages = store.article_passages(path)
+        return {**article_json(article), "article": Path(file_of(path, article.metadata)).name}, passages
 
     @staticmethod
     def _path_of(store: Store, name: str, record: int | None) -> str:
