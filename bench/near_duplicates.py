@@ -18,9 +18,7 @@ import time
 from collections import Counter
 from pathlib import Path
 
-import numpy as np
-
-from qa.near_duplicates import links, signature
+from qa.near_duplicates import Signature, links, overlap
 from qa.store import Store
 
 
@@ -51,7 +49,7 @@ def main() -> None:
     articles = store.articles()
     began = time.perf_counter()
     texts = {path: " ".join(p.text for p in store.article_passages(path)) for path in articles}
-    signatures = {path: signature(text) for path, text in texts.items()}
+    signatures = {path: Signature.of(text) for path, text in texts.items()}
     signed = time.perf_counter()
     pairs = links(signatures, list(signatures))
     linked = time.perf_counter()
@@ -64,10 +62,8 @@ def main() -> None:
     for group in found[:5]:
         print(f"  {len(group)}: " + "; ".join(sorted(articles[p].title for p in group)[:4]))
     print()
-    matrix = {p: np.frombuffer(signatures[p], dtype="<u8") for p in {p for pair in pairs for p in pair}}
     for number, (a, b) in enumerate(random.Random(seed).sample(sorted(pairs), min(sample, len(pairs))), start=1):
-        overlap = float(np.mean(matrix[a] == matrix[b]))
-        print(f"[{number}] overlap {overlap:.2f}")
+        print(f"[{number}] overlap {overlap(signatures[a], signatures[b]):.2f}")
         for path in (a, b):
             print(
                 f"  {Path(path).name} — {articles[path].title} — {articles[path].metadata.get('outlet', '')}, {articles[path].metadata.get('date', '')}"

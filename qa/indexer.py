@@ -21,6 +21,7 @@ from qa.embedding import Encoder, ModelSpec, check_same_model, model_for_index, 
 from qa.errors import QAError
 from qa.ingest import MAX_FILE_BYTES, Article, IngestError, content_hash, read_article, read_bytes, record_format
 from qa.locations import record_key
+from qa.near_duplicates import Signature, links
 from qa.scan import path_from_text, path_text, scan
 from qa.store import NewArticle, NewPassage, NewSentence, Source, Store
 
@@ -209,7 +210,7 @@ def update(
         summary.passages_embedded = sum(key in passage_keys for key in todo)
         summary.sentences_embedded = len(todo) - summary.passages_embedded
 
-        written, copies = _copies(store, written, removed, rebuild)  # after embedding: batches are stored first
+        written, copies, signed = _copies(store, written, removed, rebuild)  # after embedding: batches are stored first
         summary.near_duplicates = len(copies)
         fields_changed = json.dumps(field_names, sort_keys=True) != manifest.get("record_fields", "{}")
         changed = written or removed or set(sources.values()) != set(recorded) or fields_changed
@@ -238,6 +239,7 @@ def update(
                 written=written,
                 wipe=rebuild,
                 copies=copies,
+                signed=signed,
             )
             try:
                 vector_index.refresh(store)
@@ -287,19 +289,18 @@ def _identical_files(
 
 def _copies(
     store: Store, written: list[NewArticle], removed: list[str], rebuild: bool
-) -> tuple[list[NewArticle], set[tuple[str, str]]]:
-    """The written articles with their signatures, and the pairs of copies among them and between them and the
-    other articles kept (those stored with a signature: an article indexed before copies were found is linked
-    once it is read again)."""
+) -> tuple[list[NewArticle], set[tuple[str, str]], dict[str, Signature]]:
+    """The written articles with their signatures, the pairs of copies among them and the other articles kept, and
+    the kept articles signed here from their stored passages (those stored before their signature was kept whole)."""
     if not written:
-        return written, set()
-    from qa.near_duplicates import links, signature
-
-    written = [replace(a, signature=signature(" ".join(p.chunk.text for p in a.passages))) for a in written]
+        return written, set(), {}
+    written = [replace(a, signature=Signature.of(" ".join(p.chunk.text for p in a.passages))) for a in written]
     gone = {*removed, *(article.path for article in written)}
     kept = {} if rebuild else {path: value for path, value in store.signatures().items() if path not in gone}
-    new = {article.path: article.signature for article in written}
-    return written, links({**kept, **new}, new)
+    unsigned = [] if rebuild else [path for path in store.unsigned_articles() if path not in gone]
+    signed = {path: Signature.of(" ".join(p.text for p in store.article_passages(path))) for path in unsigned}
+    new = {**signed, **{article.path: article.signature for article in written}}
+    return written, links({**kept, **new}, new), signed
 
 
 def _fields_for(path: Path, field_names: dict[str, dict[str, str]]) -> dict[str, str]:

@@ -40,6 +40,8 @@ PDF_SUFFIXES = frozenset({".pdf"})
 SUPPORTED_SUFFIXES = TEXT_SUFFIXES | MARKDOWN_SUFFIXES | HTML_SUFFIXES | NEWSPLEASE_SUFFIXES | PDF_SUFFIXES
 # Files holding one article per record (qa/formats/records.py), gzipped or not.
 RECORD_FORMATS = {".jsonl": "jsonl", ".csv": "csv", ".warc": "warc", ".rss": "feed", ".atom": "feed"}
+# An .xml file is read as a feed when its root element is one: RSS 2.0, Atom or RSS 1.0 (RDF).
+_FEED_ROOT = re.compile(rb"\s*(?:(?:<\?.*?\?>|<!--.*?-->|<!DOCTYPE[^>]*>)\s*)*<(?:rss|feed|rdf:RDF)[\s>]", re.DOTALL)
 
 # Tried in order on a file that is not UTF-8; latin-1 decodes any byte, so it always ends the search.
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
@@ -101,10 +103,21 @@ class Article:
 
 def record_format(path: Path) -> str | None:
     """The format of a file of records by its name ("jsonl", "csv", "warc", "feed"; a ".gz" after it allowed),
-    else None."""
+    or for an .xml file by its root element; else None."""
     name = path.name.lower()
+    if name.endswith(".xml"):
+        return "feed" if _is_feed(path) else None
     kind = RECORD_FORMATS.get(Path(name.removesuffix(".gz")).suffix)
     return None if kind == "feed" and name.endswith(".gz") else kind
+
+
+def _is_feed(path: Path) -> bool:
+    try:
+        with path.open("rb") as file:
+            head = file.read(4096)
+    except OSError:
+        return False
+    return _FEED_ROOT.match(head.removeprefix(codecs.BOM_UTF8)) is not None
 
 
 def is_article_file(path: Path) -> bool:

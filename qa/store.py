@@ -26,6 +26,7 @@ from qa.bm25 import TOKENIZER, Scorer, phrases, quoted
 from qa.chunking import Passage, normalize
 from qa.errors import QAError
 from qa.locations import RECORD_MARK
+from qa.near_duplicates import Signature
 
 DB_FILE = "qa.sqlite"
 LOCK_FILE = "update.lock"
@@ -93,10 +94,12 @@ _CHANGES_SCHEMA = (
     "CREATE INDEX IF NOT EXISTS passage_changes_generation ON passage_changes(generation)",
 )
 
-# Near-duplicate articles (qa/near_duplicates.py): each article's MinHash signature and the pairs found to be copies,
-# both ways. Made by the first update that needs them, as the change log is.
+# Near-duplicate articles (qa/near_duplicates.py): each article's signature (its MinHash, and its figures as a JSON
+# list) and the pairs found to be copies, both ways. Made by the first update that needs them, as the change log is;
+# a signature stored before figures were kept has none, and its article is signed again from its stored passages.
 _COPIES_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS article_signatures (path TEXT PRIMARY KEY, signature BLOB NOT NULL) WITHOUT ROWID",
+    "CREATE TABLE IF NOT EXISTS article_signatures (path TEXT PRIMARY KEY, signature BLOB NOT NULL, figures TEXT) "
+    "WITHOUT ROWID",
     "CREATE TABLE IF NOT EXISTS copies (path TEXT NOT NULL, other TEXT NOT NULL, PRIMARY KEY (path, other)) "
     "WITHOUT ROWID",
 )
@@ -347,7 +350,7 @@ class NewArticle:
     metadata: dict
     passages: list[NewPassage]
     also_at: tuple[str, ...] = ()
-    signature: bytes | None = None  # its MinHash, for finding copies
+    signature: Signature | None = None  # for finding copies
 
 
 class Store:
@@ -517,6 +520,16 @@ class Store:
         )
         return {row[1]: StoredArticle(*row[:4], json.loads(row[4]), tuple(json.loads(row[5])), row[6]) for row in rows}
 
+    def unsigned_articles(self) -> list[str]:
+        """The articles stored without a whole signature: indexed before copies were found, or before figures were
+        kept."""
+        if not self._has_column("article_signatures", "figures"):
+            return self.article_paths()
+        rows = self.connection.execute(
+            "SELECT path FROM articles WHERE path NOT IN (SELECT path FROM article_signatures WHERE figures NOT NULL)"
+        )
+        return [path for (path,) in rows]
+
     def article_paths(self) -> list[str]:
         return [row[0] for row in self.connection.execute("SELECT path FROM articles")]
 
@@ -538,11 +551,15 @@ class Store:
     def _has_table(self, name: str) -> bool:
         return bool(self.connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone())
 
-    def signatures(self) -> dict[str, bytes]:
-        """The MinHash signature of each article that has one, by path."""
-        if not self._has_table("article_signatures"):
+    def signatures(self) -> dict[str, Signature]:
+        """The signature of each article that has a whole one (its figures too), by path."""
+        if not self._has_column("article_signatures", "figures"):
             return {}
-        return dict(self.connection.execute("SELECT path, signature FROM article_signatures"))
+        rows = self.connection.execute("SELECT path, signature, figures FROM article_signatures WHERE figures NOT NULL")
+        return {path: Signature(minhash, frozenset(json.loads(figures))) for path, minhash, figures in rows}
+
+    def _has_column(self, table: str, column: str) -> bool:
+        return any(row[1] == column for row in self.connection.execute(f"PRAGMA table_info({table})"))
 
     def copies(self, paths: list[str] | None = None) -> dict[str, list[str]]:
         """The articles found to be copies of each article (of the given paths, or of every one) that has any."""
@@ -840,17 +857,21 @@ class Store:
         written: Iterable[NewArticle],
         wipe: bool = False,
         copies: Iterable[tuple[str, str]] = (),
+        signed: dict[str, Signature] | None = None,
     ) -> int:
         """Apply one index update atomically and return its generation.
 
         removed: article paths to drop; written: articles new or changed. wipe drops every article first.
         copies: the pairs of copies found among the written articles and the others (the links of removed and
-        written articles are dropped first; each written article's signature is stored).
+        written articles are dropped first; each written article's signature is stored, and each of `signed`: kept
+        articles signed again).
         """
         written, removed = list(written), list(removed)
         with self.transaction() as db:
             for statement in _CHANGES_SCHEMA + _COPIES_SCHEMA:
                 db.execute(statement)
+            if not self._has_column("article_signatures", "figures"):
+                db.execute("ALTER TABLE article_signatures ADD COLUMN figures TEXT")
             recorded = dict(db.execute("SELECT key, value FROM manifest"))
             generation = int(recorded.get("generation", 0)) + 1
             # the change log is complete after this generation: the one before this update, or this one after a wipe
@@ -880,7 +901,7 @@ class Store:
                 self._insert_article(db, article, now, generation)
                 if sums:
                     _add_article_vectors(db, sums, article.path, sign=1)
-            self._link_copies(db, removed, written, copies)
+            self._link_copies(db, removed, written, copies, signed or {})
             db.executemany(
                 "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
                 [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
@@ -911,6 +932,7 @@ class Store:
         removed: Iterable[str],
         written: list[NewArticle],
         copies: Iterable[tuple[str, str]],
+        signed: dict[str, Signature],
     ) -> None:
         dropped = json.dumps([*removed, *(article.path for article in written)])
         db.execute("DELETE FROM article_signatures WHERE path IN (SELECT value FROM json_each(?))", (dropped,))
@@ -918,8 +940,11 @@ class Store:
             "DELETE FROM copies WHERE path IN (SELECT value FROM json_each(?1)) OR other IN (SELECT value FROM json_each(?1))",
             (dropped,),
         )
-        signed = [(article.path, article.signature) for article in written if article.signature]
-        db.executemany("INSERT OR REPLACE INTO article_signatures VALUES (?, ?)", signed)
+        signed = {**signed, **{article.path: article.signature for article in written if article.signature}}
+        db.executemany(
+            "INSERT OR REPLACE INTO article_signatures(path, signature, figures) VALUES (?, ?, ?)",
+            [(path, s.minhash, json.dumps(sorted(s.figures))) for path, s in signed.items()],
+        )
         db.executemany(
             "INSERT OR IGNORE INTO copies VALUES (?, ?)", [(a, b) for pair in copies for a, b in (pair, pair[::-1])]
         )

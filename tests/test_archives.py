@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import csv
 import gzip
+import html
 import io
 import json
 import shutil
@@ -32,6 +33,11 @@ def republished(story: dict) -> dict:
     return {"headline": "Sealy deals may cut Ohio Mattress profit", "story": text, "published": story["date"]}
 
 
+def as_html(text: str) -> str:
+    """The story as a CMS exports its body: one <p> a paragraph, entities escaped."""
+    return "<div class='body'>" + "".join(f"<p>{html.escape(p)}</p>\n" for p in text.split("\n\n")) + "</div>"
+
+
 def write_csv_gz(path: Path, rows: list[dict]) -> None:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=list(rows[0]))
@@ -49,6 +55,7 @@ def archive(tmp_path_factory) -> Path:
     lines = WIRE.read_text().splitlines()
     (folder / "wire.jsonl").write_text("\n".join([*lines[:3], '{"id": "broken", "title": oops', *lines[3:6]]) + "\n")
     rows = [{"headline": story["title"], "story": story["text"], "published": story["date"]} for story in STORIES[6:]]
+    rows[0]["story"] = as_html(rows[0]["story"])
     rows.append(republished(STORIES[4]))
     write_csv_gz(folder / "desk.csv.gz", rows)
     bad = folder / "bad"
@@ -109,6 +116,14 @@ def test_csv_rows_are_read_through_the_field_names_given(archive_index, archive)
     assert top["path"] == str(archive / "desk.csv.gz") and top["record"] == 1 and "record_id" not in top
     assert record_source(story)[slice(*top["chars"])] == top["text"]
     assert top["date"] == story["date"]
+
+
+def test_a_body_in_html_is_read_as_its_paragraphs(archive_index, archive):
+    index, _, _ = archive_index
+    story = STORIES[6]  # the first CSV row, its story given as HTML
+    top = ask(index, "How big a share of the new partnership does National Intergroup hold on to?", k=1)[0]
+    assert (top["format"], top["record"]) == ("csv", 0)
+    assert record_source(story)[slice(*top["chars"])] == top["text"] and "<p>" not in top["text"]
 
 
 def test_bad_records_and_files_are_skipped_with_one_line_each(archive_index, archive):

@@ -14,6 +14,24 @@ from qa.formats.records import read_records
 PAGE = ROOT / "tests" / "data" / "articles" / "raqqa-report.html"
 FEED = ROOT / "tests" / "data" / "feeds" / "levant-ledger.rss"
 PAGE_URI = "https://levant-ledger.example/2018/06/raqqa-amnesty"
+# An Atom feed saved as .xml, as browsers and feed readers save them, and an .xml file that is no feed.
+ATOM_XML = """<?xml version="1.0" encoding="utf-8"?>
+<!-- saved from the desk's reader -->
+<feed xmlns="http://www.w3.org/2005/Atom">
+  <title>Euphrates Desk</title>
+  <entry>
+    <title>Tabqa dam engineers warn of spillway damage</title>
+    <id>urn:euphrates-desk:77</id>
+    <link href="https://euphrates-desk.example/tabqa-spillway"/>
+    <updated>2018-03-02T08:00:00Z</updated>
+    <content type="html">&lt;p&gt;Engineers inspecting the Tabqa dam said the spillway gates had been jammed since the
+    fighting, and that repairs would need nine months and heavy cranes brought from Aleppo.&lt;/p&gt;</content>
+  </entry>
+</feed>
+"""
+SITEMAP_XML = """<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">
+<url><loc>https://euphrates-desk.example/tabqa-spillway</loc></url></urlset>
+"""
 
 
 def write_warc(path: Path) -> None:
@@ -43,6 +61,8 @@ def web(tmp_path_factory) -> tuple[Path, Path, dict]:
     write_warc(folder / "crawl.warc.gz")
     (folder / "junk.warc").write_bytes(b"this is not a web archive\n" * 5)
     (folder / "levant-ledger.rss").write_bytes(FEED.read_bytes())
+    (folder / "euphrates-desk.xml").write_text(ATOM_XML)
+    (folder / "sitemap.xml").write_text(SITEMAP_XML)
     index = tmp_path_factory.mktemp("web-index")
     return folder, index, run_json("index", "--json", str(folder), index=index)
 
@@ -85,3 +105,18 @@ def test_feed_items_are_articles_with_their_link_date_and_feed_title(web):
     assert source_of(folder / "levant-ledger.rss", 0)[slice(*top["chars"])] == top["text"]
     listed = {entry.get("record_id"): entry for entry in run_json("info", "--json", index=index)["article_list"]}
     assert listed["levant-ledger-4412"]["summary_only"] is True and "summary_only" not in listed["levant-ledger-4411"]
+
+
+def test_a_feed_saved_as_xml_is_read_and_other_xml_is_not(web):
+    _, index, _ = web
+    top = run_json("ask", "--json", "-k", "1", "How long until the dam's floodgates are fixed?", index=index)[
+        "results"
+    ][0]
+    assert (top["article"], top["format"], top["outlet"], top["record_id"]) == (
+        "euphrates-desk.xml",
+        "feed",
+        "Euphrates Desk",
+        "urn:euphrates-desk:77",
+    )
+    listed = {Path(entry["path"]).name for entry in run_json("info", "--json", index=index)["article_list"]}
+    assert "euphrates-desk.xml" in listed and "sitemap.xml" not in listed

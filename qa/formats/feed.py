@@ -15,23 +15,9 @@ from functools import partial
 from pathlib import Path
 
 from qa.formats.fields import fields_article
+from qa.formats.html import html_paragraphs
 from qa.formats.records import MAX_RECORD_BYTES, BadRecord, Record
-from qa.ingest import Article, IngestError, collapse_whitespace, content_hash
-
-_BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td")
-
-
-def html_paragraphs(markup: str) -> str:
-    """The paragraphs of an HTML fragment, blank-line separated (the fragment's whole text when it has none)."""
-    import lxml.html
-
-    try:
-        root = lxml.html.fragment_fromstring(markup, create_parent="div")
-    except Exception:  # lxml's parser errors on odd fragments are many; the text is then taken as it is
-        return markup
-    blocks = [collapse_whitespace(element.text_content()) for element in root.iter(*_BLOCK_TAGS)]
-    blocks = [block for block in blocks if block]
-    return "\n\n".join(blocks) if blocks else collapse_whitespace(root.text_content())
+from qa.ingest import Article, IngestError, content_hash
 
 
 def _item_article(path: Path, fields: dict, digest: str, index: int, summary_only: bool) -> Article:

@@ -2,8 +2,9 @@
 
 Fields are found by their common names (any case) or by the names given with
 `--field ROLE=NAME`. The article's source is its title, a blank line, then its text as
-stored (the text alone when there is no title); blocks are its blank-line paragraphs, and
-a passage's lines are lines of that source.
+stored (the text alone when there is no title), or its paragraphs when the text is HTML
+(`--field text=body_html`); blocks are its blank-line paragraphs, and a passage's lines
+are lines of that source.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from qa.errors import QAError
+from qa.formats.html import html_paragraphs, looks_like_markup
 from qa.formats.metadata import iso_date
 from qa.ingest import Article, IngestError, collapse_whitespace, content_hash, decode, split_blocks
 
@@ -60,6 +62,8 @@ def fields_article(path: Path, fields: dict, mapping: dict[str, str], digest: st
     names = list(fields)
     chosen = {role: _as_text(fields[name]) for role in FIELD_NAMES if (name := field_of(names, role, mapping))}
     text = chosen.get("text", "").replace("\r\n", "\n").replace("\r", "\n")
+    if looks_like_markup(text):
+        text = html_paragraphs(text)
     if not text.strip():
         raise IngestError(path, "no text")
     title = collapse_whitespace(chosen.get("title", ""))

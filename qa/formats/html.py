@@ -1,4 +1,5 @@
 """Saved news pages: trafilatura extracts the story and its metadata; blocks are found back in the file.
+HTML fragments (a feed item's content, a record's HTML body) are reduced to their paragraphs.
 
 The article's source is the extracted main text, headline first, one paragraph per
 block (navigation, ads, cookie banners, related links and reader comments left out by
@@ -10,6 +11,7 @@ their line in the extracted text.
 
 from __future__ import annotations
 
+import re
 import unicodedata
 from dataclasses import replace
 from html.parser import HTMLParser
@@ -22,6 +24,26 @@ KEY_CHARS = 40  # characters (whitespace aside) matched at each end of a block
 _INVISIBLE = frozenset({"script", "style", "title", "noscript", "template"})
 # Dates only where the page states them (meta tags, <time>, the URL), never guessed from free text.
 _DATE_PARAMS = {"extensive_search": False, "original_date": True}
+_BLOCK_TAGS = ("p", "li", "h1", "h2", "h3", "h4", "h5", "h6", "blockquote", "pre", "td")
+# Text with a closing tag or a line break tag is markup; a ticker such as "<B>" in wire copy is not.
+_MARKUP_TAG = re.compile(r"</(?:p|div|span|a|li|ul|ol|h[1-6]|em|strong|b|i|table|tr|td|blockquote)>|<br\s*/?>", re.I)
+
+
+def looks_like_markup(text: str) -> bool:
+    return _MARKUP_TAG.search(text) is not None
+
+
+def html_paragraphs(markup: str) -> str:
+    """The paragraphs of an HTML fragment, blank-line separated (the fragment's whole text when it has none)."""
+    import lxml.html
+
+    try:
+        root = lxml.html.fragment_fromstring(markup, create_parent="div")
+    except Exception:  # lxml's parser errors on odd fragments are many; the text is then taken as it is
+        return markup
+    blocks = [collapse_whitespace(element.text_content()) for element in root.iter(*_BLOCK_TAGS)]
+    blocks = [block for block in blocks if block]
+    return "\n\n".join(blocks) if blocks else collapse_whitespace(root.text_content())
 
 
 def _squeeze(text: str) -> str:
