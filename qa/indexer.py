@@ -94,13 +94,17 @@ def indexed_model(manifest: dict[str, str], model_path: Path | None, rebuild: bo
 def passage_encoder(
     directory: Path, manifest: dict[str, str], model: ModelSpec, model_path: Path | None, rebuild: bool, intact: bool
 ):
-    """The index's ONNX encoder and its digest, exported first (from verified weights) when it is not intact."""
+    """The index's ONNX encoder and its digest: when it is not intact, copied from the cache, else exported (from
+    verified weights) and cached."""
     if intact:
         return onnx_encoder.OnnxEncoder(directory, model, bulk=True), manifest["onnx_sha256"]
     taken_from_manifest = not rebuild and model_path is None and manifest.get("model_sha256")
-    source = Encoder(model_for_index(manifest, None) if taken_from_manifest else model)
-    digest = onnx_encoder.export(source, directory)
-    return onnx_encoder.OnnxEncoder(directory, source.spec, bulk=True), digest
+    spec = model_for_index(manifest, None) if taken_from_manifest else model
+    digest = onnx_encoder.install_cached(directory, spec)
+    if digest is None:
+        digest = onnx_encoder.export(Encoder(spec), directory)
+        onnx_encoder.remember(directory, spec, digest)
+    return onnx_encoder.OnnxEncoder(directory, spec, bulk=True), digest
 
 
 def update(

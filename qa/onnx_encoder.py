@@ -6,6 +6,10 @@ weights in a separate file (encoder.onnx + encoder.onnx.data, beside the model's
 tokenizer.json): a session then opens in about a third of the time, and questions
 are encoded in milliseconds without importing torch or sentence-transformers.
 The files' digest is recorded in the manifest and checked before use.
+
+An exported encoder is also kept in a cache folder (`cache_folder`): the next index made
+from the same model copies it, checked whole against its digest, instead of exporting
+again, and so never imports torch.
 """
 
 from __future__ import annotations
@@ -26,6 +30,10 @@ from qa.embedding import BATCH_SIZE, ModelSpec, file_sha256
 ONNX_FILE = "encoder.onnx"
 WEIGHTS_FILE = ONNX_FILE + ".data"
 TOKENIZER_FILE = "tokenizer.json"
+SETTINGS_FILE = "encoder.json"
+# In the order they are put in place: the graph last, so that a reader never finds it without its weights.
+ENCODER_FILES = (TOKENIZER_FILE, SETTINGS_FILE, WEIGHTS_FILE, ONNX_FILE)
+EXPORT_FORMAT = 1  # raised whenever export writes other files or another graph: cached encoders of another are unused
 _INPUTS = ("input_ids", "attention_mask", "token_type_ids")
 
 
@@ -68,11 +76,64 @@ def export(encoder, directory: Path) -> str:
                 dynamo=False,
             )
         _optimize(exported, Path(scratch) / ONNX_FILE)
-        shutil.copyfile(encoder.spec.path / TOKENIZER_FILE, directory / TOKENIZER_FILE)
-        (directory / "encoder.json").write_text(json.dumps({"max_length": model.max_seq_length}))
-        for name in (WEIGHTS_FILE, ONNX_FILE):  # a reader between the two renames fails the digest check
-            os.replace(Path(scratch) / name, directory / name)
+        shutil.copyfile(encoder.spec.path / TOKENIZER_FILE, Path(scratch) / TOKENIZER_FILE)
+        (Path(scratch) / SETTINGS_FILE).write_text(json.dumps({"max_length": model.max_seq_length}))
+        _put_in_place(Path(scratch), directory)
     return digest(directory)
+
+
+def _put_in_place(scratch: Path, directory: Path) -> None:
+    for name in ENCODER_FILES:  # a reader between the renames fails the digest check
+        os.replace(scratch / name, directory / name)
+
+
+def cache_folder(spec: ModelSpec) -> Path:
+    """Where the encoder exported from spec's model is kept: under $QA_CACHE_DIR, else $XDG_CACHE_HOME/qa or
+    ~/.cache/qa, one folder per model (its weights and settings), export format and onnxruntime version."""
+    import onnxruntime
+
+    root = os.environ.get("QA_CACHE_DIR") or Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "qa"
+    settings = sorted(spec.path.rglob("*.json"))
+    identity = hashlib.sha256(" ".join([spec.sha256, *map(file_sha256, settings)]).encode()).hexdigest()[:24]
+    return Path(root) / "encoders" / f"{identity}-format{EXPORT_FORMAT}-onnxruntime{onnxruntime.__version__}"
+
+
+def install_cached(directory: Path, spec: ModelSpec) -> str | None:
+    """Copy the cached encoder of spec's model into directory and return its digest; None when the cache has
+    none, or one that fails its digest (then removed, to be replaced by the next export)."""
+    folder = cache_folder(spec)
+    try:
+        recorded = (folder / "sha256").read_text().strip()
+        with tempfile.TemporaryDirectory(dir=directory, prefix=".encoder-") as scratch:
+            for name in ENCODER_FILES:
+                shutil.copyfile(folder / name, Path(scratch) / name)
+            if digest(Path(scratch), verify=True) != recorded:
+                shutil.rmtree(folder, ignore_errors=True)
+                return None
+            _put_in_place(Path(scratch), directory)
+    except OSError:
+        return None
+    return digest(directory)
+
+
+def remember(directory: Path, spec: ModelSpec, sha256: str) -> None:
+    """Keep the encoder just exported into directory in the cache, unless one is there; a cache that cannot be
+    written is left alone (it only saves the next index an export)."""
+    folder = cache_folder(spec)
+    if folder.exists():
+        return
+    try:
+        folder.parent.mkdir(parents=True, exist_ok=True)
+        scratch = Path(tempfile.mkdtemp(dir=folder.parent, prefix=".partial-"))
+        try:
+            for name in ENCODER_FILES:
+                shutil.copyfile(directory / name, scratch / name)
+            (scratch / "sha256").write_text(sha256)
+            os.replace(scratch, folder)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    except OSError:
+        pass
 
 
 def _optimize(exported: Path, target: Path) -> None:
@@ -113,7 +174,7 @@ class OnnxEncoder:
             str(directory / ONNX_FILE), options, providers=["CPUExecutionProvider"]
         )
         self.tokenizer = Tokenizer.from_file(str(directory / TOKENIZER_FILE))
-        max_length = json.loads((directory / "encoder.json").read_text())["max_length"]
+        max_length = json.loads((directory / SETTINGS_FILE).read_text())["max_length"]
         self.tokenizer.enable_truncation(max_length)
         self.tokenizer.enable_padding()
 

@@ -46,6 +46,15 @@ def run_json(*args: str, **kwargs):
     return json.loads(run_qa(*args, **kwargs).stdout)
 
 
+@pytest.fixture(scope="session", autouse=True)
+def encoder_cache(tmp_path_factory) -> Path:
+    """The folder where an index's exported encoder is kept for the next index: one for the whole run, as on a
+    user's machine, and never the user's own."""
+    folder = tmp_path_factory.mktemp("qa-cache")
+    os.environ["QA_CACHE_DIR"] = str(folder)
+    return folder
+
+
 @pytest.fixture(scope="session")
 def seed_index(tmp_path_factory) -> Path:
     """An index built once over the seed articles, shared read-only by the tests."""

@@ -12,7 +12,7 @@ from conftest import ROOT, SEEDS, imported_after, run_json, run_qa
 from qa.chunking import chunk, normalize
 from qa.embedding import Encoder, resolve_model
 from qa.ingest import read_article
-from qa.onnx_encoder import ONNX_FILE, WEIGHTS_FILE, OnnxEncoder
+from qa.onnx_encoder import ENCODER_FILES, ONNX_FILE, WEIGHTS_FILE, OnnxEncoder, cache_folder, digest
 
 HEAVY = ("torch", "transformers", "sentence_transformers")
 ML = HEAVY + ("onnxruntime", "faiss", "tokenizers", "sklearn")
@@ -80,6 +80,22 @@ def test_onnx_and_sentence_transformers_vectors_agree(seed_index):
     onnx = OnnxEncoder(seed_index, resolve_model()).encode(texts)
     cosines = np.sum(reference * onnx, axis=1) / (np.linalg.norm(reference, axis=1) * np.linalg.norm(onnx, axis=1))
     assert cosines.min() >= 0.9999, texts[int(cosines.argmin())][:80]
+
+
+def test_a_new_index_takes_the_cached_encoder_without_torch_and_a_damaged_cache_is_exported_again(seed_index, tmp_path):
+    cached = cache_folder(resolve_model())  # filled by the seed index's first build
+    first = SEEDS / "000_3bfce553260361f3.txt"
+    imported, _ = imported_after(["--index", str(tmp_path / "one"), "index", str(first)], HEAVY)
+    assert imported == []
+    assert all((tmp_path / "one" / name).read_bytes() == (cached / name).read_bytes() for name in ENCODER_FILES)
+    with (cached / WEIGHTS_FILE).open("r+b") as file:
+        file.seek(4096)
+        file.write(b"not a model")
+    imported, _ = imported_after(["--index", str(tmp_path / "two"), "index", str(first)], HEAVY)
+    assert "torch" in imported
+    assert digest(cached, verify=True) == (cached / "sha256").read_text() == digest(tmp_path / "two", verify=True)
+    answer = run_json("ask", "--json", "How many civilians did the airstrike kill?", index=tmp_path / "two")
+    assert answer["results"][0]["article"] == first.name
 
 
 @pytest.mark.parametrize("damaged", [ONNX_FILE, WEIGHTS_FILE])

@@ -57,7 +57,8 @@ def test_indexing_a_new_article_and_answering_open_no_socket_and_unpickle_nothin
     assert audited("--index", str(writable_index), "ask", "Who rebuilt the clock tower?") == []
 
 
-def test_a_first_build_exporting_the_encoder_opens_no_socket(tmp_path):
+def test_a_first_build_exporting_the_encoder_opens_no_socket(tmp_path, monkeypatch):
+    monkeypatch.setenv("QA_CACHE_DIR", str(tmp_path / "empty-cache"))
     article = tmp_path / "one" / "note.txt"
     article.parent.mkdir()
     article.write_text("A note\n\nThe coalition said the strike was under review.\n")
