@@ -12,7 +12,7 @@ import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
-from qa.ingest import Article, Block
+from qa.article import Article, Block
 
 # Bump whenever passage boundaries or search text could change: stored articles are re-chunked.
 # 3: the lexical title column holds the article's outlet too. 4: lines over PIECE_CHARS split before pysbd.

@@ -16,10 +16,11 @@ from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 from qa import onnx_encoder, vector_index
+from qa.article import Article, IngestError, content_hash
 from qa.chunking import CHUNKER_VERSION, chunk, normalize
 from qa.embedding import Encoder, ModelSpec, check_same_model, model_for_index, resolve_model
 from qa.errors import QAError
-from qa.ingest import MAX_FILE_BYTES, Article, IngestError, content_hash, read_article, read_bytes, record_format
+from qa.ingest import MAX_FILE_BYTES, read_article, read_bytes, read_records, record_format
 from qa.locations import record_key
 from qa.near_duplicates import Signature, links
 from qa.scan import path_from_text, path_text, scan
@@ -324,7 +325,7 @@ def _records(
 ) -> tuple[list[NewArticle], list[str]]:
     """The new or changed records of a file of records as articles, and the keys of all its records; only a
     record whose bytes changed is read into an article. Raises IngestError when the file cannot be read on."""
-    from qa.formats.records import BadRecord, read_records
+    from qa.formats.records import BadRecord
 
     written, keys, counts, problems = [], [], Counter(), []
     for record in read_records(path, mapping):

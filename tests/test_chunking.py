@@ -7,8 +7,9 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
+from qa.article import IngestError
 from qa.chunking import MAX_WORDS, MIN_WORDS, chunk, normalize, sentence_spans
-from qa.ingest import IngestError, read_article
+from qa.ingest import read_article
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 

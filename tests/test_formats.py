@@ -16,8 +16,9 @@ import pytest
 from conftest import ROOT, SEEDS, run_json, run_qa
 from test_onnx import imported_after
 
+from qa.article import IngestError
 from qa.chunking import chunk
-from qa.ingest import IngestError, read_article
+from qa.ingest import read_article
 from qa.scan import walk
 from qa.store import DB_FILE
 

@@ -8,8 +8,9 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from qa.article import IngestError
 from qa.chunking import chunk
-from qa.ingest import IngestError, read_article
+from qa.ingest import read_article
 
 WORDS = st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"), min_size=1, max_size=12)
 SPACES = st.sampled_from([" ", "  ", "\t", "\u00a0", "\u3000"])

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_json
 
-from qa.formats.records import read_records
+from qa.ingest import read_records
 
 PAGE = ROOT / "tests" / "data" / "articles" / "raqqa-report.html"
 FEED = ROOT / "tests" / "data" / "feeds" / "levant-ledger.rss"

@@ -1,1 +1,1 @@
-"""One reader per article format; qa.ingest.read_article picks one by file suffix."""
+"""One reader per article format, and the Article they return (qa/article.py); qa.ingest picks the reader."""

@@ -14,10 +14,10 @@ from collections.abc import Iterator
 from functools import partial
 from pathlib import Path
 
+from qa.article import Article, IngestError, content_hash
 from qa.formats.fields import fields_article
 from qa.formats.html import html_paragraphs
 from qa.formats.records import MAX_RECORD_BYTES, BadRecord, Record
-from qa.ingest import Article, IngestError, content_hash
 
 
 def _item_article(path: Path, fields: dict, digest: str, index: int, summary_only: bool) -> Article:

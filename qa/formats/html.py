@@ -17,8 +17,8 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
+from qa.article import Article, IngestError, collapse_whitespace, content_hash, decode, split_blocks
 from qa.formats.metadata import iso_date, text_metadata
-from qa.ingest import Article, IngestError, collapse_whitespace, content_hash, decode, split_blocks
 
 KEY_CHARS = 40  # characters (whitespace aside) matched at each end of a block
 _INVISIBLE = frozenset({"script", "style", "title", "noscript", "template"})

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
-from qa.ingest import Block
+from qa.article import Block
 
 HEAD_BLOCKS = 5  # blocks after the headline searched for a byline and a date
 MAX_DATELINE_WORDS = 20

@@ -21,8 +21,8 @@ from dataclasses import dataclass
 from functools import partial
 from pathlib import Path
 
+from qa.article import Article, IngestError, content_hash
 from qa.formats.fields import FIELD_NAMES, field_of, fields_article
-from qa.ingest import Article, IngestError, content_hash, record_format
 
 MAX_RECORD_BYTES = 8 * 2**20
 # A gzip stream may inflate to this many times its size (text rarely passes 10), and to BOMB_FLOOR whatever its size.
@@ -105,7 +105,17 @@ def _record_article(path: Path, fields: dict, mapping: dict, digest: str, fmt: s
     return fields_article(path, fields, mapping, digest, {"format": fmt, "record": index})
 
 
-def _jsonl_records(path: Path, stream, mapping: dict[str, str], salt: bytes) -> Iterator[Record | BadRecord]:
+def jsonl_records(path: Path, mapping: dict[str, str], salt: bytes) -> Iterator[Record | BadRecord]:
+    with open_bytes(path) as stream:
+        yield from _jsonl_lines(path, stream, mapping, salt)
+
+
+def csv_records(path: Path, mapping: dict[str, str], salt: bytes) -> Iterator[Record | BadRecord]:
+    with open_bytes(path) as stream:
+        yield from _csv_rows(path, stream, mapping, salt)
+
+
+def _jsonl_lines(path: Path, stream, mapping: dict[str, str], salt: bytes) -> Iterator[Record | BadRecord]:
     for index, line in enumerate(_lines(stream)):
         if line is None:
             yield BadRecord(index, index + 1, f"record over {MAX_RECORD_BYTES // 2**20} MiB")
@@ -124,7 +134,7 @@ def _jsonl_records(path: Path, stream, mapping: dict[str, str], salt: bytes) -> 
         yield Record(index, index + 1, digest, partial(_record_article, path, fields, mapping, digest, "jsonl", index))
 
 
-def _csv_records(path: Path, stream, mapping: dict[str, str], salt: bytes) -> Iterator[Record | BadRecord]:
+def _csv_rows(path: Path, stream, mapping: dict[str, str], salt: bytes) -> Iterator[Record | BadRecord]:
     csv.field_size_limit(MAX_RECORD_BYTES)
     reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""))
     try:
@@ -152,22 +162,3 @@ def _csv_records(path: Path, stream, mapping: dict[str, str], salt: bytes) -> It
             digest = content_hash(salt + json.dumps(row, ensure_ascii=False).encode())
             yield Record(index, line, digest, partial(_record_article, path, fields, mapping, digest, "csv", index))
             index += 1
-
-
-def read_records(path: Path, mapping: dict[str, str]) -> Iterator[Record | BadRecord]:
-    """The records of a JSON Lines or CSV file, in order; raises IngestError when the file cannot be read on."""
-    salt = json.dumps(sorted(mapping.items())).encode()  # other field names make other articles
-    kind = record_format(path)
-    if kind == "warc":
-        from qa.formats.warc import warc_records
-
-        yield from warc_records(path, salt)
-        return
-    if kind == "feed":
-        from qa.formats.feed import feed_records
-
-        yield from feed_records(path, salt)
-        return
-    reader = _csv_records if kind == "csv" else _jsonl_records
-    with open_bytes(path) as stream:
-        yield from reader(path, stream, mapping, salt)

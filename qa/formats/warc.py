@@ -14,8 +14,8 @@ from dataclasses import replace
 from functools import partial
 from pathlib import Path
 
+from qa.article import Article, IngestError, content_hash
 from qa.formats.records import MAX_RECORD_BYTES, BadRecord, Record
-from qa.ingest import Article, IngestError, content_hash
 
 
 def _page_article(path: Path, payload: bytes, digest: str, index: int, uri: str, record_id: str) -> Article:
