@@ -12,7 +12,7 @@ same value are grouped, and values are ordered by their support across articles 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
 
@@ -22,6 +22,9 @@ from qa.locations import location_json
 
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
 MAX_VALUES = 6
+# The best-ranked passages are read whatever their article; those below them (down to qa/search.py's FIGURE_POOL)
+# only where their article, or a copy of it, is among these passages' articles: the story the question is about.
+READ_ANY_ARTICLE = 10
 PHRASE_WORDS = 6  # words each side of a value in its quoted phrase, within its clause
 WINDOW = 10  # words each side of a value in which the question's words count as supporting it
 # The least support a value needs in the answering sentence of the best passage (a distinctive word 12 words away),
@@ -40,7 +43,7 @@ _QUALIFIER = (
     r"more than|fewer than|less than|at least|at most|up to|as many as|nearly|almost|about|around|over|under"
     r"|some|roughly|approximately|an estimated|estimated|just over|just under|only|exactly"
 ).replace(" ", r"\s+")
-_ONE_WORD = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|a dozen|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"  # noqa: E501
+_ONE_WORD = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|a dozen|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"  # noqa: E501
 _WORD_NUMBER = rf"(?:{_ONE_WORD}(?:[\s-]+(?:hundred|thousand)(?:(?:[\s-]+and)?[\s-]+{_ONE_WORD})?)*)"
 _AMOUNT = rf"(?:[$£€]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORD_NUMBER})(?:\s(?:hundred|thousand|million|mln|billion|bln)\b)?"  # noqa: E501
 _NUMBER_RE = re.compile(
@@ -109,6 +112,21 @@ _SAME_SENSE_GROUPS = [
     {"born", "age", "aged", "old"},
     {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge"},
 ]  # fmt: skip
+# A number measuring something other than what the question counts: "100 metres" away, "three years" on, "seven
+# times" more.
+_UNIT_AFTER = re.compile(
+    rf"[\s-]*(?:mph|kph|km/h|{_TIME_UNITS}|metres?|meters?|km|kilometres?|kilometers?|miles?|feet|foot|ft|kg|kilos?|tonnes?|tons?"
+    r"|grams?|pounds|lbs?|points?|laps?|goals?|runs?|games?|times)\b",
+    re.IGNORECASE,
+)
+# What a value is said of when it is not what the question asks as a whole: one strike, all strikes, a place, a span.
+_SCOPE = re.compile(
+    r"\b(?:(?:in|during|from|by)\s+)?(?:a|an|one|a\s+single|each|the\s+same)\s+(?:[\w.-]+\s+){0,3}?"
+    r"(?:air\s?strike|strike|raid|attack|bombing|blast|explosion|incident)\b"
+    r"|\b(?:in|on|during)\s+(?:one|a\s+single|each)\s+(?:day|night|week|month)\b"
+    r"|\b(?:in|across|throughout)\s+(?:the\s+)?[A-Z][\w-]+\s+and\s+[A-Z][\w-]+"
+    r"|\bsince\s+(?:early\s+|late\s+|mid-?\s*)?(?:\d{4}|[A-Z][a-z]+(?:\s+\d{4})?)"
+)
 _COMPANY = {"corp", "inc", "co", "ltd", "plc", "group", "llc", "lp", "ag", "sa", "nv", "kk", "company"}
 _NOT_NAMES = frozenset(_MONTHS) | _COMPANY | {
     "director", "president", "chairman", "chief", "minister", "secretary", "spokesman", "spokeswoman", "general",
@@ -131,6 +149,8 @@ class Mention:
     sentence_span: tuple[int, int]
     attributed_to: str | None
     weight: float  # how strongly the question's words support it in its sentence
+    qualifier: str | None = None  # what the sentence says the value is of, where narrower or wider than asked
+    story: str = ""  # the independent story it comes from: its article's path, or the first of its copies'
 
     def source_text(self, span: tuple[int, int]) -> str:
         p = self.result.passage
@@ -172,35 +192,85 @@ class Figure:
 
     @property
     def articles(self) -> int:
-        return len({m.result.passage.path for m in self.mentions})
+        """The independent stories giving the value: syndicated copies of one story count once."""
+        return len({m.story for m in self.mentions})
+
+    @property
+    def copies(self) -> int:
+        """The articles giving the value that are copies of another one giving it."""
+        return len({m.result.passage.path for m in self.mentions}) - self.articles
 
     @property
     def support(self) -> float:
-        """Independent support: each article giving the value counts (1 + weight) / rank of its best mention."""
+        """Independent support: each story giving the value counts (1 + weight) / rank of its best mention."""
         best: dict[str, float] = {}
         for m in self.mentions:
-            best[m.result.passage.path] = max(best.get(m.result.passage.path, 0.0), (1 + m.weight) / m.rank)
+            best[m.story] = max(best.get(m.story, 0.0), (1 + m.weight) / m.rank)
         return sum(best.values())
+
+    @property
+    def qualifier(self) -> str | None:
+        return self.first.qualifier
 
     @property
     def attributed_to(self) -> str | None:
         return next((m.attributed_to for m in self.mentions if m.attributed_to), None)
 
 
-def figures(question: str, results: list[Result]) -> list[Figure]:
+def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
     """The values the ranked results give for what the question asks, most supported first (none when the
-    question asks for no short fact)."""
+    question asks for no short fact). `copies`: the articles found to be copies of each (by path), which count
+    as one story."""
     kind = figure_kind(question)
     if kind is None or not results:
         return []
     question_terms = set(terms(question))
     distinctive = _distinctive(question_terms, [r.answer_text for r in results])
     wanted, counted = _senses(distinctive), _counted(question)
+    stories = _stories([r.passage.path for r in results], copies or {})
+    about = {stories[r.passage.path] for r in results[:READ_ANY_ARTICLE]}
     mentions = []
     for rank, result in enumerate(results, start=1):
+        if rank > READ_ANY_ARTICLE and stories[result.passage.path] not in about:
+            continue
         if mention := _best_mention(kind, question_terms, wanted, counted, result, rank):
-            mentions.append(mention)
+            scope = _qualifier(mention, question_terms) if kind in (NUMBER, DURATION) else None
+            mentions.append(replace(mention, qualifier=scope, story=stories[result.passage.path]))
     return _grouped(mentions)[:MAX_VALUES]
+
+
+def _stories(paths: list[str], copies: dict[str, list[str]]) -> dict[str, str]:
+    """Each path's story: the first path, in ranked order, of the copies it belongs to (copies of copies too)."""
+    story: dict[str, str] = {}
+    for path in paths:
+        if path in story:
+            continue
+        story[path] = path
+        linked = list(copies.get(path, ()))
+        while linked:
+            other = linked.pop()
+            if other not in story:
+                story[other] = path
+                linked += copies.get(other, ())
+    return story
+
+
+def _qualifier(mention: Mention, question_terms: set[str]) -> str | None:
+    """The words of the value's sentence that say what it counts when that is narrower or wider than the question
+    asks ("A U.S.-led coalition airstrike", "in Iraq and Syria"), as written; None when the sentence says nothing
+    the question does not."""
+    sentence = mention.sentence
+    start = mention.value_span[0] - mention.sentence_span[0]
+    end = mention.value_span[1] - mention.sentence_span[0]
+    stems = {_stem(term) for term in question_terms}
+    found = []
+    for m in _SCOPE.finditer(sentence):
+        if m.start() < end and m.end() > start:
+            continue  # the value itself ("one", "a week")
+        scope_words = {_stem(w) for w in terms(m.group())} - {"all", "single"}
+        if scope_words and not scope_words <= stems:
+            found.append((min(abs(m.start() - end), abs(start - m.end())), m.group()))
+    return min(found)[1].strip() if found else None
 
 
 def _distinctive(question_terms: set[str], sentences: list[str]) -> set[str]:
@@ -236,7 +306,8 @@ def _senses(words: set[str]) -> set[str]:
 def _counted(question: str) -> set[str]:
     """What a "how many …" question counts: the words between "how many" and its verb ("civilians")."""
     match = re.search(
-        r"\bhow (?:many|much)\s+((?:[\w-]+\s+){0,3}?)(?:were|was|are|is|did|do|does|have|has|had|\w+ed)\b",
+        r"\bhow (?:many|much)\s+((?:[\w-]+\s+){0,3}?)(?:were|was|are|is|did|do|does|have|has|had|\w+ed"
+        r"|lost|hit|hurt|left|fell|took|saw|came|got|won|gave|paid|spent|held|fled|sold|bought|shot|struck|caught)\b",
         question,
         re.I,
     )
@@ -286,6 +357,11 @@ def _sentence_mention(
             if sense is not None and sense not in _senses(question_terms):
                 continue  # "dozens were injured" does not say how many died
             counts = bool(counted & {w[1] for w in after[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
+            measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
+            if counted and measured and not counted & {w[1] for w in after[:1]}:
+                continue  # "100 metres" away, "100 per cent" sure: not how many shells
+            if before[-1:] and before[-1][1] == "includ":
+                continue  # "including at least 10 children": a part of the count
             if counted and not (counts or _bare(sentence, value_end)):
                 continue
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
@@ -359,9 +435,13 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             normalized = _number(m.group("amount"))
             if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
                 continue  # "when one …" is a pronoun more often than a count
+            if not question_terms & {"old", "age", "aged"} and _is_age(sentence, m.start(), m.end()):
+                continue
             yield m.start(), m.end(), m.group(), normalized + ("%" if m.group("percent") else ""), NUMBER
     elif kind == DURATION:
         for m in _DURATION_RE.finditer(sentence):
+            if re.match(r"[\s-]old\b", sentence[m.end() :]):
+                continue  # "a five-year-old boy" is an age
             amount = "1" if m.group("amount").lower() in ("a", "an") else _number(m.group("amount"))
             amount = f"{float(amount) + 0.5:g}" if m.group("half") else amount
             unit = m.group("unit").lower().rstrip("s")
@@ -392,6 +472,14 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             end = start + len(sentence[start : m.end()].rstrip(".'’"))
             value = sentence[start:end]
             yield start, end, value, " ".join(value.split()), kind
+
+
+def _is_age(sentence: str, start: int, end: int) -> bool:
+    """Whether a number is the age set after a name ("Philip Logan, 52, from New Addington")."""
+    return bool(
+        re.search(r"\b[A-Z][\w'’-]+,\s*$", sentence[:start])
+        and re.match(r"\s*(?:[,;.)]|$|and\b|from\b|of\b)", sentence[end:])
+    )
 
 
 def _is_year(m: re.Match) -> bool:
@@ -512,27 +600,53 @@ def _same_value(a: Mention, b: Mention) -> bool:
     return (a.kind, a.normalized) == (b.kind, b.normalized)
 
 
+def same_quantity(found: list[Figure]) -> list[Figure]:
+    """The values given for what the question asks as a whole: those whose sentence says no narrower or wider
+    scope, and (numbers) of the first such value's unit: a share is not a count."""
+    plain = [f for f in found if f.qualifier is None]
+    if not plain:
+        return []
+    share = plain[0].first.normalized.endswith("%")
+    return [f for f in plain if f.first.normalized.endswith("%") == share]
+
+
 def disagree(found: list[Figure]) -> bool:
-    """Whether the sources give different values."""
-    return len(found) > 1
+    """Whether the sources give different values for the same quantity (values of another scope are shown beside
+    them, not counted against them). Names and places disagree only when each is given by two stories: one
+    article naming someone else is more often a name read wrong than a dispute."""
+    values = same_quantity(found)
+    if values and values[0].first.kind in (NAME, PLACE):
+        values = [f for f in values if f.articles > 1]
+    return len(values) > 1
 
 
 def figure_json(figure: Figure) -> dict:
     """One answer in the interface contract's shape."""
     first = figure.first
-    return {
+    payload = {
         "value": first.value,
         "normalized": first.normalized,
         "kind": first.kind,
         "text": first.phrase,
         "attributed_to": figure.attributed_to,
-        "sources": [_source_json(m) for m in figure.mentions],
+        "sources": [_source_json(m, figure) for m in figure.mentions],
     }
+    if figure.qualifier:
+        payload["qualifier"] = figure.qualifier
+    return payload
 
 
-def _source_json(mention: Mention) -> dict:
+def copy_of(mention: Mention, figure: Figure) -> Mention | None:
+    """The better-ranked mention of the figure's value, in another article of the same story, that this one's
+    article copies (None for the first of its story)."""
+    first = next(m for m in figure.mentions if m.story == mention.story)
+    return first if first.result.passage.path != mention.result.passage.path else None
+
+
+def _source_json(mention: Mention, figure: Figure) -> dict:
     p = mention.result.passage
     located = mention.location
+    original = copy_of(mention, figure)
     return {
         "article": located["article"],
         "title": p.title,
@@ -543,4 +657,5 @@ def _source_json(mention: Mention) -> dict:
         "path": located["path"],
         **{key: located[key] for key in ("page", "page_end") if key in located},
         **{key: p.metadata[key] for key in ("record", "record_id") if key in p.metadata},
+        **({"copy_of": original.location["article"]} if original else {}),
     }
