@@ -15,16 +15,21 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from math import inf
+from statistics import median
 
 from qa.answer import STOPWORDS, Result, terms
 from qa.answer_type import figure_kind
 from qa.locations import location_json
 
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
+PERSON = "person"  # a name asked of a person: shown as a name
 MAX_VALUES = 6
 # The best-ranked passages are read whatever their article; those below them (down to qa/search.py's FIGURE_POOL)
-# only where their article, or a copy of it, is among these passages' articles: the story the question is about.
+# only where their article, or a copy of it, is among these passages' articles (the story the question is about),
+# and a value there counts only when the question's words support it nearly as well as the values above (their median).
 READ_ANY_ARTICLE = 10
+DEEPER_SUPPORT = 0.9
 PHRASE_WORDS = 6  # words each side of a value in its quoted phrase, within its clause
 WINDOW = 10  # words each side of a value in which the question's words count as supporting it
 # The least support a value needs in the answering sentence of the best passage (a distinctive word 12 words away),
@@ -127,11 +132,26 @@ _SCOPE = re.compile(
     r"|\b(?:in|across|throughout)\s+(?:the\s+)?[A-Z][\w-]+\s+and\s+[A-Z][\w-]+"
     r"|\bsince\s+(?:early\s+|late\s+|mid-?\s*)?(?:\d{4}|[A-Z][a-z]+(?:\s+\d{4})?)"
 )
+# What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
+_AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
+_AMOUNT_UNIT = re.compile(r"\s?(?:dlrs?|dollars?|pounds|euros?|yen|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)\b")
+_PERSON_ASKED = re.compile(
+    r"^\W*who\b|\bwhich (?:\w+ ){0,2}(?:person|commander|minister|official|spokes\w*|leader|adviser|director|driver"
+    r"|player|chief|executive|president|chairman|manager)\b",
+    re.IGNORECASE,
+)
+# Words that make a capitalised span an organisation or a thing rather than a person.
+_NOT_PERSON = {
+    "forces", "force", "board", "fund", "agency", "news", "house", "party", "international", "bank", "council",
+    "committee", "ministry", "department", "office", "group", "army", "field", "side", "corp", "inc", "co",
+}  # fmt: skip
 _COMPANY = {"corp", "inc", "co", "ltd", "plc", "group", "llc", "lp", "ag", "sa", "nv", "kk", "company"}
 _NOT_NAMES = frozenset(_MONTHS) | _COMPANY | {
     "director", "president", "chairman", "chief", "minister", "secretary", "spokesman", "spokeswoman", "general",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr", "he", "she",
     "it", "they", "we", "i", "but", "and", "the", "a", "an", "in", "on", "at", "this", "that", "there", "its",
+    "image", "images", "caption", "copyright", "photo", "getty", "ap", "afp", "reuters", "pa", "epa", "twitter",
+    "prime", "deputy", "vice", "senior", "former", "commander", "head", "leader", "adviser", "governor", "mayor",
 }  # fmt: skip
 
 
@@ -227,16 +247,26 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
     question_terms = set(terms(question))
     distinctive = _distinctive(question_terms, [r.answer_text for r in results])
     wanted, counted = _senses(distinctive), _counted(question)
+    amount = bool(re.search(r"\bhow (?:much|large|big|high)\b", question, re.I))
+    if kind == NAME and _PERSON_ASKED.search(question):
+        kind = PERSON
     stories = _stories([r.passage.path for r in results], copies or {})
     about = {stories[r.passage.path] for r in results[:READ_ANY_ARTICLE]}
-    mentions = []
+    mentions: list[Mention] = []
     for rank, result in enumerate(results, start=1):
-        if rank > READ_ANY_ARTICLE and stories[result.passage.path] not in about:
+        deeper = rank > READ_ANY_ARTICLE
+        if deeper and stories[result.passage.path] not in about:
             continue
-        if mention := _best_mention(kind, question_terms, wanted, counted, result, rank):
-            scope = _qualifier(mention, question_terms) if kind in (NUMBER, DURATION) else None
-            mentions.append(replace(mention, qualifier=scope, story=stories[result.passage.path]))
+        mention = _best_mention(kind, question_terms, wanted, counted, amount, result, rank)
+        if mention is None or (deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions])):
+            continue
+        scope = _qualifier(mention, question_terms) if kind in (NUMBER, DURATION) else None
+        mentions.append(replace(mention, qualifier=scope, story=stories[result.passage.path]))
     return _grouped(mentions)[:MAX_VALUES]
+
+
+def _median(weights: list[float]) -> float:
+    return median(weights) if weights else inf
 
 
 def _stories(paths: list[str], copies: dict[str, list[str]]) -> dict[str, str]:
@@ -315,11 +345,20 @@ def _counted(question: str) -> set[str]:
 
 
 def _best_mention(
-    kind: str, question_terms: set[str], wanted: set[str], counted: set[str], result: Result, rank: int
+    kind: str, question_terms: set[str], wanted: set[str], counted: set[str], amount: bool, result: Result, rank: int
 ) -> Mention | None:
     """The value of the kind asked for that the question's words support most in the result's answering sentence,
-    if they support it enough for the passage's rank."""
-    found = _sentence_mention(kind, question_terms, wanted, counted, result, rank, result.answer)
+    if they support it enough for the passage's rank. `amount`: the question asks how much, not how many."""
+    found = _sentence_mention(kind, question_terms, wanted, counted, amount, result, rank, result.answer)
+    if kind == PERSON and not (found and _person_like(found[1].value)):
+        following = [span for span in result.passage.sentences if span[0] >= result.answer[1]][:1]
+        after = (
+            _sentence_mention(kind, question_terms, wanted, counted, amount, result, rank, following[0])
+            if following
+            else None
+        )
+        if after and _person_like(after[1].value) and after[0] >= ANSWER_SUPPORT:
+            found = after  # "The Syrian Observatory (SOHR) said … SOHR's director Rami Abdelrahman told AFP …"
     return found[1] if found and found[0] >= ANSWER_SUPPORT * rank**0.5 else None
 
 
@@ -328,13 +367,15 @@ def _sentence_mention(
     question_terms: set[str],
     wanted: set[str],
     counted: set[str],
+    amount: bool,
     result: Result,
     rank: int,
     span: tuple[int, int],
 ) -> tuple[float, Mention] | None:
     """The value of the kind asked for in one sentence that the question's words near it support most, and that
     support: each distinctive word counts the more the nearer it is (1 beside the value, 1/2 five words away), the
-    noun a number counts 2; a full name, and the name the sentence quotes, a quarter more."""
+    noun a number counts 2, a sum of money, a share or a quantity in units 1 when the question asks how much; a
+    full name, and the name the sentence quotes, a quarter more; a person's name, asked for a person, a half more."""
     start, end = span
     sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
     words = [(m.start(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
@@ -350,8 +391,10 @@ def _sentence_mention(
             if stem in wanted and stem not in counted:
                 nearest[stem] = min(nearest.get(stem, distance), distance)
         score = sum(1 / (1 + distance / 5) for distance in nearest.values())
-        if kind == NAME:
+        if kind in (NAME, PERSON):
             score += 0.25 * (" " in candidate[3]) + 0.25 * (speaker == candidate[3])
+        if kind == PERSON:
+            score += 0.5 * _person_like(candidate[3])
         if kind in (NUMBER, DURATION):
             sense = _sense_of(before[-1:], after[:4]) if kind == NUMBER else None
             if sense is not None and sense not in _senses(question_terms):
@@ -367,6 +410,7 @@ def _sentence_mention(
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
             score += 2 * counts
+            score += amount and bool(_AMOUNT_SCALE.search(candidate[2]) or _AMOUNT_UNIT.match(sentence, value_end))
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells
         if best is None or score > best[0]:
             best = (score, candidate)
@@ -428,6 +472,7 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
                 continue
             if (
                 any(s <= m.start("amount") < e for s, e in taken)
+                or re.search(r"\w[-/]$", sentence[: m.start()])  # "M-1", "1985/86"
                 or _is_year(m)
                 or _DURATION_AFTER.match(sentence, m.end())
             ):
@@ -435,8 +480,11 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             normalized = _number(m.group("amount"))
             if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
                 continue  # "when one …" is a pronoun more often than a count
-            if not question_terms & {"old", "age", "aged"} and _is_age(sentence, m.start(), m.end()):
-                continue
+            if bool(question_terms & {"old", "age", "aged"}) != _is_age(sentence, m.start(), m.end()):
+                continue  # "how old" asks for an age, and an age counts nothing else
+            compound = re.match(r"-([a-z]+)\b(?!-old)", sentence[m.end() :])
+            if compound and _stem(compound.group(1)) not in question_stems:
+                continue  # "a two-carriage tram" counts no passengers
             yield m.start(), m.end(), m.group(), normalized + ("%" if m.group("percent") else ""), NUMBER
     elif kind == DURATION:
         for m in _DURATION_RE.finditer(sentence):
@@ -460,25 +508,43 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             possessive = sentence.startswith(("'s", "’s"), m.end())
             if m.start() == 0 and len(name_words) == 1 and not possessive:
                 continue  # a sentence's first word is capitalised whatever it is
-            while name_words and name_words[0].group().lower().rstrip("'’s") in _NOT_NAMES | question_terms:
+            while name_words and re.sub(r"['’]s$", "", name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
+            owner = next((i for i, w in enumerate(name_words) if w.group().endswith(("'s", "’s"))), None)
+            if owner is not None and owner + 1 < len(name_words):
+                name_words = name_words[: owner + 1]  # "Bettino Craxi's Socialist Party": Bettino Craxi
             if not name_words or any(_stem(w.group()) in question_stems for w in name_words):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
                 continue
             if kind == PLACE and not (possessive or _PLACE_BEFORE.search(sentence[: m.start()])):
                 continue
+            if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
+                continue  # "Kurdish", "Syrian": a people's adjective, not a name
+            if re.search(r"-[a-z]+$", name_words[-1].group()):
+                continue  # "U.S.-led", "London-based": a description
             start = m.start() + name_words[0].start()
-            end = start + len(sentence[start : m.end()].rstrip(".'’"))
+            end = m.start() + name_words[-1].end()
+            end = start + len(re.sub(r"(?:['’]s)?[.'’]*$", "", sentence[start:end]))
             value = sentence[start:end]
-            yield start, end, value, " ".join(value.split()), kind
+            yield start, end, value, " ".join(value.split()), NAME if kind == PERSON else kind
+
+
+def _person_like(name: str) -> bool:
+    """Whether a name reads as a person's: two words or more, none of them all capitals or an organisation's."""
+    parts = name.replace(".", ". ").split()
+    return len(parts) >= 2 and not any(p.isupper() and len(p) > 2 or p.lower() in _NOT_PERSON for p in parts)
 
 
 def _is_age(sentence: str, start: int, end: int) -> bool:
-    """Whether a number is the age set after a name ("Philip Logan, 52, from New Addington")."""
+    """Whether a number is an age: "a 42-year-old driver", "aged 19", "Philip Logan, 52, from New Addington"."""
     return bool(
-        re.search(r"\b[A-Z][\w'’-]+,\s*$", sentence[:start])
-        and re.match(r"\s*(?:[,;.)]|$|and\b|from\b|of\b)", sentence[end:])
+        re.match(r"[\s-]years?[\s-]old\b", sentence[end:])
+        or re.search(r"\baged\s+$", sentence[:start])
+        or (
+            re.search(r"\b[A-Z][\w'’-]+,\s*$", sentence[:start])
+            and re.match(r"\s*(?:[,;.)]|$|and\b|from\b|of\b)", sentence[end:])
+        )
     )
 
 
