@@ -15,6 +15,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from itertools import takewhile
 from math import inf
 from statistics import median
 
@@ -375,10 +376,12 @@ def _sentence_mention(
     """The value of the kind asked for in one sentence that the question's words near it support most, and that
     support: each distinctive word counts the more the nearer it is (1 beside the value, 1/2 five words away), the
     noun a number counts 2, a sum of money, a share or a quantity in units 1 when the question asks how much; a
-    full name, and the name the sentence quotes, a quarter more; a person's name, asked for a person, a half more."""
+    full name, and the name the sentence quotes, a quarter more; a person's name, asked for a person, and a place
+    just after the question's words, a half more."""
     start, end = span
     sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
     words = [(m.start(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
+    question_stems = {_stem(term) for term in question_terms}
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     speaker = _attribution(sentence)
     best = None
@@ -395,11 +398,14 @@ def _sentence_mention(
             score += 0.25 * (" " in candidate[3]) + 0.25 * (speaker == candidate[3])
         if kind == PERSON:
             score += 0.5 * _person_like(candidate[3])
+        if kind == PLACE:
+            score += 0.5 * any(stem in question_stems for _, stem in before[-3:])  # "the consulate in Mazar"
         if kind in (NUMBER, DURATION):
-            sense = _sense_of(before[-1:], after[:4]) if kind == NUMBER else None
+            own = list(takewhile(lambda w: not w[1][0].isdigit(), after))  # the words up to the next number
+            sense = _sense_of(before[-1:], own[:4]) if kind == NUMBER else None
             if sense is not None and sense not in _senses(question_terms):
                 continue  # "dozens were injured" does not say how many died
-            counts = bool(counted & {w[1] for w in after[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
+            counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
             measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
             if counted and measured and not counted & {w[1] for w in after[:1]}:
                 continue  # "100 metres" away, "100 per cent" sure: not how many shells
@@ -510,6 +516,8 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
                 continue  # a sentence's first word is capitalised whatever it is
             while name_words and re.sub(r"['’]s$", "", name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
+            while name_words and name_words[-1].group().lower() in _NOT_NAMES:
+                name_words.pop()  # "The Paper Image": The Paper
             owner = next((i for i, w in enumerate(name_words) if w.group().endswith(("'s", "’s"))), None)
             if owner is not None and owner + 1 < len(name_words):
                 name_words = name_words[: owner + 1]  # "Bettino Craxi's Socialist Party": Bettino Craxi
@@ -517,13 +525,13 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
                 continue
-            if kind == PLACE and not (possessive or _PLACE_BEFORE.search(sentence[: m.start()])):
+            start = m.start() + name_words[0].start()
+            if kind == PLACE and not (possessive or _PLACE_BEFORE.search(sentence[:start])):
                 continue
             if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
                 continue  # "Kurdish", "Syrian": a people's adjective, not a name
             if re.search(r"-[a-z]+$", name_words[-1].group()):
                 continue  # "U.S.-led", "London-based": a description
-            start = m.start() + name_words[0].start()
             end = m.start() + name_words[-1].end()
             end = start + len(re.sub(r"(?:['’]s)?[.'’]*$", "", sentence[start:end]))
             value = sentence[start:end]
