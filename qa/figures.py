@@ -127,9 +127,9 @@ _UNIT_AFTER = re.compile(
 )
 # What a value is said of when it is not what the question asks as a whole: one strike, all strikes, a place, a span.
 _SCOPE = re.compile(
-    r"\b(?:(?:in|during|from|by)\s+)?(?:a|an|one|a\s+single|each|the\s+same)\s+(?:[\w.-]+\s+){0,3}?"
+    r"(?i:\b(?:(?:in|during|from|by)\s+)?(?:a|an|one|a\s+single|each|the\s+same)\s+(?:[\w.-]+\s+){0,3}?"
     r"(?:air\s?strike|strike|raid|attack|bombing|blast|explosion|incident)\b"
-    r"|\b(?:in|on|during)\s+(?:one|a\s+single|each)\s+(?:day|night|week|month)\b"
+    r"|\b(?:in|on|during)\s+(?:one|a\s+single|each)\s+(?:day|night|week|month)\b)"
     r"|\b(?:in|across|throughout)\s+(?:the\s+)?[A-Z][\w-]+\s+and\s+[A-Z][\w-]+"
     r"|\bsince\s+(?:early\s+|late\s+|mid-?\s*)?(?:\d{4}|[A-Z][a-z]+(?:\s+\d{4})?)"
 )
