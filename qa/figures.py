@@ -25,6 +25,7 @@ from qa.locations import location_json
 
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
 PERSON = "person"  # a name asked of a person: shown as a name
+AMOUNT, FACTOR = "amount", "factor"
 MAX_VALUES = 6
 # The best-ranked passages are read whatever their article; those below them (down to qa/search.py's FIGURE_POOL)
 # only where their article, or a copy of it, is among these passages' articles (the story the question is about),
@@ -133,6 +134,7 @@ _SCOPE = re.compile(
     r"|\b(?:in|across|throughout)\s+(?:the\s+)?[A-Z][\w-]+\s+and\s+[A-Z][\w-]+"
     r"|\bsince\s+(?:early\s+|late\s+|mid-?\s*)?(?:\d{4}|[A-Z][a-z]+(?:\s+\d{4})?)"
 )
+_FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
 _AMOUNT_UNIT = re.compile(r"\s?(?:dlrs?|dollars?|pounds|euros?|yen|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)\b")
@@ -248,7 +250,7 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
     question_terms = set(terms(question))
     distinctive = _distinctive(question_terms, [r.answer_text for r in results])
     wanted, counted = _senses(distinctive), _counted(question)
-    amount = bool(re.search(r"\bhow (?:much|large|big|high)\b", question, re.I))
+    measure = _measure(question)
     if kind == NAME and _PERSON_ASKED.search(question):
         kind = PERSON
     stories = _stories([r.passage.path for r in results], copies or {})
@@ -258,7 +260,7 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         deeper = rank > READ_ANY_ARTICLE
         if deeper and stories[result.passage.path] not in about:
             continue
-        mention = _best_mention(kind, question_terms, wanted, counted, amount, result, rank)
+        mention = _best_mention(kind, question_terms, wanted, counted, measure, result, rank)
         if mention is None or (deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions])):
             continue
         scope = _qualifier(mention, question_terms) if kind in (NUMBER, DURATION) else None
@@ -345,16 +347,30 @@ def _counted(question: str) -> set[str]:
     return _senses(set(terms(match.group(1)))) if match else set()
 
 
+def _measure(question: str) -> str | None:
+    """What a number question asks beyond a count: an AMOUNT ("how much", "how big") or a FACTOR ("by what
+    factor", "how many times")."""
+    if re.search(r"\bfactor\b|\bhow many times\b|\bhow much (?:bigger|larger|higher|more)\b", question, re.I):
+        return FACTOR
+    return AMOUNT if re.search(r"\bhow (?:much|large|big|high)\b", question, re.I) else None
+
+
 def _best_mention(
-    kind: str, question_terms: set[str], wanted: set[str], counted: set[str], amount: bool, result: Result, rank: int
+    kind: str,
+    question_terms: set[str],
+    wanted: set[str],
+    counted: set[str],
+    measure: str | None,
+    result: Result,
+    rank: int,
 ) -> Mention | None:
     """The value of the kind asked for that the question's words support most in the result's answering sentence,
-    if they support it enough for the passage's rank. `amount`: the question asks how much, not how many."""
-    found = _sentence_mention(kind, question_terms, wanted, counted, amount, result, rank, result.answer)
+    if they support it enough for the passage's rank. `measure`: what a number question asks (_measure)."""
+    found = _sentence_mention(kind, question_terms, wanted, counted, measure, result, rank, result.answer)
     if kind == PERSON and not (found and _person_like(found[1].value)):
         following = [span for span in result.passage.sentences if span[0] >= result.answer[1]][:1]
         after = (
-            _sentence_mention(kind, question_terms, wanted, counted, amount, result, rank, following[0])
+            _sentence_mention(kind, question_terms, wanted, counted, measure, result, rank, following[0])
             if following
             else None
         )
@@ -368,7 +384,7 @@ def _sentence_mention(
     question_terms: set[str],
     wanted: set[str],
     counted: set[str],
-    amount: bool,
+    measure: str | None,
     result: Result,
     rank: int,
     span: tuple[int, int],
@@ -387,8 +403,9 @@ def _sentence_mention(
     best = None
     for candidate in _candidates(kind, sentence, question_terms):
         value_start, value_end = candidate[:2]
-        before = [w for w in words if w[0] < value_start][-window:]
-        after = [w for w in words if w[0] >= value_end][:window]
+        item = _list_item(sentence, value_start, value_end)  # the words of other items of a list support nothing
+        before = [w for w in words if item[0] <= w[0] < value_start][-window:]
+        after = [w for w in words if value_end <= w[0] < item[1]][:window]
         nearest: dict[str, int] = {}
         for distance, (_, stem) in [*enumerate(reversed(before)), *enumerate(after)]:
             if stem in wanted and stem not in counted:
@@ -407,7 +424,7 @@ def _sentence_mention(
                 continue  # "dozens were injured" does not say how many died
             counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
             measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
-            if counted and measured and not counted & {w[1] for w in after[:1]}:
+            if counted and measured and measure != FACTOR and not counted & {w[1] for w in after[:1]}:
                 continue  # "100 metres" away, "100 per cent" sure: not how many shells
             if before[-1:] and before[-1][1] == "includ":
                 continue  # "including at least 10 children": a part of the count
@@ -416,7 +433,10 @@ def _sentence_mention(
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
             score += 2 * counts
-            score += amount and bool(_AMOUNT_SCALE.search(candidate[2]) or _AMOUNT_UNIT.match(sentence, value_end))
+            if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
+                continue  # "by what factor" is answered by "ten times", not by a count
+            if measure == AMOUNT:
+                score += bool(_AMOUNT_SCALE.search(candidate[2]) or _AMOUNT_UNIT.match(sentence, value_end))
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells
         if best is None or score > best[0]:
             best = (score, candidate)
@@ -438,6 +458,13 @@ def _sentence_mention(
         best[0],
     )
     return best[0], mention
+
+
+def _list_item(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the semicolon-separated item of the sentence that holds sentence[start:end]."""
+    before = sentence.rfind(";", 0, start)
+    after = sentence.find(";", end)
+    return before + 1, after if after >= 0 else len(sentence)
 
 
 def _sense_of(before: list[tuple[int, str]], after: list[tuple[int, str]]) -> str | None:
@@ -518,6 +545,9 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
                 name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
             while name_words and name_words[-1].group().lower() in _NOT_NAMES:
                 name_words.pop()  # "The Paper Image": The Paper
+            stop = next((i for i, w in enumerate(name_words) if _ends_sentence(w.group())), None)
+            if stop is not None:
+                name_words = name_words[: stop + 1]  # "Manchester, England. ISIS threatens": England
             owner = next((i for i, w in enumerate(name_words) if w.group().endswith(("'s", "’s"))), None)
             if owner is not None and owner + 1 < len(name_words):
                 name_words = name_words[: owner + 1]  # "Bettino Craxi's Socialist Party": Bettino Craxi
@@ -536,6 +566,11 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             end = start + len(re.sub(r"(?:['’]s)?[.'’]*$", "", sentence[start:end]))
             value = sentence[start:end]
             yield start, end, value, " ".join(value.split()), NAME if kind == PERSON else kind
+
+
+def _ends_sentence(word: str) -> bool:
+    """Whether a word of a name ends with a full stop that is no abbreviation's ("England.", not "U.S." or "Jr.")."""
+    return word.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,2}\.", word)
 
 
 def _person_like(name: str) -> bool:
