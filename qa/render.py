@@ -138,7 +138,7 @@ def show_values(console: Console, figures: tuple[Figure, ...]) -> None:
             entry.append(f" ({_tidy(figure.qualifier)})", style="green")
         support = f"{figure.articles} source{'s' if figure.articles > 1 else ''}"
         if figure.copies:
-            support += f", {figure.copies} cop{'ies' if figure.copies > 1 else 'y'} of them"
+            support += f" + {figure.copies} cop{'ies' if figure.copies > 1 else 'y'}"
         entry.append(f"  ({support})", style="dim")
         entry.append(f"\n“{_tidy(first.phrase)}”")
         if figure.attributed_to:
