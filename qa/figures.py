@@ -240,6 +240,17 @@ class Figure:
         return next((m.attributed_to for m in self.mentions if m.attributed_to), None)
 
 
+@dataclass(frozen=True)
+class Sought:
+    """What a question asks for, as the values are read for it."""
+
+    kind: str  # figure_kind's, or PERSON
+    terms: frozenset[str]  # the question's content words
+    wanted: frozenset[str]  # the stems of its distinctive words, and of the words that say the same (_senses)
+    counted: frozenset[str]  # the stems of what a "how many" question counts (_counted)
+    measure: str | None  # AMOUNT or FACTOR (_measure)
+
+
 def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
     """The values the ranked results give for what the question asks, most supported first (none when the
     question asks for no short fact). `copies`: the articles found to be copies of each (by path), which count
@@ -249,10 +260,14 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         return []
     question_terms = set(terms(question))
     distinctive = _distinctive(question_terms, [r.answer_text for r in results])
-    wanted, counted = _senses(distinctive), _counted(question)
-    measure = _measure(question)
-    if kind == NAME and _PERSON_ASKED.search(question):
-        kind = PERSON
+    person = kind == NAME and _PERSON_ASKED.search(question)
+    sought = Sought(
+        PERSON if person else kind,
+        frozenset(question_terms),
+        frozenset(_senses(distinctive)),
+        frozenset(_counted(question)),
+        _measure(question),
+    )
     stories = _stories([r.passage.path for r in results], copies or {})
     about = {stories[r.passage.path] for r in results[:READ_ANY_ARTICLE]}
     mentions: list[Mention] = []
@@ -260,7 +275,7 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         deeper = rank > READ_ANY_ARTICLE
         if deeper and stories[result.passage.path] not in about:
             continue
-        mention = _best_mention(kind, question_terms, wanted, counted, measure, result, rank)
+        mention = _best_mention(sought, result, rank)
         if mention is None or (deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions])):
             continue
         scope = _qualifier(mention, question_terms) if kind in (NUMBER, DURATION) else None
@@ -355,45 +370,31 @@ def _measure(question: str) -> str | None:
     return AMOUNT if re.search(r"\bhow (?:much|large|big|high)\b", question, re.I) else None
 
 
-def _best_mention(
-    kind: str,
-    question_terms: set[str],
-    wanted: set[str],
-    counted: set[str],
-    measure: str | None,
-    result: Result,
-    rank: int,
-) -> Mention | None:
+def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:
     """The value of the kind asked for that the question's words support most in the result's answering sentence,
-    if they support it enough for the passage's rank. `measure`: what a number question asks (_measure)."""
-    found = _sentence_mention(kind, question_terms, wanted, counted, measure, result, rank, result.answer)
-    if kind == PERSON and not (found and _person_like(found[1].value)):
+    if they support it enough for the passage's rank."""
+    found = _sentence_mention(sought, result, rank, result.answer)
+    if sought.kind == PERSON and not (found and _person_like(found[1].value)):
         following = [span for span in result.passage.sentences if span[0] >= result.answer[1]][:1]
-        after = (
-            _sentence_mention(kind, question_terms, wanted, counted, measure, result, rank, following[0])
-            if following
-            else None
-        )
+        after = _sentence_mention(sought, result, rank, following[0]) if following else None
         if after and _person_like(after[1].value) and after[0] >= ANSWER_SUPPORT:
             found = after  # "The Syrian Observatory (SOHR) said … SOHR's director Rami Abdelrahman told AFP …"
     return found[1] if found and found[0] >= ANSWER_SUPPORT * rank**0.5 else None
 
 
-def _sentence_mention(
-    kind: str,
-    question_terms: set[str],
-    wanted: set[str],
-    counted: set[str],
-    measure: str | None,
-    result: Result,
-    rank: int,
-    span: tuple[int, int],
-) -> tuple[float, Mention] | None:
+def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int, int]) -> tuple[float, Mention] | None:
     """The value of the kind asked for in one sentence that the question's words near it support most, and that
     support: each distinctive word counts the more the nearer it is (1 beside the value, 1/2 five words away), the
     noun a number counts 2, a sum of money, a share or a quantity in units 1 when the question asks how much; a
     full name, and the name the sentence quotes, a quarter more; a person's name, asked for a person, and a place
     just after the question's words, a half more."""
+    kind, question_terms, wanted, counted, measure = (
+        sought.kind,
+        sought.terms,
+        sought.wanted,
+        sought.counted,
+        sought.measure,
+    )
     start, end = span
     sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
     words = [(m.start(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
