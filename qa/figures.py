@@ -134,6 +134,10 @@ _SCOPE = re.compile(
     r"|\b(?:in|across|throughout)\s+(?:the\s+)?[A-Z][\w-]+\s+and\s+[A-Z][\w-]+"
     r"|\bsince\s+(?:early\s+|late\s+|mid-?\s*)?(?:\d{4}|[A-Z][a-z]+(?:\s+\d{4})?)"
 )
+# A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
+# question words that ask for it.
+_FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
+_EARLIER = {"before", "previous", "previously", "earlier", "former", "prior", "ago", "originally", "initially"}
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
@@ -425,19 +429,22 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "dozens were injured" does not say how many died
             counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
             measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
-            if counted and measured and measure != FACTOR and not counted & {w[1] for w in after[:1]}:
+            if counted and measured and measure is None and not counted & {w[1] for w in after[:1]}:
                 continue  # "100 metres" away, "100 per cent" sure: not how many shells
             if before[-1:] and before[-1][1] == "includ":
                 continue  # "including at least 10 children": a part of the count
-            if counted and not (counts or _bare(sentence, value_end)):
-                continue
+            if _FORMER.search(sentence, 0, value_start) and not question_terms & _EARLIER:
+                continue  # "rose to 3.66 mln tonnes from 3.46 mln": the figure now is asked, not the one before
+            amount = measure == AMOUNT and (
+                _AMOUNT_SCALE.search(candidate[2]) or _AMOUNT_UNIT.match(sentence, value_end)
+            )
+            if counted and not (counts or amount or _bare(sentence, value_end)):
+                continue  # "how much sugar" is answered by "3.66 mln tonnes", "how many shells" by "30,000 rounds"
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
-            score += 2 * counts
             if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
                 continue  # "by what factor" is answered by "ten times", not by a count
-            if measure == AMOUNT:
-                score += bool(_AMOUNT_SCALE.search(candidate[2]) or _AMOUNT_UNIT.match(sentence, value_end))
+            score += 2 * counts + bool(amount)
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells
         if best is None or score > best[0]:
             best = (score, candidate)

@@ -177,6 +177,14 @@ def test_a_number_measuring_or_aging_something_else_is_no_count():
     ]
 
 
+def test_the_figure_now_is_asked_not_the_one_it_changed_from():
+    sentence = "Sugar output at the mills rose to 3.66 mln tonnes from 3.46 mln a year before."
+    assert _values("How much sugar did the mills turn out?", sentence) == [("3.66 mln", "3660000")]
+    assert _values("How much sugar had the mills turned out in the previous year?", sentence) == [
+        ("3.46 mln", "3460000")
+    ]
+
+
 def test_a_question_for_a_person_is_answered_by_a_persons_name():
     assert _values(
         "Who runs the Syrian Observatory for Human Rights?",
