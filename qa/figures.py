@@ -32,6 +32,9 @@ MAX_VALUES = 6
 # and a value there counts only when the question's words support it nearly as well as the values above (their median).
 READ_ANY_ARTICLE = 10
 DEEPER_SUPPORT = 0.9
+# Among the ten, a passage of another story than the best passage's is read only when it ranks this close to the
+# best (its score over the best's): far below, it answers another question about something else.
+SIMILARITY_FLOOR = 0.6
 PHRASE_WORDS = 6  # words each side of a value in its quoted phrase, within its clause
 WINDOW = 10  # words each side of a value in which the question's words count as supporting it
 # The least support a value needs in the answering sentence of the best passage (a distinctive word 12 words away),
@@ -273,17 +276,20 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         _measure(question),
     )
     stories = _stories([r.passage.path for r in results], copies or {})
-    about = {stories[r.passage.path] for r in results[:READ_ANY_ARTICLE]}
+    floor = SIMILARITY_FLOOR * results[0].score
+    first = stories[results[0].passage.path]
+    about = {stories[r.passage.path] for r in results[:READ_ANY_ARTICLE] if r.score >= floor}
     mentions: list[Mention] = []
     for rank, result in enumerate(results, start=1):
         deeper = rank > READ_ANY_ARTICLE
-        if deeper and stories[result.passage.path] not in about:
+        story = stories[result.passage.path]
+        if story not in about or (not deeper and story != first and result.score < floor):
             continue
         mention = _best_mention(sought, result, rank)
         if mention is None or (deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions])):
             continue
         scope = _qualifier(mention, question_terms) if kind in (NUMBER, DURATION) else None
-        mentions.append(replace(mention, qualifier=scope, story=stories[result.passage.path]))
+        mentions.append(replace(mention, qualifier=scope, story=story))
     return _grouped(mentions)[:MAX_VALUES]
 
 
@@ -389,16 +395,11 @@ def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:
 def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int, int]) -> tuple[float, Mention] | None:
     """The value of the kind asked for in one sentence that the question's words near it support most, and that
     support: each distinctive word counts the more the nearer it is (1 beside the value, 1/2 five words away), the
-    noun a number counts 2, a sum of money, a share or a quantity in units 1 when the question asks how much; a
-    full name, and the name the sentence quotes, a quarter more; a person's name, asked for a person, and a place
-    just after the question's words, a half more."""
-    kind, question_terms, wanted, counted, measure = (
-        sought.kind,
-        sought.terms,
-        sought.wanted,
-        sought.counted,
-        sought.measure,
-    )
+    noun a number counts 2; a full name, and the name the sentence quotes, a quarter more; a person's name, asked
+    for a person, and a place just after the question's words, a half more. Asked how much, a sum of money, a share
+    or a quantity in units is preferred among the sentence's values, adding nothing to its support."""
+    kind, question_terms, wanted, counted = sought.kind, sought.terms, sought.wanted, sought.counted
+    measure = sought.measure
     start, end = span
     sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
     words = [(m.start(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
@@ -416,6 +417,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if stem in wanted and stem not in counted:
                 nearest[stem] = min(nearest.get(stem, distance), distance)
         score = sum(1 / (1 + distance / 5) for distance in nearest.values())
+        preferred = False
         if kind in (NAME, PERSON):
             score += 0.25 * (" " in candidate[3]) + 0.25 * (speaker == candidate[3])
         if kind == PERSON:
@@ -444,10 +446,11 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
             if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
                 continue  # "by what factor" is answered by "ten times", not by a count
-            score += 2 * counts + bool(amount)
+            score += 2 * counts
+            preferred = bool(amount)  # chooses between the sentence's values; says nothing of the sentence
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells
-        if best is None or score > best[0]:
-            best = (score, candidate)
+        if best is None or (score + preferred, score) > (best[0] + best[2], best[0]):
+            best = (score, candidate, preferred)
     if best is None:
         return None
     value_start, value_end, value, normalized, value_kind = best[1]
@@ -564,8 +567,11 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
                 continue
             start = m.start() + name_words[0].start()
-            if kind == PLACE and not (possessive or _PLACE_BEFORE.search(sentence[:start])):
+            placed = _PLACE_BEFORE.search(sentence[:start])
+            if kind == PLACE and not (possessive or placed):
                 continue
+            if kind == PERSON and placed and len(name_words) == 1:
+                continue  # "headed to Iraq" names no one
             if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
                 continue  # "Kurdish", "Syrian": a people's adjective, not a name
             if re.search(r"-[a-z]+$", name_words[-1].group()):

@@ -21,13 +21,13 @@ RAQQA = "How many civilians died in the battle for Raqqa?"
 FIGURE_QUESTIONS = ROOT / "tests" / "data" / "figure_questions.jsonl"
 
 
-def _result(sentence: str, path: str = "a.txt", outlet: str | None = None) -> Result:
+def _result(sentence: str, path: str = "a.txt", outlet: str | None = None, score: float = 1.0) -> Result:
     """A ranked result whose passage is the sentence alone, at offset 10 of its article."""
     passage = StoredPassage(
         1, sentence, 1, 1, 10, 10 + len(sentence), 3, 3, "file", ((10, 10 + len(sentence)),), path, "T",
         {"outlet": outlet} if outlet else {},
     )  # fmt: skip
-    return Result(passage, 1.0, (10, 10 + len(sentence)))
+    return Result(passage, score, (10, 10 + len(sentence)))
 
 
 def _result_of_sentences(text: str, first_end: int) -> Result:
@@ -163,6 +163,14 @@ def test_passages_below_the_ten_best_are_read_in_the_articles_the_question_is_ab
     elsewhere = _result("A monitor counts 3,000 civilian deaths in the battle.", "z.txt")
     found = figures(question, [first, *filler, same_story, elsewhere])
     assert [f.first.normalized for f in found] == ["1600", "4724"]
+
+
+def test_another_story_ranked_far_below_the_best_passage_is_not_read():
+    question = "How many civilians died in the battle?"
+    best = _result("The battle killed more than 1,600 civilians.", "a.txt", score=1.0)
+    for score, shown in ((0.9, ["1600", "3000"]), (0.3, ["1600"])):
+        other = _result("The battle killed 3,000 civilians, a monitor said.", "z.txt", score=score)
+        assert [f.first.normalized for f in figures(question, [best, other])] == shown
 
 
 def test_a_number_measuring_or_aging_something_else_is_no_count():
