@@ -108,6 +108,7 @@ _ATTRIBUTION = (
     re.compile(rf"\b(?:{_SAY})\s+(?P<who>{_ACTOR})"),
 )
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
+_WORD = re.compile(r"\w+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
 _PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
@@ -334,7 +335,7 @@ def _qualifier(mention: Mention, question_terms: set[str]) -> str | None:
 def _distinctive(question_terms: set[str], sentences: list[str]) -> set[str]:
     """The question's words that fewer than half the answering sentences hold: the topic's own words (the city
     every article names) tell nothing of which sentence answers."""
-    stems = [{_stem(w) for w in terms(s)} for s in sentences]
+    stems = [{_stem(w) for w in _WORD.findall(s.lower())} for s in sentences]
     return {w for w in question_terms if sum(_stem(w) in s for s in stems) * 2 < len(sentences) or len(sentences) < 3}
 
 
