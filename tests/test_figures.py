@@ -57,6 +57,7 @@ def _values(question: str, *sentences: str) -> list[tuple[str, str]]:
         ("Who won the race?", "name"),
         ("Which team won the World Series?", "name"),
         ("Where did the tram derail?", "place"),
+        ("How deep was the abandoned well?", "number"),
         ("Which country's economy is in excellent shape?", "place"),
         ("Why did the tram derail?", None),
     ],
