@@ -6,7 +6,10 @@ candidate nearest the question's distinctive words (those most of the answering 
 must count what the question counts ("how many civilians": "21 civilians", "hundreds died") and stand in a clause
 that says what the question asks ("killed", "deaths" for "died"). Values are normalised ("seven" = 7, "1,600" =
 1600, "more than" kept in the value as written, full dates in ISO, durations with their unit), sources giving the
-same value are grouped, and values are ordered by their support across articles (Figure.support).
+same value are grouped (a syndicated copy counting once with its original), and values are ordered by their
+support across independent stories (Figure.support). A value whose sentence says it is of something narrower or
+wider than the question asks ("in a single airstrike", "in Syria and Iraq") carries that as its qualifier and is
+shown beside the others without being counted as a disagreement (`disagree`).
 """
 
 from __future__ import annotations
