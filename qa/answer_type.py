@@ -100,6 +100,7 @@ def is_statement(sentence: str) -> bool:
 
 _FIGURE_ASKS = (
     ("time", re.compile(r"\b(what|which) time\b|\bat what hour\b", re.IGNORECASE)),
+    ("number", re.compile(r"\bhow (deep|tall|high|wide|heavy|fast)\b", re.IGNORECASE)),
     (
         "place",
         re.compile(

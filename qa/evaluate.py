@@ -197,13 +197,11 @@ def write_beir_articles(corpus: list[dict], folder: Path) -> None:
 def rank_all(searcher, questions: list[Question], mode: str, depth: int = 10) -> tuple[list[Ranking], list[int]]:
     """Rankings of every question in one mode (with the values read from them, as `qa ask` reads them from its
     FIGURE_POOL best passages), and the word counts of the passages ranked first."""
-    from qa.figures import figures
-
     rankings, words = [], []
     for question in questions:
-        answer = searcher.rank(question.text, depth, mode)
-        passages = [result.passage for result in answer.results]
-        found = figures(question.text, answer.results[:FIGURE_POOL]) if answer.confident else []
+        answer = searcher.rank(question.text, max(depth, FIGURE_POOL), mode)
+        passages = [result.passage for result in answer.results[:depth]]
+        found = searcher.values_of(question.text, answer.results) if answer.confident else []
         rankings.append(ranked(question, passages, tuple(found)))
         words += [len(passage.text.split()) for passage in passages[:1]]
     return rankings, words

@@ -6,22 +6,38 @@ candidate nearest the question's distinctive words (those most of the answering 
 must count what the question counts ("how many civilians": "21 civilians", "hundreds died") and stand in a clause
 that says what the question asks ("killed", "deaths" for "died"). Values are normalised ("seven" = 7, "1,600" =
 1600, "more than" kept in the value as written, full dates in ISO, durations with their unit), sources giving the
-same value are grouped, and values are ordered by their support across articles (Figure.support).
+same value are grouped (a syndicated copy counting once with its original), and values are ordered by their
+support across independent stories (Figure.support). A value whose sentence says it is of something narrower or
+wider than the question asks ("in a single airstrike", "in Syria and Iraq") carries that as its qualifier and is
+shown beside the others without being counted as a disagreement (`disagree`).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
+from itertools import takewhile
+from math import inf
+from statistics import median
 
 from qa.answer import STOPWORDS, Result, terms
 from qa.answer_type import figure_kind
 from qa.locations import location_json
 
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
+PERSON = "person"  # a name asked of a person: shown as a name
+AMOUNT, FACTOR = "amount", "factor"
 MAX_VALUES = 6
+# The best-ranked passages are read whatever their article; those below them (down to qa/search.py's FIGURE_POOL)
+# only where their article, or a copy of it, is among these passages' articles (the story the question is about),
+# and a value there counts only when the question's words support it nearly as well as the values above (their median).
+READ_ANY_ARTICLE = 10
+DEEPER_SUPPORT = 0.9
+# Among the ten, a passage of another story than the best passage's is read only when it ranks this close to the
+# best (its score over the best's): far below, it answers another question about something else.
+SIMILARITY_FLOOR = 0.6
 PHRASE_WORDS = 6  # words each side of a value in its quoted phrase, within its clause
 WINDOW = 10  # words each side of a value in which the question's words count as supporting it
 # The least support a value needs in the answering sentence of the best passage (a distinctive word 12 words away),
@@ -40,7 +56,7 @@ _QUALIFIER = (
     r"more than|fewer than|less than|at least|at most|up to|as many as|nearly|almost|about|around|over|under"
     r"|some|roughly|approximately|an estimated|estimated|just over|just under|only|exactly"
 ).replace(" ", r"\s+")
-_ONE_WORD = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine)\b)?|a dozen|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"  # noqa: E501
+_ONE_WORD = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|a dozen|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"  # noqa: E501
 _WORD_NUMBER = rf"(?:{_ONE_WORD}(?:[\s-]+(?:hundred|thousand)(?:(?:[\s-]+and)?[\s-]+{_ONE_WORD})?)*)"
 _AMOUNT = rf"(?:[$£€]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORD_NUMBER})(?:\s(?:hundred|thousand|million|mln|billion|bln)\b)?"  # noqa: E501
 _NUMBER_RE = re.compile(
@@ -95,6 +111,7 @@ _ATTRIBUTION = (
     re.compile(rf"\b(?:{_SAY})\s+(?P<who>{_ACTOR})"),
 )
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
+_WORD = re.compile(r"\w+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
 _PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
@@ -109,11 +126,46 @@ _SAME_SENSE_GROUPS = [
     {"born", "age", "aged", "old"},
     {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge"},
 ]  # fmt: skip
+# A number measuring something other than what the question counts: "100 metres" away, "three years" on, "seven
+# times" more.
+_UNIT_AFTER = re.compile(
+    rf"[\s-]*(?:mph|kph|km/h|{_TIME_UNITS}|metres?|meters?|km|kilometres?|kilometers?|miles?|feet|foot|ft|kg|kilos?|tonnes?|tons?"
+    r"|grams?|pounds|lbs?|points?|laps?|goals?|runs?|games?|times)\b",
+    re.IGNORECASE,
+)
+# What a value is said of when it is not what the question asks as a whole: one strike, all strikes, a place, a span.
+_SCOPE = re.compile(
+    r"(?i:\b(?:(?:in|during|from|by)\s+)?(?:a|an|one|a\s+single|each|the\s+same)\s+(?:[\w.-]+\s+){0,3}?"
+    r"(?:air\s?strike|strike|raid|attack|bombing|blast|explosion|incident)\b"
+    r"|\b(?:in|on|during)\s+(?:one|a\s+single|each)\s+(?:day|night|week|month)\b)"
+    r"|\b(?:in|across|throughout)\s+(?:the\s+)?[A-Z][\w-]+\s+and\s+[A-Z][\w-]+"
+    r"|\bsince\s+(?:early\s+|late\s+|mid-?\s*)?(?:\d{4}|[A-Z][a-z]+(?:\s+\d{4})?)"
+)
+# A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
+# question words that ask for it.
+_FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
+_EARLIER = {"before", "previous", "previously", "earlier", "former", "prior", "ago", "originally", "initially"}
+_FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
+# What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
+_AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
+_AMOUNT_UNIT = re.compile(r"\s?(?:dlrs?|dollars?|pounds|euros?|yen|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)\b")
+_PERSON_ASKED = re.compile(
+    r"^\W*who\b|\bwhich (?:\w+ ){0,2}(?:person|commander|minister|official|spokes\w*|leader|adviser|director|driver"
+    r"|player|chief|executive|president|chairman|manager)\b",
+    re.IGNORECASE,
+)
+# Words that make a capitalised span an organisation or a thing rather than a person.
+_NOT_PERSON = {
+    "forces", "force", "board", "fund", "agency", "news", "house", "party", "international", "bank", "council",
+    "committee", "ministry", "department", "office", "group", "army", "field", "side", "corp", "inc", "co",
+}  # fmt: skip
 _COMPANY = {"corp", "inc", "co", "ltd", "plc", "group", "llc", "lp", "ag", "sa", "nv", "kk", "company"}
 _NOT_NAMES = frozenset(_MONTHS) | _COMPANY | {
     "director", "president", "chairman", "chief", "minister", "secretary", "spokesman", "spokeswoman", "general",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr", "he", "she",
     "it", "they", "we", "i", "but", "and", "the", "a", "an", "in", "on", "at", "this", "that", "there", "its",
+    "image", "images", "caption", "copyright", "photo", "getty", "ap", "afp", "reuters", "pa", "epa", "twitter",
+    "prime", "deputy", "vice", "senior", "former", "commander", "head", "leader", "adviser", "governor", "mayor",
 }  # fmt: skip
 
 
@@ -131,6 +183,8 @@ class Mention:
     sentence_span: tuple[int, int]
     attributed_to: str | None
     weight: float  # how strongly the question's words support it in its sentence
+    qualifier: str | None = None  # what the sentence says the value is of, where narrower or wider than asked
+    story: str = ""  # the independent story it comes from: its article's path, or the first of its copies'
 
     def source_text(self, span: tuple[int, int]) -> str:
         p = self.result.passage
@@ -172,41 +226,119 @@ class Figure:
 
     @property
     def articles(self) -> int:
-        return len({m.result.passage.path for m in self.mentions})
+        """The independent stories giving the value: syndicated copies of one story count once."""
+        return len({m.story for m in self.mentions})
+
+    @property
+    def copies(self) -> int:
+        """The articles giving the value that are copies of another one giving it."""
+        return len({m.result.passage.path for m in self.mentions}) - self.articles
 
     @property
     def support(self) -> float:
-        """Independent support: each article giving the value counts (1 + weight) / rank of its best mention."""
+        """Independent support: each story giving the value counts (1 + weight) / rank of its best mention."""
         best: dict[str, float] = {}
         for m in self.mentions:
-            best[m.result.passage.path] = max(best.get(m.result.passage.path, 0.0), (1 + m.weight) / m.rank)
+            best[m.story] = max(best.get(m.story, 0.0), (1 + m.weight) / m.rank)
         return sum(best.values())
+
+    @property
+    def qualifier(self) -> str | None:
+        return self.first.qualifier
 
     @property
     def attributed_to(self) -> str | None:
         return next((m.attributed_to for m in self.mentions if m.attributed_to), None)
 
 
-def figures(question: str, results: list[Result]) -> list[Figure]:
+@dataclass(frozen=True)
+class Sought:
+    """What a question asks for, as the values are read for it."""
+
+    kind: str  # figure_kind's, or PERSON
+    terms: frozenset[str]  # the question's content words
+    wanted: frozenset[str]  # the stems of its distinctive words, and of the words that say the same (_senses)
+    counted: frozenset[str]  # the stems of what a "how many" question counts (_counted)
+    measure: str | None  # AMOUNT or FACTOR (_measure)
+
+
+def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
     """The values the ranked results give for what the question asks, most supported first (none when the
-    question asks for no short fact)."""
+    question asks for no short fact). `copies`: the articles found to be copies of each (by path), which count
+    as one story."""
     kind = figure_kind(question)
     if kind is None or not results:
         return []
     question_terms = set(terms(question))
     distinctive = _distinctive(question_terms, [r.answer_text for r in results])
-    wanted, counted = _senses(distinctive), _counted(question)
-    mentions = []
+    person = kind == NAME and _PERSON_ASKED.search(question)
+    sought = Sought(
+        PERSON if person else kind,
+        frozenset(question_terms),
+        frozenset(_senses(distinctive)),
+        frozenset(_counted(question)),
+        _measure(question),
+    )
+    stories = _stories([r.passage.path for r in results], copies or {})
+    floor = SIMILARITY_FLOOR * results[0].score
+    first = stories[results[0].passage.path]
+    about = {stories[r.passage.path] for r in results[:READ_ANY_ARTICLE] if r.score >= floor}
+    mentions: list[Mention] = []
     for rank, result in enumerate(results, start=1):
-        if mention := _best_mention(kind, question_terms, wanted, counted, result, rank):
-            mentions.append(mention)
+        deeper = rank > READ_ANY_ARTICLE
+        story = stories[result.passage.path]
+        if story not in about or (not deeper and story != first and result.score < floor):
+            continue
+        mention = _best_mention(sought, result, rank)
+        if mention is None or (deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions])):
+            continue
+        scope = _qualifier(mention, question_terms) if kind in (NUMBER, DURATION) else None
+        mentions.append(replace(mention, qualifier=scope, story=story))
     return _grouped(mentions)[:MAX_VALUES]
+
+
+def _median(weights: list[float]) -> float:
+    return median(weights) if weights else inf
+
+
+def _stories(paths: list[str], copies: dict[str, list[str]]) -> dict[str, str]:
+    """Each path's story: the first path, in ranked order, of the copies it belongs to (copies of copies too)."""
+    story: dict[str, str] = {}
+    for path in paths:
+        if path in story:
+            continue
+        story[path] = path
+        linked = list(copies.get(path, ()))
+        while linked:
+            other = linked.pop()
+            if other not in story:
+                story[other] = path
+                linked += copies.get(other, ())
+    return story
+
+
+def _qualifier(mention: Mention, question_terms: set[str]) -> str | None:
+    """The words of the value's sentence that say what it counts when that is narrower or wider than the question
+    asks ("A U.S.-led coalition airstrike", "in Iraq and Syria"), as written; None when the sentence says nothing
+    the question does not."""
+    sentence = mention.sentence
+    start = mention.value_span[0] - mention.sentence_span[0]
+    end = mention.value_span[1] - mention.sentence_span[0]
+    stems = {_stem(term) for term in question_terms}
+    found = []
+    for m in _SCOPE.finditer(sentence):
+        if m.start() < end and m.end() > start:
+            continue  # the value itself ("one", "a week")
+        scope_words = {_stem(w) for w in terms(m.group())} - {"all", "single"}
+        if scope_words and not scope_words <= stems:
+            found.append((min(abs(m.start() - end), abs(start - m.end())), m.group()))
+    return min(found)[1].strip() if found else None
 
 
 def _distinctive(question_terms: set[str], sentences: list[str]) -> set[str]:
     """The question's words that fewer than half the answering sentences hold: the topic's own words (the city
     every article names) tell nothing of which sentence answers."""
-    stems = [{_stem(w) for w in terms(s)} for s in sentences]
+    stems = [{_stem(w) for w in _WORD.findall(s.lower())} for s in sentences]
     return {w for w in question_terms if sum(_stem(w) in s for s in stems) * 2 < len(sentences) or len(sentences) < 3}
 
 
@@ -236,64 +368,93 @@ def _senses(words: set[str]) -> set[str]:
 def _counted(question: str) -> set[str]:
     """What a "how many …" question counts: the words between "how many" and its verb ("civilians")."""
     match = re.search(
-        r"\bhow (?:many|much)\s+((?:[\w-]+\s+){0,3}?)(?:were|was|are|is|did|do|does|have|has|had|\w+ed)\b",
+        r"\bhow (?:many|much)\s+((?:[\w-]+\s+){0,3}?)(?:were|was|are|is|did|do|does|have|has|had|\w+ed"
+        r"|lost|hit|hurt|left|fell|took|saw|came|got|won|gave|paid|spent|held|fled|sold|bought|shot|struck|caught)\b",
         question,
         re.I,
     )
     return _senses(set(terms(match.group(1)))) if match else set()
 
 
-def _best_mention(
-    kind: str, question_terms: set[str], wanted: set[str], counted: set[str], result: Result, rank: int
-) -> Mention | None:
+def _measure(question: str) -> str | None:
+    """What a number question asks beyond a count: an AMOUNT ("how much", "how big") or a FACTOR ("by what
+    factor", "how many times")."""
+    if re.search(r"\bfactor\b|\bhow many times\b|\bhow much (?:bigger|larger|higher|more)\b", question, re.I):
+        return FACTOR
+    return AMOUNT if re.search(r"\bhow (?:much|large|big|high)\b", question, re.I) else None
+
+
+def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:
     """The value of the kind asked for that the question's words support most in the result's answering sentence,
     if they support it enough for the passage's rank."""
-    found = _sentence_mention(kind, question_terms, wanted, counted, result, rank, result.answer)
+    found = _sentence_mention(sought, result, rank, result.answer)
+    if sought.kind == PERSON and not (found and _person_like(found[1].value)):
+        following = [span for span in result.passage.sentences if span[0] >= result.answer[1]][:1]
+        after = _sentence_mention(sought, result, rank, following[0]) if following else None
+        if after and _person_like(after[1].value) and after[0] >= ANSWER_SUPPORT:
+            found = after  # "The Syrian Observatory (SOHR) said … SOHR's director Rami Abdelrahman told AFP …"
     return found[1] if found and found[0] >= ANSWER_SUPPORT * rank**0.5 else None
 
 
-def _sentence_mention(
-    kind: str,
-    question_terms: set[str],
-    wanted: set[str],
-    counted: set[str],
-    result: Result,
-    rank: int,
-    span: tuple[int, int],
-) -> tuple[float, Mention] | None:
+def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int, int]) -> tuple[float, Mention] | None:
     """The value of the kind asked for in one sentence that the question's words near it support most, and that
     support: each distinctive word counts the more the nearer it is (1 beside the value, 1/2 five words away), the
-    noun a number counts 2; a full name, and the name the sentence quotes, a quarter more."""
+    noun a number counts 2; a full name, and the name the sentence quotes, a quarter more; a person's name, asked
+    for a person, and a place just after the question's words, a half more. Asked how much, a sum of money, a share
+    or a quantity in units is preferred among the sentence's values, adding nothing to its support."""
+    kind, question_terms, wanted, counted = sought.kind, sought.terms, sought.wanted, sought.counted
+    measure = sought.measure
     start, end = span
     sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
     words = [(m.start(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
+    question_stems = {_stem(term) for term in question_terms}
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     speaker = _attribution(sentence)
     best = None
     for candidate in _candidates(kind, sentence, question_terms):
         value_start, value_end = candidate[:2]
-        before = [w for w in words if w[0] < value_start][-window:]
-        after = [w for w in words if w[0] >= value_end][:window]
+        item = _list_item(sentence, value_start, value_end)  # the words of other items of a list support nothing
+        before = [w for w in words if item[0] <= w[0] < value_start][-window:]
+        after = [w for w in words if value_end <= w[0] < item[1]][:window]
         nearest: dict[str, int] = {}
         for distance, (_, stem) in [*enumerate(reversed(before)), *enumerate(after)]:
             if stem in wanted and stem not in counted:
                 nearest[stem] = min(nearest.get(stem, distance), distance)
         score = sum(1 / (1 + distance / 5) for distance in nearest.values())
-        if kind == NAME:
+        preferred = False
+        if kind in (NAME, PERSON):
             score += 0.25 * (" " in candidate[3]) + 0.25 * (speaker == candidate[3])
+        if kind == PERSON:
+            score += 0.5 * _person_like(candidate[3])
+        if kind == PLACE:
+            score += 0.5 * any(stem in question_stems for _, stem in before[-3:])  # "the consulate in Mazar"
         if kind in (NUMBER, DURATION):
-            sense = _sense_of(before[-1:], after[:4]) if kind == NUMBER else None
+            own = list(takewhile(lambda w: not w[1][0].isdigit(), after))  # the words up to the next number
+            sense = _sense_of(before[-1:], own[:4]) if kind == NUMBER else None
             if sense is not None and sense not in _senses(question_terms):
                 continue  # "dozens were injured" does not say how many died
-            counts = bool(counted & {w[1] for w in after[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
-            if counted and not (counts or _bare(sentence, value_end)):
-                continue
+            counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
+            measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
+            if counted and measured and measure is None and not counted & {w[1] for w in after[:1]}:
+                continue  # "100 metres" away, "100 per cent" sure: not how many shells
+            if before[-1:] and before[-1][1] == "includ":
+                continue  # "including at least 10 children": a part of the count
+            if _FORMER.search(sentence, 0, value_start) and not question_terms & _EARLIER:
+                continue  # "rose to 3.66 mln tonnes from 3.46 mln": the figure now is asked, not the one before
+            amount = measure == AMOUNT and (
+                _AMOUNT_SCALE.search(candidate[2]) or _AMOUNT_UNIT.match(sentence, value_end)
+            )
+            if counted and not (counts or amount or _bare(sentence, value_end)):
+                continue  # "how much sugar" is answered by "3.66 mln tonnes", "how many shells" by "30,000 rounds"
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
+            if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
+                continue  # "by what factor" is answered by "ten times", not by a count
             score += 2 * counts
+            preferred = bool(amount)  # chooses between the sentence's values; says nothing of the sentence
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells
-        if best is None or score > best[0]:
-            best = (score, candidate)
+        if best is None or (score + preferred, score) > (best[0] + best[2], best[0]):
+            best = (score, candidate, preferred)
     if best is None:
         return None
     value_start, value_end, value, normalized, value_kind = best[1]
@@ -312,6 +473,13 @@ def _sentence_mention(
         best[0],
     )
     return best[0], mention
+
+
+def _list_item(sentence: str, start: int, end: int) -> tuple[int, int]:
+    """The span of the semicolon-separated item of the sentence that holds sentence[start:end]."""
+    before = sentence.rfind(";", 0, start)
+    after = sentence.find(";", end)
+    return before + 1, after if after >= 0 else len(sentence)
 
 
 def _sense_of(before: list[tuple[int, str]], after: list[tuple[int, str]]) -> str | None:
@@ -352,6 +520,7 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
                 continue
             if (
                 any(s <= m.start("amount") < e for s, e in taken)
+                or re.search(r"\w[-/]$", sentence[: m.start()])  # "M-1", "1985/86"
                 or _is_year(m)
                 or _DURATION_AFTER.match(sentence, m.end())
             ):
@@ -359,9 +528,16 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             normalized = _number(m.group("amount"))
             if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
                 continue  # "when one …" is a pronoun more often than a count
+            if bool(question_terms & {"old", "age", "aged"}) != _is_age(sentence, m.start(), m.end()):
+                continue  # "how old" asks for an age, and an age counts nothing else
+            compound = re.match(r"-([a-z]+)\b(?!-old)", sentence[m.end() :])
+            if compound and _stem(compound.group(1)) not in question_stems:
+                continue  # "a two-carriage tram" counts no passengers
             yield m.start(), m.end(), m.group(), normalized + ("%" if m.group("percent") else ""), NUMBER
     elif kind == DURATION:
         for m in _DURATION_RE.finditer(sentence):
+            if re.match(r"[\s-]old\b", sentence[m.end() :]):
+                continue  # "a five-year-old boy" is an age
             amount = "1" if m.group("amount").lower() in ("a", "an") else _number(m.group("amount"))
             amount = f"{float(amount) + 0.5:g}" if m.group("half") else amount
             unit = m.group("unit").lower().rstrip("s")
@@ -380,18 +556,57 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             possessive = sentence.startswith(("'s", "’s"), m.end())
             if m.start() == 0 and len(name_words) == 1 and not possessive:
                 continue  # a sentence's first word is capitalised whatever it is
-            while name_words and name_words[0].group().lower().rstrip("'’s") in _NOT_NAMES | question_terms:
+            while name_words and re.sub(r"['’]s$", "", name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
+            while name_words and name_words[-1].group().lower() in _NOT_NAMES:
+                name_words.pop()  # "The Paper Image": The Paper
+            stop = next((i for i, w in enumerate(name_words) if _ends_sentence(w.group())), None)
+            if stop is not None:
+                name_words = name_words[: stop + 1]  # "Manchester, England. ISIS threatens": England
+            owner = next((i for i, w in enumerate(name_words) if w.group().endswith(("'s", "’s"))), None)
+            if owner is not None and owner + 1 < len(name_words):
+                name_words = name_words[: owner + 1]  # "Bettino Craxi's Socialist Party": Bettino Craxi
             if not name_words or any(_stem(w.group()) in question_stems for w in name_words):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
                 continue
-            if kind == PLACE and not (possessive or _PLACE_BEFORE.search(sentence[: m.start()])):
-                continue
             start = m.start() + name_words[0].start()
-            end = start + len(sentence[start : m.end()].rstrip(".'’"))
+            placed = _PLACE_BEFORE.search(sentence[:start])
+            if kind == PLACE and not (possessive or placed):
+                continue
+            if kind == PERSON and placed and len(name_words) == 1:
+                continue  # "headed to Iraq" names no one
+            if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
+                continue  # "Kurdish", "Syrian": a people's adjective, not a name
+            if re.search(r"-[a-z]+$", name_words[-1].group()):
+                continue  # "U.S.-led", "London-based": a description
+            end = m.start() + name_words[-1].end()
+            end = start + len(re.sub(r"(?:['’]s)?[.'’]*$", "", sentence[start:end]))
             value = sentence[start:end]
-            yield start, end, value, " ".join(value.split()), kind
+            yield start, end, value, " ".join(value.split()), NAME if kind == PERSON else kind
+
+
+def _ends_sentence(word: str) -> bool:
+    """Whether a word of a name ends with a full stop that is no abbreviation's ("England.", not "U.S." or "Jr.")."""
+    return word.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,2}\.", word)
+
+
+def _person_like(name: str) -> bool:
+    """Whether a name reads as a person's: two words or more, none of them all capitals or an organisation's."""
+    parts = name.replace(".", ". ").split()
+    return len(parts) >= 2 and not any(p.isupper() and len(p) > 2 or p.lower() in _NOT_PERSON for p in parts)
+
+
+def _is_age(sentence: str, start: int, end: int) -> bool:
+    """Whether a number is an age: "a 42-year-old driver", "aged 19", "Philip Logan, 52, from New Addington"."""
+    return bool(
+        re.match(r"[\s-]years?[\s-]old\b", sentence[end:])
+        or re.search(r"\baged\s+$", sentence[:start])
+        or (
+            re.search(r"\b[A-Z][\w'’-]+,\s*$", sentence[:start])
+            and re.match(r"\s*(?:[,;.)]|$|and\b|from\b|of\b)", sentence[end:])
+        )
+    )
 
 
 def _is_year(m: re.Match) -> bool:
@@ -512,27 +727,53 @@ def _same_value(a: Mention, b: Mention) -> bool:
     return (a.kind, a.normalized) == (b.kind, b.normalized)
 
 
+def same_quantity(found: list[Figure]) -> list[Figure]:
+    """The values given for what the question asks as a whole: those whose sentence says no narrower or wider
+    scope, and (numbers) of the first such value's unit: a share is not a count."""
+    plain = [f for f in found if f.qualifier is None]
+    if not plain:
+        return []
+    share = plain[0].first.normalized.endswith("%")
+    return [f for f in plain if f.first.normalized.endswith("%") == share]
+
+
 def disagree(found: list[Figure]) -> bool:
-    """Whether the sources give different values."""
-    return len(found) > 1
+    """Whether the sources give different values for the same quantity (values of another scope are shown beside
+    them, not counted against them). Names and places disagree only when each is given by two stories: one
+    article naming someone else is more often a name read wrong than a dispute."""
+    values = same_quantity(found)
+    if values and values[0].first.kind in (NAME, PLACE):
+        values = [f for f in values if f.articles > 1]
+    return len(values) > 1
 
 
 def figure_json(figure: Figure) -> dict:
     """One answer in the interface contract's shape."""
     first = figure.first
-    return {
+    payload = {
         "value": first.value,
         "normalized": first.normalized,
         "kind": first.kind,
         "text": first.phrase,
         "attributed_to": figure.attributed_to,
-        "sources": [_source_json(m) for m in figure.mentions],
+        "sources": [_source_json(m, figure) for m in figure.mentions],
     }
+    if figure.qualifier:
+        payload["qualifier"] = figure.qualifier
+    return payload
 
 
-def _source_json(mention: Mention) -> dict:
+def copy_of(mention: Mention, figure: Figure) -> Mention | None:
+    """The better-ranked mention of the figure's value, in another article of the same story, that this one's
+    article copies (None for the first of its story)."""
+    first = next(m for m in figure.mentions if m.story == mention.story)
+    return first if first.result.passage.path != mention.result.passage.path else None
+
+
+def _source_json(mention: Mention, figure: Figure) -> dict:
     p = mention.result.passage
     located = mention.location
+    original = copy_of(mention, figure)
     return {
         "article": located["article"],
         "title": p.title,
@@ -543,4 +784,5 @@ def _source_json(mention: Mention) -> dict:
         "path": located["path"],
         **{key: located[key] for key in ("page", "page_end") if key in located},
         **{key: p.metadata[key] for key in ("record", "record_id") if key in p.metadata},
+        **({"copy_of": original.location["article"]} if original else {}),
     }

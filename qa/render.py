@@ -10,7 +10,7 @@ from rich.text import Text
 
 from qa.answer import Answer, Result
 from qa.display import one_line, printable
-from qa.figures import Figure, Mention, disagree
+from qa.figures import Figure, Mention, copy_of, disagree, same_quantity
 from qa.locations import file_of, location_json, place_text
 from qa.question import words as question_words
 from qa.store import StoredArticle, StoredPassage
@@ -124,21 +124,30 @@ def _source_line(mention: Mention) -> str:
 
 
 def show_values(console: Console, figures: tuple[Figure, ...]) -> None:
-    """Each value asked for with a short quoted phrase and its sources, most supported first; a line first when
-    the sources disagree."""
+    """Each value asked for with a short quoted phrase, what it is of where its sentence says so, and its sources
+    (independent stories counted, copies named), most supported first; a line first when the sources disagree."""
     if not figures:
         return
     if disagree(figures):
-        console.print(wrapped(console, Text(f"The sources disagree: {len(figures)} different values.", style="bold")))
+        count = len(same_quantity(list(figures)))
+        console.print(wrapped(console, Text(f"The sources disagree: {count} different values.", style="bold")))
     for figure in figures:
         first = figure.first
         entry = Text(_tidy(first.value), style="bold green")
-        entry.append(f"  ({figure.articles} source{'s' if figure.articles > 1 else ''})", style="dim")
+        if figure.qualifier:
+            entry.append(f" ({_tidy(figure.qualifier)})", style="green")
+        support = f"{figure.articles} source{'s' if figure.articles > 1 else ''}"
+        if figure.copies:
+            support += f" + {figure.copies} cop{'ies' if figure.copies > 1 else 'y'}"
+        entry.append(f"  ({support})", style="dim")
         entry.append(f"\n“{_tidy(first.phrase)}”")
         if figure.attributed_to:
             entry.append(f" — according to {printable(figure.attributed_to)}", style="italic")
+        cited = {m.result.passage.path: m for m in reversed(figure.mentions)}  # each article's best-ranked mention
         for mention in figure.mentions:
-            entry.append("\n" + _source_line(mention), style="cyan")
+            if cited[mention.result.passage.path] is mention:
+                copied = " (copy)" if copy_of(mention, figure) else ""
+                entry.append("\n" + _source_line(mention) + copied, style="cyan")
         console.print(wrapped(console, entry, "▸"))
     console.print()
 

@@ -41,13 +41,13 @@ from qa import answer_type, onnx_encoder, vector_index
 from qa.answer import Answer, Result, group_repeats
 from qa.bm25 import quoted
 from qa.embedding import Encoder, model_for_index
-from qa.figures import figures
+from qa.figures import Figure, figures
 from qa.question import words as question_words
 from qa.store import Store
 
 MODES = ("hybrid", "dense", "lexical")
 CANDIDATES = 40  # taken from each retriever before fusion
-FIGURE_POOL = 10  # the ranked passages whose answering sentences the values asked for are read from
+FIGURE_POOL = 30  # the ranked passages whose answering sentences the values asked for are read from
 
 
 @dataclass(frozen=True)
@@ -226,13 +226,18 @@ class Searcher:
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages, each claim once: a passage repeating a better one's answer in
         another article (or in a syndicated copy of its article) is listed under it (also_in) instead of
-        taking a place of its own; and the values the question asks for, read from the FIGURE_POOL best
-        passages (qa/figures.py)."""
+        taking a place of its own; and the values the question asks for (values_of)."""
         ranked = self.rank(question, max(2 * k, FIGURE_POOL), mode, filters)
-        found = figures(question, ranked.results) if ranked.confident else []
+        found = self.values_of(question, ranked.results) if ranked.confident else []
         shown = ranked.results[: 2 * k]
         copies = self.store.copies([result.passage.path for result in shown])
         return replace(ranked, results=group_repeats(shown, k, copies), figures=tuple(found))
+
+    def values_of(self, question: str, results: list[Result]) -> list[Figure]:
+        """The values the question asks for, read from the answering sentences of the FIGURE_POOL best results
+        (qa/figures.py), syndicated copies counted as one story."""
+        pool = results[:FIGURE_POOL]
+        return figures(question, pool, self.store.copies([result.passage.path for result in pool]))
 
     def rank(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages in ranked order (as retrieval evaluation judges them), from the articles

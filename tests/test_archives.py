@@ -188,3 +188,9 @@ def test_a_story_republished_by_another_desk_is_linked_and_folded_into_one_answe
         {(str(archive / "wire.jsonl"), 5), (str(archive / "desk.csv.gz"), 2)} - {(top["path"], top["record"])}
     ).pop()
     assert all((r["path"], r.get("record")) != copy for r in results[1:])  # nor does a later passage of the copy
+    # The figure both give counts one story: the copy is cited, named as the copy of the first.
+    question = "How much did Ohio Mattress earn in the first quarter of the year before?"
+    value = run_json("ask", "--json", question, index=index)["answers"][0]
+    assert value["normalized"] == "2400000" and len(value["sources"]) == 2
+    assert "copy_of" not in value["sources"][0] and value["sources"][1]["copy_of"] == value["sources"][0]["article"]
+    assert "(1 source + 1 copy)" in run_qa("ask", "--brief", question, index=index).stdout

@@ -35,8 +35,8 @@ def test_seed_questions_are_answered_near_the_top(seed_index):
     # Measured 0.872 hit@1 (75 of 86; 0.977 hit@5): the target is 0.85.
     assert figures["hit@1"] >= 0.86 and figures["hit@5"] >= 0.96
     assert figures["median_words"] <= 120
-    # The values shown for the 56 questions asking for a short fact: measured answer@1 0.482 (bench/results/answers.md).
-    assert figures["answer@1"] >= 0.45
+    # The values shown for the 56 questions asking for a short fact: measured answer@1 0.518 (bench/results/answers.md).
+    assert figures["answer@1"] >= 0.5
 
 
 def test_fail_under_exits_non_zero_below_a_floor(seed_index):

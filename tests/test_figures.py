@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -13,24 +14,36 @@ from conftest import ROOT, run_json, run_qa
 
 from qa.answer import Result
 from qa.answer_type import figure_kind
-from qa.figures import figures
+from qa.figures import disagree, figure_json, figures
 from qa.store import StoredPassage
 
 RAQQA = "How many civilians died in the battle for Raqqa?"
 FIGURE_QUESTIONS = ROOT / "tests" / "data" / "figure_questions.jsonl"
 
 
-def _result(sentence: str, path: str = "a.txt", outlet: str | None = None) -> Result:
+def _result(sentence: str, path: str = "a.txt", outlet: str | None = None, score: float = 1.0) -> Result:
     """A ranked result whose passage is the sentence alone, at offset 10 of its article."""
     passage = StoredPassage(
         1, sentence, 1, 1, 10, 10 + len(sentence), 3, 3, "file", ((10, 10 + len(sentence)),), path, "T",
         {"outlet": outlet} if outlet else {},
     )  # fmt: skip
-    return Result(passage, 1.0, (10, 10 + len(sentence)))
+    return Result(passage, score, (10, 10 + len(sentence)))
+
+
+def _result_of_sentences(text: str, first_end: int) -> Result:
+    """A ranked result whose passage is two sentences, the first (text[:first_end]) its answering sentence."""
+    spans = ((10, 10 + first_end), (11 + first_end, 10 + len(text)))
+    passage = StoredPassage(1, text, 1, 1, 10, 10 + len(text), 3, 3, "file", spans, "a.txt", "T", {})
+    return Result(passage, 1.0, spans[0])
+
+
+def _figures(question: str, *sentences: str) -> list:
+    """The values read for the question from results whose passages are the sentences, each in an article of its own."""
+    return figures(question, [_result(s, f"{i}.txt") for i, s in enumerate(sentences)])
 
 
 def _values(question: str, *sentences: str) -> list[tuple[str, str]]:
-    found = figures(question, [_result(s, f"{i}.txt") for i, s in enumerate(sentences)])
+    found = _figures(question, *sentences)
     return [(f.first.value, f.first.normalized) for f in found]
 
 
@@ -44,6 +57,7 @@ def _values(question: str, *sentences: str) -> list[tuple[str, str]]:
         ("Who won the race?", "name"),
         ("Which team won the World Series?", "name"),
         ("Where did the tram derail?", "place"),
+        ("How deep was the abandoned well?", "number"),
         ("Which country's economy is in excellent shape?", "place"),
         ("Why did the tram derail?", None),
     ],
@@ -98,18 +112,99 @@ def test_a_number_must_count_what_the_question_counts_and_say_what_it_asks():
 
 
 def test_sources_giving_the_same_value_are_grouped_and_different_ones_kept_apart():
-    question = "How many people died in the crash?"
-    found = figures(
-        question,
-        [
-            _result("Seven people died in the crash, the BBC reported.", "b.txt"),
-            _result("Five people died in the crash, police said.", "a.txt"),
-            _result("At least seven people died in the crash.", "c.txt"),
-        ],
+    found = _figures(
+        "How many people died in the crash?",
+        "Seven people died in the crash, the BBC reported.",
+        "Five people died in the crash, police said.",
+        "At least seven people died in the crash.",
     )
     assert [(f.first.normalized, f.articles) for f in found] == [("7", 2), ("5", 1)]
     assert found[1].attributed_to == "police"
     assert found[0].attributed_to == "BBC"
+
+
+def test_values_of_another_scope_carry_their_qualifier_and_are_no_disagreement():
+    question = "How many civilians died in the battle?"
+    found = _figures(
+        question,
+        "The battle killed more than 1,600 civilians, Amnesty said.",
+        "A coalition airstrike killed 21 civilians as they fled.",
+    )
+    assert [(f.first.normalized, f.qualifier) for f in found] == [("1600", None), ("21", "A coalition airstrike")]
+    assert not disagree(found)
+    assert figure_json(found[1])["qualifier"] == "A coalition airstrike" and "qualifier" not in figure_json(found[0])
+    found = _figures(
+        question,
+        "The battle killed more than 1,600 civilians, Amnesty said.",
+        "The battle killed 1,291 civilians, the coalition said.",
+    )
+    assert [f.first.normalized for f in found] == ["1600", "1291"] and disagree(found)
+
+
+def test_a_syndicated_copy_counts_once_and_is_named_as_a_copy():
+    sentence = "Seven people died in the crash, police said."
+    results = [
+        _result(sentence, "wire.txt"),
+        _result(sentence, "copy.txt"),
+        _result("Five people died in the crash.", "other.txt"),
+    ]
+    copies = {"wire.txt": ["copy.txt"], "copy.txt": ["wire.txt"]}
+    found = figures("How many people died in the crash?", results, copies)
+    assert [(f.first.normalized, f.articles, f.copies) for f in found] == [("7", 1, 1), ("5", 1, 0)]
+    sources = figure_json(found[0])["sources"]
+    assert "copy_of" not in sources[0] and sources[1]["copy_of"] == "wire.txt"
+    assert [f.articles for f in figures("How many people died in the crash?", results)] == [2, 1]
+
+
+def test_passages_below_the_ten_best_are_read_in_the_articles_the_question_is_about():
+    question = "How many civilians died in the battle?"
+    filler = [_result(f"The battle for the city went on in week {i}.", "a.txt") for i in range(9)]
+    first = _result("The battle killed more than 1,600 civilians.", "a.txt")
+    same_story = _result("A monitor counts 4,724 civilian deaths in the battle.", "a.txt")
+    elsewhere = _result("A monitor counts 3,000 civilian deaths in the battle.", "z.txt")
+    found = figures(question, [first, *filler, same_story, elsewhere])
+    assert [f.first.normalized for f in found] == ["1600", "4724"]
+
+
+def test_another_story_ranked_far_below_the_best_passage_is_not_read():
+    question = "How many civilians died in the battle?"
+    best = _result("The battle killed more than 1,600 civilians.", "a.txt", score=1.0)
+    for score, shown in ((0.9, ["1600", "3000"]), (0.3, ["1600"])):
+        other = _result("The battle killed 3,000 civilians, a monitor said.", "z.txt", score=score)
+        assert [f.first.normalized for f in figures(question, [best, other])] == shown
+
+
+def test_a_number_measuring_or_aging_something_else_is_no_count():
+    assert _values("How many shells did the army fire?", "Shells fell with a margin of more than 100 metres.") == []
+    assert _values("How many strikes hit the city?", "Tens of thousands of strikes hit the city.") == [
+        ("Tens of thousands", "tens of thousands")
+    ]
+    assert _values("How many people died in the crash?", "Philip Logan, 52, died in the crash.") == []
+    assert _values("How old is the tram driver?", "The 42-year-old tram driver was arrested.") == [("42", "42")]
+    assert _values("How much did the money supply rise?", "M-1 money supply rose 2.1 billion dlrs.") == [
+        ("2.1 billion", "2100000000")
+    ]
+
+
+def test_the_figure_now_is_asked_not_the_one_it_changed_from():
+    sentence = "Sugar output at the mills rose to 3.66 mln tonnes from 3.46 mln a year before."
+    assert _values("How much sugar did the mills turn out?", sentence) == [("3.66 mln", "3660000")]
+    assert _values("How much sugar had the mills turned out in the previous year?", sentence) == [
+        ("3.46 mln", "3460000")
+    ]
+
+
+def test_a_question_for_a_person_is_answered_by_a_persons_name():
+    assert _values(
+        "Who runs the Syrian Observatory for Human Rights?",
+        "The Syrian Observatory for Human Rights (SOHR) said jets bombed a boat.",
+    ) == [("SOHR", "SOHR")]
+    passage = "The Syrian Observatory for Human Rights (SOHR) said jets bombed a boat. SOHR's director Rami Abdelrahman told AFP."
+    found = figures("Who runs the Syrian Observatory for Human Rights?", [_result_of_sentences(passage, 71)])
+    assert [f.first.value for f in found] == ["Rami Abdelrahman"]
+    assert _values("Who is Italy's prime minister?", "The crisis is mainly Prime Minister Bettino Craxi's doing.") == [
+        ("Bettino Craxi", "Bettino Craxi")
+    ]
 
 
 def test_no_value_for_a_question_asking_for_no_short_fact():
@@ -121,7 +216,11 @@ def test_raqqa_toll_shows_every_value_the_articles_give_cited_and_disagreeing(se
     assert answer["disagree"] is True
     normalized = [a["normalized"] for a in answer["answers"]]
     assert normalized[0] == "1600"
-    assert {"1600", "hundreds", "21", "1291"} <= set(normalized)
+    # 4,724 (an independent monitor's count) is in a passage ranked 19th, read because its article is among the ten
+    # best passages'; 21 and 1,291 are shown with what they are of, and are not counted against 1,600.
+    assert {"1600", "hundreds", "21", "1291", "4724"} <= set(normalized)
+    qualifiers = {a["normalized"]: a.get("qualifier") for a in answer["answers"]}
+    assert "airstrike" in qualifiers["21"] and "Iraq" in qualifiers["1291"] and qualifiers["1600"] is None
     first = answer["answers"][0]
     assert set(first) == {"value", "normalized", "kind", "text", "attributed_to", "sources"}
     assert first["kind"] == "number" and first["value"] in first["text"]
@@ -133,14 +232,14 @@ def test_raqqa_toll_shows_every_value_the_articles_give_cited_and_disagreeing(se
             path = Path(paths.get(source["article"]) or ROOT / "seeds" / source["article"])
             text = path.read_text(encoding="utf-8")
             start, end = source["chars"]
-            assert (
-                " ".join(value["value"].split()) in " ".join(text[start:end].split())
+            assert (  # the value as its first source writes it ("hundreds"; a headline's "Hundreds")
+                " ".join(value["value"].split()).casefold() in " ".join(text[start:end].split()).casefold()
                 or value["normalized"] in text[start:end]
             )
             first_line, last_line = source["lines"]
             assert text[start:end].split("\n")[0] in text.split("\n")[first_line - 1]
             contract = {"article", "title", "outlet", "date", "chars", "lines"}
-            assert contract <= set(source) <= contract | {"path", "page", "page_end", "record", "record_id"}
+            assert contract <= set(source) <= contract | {"path", "page", "page_end", "record", "record_id", "copy_of"}
             assert source["path"] == str(path)
 
 
@@ -181,8 +280,9 @@ def test_chat_figures_shows_every_value_with_its_sentence(seed_index):
 
 def test_eval_reports_answer_metrics_above_their_floors(seed_index):
     figures_ = run_json("eval", str(FIGURE_QUESTIONS), "--json", index=seed_index)["hybrid"]
-    # Measured on the seed figure questions: answer@1 0.684, value recall 0.700 (bench/results/answers.md).
-    assert figures_["answer@1"] >= 0.65 and figures_["value_recall"] >= 0.65
+    # Measured on the 28 seed figure questions: answer@1 0.769, value recall 0.750, value precision 0.818
+    # (bench/results/answers.md).
+    assert figures_["answer@1"] >= 0.74 and figures_["value_recall"] >= 0.72 and figures_["value_precision"] >= 0.78
     assert figures_["hit@1"] >= 0.8  # retrieval figures are reported unchanged beside them
 
 
@@ -192,3 +292,37 @@ def test_the_answer_block_fits_a_narrow_terminal(seed_index):
     out = subprocess.run(command, capture_output=True, text=True, cwd=ROOT, env=env, check=True).stdout
     assert "more than 1,600" in out and "\x1b[" not in out
     assert max(map(len, out.splitlines())) <= 40
+
+
+def _word_runs(text: str, length: int = 4) -> set[tuple[str, ...]]:
+    words = re.findall(r"\w+(?:[-'’]\w+)*", text.lower())
+    return {tuple(words[i : i + length]) for i in range(len(words) - length + 1)}
+
+
+@pytest.mark.parametrize(
+    ("questions", "articles"),
+    [
+        (FIGURE_QUESTIONS, lambda: [p.read_text(encoding="utf-8") for p in (ROOT / "seeds").glob("*.txt")]),
+        (
+            ROOT / "bench/news5w1h/questions.jsonl",
+            lambda: [json.loads(p.read_text())["text"] for p in (ROOT / "bench/news5w1h/json").glob("*.json")],
+        ),
+        (
+            ROOT / "bench/reuters21578/questions.jsonl",
+            lambda: [json.loads(line)["text"] for line in (ROOT / "bench/reuters21578/sample.jsonl").open()],
+        ),
+    ],
+)
+def test_figure_questions_do_not_copy_four_words_of_a_sentence_answering_them(questions, articles):
+    """A reader half-remembering the story asks in other words than the article's."""
+    sentences = [s for text in articles() for s in re.split(r"(?<=[.!?])\s+|\n+", text)]
+    copied = []
+    for line in questions.read_text(encoding="utf-8").splitlines():
+        question = json.loads(line)
+        golds = [g.lower() for g in question["answers"] + question.get("values", [])]
+        runs = _word_runs(question["question"])
+        for sentence in sentences:
+            lowered = sentence.lower()
+            if any(re.search(rf"(?<!\w){re.escape(g)}(?!\w)", lowered) for g in golds) and runs & _word_runs(lowered):
+                copied.append((question["id"], sentence[:80]))
+    assert copied == []
