@@ -249,7 +249,7 @@ class Searcher:
             Result(features[pid]["passage"], fused[pid], self.weights.best_sentence(features[pid]["sentences"])[1])
             for pid in ranked
         ]
-        return Answer(question, bool(results) and self._confident(question, features[ranked[0]], ranked[0]), results)
+        return Answer(question, bool(results) and self.confident(question, features[ranked[0]], ranked[0]), results)
 
     def candidates(self, question: str, mode: str = "hybrid", among: list[int] | None = None) -> dict[int, dict]:
         """The fusion signals of every candidate passage (only `among` if given).
@@ -346,7 +346,7 @@ class Searcher:
             f["article_lexical"] = best_in_article[passages[pid].path]
         return features
 
-    def _confident(self, question: str, best: dict, passage_id: int) -> bool:
+    def confident(self, question: str, best: dict, passage_id: int) -> bool:
         """Whether the best passage answers: close in meaning, and beyond what every passage shares, or one of its
         sentences holds every content word of the question (a name the model knows little of: "Who is Chris Woods?")
         and the kind of answer asked for, if any: naming the Euphrates does not tell how long it is."""

@@ -708,6 +708,13 @@ class Store:
     def document_frequency(self, match: str) -> int:
         return self.scorer.frequency("passages_fts", match)
 
+    def passage_holds(self, passage_id: int, match: str) -> bool:
+        """Whether the passage (its text, or its article's title and outlet) matches an FTS5 expression."""
+        row = self.connection.execute(
+            "SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = ?", (match, passage_id)
+        ).fetchone()
+        return row is not None
+
     # -- vectors of candidates -----------------------------------------------------------
 
     def passage_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:
