@@ -349,7 +349,11 @@ class Searcher:
     def confident(self, question: str, best: dict, passage_id: int) -> bool:
         """Whether the best passage answers: close in meaning, and beyond what every passage shares, or one of its
         sentences holds every content word of the question (a name the model knows little of: "Who is Chris Woods?")
-        and the kind of answer asked for, if any: naming the Euphrates does not tell how long it is."""
+        and the kind of answer asked for, if any: naming the Euphrates does not tell how long it is. Never when the
+        question names a number or year that no passage of the index holds ("Who won the 2017 World Series?")."""
+        numbers = {word for word in question_words(question) if any(character.isdigit() for character in word)}
+        if any(self.store.document_frequency(quoted(number)) == 0 for number in numbers):
+            return False
         c = self.confidence
         distinct = c.passage_distinct * best["passage_dense"] + c.sentence_distinct * best["sentence_distinct"]
         if best["closeness"] + distinct >= c.threshold:

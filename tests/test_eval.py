@@ -147,6 +147,12 @@ def test_a_sentence_with_the_questions_words_but_not_the_kind_of_answer_asked_is
     assert run_json("ask", "Who is Chris Woods?", "--json", index=seed_index)["confident"] is True
 
 
+def test_a_number_no_article_holds_says_nothing_here_answers(seed_index):
+    asked = "How many civilians did the coalition kill in Raqqa"
+    assert run_json("ask", f"{asked}?", "--json", index=seed_index)["confident"] is True
+    assert run_json("ask", f"{asked} in 1987?", "--json", index=seed_index)["confident"] is False
+
+
 def test_beir_folder_is_evaluated_unchanged(tmp_path):
     beir = tmp_path / "beir"
     (beir / "qrels").mkdir(parents=True)
