@@ -37,34 +37,6 @@ def reuters_index(tmp_path_factory):
     return index
 
 
-def _eval_within(index, corpus, floors: dict[str, float], ceilings: dict[str, float]) -> dict:
-    """One `qa eval` of a corpus's answerable and unanswerable questions, failing below a floor or above a ceiling."""
-    done = run_qa(
-        "eval",
-        str(corpus / "retrieval.jsonl"),
-        "--unanswerable",
-        str(corpus / "unanswerable.jsonl"),
-        "--json",
-        *(f"--fail-under={metric}={value}" for metric, value in floors.items()),
-        *(f"--fail-over={metric}={value}" for metric, value in ceilings.items()),
-        index=index,
-        check=False,
-    )
-    assert done.returncode == 0, done.stderr
-    return json.loads(done.stdout)["hybrid"]
-
-
-def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
-    figures = run_json(
-        "eval", str(SQUAD / "questions.jsonl"), "--mode", "hybrid,dense,lexical", "--json", index=squad_index
-    )
-    hybrid = figures["hybrid"]
-    # Measured 0.909 gold@1, 0.960 mrr@10 (answers judged as whole words): the issue's targets are 0.90 and 0.95.
-    assert hybrid["gold@1"] >= 0.90 and hybrid["mrr@10"] >= 0.95
-    assert hybrid["gold@1"] > figures["lexical"]["gold@1"] > figures["dense"]["gold@1"]
-    assert hybrid["median_words"] <= 120
-
-
 def test_seed_questions_are_answered_near_the_top_and_off_topic_ones_flagged(seed_index):
     evaluated = run_json("eval", str(SEED_QUESTIONS), "--unanswerable", str(OFF_TOPIC), "--json", index=seed_index)
     figures = evaluated["hybrid"]
@@ -78,26 +50,33 @@ def test_seed_questions_are_answered_near_the_top_and_off_topic_ones_flagged(see
     assert figures["flag_recall"] == figures["flagged_unanswerable"] and figures["flag_precision"] >= 0.75
 
 
-def test_news5w1h_floors(news_index):
-    # Measured (bench/results/retrieval.md): hit@1 0.328, hit@5 0.750, mrr@10 0.494; 20.0% of the unanswerable
-    # questions flagged, 3.1% of the answerable. Far under the issue's targets: floors against losing ground.
-    _eval_within(
-        news_index,
-        NEWS,
-        {"hit@1": 0.3, "hit@5": 0.7, "mrr@10": 0.45, "flagged_unanswerable": 0.15},
-        {"flagged_answerable": 0.07, "median_words": 120},
+@pytest.mark.parametrize(
+    ("corpus", "index", "floors", "flagged_at_most"),
+    [
+        # Measured (bench/results/retrieval.md): hit@1 0.328, hit@5 0.750, mrr@10 0.494; 20.0% of the unanswerable
+        # questions flagged, 3.1% of the answerable. Far under the issue's targets: floors against losing ground.
+        (NEWS, "news_index", {"hit@1": 0.3, "hit@5": 0.7, "mrr@10": 0.45, "flagged_unanswerable": 0.15}, 0.07),
+        # Measured: hit@1 0.944, hit@5 1.000, mrr@10 0.971; 26.7% of the unanswerable flagged, 0.9% of the answerable.
+        (REUTERS, "reuters_index", {"hit@1": 0.92, "hit@5": 0.98, "mrr@10": 0.95, "flagged_unanswerable": 0.22}, 0.03),
+    ],
+)
+def test_dev_archive_stays_above_its_floors(corpus, index, floors, flagged_at_most, request):
+    """One `qa eval` of an archive's answerable and unanswerable questions, failing below a floor or when more
+    than `flagged_at_most` of its answerable questions are flagged."""
+    done = run_qa(
+        "eval",
+        str(corpus / "retrieval.jsonl"),
+        "--unanswerable",
+        str(corpus / "unanswerable.jsonl"),
+        "--json",
+        *(f"--fail-under={metric}={value}" for metric, value in floors.items()),
+        f"--fail-over=flagged_answerable={flagged_at_most}",
+        "--fail-over=median_words=120",
+        index=request.getfixturevalue(index),
+        check=False,
     )
-
-
-def test_reuters_floors(reuters_index):
-    # Measured (bench/results/retrieval.md): hit@1 0.944, hit@5 1.000, mrr@10 0.971; 26.7% of the unanswerable
-    # questions flagged, 0.9% of the answerable.
-    _eval_within(
-        reuters_index,
-        REUTERS,
-        {"hit@1": 0.92, "hit@5": 0.98, "mrr@10": 0.95, "flagged_unanswerable": 0.22},
-        {"flagged_answerable": 0.03, "median_words": 120},
-    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["hybrid"]["flag_precision"] >= 0.75
 
 
 def test_lines_without_answers_are_judged_by_the_flag_alone(seed_index, tmp_path):
