@@ -352,7 +352,7 @@ class Searcher:
         and the kind of answer asked for, if any: naming the Euphrates does not tell how long it is. Never when the
         question names a number or year that no passage of the index holds ("Who won the 2017 World Series?")."""
         numbers = {word for word in question_words(question) if any(character.isdigit() for character in word)}
-        if any(self.store.document_frequency(quoted(number)) == 0 for number in numbers):
+        if not all(self.store.any_passage_matches(quoted(number)) for number in numbers):
             return False
         c = self.confidence
         distinct = c.passage_distinct * best["passage_dense"] + c.sentence_distinct * best["sentence_distinct"]
