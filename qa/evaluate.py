@@ -292,14 +292,15 @@ def score(rankings: list[Ranking], judgements: dict[str, Judgement]) -> Evaluati
 def flag_figures(rankings: list[Ranking]) -> dict[str, float]:
     """How well the confidence flag tells unanswerable questions from answerable ones: the share of each side
     flagged not confident, and the flag's precision (flagged questions that are unanswerable) and recall
-    (unanswerable questions flagged). Empty without unanswerable questions."""
+    (unanswerable questions flagged). Empty without unanswerable questions; without answerable ones, no share
+    of that side."""
     flagged = [not r.confident for r in rankings if not r.question.answerable]
     if not flagged:
         return {}
     wrongly = [not r.confident for r in rankings if r.question.answerable]
     found = {
         "flagged_unanswerable": sum(flagged) / len(flagged),
-        "flagged_answerable": sum(wrongly) / len(wrongly) if wrongly else 0.0,
+        **({"flagged_answerable": sum(wrongly) / len(wrongly)} if wrongly else {}),
         "flag_precision": sum(flagged) / (sum(flagged) + sum(wrongly)) if any(flagged) else 0.0,
         "flag_recall": sum(flagged) / len(flagged),
     }
