@@ -455,14 +455,15 @@ def mcp(index_dir: Path) -> None:
     serve_mcp(Service(index_dir))
 
 
-def _floors(values: tuple[str, ...]) -> dict[str, float]:
+def _floors(values: tuple[str, ...], option: str) -> dict[str, float]:
+    """METRIC=VALUE pairs of a --fail-under/--fail-over option."""
     floors = {}
     for value in values:
         metric, _, number = value.partition("=")
         try:
             floors[metric.strip()] = float(number)
         except ValueError:
-            raise click.BadParameter(f"expected METRIC=VALUE, got {value!r}", param_hint="--fail-under") from None
+            raise click.BadParameter(f"expected METRIC=VALUE, got {value!r}", param_hint=option) from None
     return floors
 
 
@@ -484,6 +485,19 @@ def _floors(values: tuple[str, ...]) -> dict[str, float]:
     metavar="METRIC=VALUE",
     help="Exit 1 if the first mode scores below (repeatable).",
 )
+@click.option(
+    "--fail-over",
+    "fail_over",
+    multiple=True,
+    metavar="METRIC=VALUE",
+    help="Exit 1 if the first mode scores above (repeatable), e.g. flagged_answerable=0.1.",
+)
+@click.option(
+    "--unanswerable",
+    "unanswerable_path",
+    type=click.Path(path_type=Path, exists=True, dir_okay=False),
+    help="Questions the index does not answer (JSON lines): report how many the confidence flag catches.",
+)
 @MODEL_OPTION
 @click.pass_obj
 def evaluate(
@@ -493,12 +507,16 @@ def evaluate(
     failures: int,
     as_json: bool,
     fail_under: tuple[str, ...],
+    fail_over: tuple[str, ...],
+    unanswerable_path: Path | None,
     model_path: Path | None,
 ) -> None:
     """Measure retrieval on a question set (JSON lines) or a BEIR folder.
 
     Reports hit@1/3/5/10 and mrr@10 by answer string, and gold@k and ndcg@10 when
-    questions name their article and paragraph (or for BEIR qrels).
+    questions name their article and paragraph (or for BEIR qrels). With unanswerable
+    questions (--unanswerable, or lines whose answers are []), the share of each side
+    flagged not confident and the flag's precision and recall.
     """
     from qa import evaluate as ev
     from qa.render import make_console, show_figures
@@ -507,11 +525,13 @@ def evaluate(
     chosen = [m.strip() for m in modes.split(",") if m.strip()]
     if not chosen or set(chosen) - set(MODES):
         raise click.BadParameter(f"modes are {', '.join(MODES)}", param_hint="--mode")
-    floors = _floors(fail_under)
+    floors, ceilings = _floors(fail_under, "--fail-under"), _floors(fail_over, "--fail-over")
     if questions_path.is_dir():
         index_dir, questions = _beir_index(questions_path, model_path)
     else:
         questions = ev.load_questions(questions_path)
+    if unanswerable_path:
+        questions += ev.load_questions(unanswerable_path, unanswerable=True)
     searcher = Searcher.open(index_dir, model_path)
     judgements = ev.judge(searcher.store, questions)
     table, missed = {}, {}
@@ -524,12 +544,19 @@ def evaluate(
     if as_json:
         click.echo(json_text(table))
     else:
-        show_figures(make_console(), f"{questions_path.name}: {len(questions)} questions", table, missed)
-    below = [
-        f"{m} {table[chosen[0]].get(m, 0):.4f} < {v}" for m, v in floors.items() if table[chosen[0]].get(m, 0.0) < v
-    ]
+        unanswerable = sum(not q.answerable for q in questions)
+        caption = f"{questions_path.name}: {len(questions)} questions" + (
+            f" ({unanswerable} unanswerable)" if unanswerable else ""
+        )
+        show_figures(make_console(), caption, table, missed)
+    first = table[chosen[0]]
+    below = [f"{m} {first.get(m, 0):.4f} < {v}" for m, v in floors.items() if first.get(m, 0.0) < v]
+    above = [f"{m} {first.get(m, 1):.4f} > {v}" for m, v in ceilings.items() if first.get(m, 1.0) > v]
     if below:
         click.echo(f"qa: below the floor ({chosen[0]}): {'; '.join(below)}", err=True)
+    if above:
+        click.echo(f"qa: above the ceiling ({chosen[0]}): {'; '.join(above)}", err=True)
+    if below or above:
         sys.exit(1)
 
 

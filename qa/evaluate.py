@@ -2,7 +2,8 @@
 
 A question set is JSON lines of {"question"|"q", "answers"|"a", optional "article",
 "paragraph", "values", "id"}; "values" lists every distinct value the articles give for a figure
-they disagree on. A passage is relevant by answer when it contains an answer string
+they disagree on. A line whose "answers" is [] (or any line of a set read as unanswerable) asks what
+the index does not answer: it is judged by the confidence flag alone. A passage is relevant by answer when it contains an answer string
 (whitespace- and case-normalised, not inside a longer word), and gold when it is in the
 named article and spans the named paragraph. A BEIR folder (corpus.jsonl, queries.jsonl,
 qrels/test.tsv) is indexed as one article per document and judged by its qrels.
@@ -40,6 +41,7 @@ class Question:
     paragraph: int | None = None
     relevant_documents: frozenset[str] = frozenset()  # BEIR: judged document ids
     values: tuple[str, ...] = ()  # every distinct value the articles give, when they disagree
+    answerable: bool = True  # False: nothing in the index answers it, and the answer should say so
 
 
 @dataclass(frozen=True)
@@ -48,6 +50,7 @@ class Ranking:
     documents: list[str]  # ranked, each once (see _document)
     top_text: str  # what was ranked first, for listing failures
     values: tuple = ()  # the values shown as the answer (qa.figures.Figure), most supported first
+    confident: bool = True  # the answer's confidence flag
 
 
 @dataclass(frozen=True)
@@ -106,12 +109,14 @@ def _valid(text: str) -> str:
     return re.sub("[\ud800-\udfff]", "\N{REPLACEMENT CHARACTER}", text)
 
 
-def ranked(question: Question, passages: list[StoredPassage], values: tuple = ()) -> Ranking:
+def ranked(question: Question, passages: list[StoredPassage], values: tuple = (), confident: bool = True) -> Ranking:
     documents = list(dict.fromkeys(_document(question, passage.id, passage.path) for passage in passages))
-    return Ranking(question, documents, passages[0].text if passages else "", values)
+    return Ranking(question, documents, passages[0].text if passages else "", values, confident)
 
 
-def load_questions(path: Path) -> list[Question]:
+def load_questions(path: Path, unanswerable: bool = False) -> list[Question]:
+    """The questions of a JSON-lines file; with unanswerable, every line is one the index should not answer
+    (its "article" and "paragraph", if any, name where it looks answerable from, and are not judged)."""
     questions = []
     for number, row in _json_lines(path, "question line"):
         try:
@@ -122,6 +127,8 @@ def load_questions(path: Path) -> list[Question]:
             answers = [answers] if isinstance(answers, str) else answers
             if not isinstance(answers, list) or not all(isinstance(a, str) for a in answers):
                 raise ValueError("answers are not a string or a list of strings")
+            if unanswerable and answers:
+                raise ValueError("answers given in a set of unanswerable questions")
             answers = [_valid(answer) for answer in answers]
             values = row.get("values", [])
             if not isinstance(values, list) or not all(isinstance(v, str) for v in values):
@@ -136,14 +143,16 @@ def load_questions(path: Path) -> list[Question]:
                 raise ValueError("paragraph is not a number")
         except ValueError as error:
             raise EvalError(f"{path}:{number}: not a question line ({error})") from None
+        answerable = not unanswerable and not (row.get("answers", row.get("a")) == [] and not values)
         questions.append(
             Question(
                 str(row.get("id", number)),
                 text,
                 tuple(answers),
-                article,
-                None if paragraph is None else int(str(paragraph)),
+                article if answerable else None,
+                None if paragraph is None or not answerable else int(str(paragraph)),
                 values=tuple(values),
+                answerable=answerable,
             )
         )
     if not questions:
@@ -202,8 +211,9 @@ def rank_all(searcher, questions: list[Question], mode: str, depth: int = 10) ->
         answer = searcher.rank(question.text, max(depth, FIGURE_POOL), mode)
         passages = [result.passage for result in answer.results[:depth]]
         found = searcher.values_of(question.text, answer.results) if answer.confident else []
-        rankings.append(ranked(question, passages, tuple(found)))
-        words += [len(passage.text.split()) for passage in passages[:1]]
+        rankings.append(ranked(question, passages, tuple(found), answer.confident))
+        if question.answerable:
+            words += [len(passage.text.split()) for passage in passages[:1]]
     return rankings, words
 
 
@@ -240,7 +250,8 @@ class Evaluation:
 
 
 def score(rankings: list[Ranking], judgements: dict[str, Judgement]) -> Evaluation:
-    """hit@k and mrr@10 by answer string; gold@k and ndcg@10 when gold labels are given."""
+    """hit@k and mrr@10 by answer string; gold@k and ndcg@10 when gold labels are given; the confidence flag's
+    figures when some questions are unanswerable (which take no part in the others)."""
     import ir_measures
     from ir_measures import RR, Success, nDCG
 
@@ -248,6 +259,8 @@ def score(rankings: list[Ranking], judgements: dict[str, Judgement]) -> Evaluati
     answered = judged = 0
     for ranking in rankings:
         question, docs = ranking.question, ranking.documents
+        if not question.answerable:
+            continue
         run += [ir_measures.ScoredDoc(question.id, doc, float(len(docs) - rank)) for rank, doc in enumerate(docs)]
         by_answer, gold = judgements[question.id].by_answer, judgements[question.id].gold
         has_gold = bool(question.relevant_documents or question.article)
@@ -271,7 +284,25 @@ def score(rankings: list[Ranking], judgements: dict[str, Judgement]) -> Evaluati
         figures |= means({Success @ k: f"hit@{k}" for k in CUTOFFS} | {RR @ 10: "mrr@10"}, answer_qrels, answered)
     if judged:
         figures |= means({Success @ k: f"gold@{k}" for k in CUTOFFS} | {nDCG @ 10: "ndcg@10"}, gold_qrels, judged)
-    return Evaluation(figures | answer_figures(rankings), missed)
+    return Evaluation(figures | answer_figures(rankings) | flag_figures(rankings), missed)
+
+
+def flag_figures(rankings: list[Ranking]) -> dict[str, float]:
+    """How well the confidence flag tells unanswerable questions from answerable ones: the share of each side
+    flagged not confident, and the flag's precision (flagged questions that are unanswerable) and recall
+    (unanswerable questions flagged). Empty without unanswerable questions; without answerable ones, no share
+    of that side."""
+    flagged = [not r.confident for r in rankings if not r.question.answerable]
+    if not flagged:
+        return {}
+    wrongly = [not r.confident for r in rankings if r.question.answerable]
+    found = {
+        "flagged_unanswerable": sum(flagged) / len(flagged),
+        **({"flagged_answerable": sum(wrongly) / len(wrongly)} if wrongly else {}),
+        "flag_precision": sum(flagged) / (sum(flagged) + sum(wrongly)) if any(flagged) else 0.0,
+        "flag_recall": sum(flagged) / len(flagged),
+    }
+    return {name: round(value, 4) for name, value in found.items()}
 
 
 def _holds(gold: str, text: str) -> bool:

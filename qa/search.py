@@ -254,7 +254,7 @@ class Searcher:
             Result(features[pid]["passage"], fused[pid], self.weights.best_sentence(features[pid]["sentences"])[1])
             for pid in ranked
         ]
-        return Answer(question, bool(results) and self._confident(question, features[ranked[0]], ranked[0]), results)
+        return Answer(question, bool(results) and self.confident(question, features[ranked[0]], ranked[0]), results)
 
     def candidates(self, question: str, mode: str = "hybrid", among: list[int] | None = None) -> dict[int, dict]:
         """The fusion signals of every candidate passage (only `among` if given).
@@ -351,10 +351,14 @@ class Searcher:
             f["article_lexical"] = best_in_article[passages[pid].path]
         return features
 
-    def _confident(self, question: str, best: dict, passage_id: int) -> bool:
+    def confident(self, question: str, best: dict, passage_id: int) -> bool:
         """Whether the best passage answers: close in meaning, and beyond what every passage shares, or one of its
         sentences holds every content word of the question (a name the model knows little of: "Who is Chris Woods?")
-        and the kind of answer asked for, if any: naming the Euphrates does not tell how long it is."""
+        and the kind of answer asked for, if any: naming the Euphrates does not tell how long it is. Never when the
+        question names a number or year that no passage of the index holds ("Who won the 2017 World Series?")."""
+        numbers = {word for word in question_words(question) if any(character.isdigit() for character in word)}
+        if not all(self.store.any_passage_matches(quoted(number)) for number in numbers):
+            return False
         c = self.confidence
         distinct = c.passage_distinct * best["passage_dense"] + c.sentence_distinct * best["sentence_distinct"]
         if best["closeness"] + distinct >= c.threshold:

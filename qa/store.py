@@ -725,6 +725,18 @@ class Store:
     def document_frequency(self, match: str) -> int:
         return self.scorer.frequency("passages_fts", match)
 
+    def any_passage_matches(self, match: str) -> bool:
+        """Whether some passage matches an FTS5 expression (stops at the first, whatever the index's size)."""
+        row = self.connection.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (match,))
+        return row.fetchone() is not None
+
+    def passage_holds(self, passage_id: int, match: str) -> bool:
+        """Whether the passage (its text, or its article's title and outlet) matches an FTS5 expression."""
+        row = self.connection.execute(
+            "SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = ?", (match, passage_id)
+        ).fetchone()
+        return row is not None
+
     # -- vectors of candidates -----------------------------------------------------------
 
     def passage_vectors(self, passage_ids: list[int]) -> dict[int, np.ndarray]:

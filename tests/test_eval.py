@@ -8,6 +8,8 @@ import pytest
 from conftest import ROOT, SEEDS, run_json, run_qa
 
 SQUAD = ROOT / "bench" / "squad5"
+NEWS = ROOT / "bench" / "news5w1h"
+REUTERS = ROOT / "bench" / "reuters21578"
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 OFF_TOPIC = ROOT / "tests" / "data" / "off_topic.jsonl"
 
@@ -19,24 +21,80 @@ def squad_index(tmp_path_factory):
     return index
 
 
-def test_squad5_hybrid_beats_the_targets_and_both_single_rankers(squad_index):
-    figures = run_json(
-        "eval", str(SQUAD / "questions.jsonl"), "--mode", "hybrid,dense,lexical", "--json", index=squad_index
-    )
-    hybrid = figures["hybrid"]
-    # Measured 0.909 gold@1, 0.960 mrr@10 (answers judged as whole words): the issue's targets are 0.90 and 0.95.
-    assert hybrid["gold@1"] >= 0.90 and hybrid["mrr@10"] >= 0.95
-    assert hybrid["gold@1"] > figures["lexical"]["gold@1"] > figures["dense"]["gold@1"]
-    assert hybrid["median_words"] <= 120
+@pytest.fixture(scope="session")
+def news_index(tmp_path_factory):
+    """news5w1h's 96 news-please articles, indexed as a user would index them."""
+    index = tmp_path_factory.mktemp("news5w1h-index")
+    run_qa("index", str(NEWS / "json"), index=index)
+    return index
 
 
-def test_seed_questions_are_answered_near_the_top(seed_index):
-    figures = run_json("eval", str(SEED_QUESTIONS), "--json", index=seed_index)["hybrid"]
+@pytest.fixture(scope="session")
+def reuters_index(tmp_path_factory):
+    """The 300-story Reuters sample, one article per JSON line."""
+    index = tmp_path_factory.mktemp("reuters-index")
+    run_qa("index", str(REUTERS / "sample.jsonl"), index=index)
+    return index
+
+
+def test_seed_questions_are_answered_near_the_top_and_off_topic_ones_flagged(seed_index):
+    evaluated = run_json("eval", str(SEED_QUESTIONS), "--unanswerable", str(OFF_TOPIC), "--json", index=seed_index)
+    figures = evaluated["hybrid"]
     # Measured 0.872 hit@1 (75 of 86; 0.977 hit@5): the issue's target is 0.85.
     assert figures["hit@1"] >= 0.86 and figures["hit@5"] >= 0.96
     assert figures["median_words"] <= 120
     # The values shown for the 56 questions asking for a short fact: measured answer@1 0.518 (bench/results/answers.md).
     assert figures["answer@1"] >= 0.5
+    # Measured: 91.4% of off-topic questions flagged (32 of 35), 9.3% of seed questions (8 of 86): the issue's targets.
+    assert figures["flagged_unanswerable"] >= 0.9 and figures["flagged_answerable"] <= 0.1
+    assert figures["flag_recall"] == figures["flagged_unanswerable"] and figures["flag_precision"] >= 0.75
+
+
+@pytest.mark.parametrize(
+    ("corpus", "index", "floors", "flagged_at_most"),
+    [
+        # Measured (bench/results/retrieval.md): hit@1 0.328, hit@5 0.750, mrr@10 0.494; 20.0% of the unanswerable
+        # questions flagged, 3.1% of the answerable. Far under the issue's targets: floors against losing ground.
+        (NEWS, "news_index", {"hit@1": 0.3, "hit@5": 0.7, "mrr@10": 0.45, "flagged_unanswerable": 0.15}, 0.07),
+        # Measured: hit@1 0.944, hit@5 1.000, mrr@10 0.971; 26.7% of the unanswerable flagged, 0.9% of the answerable.
+        (REUTERS, "reuters_index", {"hit@1": 0.92, "hit@5": 0.98, "mrr@10": 0.95, "flagged_unanswerable": 0.22}, 0.03),
+    ],
+)
+def test_dev_archive_stays_above_its_floors(corpus, index, floors, flagged_at_most, request):
+    """One `qa eval` of an archive's answerable and unanswerable questions, failing below a floor or when more
+    than `flagged_at_most` of its answerable questions are flagged."""
+    done = run_qa(
+        "eval",
+        str(corpus / "retrieval.jsonl"),
+        "--unanswerable",
+        str(corpus / "unanswerable.jsonl"),
+        "--json",
+        *(f"--fail-under={metric}={value}" for metric, value in floors.items()),
+        f"--fail-over=flagged_answerable={flagged_at_most}",
+        "--fail-over=median_words=120",
+        index=request.getfixturevalue(index),
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)["hybrid"]["flag_precision"] >= 0.75
+
+
+def test_lines_without_answers_are_judged_by_the_flag_alone(seed_index, tmp_path):
+    questions = tmp_path / "questions.jsonl"
+    rows = [
+        {"question": "Who directs the Syrian Observatory for Human Rights?", "answers": ["Rami Abdelrahman"]},
+        {"question": "What is the capital of Peru?", "answers": []},
+    ]
+    questions.write_text("".join(json.dumps(row) + "\n" for row in rows))
+    figures = run_json("eval", str(questions), "--json", index=seed_index)["hybrid"]
+    assert figures["flagged_unanswerable"] == 1.0 and figures["flagged_answerable"] == 0.0
+    assert figures["flag_precision"] == 1.0 and figures["hit@10"] == 1.0
+    above = run_qa("eval", str(questions), "--fail-over", "flagged_unanswerable=0.5", index=seed_index, check=False)
+    assert above.returncode == 1 and "above the ceiling" in above.stderr
+    plain = run_json("eval", str(SEED_QUESTIONS), "--json", index=seed_index)["hybrid"]
+    assert not any(metric.startswith("flag") for metric in plain)  # no unanswerable questions, no flag figures
+    misfiled = run_qa("eval", str(SEED_QUESTIONS), "--unanswerable", str(questions), index=seed_index, check=False)
+    assert misfiled.returncode == 2 and "answers given in a set of unanswerable questions" in misfiled.stderr
 
 
 def test_fail_under_exits_non_zero_below_a_floor(seed_index):
@@ -45,20 +103,6 @@ def test_fail_under_exits_non_zero_below_a_floor(seed_index):
     passed = run_qa("eval", str(SEED_QUESTIONS), "--fail-under", "hit@1=0.5", "--failures", "2", index=seed_index)
     assert "hit@1" in passed.stdout and "missed:" in passed.stdout
     assert not any(line.endswith(" ") for line in passed.stdout.splitlines())
-
-
-def _confident(index, path) -> list[bool]:
-    questions = "\n".join(json.loads(line)["question"] for line in path.read_text().splitlines() if line.strip())
-    lines = run_qa("ask", "--json", "--file", "-", index=index, input=questions).stdout.splitlines()
-    return [json.loads(line)["confident"] for line in lines]
-
-
-def test_off_topic_questions_are_flagged_and_seed_questions_are_not(seed_index):
-    off_topic = _confident(seed_index, OFF_TOPIC)
-    on_topic = _confident(seed_index, SEED_QUESTIONS)
-    # Measured: 91.4% of off-topic questions flagged (32 of 35), 9.3% of seed questions (8 of 86): the issue's targets.
-    assert len(off_topic) >= 30 and off_topic.count(False) / len(off_topic) >= 0.9
-    assert on_topic.count(False) / len(on_topic) <= 0.1
 
 
 def test_an_answer_string_counts_as_a_whole_word_in_any_case_and_spacing(seed_index, tmp_path):
@@ -80,6 +124,12 @@ def test_a_sentence_with_the_questions_words_but_not_the_kind_of_answer_asked_is
     # "…as they attempted to escape across the Euphrates River": it names the river, not its length.
     assert run_json("ask", "How long is the Euphrates River?", "--json", index=seed_index)["confident"] is False
     assert run_json("ask", "Who is Chris Woods?", "--json", index=seed_index)["confident"] is True
+
+
+def test_a_number_no_article_holds_says_nothing_here_answers(seed_index):
+    asked = "How many civilians did the coalition kill in Raqqa"
+    assert run_json("ask", f"{asked}?", "--json", index=seed_index)["confident"] is True
+    assert run_json("ask", f"{asked} in 1987?", "--json", index=seed_index)["confident"] is False
 
 
 def test_beir_folder_is_evaluated_unchanged(tmp_path):
