@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa import onnx_encoder, vector_index  # noqa: E402
+from qa import onnx_encoder, vector_format, vector_index  # noqa: E402
 from qa.chunking import Passage  # noqa: E402
 from qa.store import NewArticle, NewPassage, NewSentence, Store  # noqa: E402
 
@@ -85,7 +85,7 @@ class Generator:
         self.rng = np.random.default_rng(seed)
         self.words, self.probabilities = vocabulary(source, self.rng)
         rows = source.connection.execute("SELECT vector FROM embeddings").fetchall()  # passages' and sentences'
-        self.real = np.frombuffer(b"".join(row[0] for row in rows), dtype="<f4").reshape(len(rows), -1)
+        self.real = vector_format.decode([row[0] for row in rows], source.dimension())
         self.serial = 0
 
     def _key(self) -> str:

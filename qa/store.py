@@ -22,6 +22,7 @@ from pathlib import Path
 
 import numpy as np
 
+from qa import vector_format
 from qa.bm25 import TOKENIZER, Scorer, phrases, quoted
 from qa.chunking import Passage, normalize
 from qa.errors import QAError
@@ -170,7 +171,7 @@ class VectorSum:
 
     def add(self, rows: sqlite3.Cursor, sign: int) -> None:
         while batch := rows.fetchmany(4096):
-            vectors = np.frombuffer(b"".join(row[0] for row in batch), dtype="<f4").reshape(len(batch), -1)
+            vectors = vector_format.decode([row[0] for row in batch], len(self.total))
             self.total += sign * vectors.sum(axis=0, dtype=np.float64)
             self.count += sign * len(batch)
 
@@ -716,7 +717,11 @@ class Store:
             "WHERE p.id IN (SELECT value FROM json_each(?))",
             (json.dumps(passage_ids),),
         )
-        return {int(i): np.frombuffer(blob, dtype="<f4") for i, blob in rows}
+        ids, blobs = [], []
+        for passage_id, blob in rows:
+            ids.append(int(passage_id))
+            blobs.append(blob)
+        return dict(zip(ids, vector_format.decode(blobs, self.dimension()), strict=True))
 
     def sentence_vectors(self, passage_ids: list[int]) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
         """([(sentence id, passage id, start, end)], their vectors as rows) for the given passages."""
@@ -726,8 +731,13 @@ class Store:
             f"JOIN embeddings e ON e.key = s.embedding_key WHERE s.passage_id IN ({marks}) ORDER BY s.id",
             passage_ids,
         ).fetchall()
-        matrix = np.frombuffer(b"".join(row[4] for row in rows), dtype="<f4").reshape(len(rows), -1)
+        matrix = vector_format.decode([row[4] for row in rows], self.dimension())
         return [row[:4] for row in rows], matrix
+
+    def dimension(self) -> int:
+        """How many components the index's vectors have (0 before its first vector)."""
+        row = self.connection.execute("SELECT value FROM manifest WHERE key = 'dimension'").fetchone()
+        return int(row[0]) if row else 0
 
     def passage_count(self) -> int:
         """How many passages the index holds, as its last update recorded (counted for an older index)."""
@@ -765,13 +775,13 @@ class Store:
         with self.transaction() as db:
             db.executemany(
                 "INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)",
-                zip(keys, (np.asarray(v, dtype="<f4").tobytes() for v in vectors), strict=False),
+                zip(keys, vector_format.encode(vectors), strict=True),
             )
 
     def vector_batches(self, size: int, every: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(passage ids, vectors) of every passage (or of every `every`-th id), `size` rows at a time, in id order,
         for building the FAISS cache without holding every vector twice."""
-        dimension = int(self.manifest().get("dimension", 0))
+        dimension = self.dimension()
         cursor = self.connection.execute(
             "SELECT p.id, e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key "
             "WHERE p.id % ? = 0 ORDER BY p.id",
@@ -779,7 +789,7 @@ class Store:
         )
         while rows := cursor.fetchmany(size):
             ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-            yield ids, np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4").reshape(len(rows), dimension)
+            yield ids, vector_format.decode([row[1] for row in rows], dimension)
 
     def passage_changes(self, since: int) -> PassageChanges | None:
         """The passages added and removed after generation `since`, or None when that is no longer recorded."""

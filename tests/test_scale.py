@@ -11,7 +11,7 @@ import numpy as np
 import pytest
 from conftest import ROOT, run_json, run_qa
 
-from qa import vector_index
+from qa import vector_format, vector_index
 from qa.answer import terms
 from qa.search import match_expression
 from qa.store import TITLE_WEIGHT, Store
@@ -109,7 +109,7 @@ def full_scan_means(store: Store) -> list[np.ndarray]:
     means = []
     for table in ("passages", "sentences"):
         rows = store.connection.execute(f"SELECT e.vector FROM {table} t JOIN embeddings e ON e.key = t.embedding_key")
-        means.append(np.frombuffer(b"".join(row[0] for row in rows), dtype="<f4").reshape(-1, 384).mean(axis=0))
+        means.append(vector_format.decode([row[0] for row in rows], 384).mean(axis=0))
     return means
 
 
