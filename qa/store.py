@@ -778,6 +778,27 @@ class Store:
                 zip(keys, vector_format.encode(vectors), strict=True),
             )
 
+    def quantise_vectors(self, batch: int = 4096) -> int:
+        """Store every float32 vector (as an index made before int8 stored them) as int8, a batch per
+        transaction (either form reads alike, so an interrupted conversion is resumed by the next); return
+        how many were converted."""
+        dimension, converted, after = self.dimension(), 0, ""
+        while rows := self.connection.execute(
+            "SELECT key, vector FROM embeddings WHERE key > ? ORDER BY key LIMIT ?", (after, batch)
+        ).fetchall():
+            after = rows[-1][0]
+            old = [(key, blob) for key, blob in rows if len(blob) == 4 * dimension]
+            if old:
+                vectors = vector_format.decode([blob for _, blob in old], dimension)
+                self.put_embeddings([key for key, _ in old], vectors)
+                converted += len(old)
+        return converted
+
+    def compact(self) -> None:
+        """Give the pages freed by a conversion back to the system: the file is rewritten (a reader meanwhile
+        sees it as before)."""
+        self.connection.execute("VACUUM")
+
     def vector_batches(self, size: int, every: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(passage ids, vectors) of every passage (or of every `every`-th id), `size` rows at a time, in id order,
         for building the FAISS cache without holding every vector twice."""

@@ -3,7 +3,7 @@ a quarter of float32), decoded to float32 for search.
 
 Each component is rounded to the nearest of 255 steps between minus and plus the vector's largest
 component. An index made before holds float32 vectors (4 bytes a component): a stored vector is read by
-its length, so those answer as they are.
+its length, so those answer as they are, and its next update converts them.
 """
 
 from __future__ import annotations
@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 import numpy as np
 
+NAME = "int8"  # recorded in the manifest once every stored vector has this form
 STEPS = 127  # int8 steps on each side of zero
 
 
