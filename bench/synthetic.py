@@ -150,7 +150,7 @@ def build(source_directory: Path, target: Path, passages: int) -> Store:
     articles = passages // PASSAGES_PER_ARTICLE
     for first in range(0, articles, ARTICLES_PER_COMMIT):
         written, keys, vectors = generator.articles(min(ARTICLES_PER_COMMIT, articles - first), first)
-        store.put_embeddings(keys, vectors)
+        store.put_embeddings(keys, vectors, {p.embedding_key for article in written for p in article.passages})
         store.commit_update(manifest=manifest, sources=[], removed=[], written=written)
         print(f"\r{first + len(written)} / {articles} articles", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)

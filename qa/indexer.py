@@ -132,7 +132,7 @@ def update(
         manifest = store.manifest()
         if not rebuild and manifest.get("dimension") and manifest.get("vector_format") != vector_format.NAME:
             if say:
-                say("converting this index's stored vectors to int8 (a quarter of their disk), once…")
+                say("converting this index's stored vectors to float16 and int8 (a third of their disk), once…")
             if store.quantise_vectors():
                 store.compact()
         model = indexed_model(manifest, model_path, rebuild)
@@ -206,11 +206,11 @@ def update(
         dimension = manifest.get("dimension")
         # the encoder's files are hashed whole before it embeds anything: no remembered digest is trusted here
         intact = not rebuild and onnx_encoder.is_intact(store.directory, manifest, verify=True)
+        passage_keys = {passage.embedding_key for article in written for passage in article.passages}
         if missing or not intact:
             encoder, onnx_sha256 = passage_encoder(store.directory, manifest, model, model_path, rebuild, intact)
             dimension = str(encoder.dimension)
-            _embed(store, encoder, _embedding_groups(written, texts, missing), progress)
-        passage_keys = {passage.embedding_key for article in written for passage in article.passages}
+            _embed(store, encoder, _embedding_groups(written, texts, missing), passage_keys, progress)
         summary.passages_embedded = len(missing & passage_keys)
         summary.sentences_embedded = len(missing) - summary.passages_embedded
 
@@ -392,6 +392,7 @@ def _embed(
     store: Store,
     encoder: onnx_encoder.OnnxEncoder,
     groups: list[tuple[int, list[tuple[str, str]]]],
+    passage_keys: set[str],
     progress: Progress | None,
 ) -> None:
     """Embed and store batch by batch: an interrupted run keeps every finished batch."""
@@ -401,7 +402,7 @@ def _embed(
     for passages, todo in groups:
         stored = 0
         for vectors in encoder.encode_batches([text for _, text in todo]):
-            store.put_embeddings([key for key, _ in todo[stored : stored + len(vectors)]], vectors)
+            store.put_embeddings([key for key, _ in todo[stored : stored + len(vectors)]], vectors, passage_keys)
             stored += len(vectors)
         done += passages
         if progress:

@@ -15,7 +15,7 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -770,16 +770,17 @@ class Store:
             )
         return [key for key in wanted if key not in present]
 
-    def put_embeddings(self, keys: list[str], vectors: np.ndarray) -> None:
-        """Store one batch of vectors in its own transaction, so an interrupted run keeps it."""
+    def put_embeddings(self, keys: list[str], vectors: np.ndarray, passage_keys: Container[str] = ()) -> None:
+        """Store one batch of vectors in its own transaction, so an interrupted run keeps it (those of
+        passage_keys in float16, the others in int8: qa/vector_format.py)."""
+        stored = vector_format.encode(vectors, [key in passage_keys for key in keys])
         with self.transaction() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)",
-                zip(keys, vector_format.encode(vectors), strict=True),
+                "INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)", zip(keys, stored, strict=True)
             )
 
     def quantise_vectors(self, batch: int = 4096) -> int:
-        """Store every float32 vector (as an index made before int8 stored them) as int8, a batch per
+        """Store every float32 vector (as an index made before stored them) in its smaller form, a batch per
         transaction (either form reads alike, so an interrupted conversion is resumed by the next); return
         how many were converted."""
         dimension, converted, after = self.dimension(), 0, ""
@@ -789,8 +790,15 @@ class Store:
             after = rows[-1][0]
             old = [(key, blob) for key, blob in rows if len(blob) == 4 * dimension]
             if old:
-                vectors = vector_format.decode([blob for _, blob in old], dimension)
-                self.put_embeddings([key for key, _ in old], vectors)
+                keys = [key for key, _ in old]
+                passage_keys = {
+                    row[0]
+                    for row in self.connection.execute(
+                        "SELECT embedding_key FROM passages WHERE embedding_key IN (SELECT value FROM json_each(?))",
+                        (json.dumps(keys),),
+                    )
+                }
+                self.put_embeddings(keys, vector_format.decode([blob for _, blob in old], dimension), passage_keys)
                 converted += len(old)
         return converted
 

@@ -121,10 +121,15 @@ def test_an_index_of_float32_vectors_answers_and_its_next_update_converts_them_o
     before = run_json("ask", "--json", question, index=index)
     size = (index / DB_FILE).stat().st_size
     done = run_qa("index", "--json", index=index)
-    assert done.stderr == "qa: converting this index's stored vectors to int8 (a quarter of their disk), once…\n"
+    assert (
+        done.stderr == "qa: converting this index's stored vectors to float16 and int8 (a third of their disk), once…\n"
+    )
     assert json.loads(done.stdout)["passages_embedded"] == 0
     with closing(sqlite3.connect(index / DB_FILE)) as db:
-        assert db.execute("SELECT DISTINCT length(vector) FROM embeddings").fetchall() == [(388,)]
+        passages = "SELECT embedding_key FROM passages"
+        lengths = f"SELECT DISTINCT length(vector) FROM embeddings WHERE key {{}} IN ({passages})"
+        assert db.execute(lengths.format("")).fetchall() == [(768,)]  # float16
+        assert db.execute(lengths.format("NOT")).fetchall() == [(388,)]  # int8 and its scale
     assert (index / DB_FILE).stat().st_size < size  # the pages freed are given back
     after = run_json("ask", "--json", question, index=index)
     assert [r["chars"] for r in after["results"]] == [r["chars"] for r in before["results"]]

@@ -103,14 +103,17 @@ def test_a_damaged_encoder_file_falls_back_with_one_notice_and_the_same_answer(s
     assert run_qa("ask", question, index=index).stderr == ""
 
 
-def test_stored_int8_vectors_find_what_float32_vectors_find(seed_index):
+@pytest.mark.parametrize("table", ["passages", "sentences"])  # stored in float16 and in int8
+def test_stored_vectors_find_what_float32_vectors_find(seed_index, table):
     store = Store.open(seed_index)
     rows = store.connection.execute(
-        "SELECT p.text, e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key"
+        f"SELECT p.text, p.start, t.start, t.end, e.vector FROM {table} t "
+        f"JOIN passages p ON p.id = {'t.id' if table == 'passages' else 't.passage_id'} "
+        "JOIN embeddings e ON e.key = t.embedding_key"
     ).fetchall()
     encoder = OnnxEncoder(seed_index, resolve_model())
-    exact = encoder.encode([normalize(text) for text, _ in rows])
-    stored = vector_format.decode([blob for _, blob in rows], exact.shape[1])
+    exact = encoder.encode([normalize(text[start - at : end - at]) for text, at, start, end, _ in rows])
+    stored = vector_format.decode([row[-1] for row in rows], exact.shape[1])
     assert min(np.sum(exact * stored, axis=1) / np.linalg.norm(stored, axis=1)) >= 0.9999
     questions = [json.loads(line)["question"] for line in SEED_QUESTIONS.read_text().splitlines()]
     queries = encoder.encode(questions)
