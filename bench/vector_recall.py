@@ -48,8 +48,8 @@ def main() -> None:
     questions = [json.loads(line)["question"] for path in args.questions for line in path.read_text().splitlines()]
     queries = encoder.encode(questions)
     dimension = vectors.shape[1]
-    int8 = vector_format.decode(vector_format.encode(vectors), dimension)
-    float16 = vectors.astype(np.float16).astype(np.float32)
+    int8 = vector_format.decode(vector_format.encode(vectors, [False] * len(vectors)), dimension)
+    float16 = vector_format.decode(vector_format.encode(vectors, [True] * len(vectors)), dimension)
     print(f"{len(vectors)} stored vectors, {len(questions)} questions, recall@{K} against float32:")
     for name, approximate, size in (("float16", float16, 2 * dimension), ("int8 + scale", int8, dimension + 4)):
         cosines = np.sum(vectors * approximate, axis=1) / np.linalg.norm(approximate, axis=1)
