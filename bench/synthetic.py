@@ -26,7 +26,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa import onnx_encoder, vector_index  # noqa: E402
+from qa import onnx_encoder, vector_format, vector_index  # noqa: E402
 from qa.chunking import Passage  # noqa: E402
 from qa.store import NewArticle, NewPassage, NewSentence, Store  # noqa: E402
 
@@ -85,7 +85,7 @@ class Generator:
         self.rng = np.random.default_rng(seed)
         self.words, self.probabilities = vocabulary(source, self.rng)
         rows = source.connection.execute("SELECT vector FROM embeddings").fetchall()  # passages' and sentences'
-        self.real = np.frombuffer(b"".join(row[0] for row in rows), dtype="<f4").reshape(len(rows), -1)
+        self.real = vector_format.decode([row[0] for row in rows], source.dimension())
         self.serial = 0
 
     def _key(self) -> str:
@@ -150,7 +150,7 @@ def build(source_directory: Path, target: Path, passages: int) -> Store:
     articles = passages // PASSAGES_PER_ARTICLE
     for first in range(0, articles, ARTICLES_PER_COMMIT):
         written, keys, vectors = generator.articles(min(ARTICLES_PER_COMMIT, articles - first), first)
-        store.put_embeddings(keys, vectors)
+        store.put_embeddings(keys, vectors, {p.embedding_key for article in written for p in article.passages})
         store.commit_update(manifest=manifest, sources=[], removed=[], written=written)
         print(f"\r{first + len(written)} / {articles} articles", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)

@@ -257,7 +257,7 @@ def index(
                 model_path=model_path,
                 rebuild=rebuild,
                 progress=progress,
-                on_wait=lambda message: click.echo(f"qa: {message}", err=True),
+                say=lambda message: click.echo(f"qa: {message}", err=True),
                 wait=wait,
                 follow_links=follow_links,
                 max_bytes=max_bytes,

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from qa import onnx_encoder, vector_index
+from qa import onnx_encoder, vector_format, vector_index
 from qa.article import Article, IngestError, content_hash
 from qa.chunking import CHUNKER_VERSION, chunk, normalize
 from qa.embedding import Encoder, ModelSpec, check_same_model, model_for_index, resolve_model
@@ -27,6 +27,7 @@ from qa.scan import path_from_text, path_text, scan
 from qa.store import NewArticle, NewPassage, NewSentence, Source, Store
 
 DEFAULT_SOURCE = Path("seeds")
+GROUP = 16  # passages embedded (with their sentences) between two steps of the progress bar
 
 
 class IndexUpdateError(QAError):
@@ -71,8 +72,8 @@ class IndexSummary:
         return dict(Counter(item["reason"] for item in self.skipped))
 
 
-# Called with (done so far, to do, what: "hashing" files, "reading" articles, "embedding" texts) from the start
-# of a run; lets the CLI draw a progress bar.
+# Called with (done so far, to do, what: "hashing" files, "reading" articles, "embedding passages" with their
+# sentences) from the start of a run; lets the CLI draw a progress bar (with the rate and time left).
 Progress = Callable[[int, int, str], None]
 
 
@@ -117,7 +118,7 @@ def update(
     model_path: Path | None = None,
     rebuild: bool = False,
     progress: Progress | None = None,
-    on_wait: Callable[[str], None] | None = None,
+    say: Callable[[str], None] | None = None,
     wait: float | None = None,
     follow_links: bool | None = None,
     max_bytes: int | None = None,
@@ -128,13 +129,18 @@ def update(
     Byte-identical files are one article, stored under the path already indexed (else the
     shallowest, then first in order) with the others recorded beside it. Each record of a file of
     records is an article of its own. `fields` names the fields of records (`{"text": "body_html"}`),
-    recorded with the paths. One update runs at a time: another waits for it to finish (on_wait is
+    recorded with the paths. One update runs at a time: another waits for it to finish (say is
     called first, to say so), at most `wait` seconds if given. follow_links and max_bytes, when given,
     are recorded for the later updates of the index.
     """
-    with store.update_lock(on_wait, wait):
+    with store.update_lock(say, wait):
         began = time.perf_counter()
         manifest = store.manifest()
+        if not rebuild and manifest.get("dimension") and manifest.get("vector_format") != vector_format.NAME:
+            if say:
+                say("converting this index's stored vectors to float16 and int8 (a third of their disk), once…")
+            if store.quantise_vectors():
+                store.compact()
         model = indexed_model(manifest, model_path, rebuild)
         settings = scan_settings(manifest, follow_links, max_bytes)
         for path in paths:
@@ -201,19 +207,18 @@ def update(
         for new in (passage for article in written for passage in article.passages):
             texts[new.embedding_key] = new.chunk.search_text
             texts.update((sentence.embedding_key, sentence.search_text) for sentence in new.sentences)
-        todo = list(texts) if rebuild else store.missing_embeddings(texts)
-        todo.sort(key=lambda key: len(texts[key]))  # batches of similar length waste less padding
+        missing = set(texts if rebuild else store.missing_embeddings(texts))
         onnx_sha256 = manifest.get("onnx_sha256")
         dimension = manifest.get("dimension")
         # the encoder's files are hashed whole before it embeds anything: no remembered digest is trusted here
         intact = not rebuild and onnx_encoder.is_intact(store.directory, manifest, verify=True)
-        if todo or not intact:
+        passage_keys = {passage.embedding_key for article in written for passage in article.passages}
+        if missing or not intact:
             encoder, onnx_sha256 = passage_encoder(store.directory, manifest, model, model_path, rebuild, intact)
             dimension = str(encoder.dimension)
-            _embed(store, encoder, [(key, texts[key]) for key in todo], progress)
-        passage_keys = {passage.embedding_key for article in written for passage in article.passages}
-        summary.passages_embedded = sum(key in passage_keys for key in todo)
-        summary.sentences_embedded = len(todo) - summary.passages_embedded
+            _embed(store, encoder, _embedding_groups(written, texts, missing), passage_keys, progress)
+        summary.passages_embedded = len(missing & passage_keys)
+        summary.sentences_embedded = len(missing) - summary.passages_embedded
 
         written, copies, signed = _copies(store, written, removed, rebuild)  # after embedding: batches are stored first
         summary.near_duplicates = len(copies)
@@ -225,6 +230,7 @@ def update(
             or rebuild
             or new_settings
             or manifest.get("onnx_sha256") != onnx_sha256
+            or manifest.get("vector_format") != vector_format.NAME
             or "generation" not in manifest
         ):
             store.commit_update(
@@ -236,6 +242,7 @@ def update(
                     "model_path": str(model.path),
                     "model_sha256": model.sha256,
                     "dimension": dimension,
+                    "vector_format": vector_format.NAME,
                     "chunker_version": str(CHUNKER_VERSION),
                     "record_fields": json.dumps(field_names, sort_keys=True),
                 },
@@ -366,16 +373,43 @@ def _passages(article: Article, model: ModelSpec) -> list[NewPassage]:
     return passages
 
 
+def _embedding_groups(
+    written: list[NewArticle], texts: dict[str, str], missing: set[str]
+) -> list[tuple[int, list[tuple[str, str]]]]:
+    """What to embed, as (how many passages, [(key, text)]): the missing vectors of GROUP passages of similar
+    length and of their sentences, each group sorted by text length (batches of similar length waste less
+    padding), so that progress is counted in passages."""
+    passages: dict[str, list[str]] = {}
+    for new in (passage for article in written for passage in article.passages):
+        keys = [key for key in (new.embedding_key, *(s.embedding_key for s in new.sentences)) if key in missing]
+        if keys:
+            passages.setdefault(new.embedding_key, keys)
+    ordered = sorted(passages, key=lambda key: len(texts[key]))
+    groups, seen = [], set()
+    for start in range(0, len(ordered), GROUP):
+        members = ordered[start : start + GROUP]
+        keys = [key for passage in members for key in passages[passage] if key not in seen]
+        seen.update(keys)
+        groups.append((len(members), sorted(((key, texts[key]) for key in keys), key=lambda item: len(item[1]))))
+    return groups
+
+
 def _embed(
-    store: Store, encoder: onnx_encoder.OnnxEncoder, todo: list[tuple[str, str]], progress: Progress | None
+    store: Store,
+    encoder: onnx_encoder.OnnxEncoder,
+    groups: list[tuple[int, list[tuple[str, str]]]],
+    passage_keys: set[str],
+    progress: Progress | None,
 ) -> None:
     """Embed and store batch by batch: an interrupted run keeps every finished batch."""
-    done = 0
+    done, total = 0, sum(passages for passages, _ in groups)
     if progress:
-        progress(done, len(todo), "embedding")
-    keys = [key for key, _ in todo]
-    for vectors in encoder.encode_batches([text for _, text in todo]):
-        store.put_embeddings(keys[done : done + len(vectors)], vectors)
-        done += len(vectors)
+        progress(done, total, "embedding passages")
+    for passages, todo in groups:
+        stored = 0
+        for vectors in encoder.encode_batches([text for _, text in todo]):
+            store.put_embeddings([key for key, _ in todo[stored : stored + len(vectors)]], vectors, passage_keys)
+            stored += len(vectors)
+        done += passages
         if progress:
-            progress(done, len(todo), "embedding")
+            progress(done, total, "embedding passages")

@@ -22,7 +22,7 @@ def embedding_progress() -> Iterator[ProgressCallback | None]:
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:.0f}/s"),
+        TextColumn("{task.fields[rate]:.1f}/s"),
         TimeRemainingColumn(),
     )
     began = {"": time.perf_counter()}

@@ -155,7 +155,7 @@ class Chat:
 
         with embedding_progress() as progress:
             summary = indexer.update(
-                self.searcher.store, [], progress=progress, on_wait=lambda message: self.console.print(f"qa: {message}")
+                self.searcher.store, [], progress=progress, say=lambda message: self.console.print(f"qa: {message}")
             )
         for skipped in summary.skipped:
             self.console.print(f"skipped {one_line(skipped['path'])}: {one_line(skipped['reason'])}")

@@ -15,13 +15,14 @@ import os
 import re
 import sqlite3
 import time
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Container, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
+from qa import vector_format
 from qa.bm25 import TOKENIZER, Scorer, phrases, quoted
 from qa.chunking import Passage, normalize
 from qa.errors import QAError
@@ -173,7 +174,7 @@ class VectorSum:
 
     def add(self, rows: sqlite3.Cursor, sign: int) -> None:
         while batch := rows.fetchmany(4096):
-            vectors = np.frombuffer(b"".join(row[0] for row in batch), dtype="<f4").reshape(len(batch), -1)
+            vectors = vector_format.decode([row[0] for row in batch], len(self.total))
             self.total += sign * vectors.sum(axis=0, dtype=np.float64)
             self.count += sign * len(batch)
 
@@ -745,7 +746,11 @@ class Store:
             "WHERE p.id IN (SELECT value FROM json_each(?))",
             (json.dumps(passage_ids),),
         )
-        return {int(i): np.frombuffer(blob, dtype="<f4") for i, blob in rows}
+        ids, blobs = [], []
+        for passage_id, blob in rows:
+            ids.append(int(passage_id))
+            blobs.append(blob)
+        return dict(zip(ids, vector_format.decode(blobs, self.dimension()), strict=True))
 
     def sentence_vectors(self, passage_ids: list[int]) -> tuple[list[tuple[int, int, int, int]], np.ndarray]:
         """([(sentence id, passage id, start, end)], their vectors as rows) for the given passages."""
@@ -755,8 +760,13 @@ class Store:
             f"JOIN embeddings e ON e.key = s.embedding_key WHERE s.passage_id IN ({marks}) ORDER BY s.id",
             passage_ids,
         ).fetchall()
-        matrix = np.frombuffer(b"".join(row[4] for row in rows), dtype="<f4").reshape(len(rows), -1)
+        matrix = vector_format.decode([row[4] for row in rows], self.dimension())
         return [row[:4] for row in rows], matrix
+
+    def dimension(self) -> int:
+        """How many components the index's vectors have (0 before its first vector)."""
+        row = self.connection.execute("SELECT value FROM manifest WHERE key = 'dimension'").fetchone()
+        return int(row[0]) if row else 0
 
     def passage_count(self) -> int:
         """How many passages the index holds, as its last update recorded (counted for an older index)."""
@@ -789,18 +799,47 @@ class Store:
             )
         return [key for key in wanted if key not in present]
 
-    def put_embeddings(self, keys: list[str], vectors: np.ndarray) -> None:
-        """Store one batch of vectors in its own transaction, so an interrupted run keeps it."""
+    def put_embeddings(self, keys: list[str], vectors: np.ndarray, passage_keys: Container[str] = ()) -> None:
+        """Store one batch of vectors in its own transaction, so an interrupted run keeps it (those of
+        passage_keys in float16, the others in int8: qa/vector_format.py)."""
+        stored = vector_format.encode(vectors, [key in passage_keys for key in keys])
         with self.transaction() as db:
             db.executemany(
-                "INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)",
-                zip(keys, (np.asarray(v, dtype="<f4").tobytes() for v in vectors), strict=False),
+                "INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)", zip(keys, stored, strict=True)
             )
+
+    def quantise_vectors(self, batch: int = 4096) -> int:
+        """Store every float32 vector (as an index made before stored them) in its smaller form, a batch per
+        transaction (either form reads alike, so an interrupted conversion is resumed by the next); return
+        how many were converted."""
+        dimension, converted, after = self.dimension(), 0, ""
+        while rows := self.connection.execute(
+            "SELECT key, vector FROM embeddings WHERE key > ? ORDER BY key LIMIT ?", (after, batch)
+        ).fetchall():
+            after = rows[-1][0]
+            old = [(key, blob) for key, blob in rows if len(blob) == 4 * dimension]
+            if old:
+                keys = [key for key, _ in old]
+                passage_keys = {
+                    row[0]
+                    for row in self.connection.execute(
+                        "SELECT embedding_key FROM passages WHERE embedding_key IN (SELECT value FROM json_each(?))",
+                        (json.dumps(keys),),
+                    )
+                }
+                self.put_embeddings(keys, vector_format.decode([blob for _, blob in old], dimension), passage_keys)
+                converted += len(old)
+        return converted
+
+    def compact(self) -> None:
+        """Give the pages freed by a conversion back to the system: the file is rewritten (a reader meanwhile
+        sees it as before)."""
+        self.connection.execute("VACUUM")
 
     def vector_batches(self, size: int, every: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray]]:
         """(passage ids, vectors) of every passage (or of every `every`-th id), `size` rows at a time, in id order,
         for building the FAISS cache without holding every vector twice."""
-        dimension = int(self.manifest().get("dimension", 0))
+        dimension = self.dimension()
         cursor = self.connection.execute(
             "SELECT p.id, e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key "
             "WHERE p.id % ? = 0 ORDER BY p.id",
@@ -808,7 +847,7 @@ class Store:
         )
         while rows := cursor.fetchmany(size):
             ids = np.fromiter((row[0] for row in rows), dtype=np.int64, count=len(rows))
-            yield ids, np.frombuffer(b"".join(row[1] for row in rows), dtype="<f4").reshape(len(rows), dimension)
+            yield ids, vector_format.decode([row[1] for row in rows], dimension)
 
     def passage_changes(self, since: int) -> PassageChanges | None:
         """The passages added and removed after generation `since`, or None when that is no longer recorded."""

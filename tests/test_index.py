@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import shutil
 import sqlite3
 from contextlib import closing
 
 from conftest import SEEDS, run_json, run_qa
 
+from qa import vector_format
 from qa.store import DB_FILE
 
 NEW_ARTICLE = """Residents return to Raqqa as reconstruction begins
@@ -95,3 +97,41 @@ def test_the_store_holds_no_pickle_and_records_its_manifest(seed_index):
     assert manifest["model_sha256"] == "53aa51172d142c89d9012cce15ae4d6cc0ca6895895114379cacb4fab128d9db"
     assert {"chunker_version", "generation", "built_at"} <= set(manifest)
     assert not [p for p in seed_index.iterdir() if p.suffix in {".pkl", ".pickle", ".npy"}]
+
+
+def _as_float32(index) -> None:
+    """Make the index store its vectors as qa did before int8: float32, no vector_format in the manifest."""
+    with closing(sqlite3.connect(index / DB_FILE)) as db, db:
+        rows = db.execute("SELECT key, vector FROM embeddings").fetchall()
+        vectors = vector_format.decode([blob for _, blob in rows], 384)
+        db.executemany(
+            "UPDATE embeddings SET vector = ? WHERE key = ?",
+            [(vector.astype("<f4").tobytes(), key) for (key, _), vector in zip(rows, vectors, strict=True)],
+        )
+        db.execute("DELETE FROM manifest WHERE key = 'vector_format'")
+    with closing(sqlite3.connect(index / DB_FILE)) as db:
+        db.execute("VACUUM")
+
+
+def test_an_index_of_float32_vectors_answers_and_its_next_update_converts_them_once(seed_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(seed_index, index)
+    _as_float32(index)
+    question = "How many civilians did the coalition kill in Raqqa?"
+    before = run_json("ask", "--json", question, index=index)
+    size = (index / DB_FILE).stat().st_size
+    done = run_qa("index", "--json", index=index)
+    assert (
+        done.stderr == "qa: converting this index's stored vectors to float16 and int8 (a third of their disk), once…\n"
+    )
+    assert json.loads(done.stdout)["passages_embedded"] == 0
+    with closing(sqlite3.connect(index / DB_FILE)) as db:
+        passages = "SELECT embedding_key FROM passages"
+        lengths = f"SELECT DISTINCT length(vector) FROM embeddings WHERE key {{}} IN ({passages})"
+        assert db.execute(lengths.format("")).fetchall() == [(768,)]  # float16
+        assert db.execute(lengths.format("NOT")).fetchall() == [(388,)]  # int8 and its scale
+    assert (index / DB_FILE).stat().st_size < size  # the pages freed are given back
+    after = run_json("ask", "--json", question, index=index)
+    assert [r["chars"] for r in after["results"]] == [r["chars"] for r in before["results"]]
+    assert run_qa("index", index=index).stderr == ""
+    assert run_json("check", "--json", index=index)["healthy"]

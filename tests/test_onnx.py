@@ -9,12 +9,15 @@ import numpy as np
 import pytest
 from conftest import ROOT, SEEDS, imported_after, run_json, run_qa
 
+from qa import vector_format
 from qa.chunking import chunk, normalize
 from qa.embedding import Encoder, resolve_model
 from qa.ingest import read_article
 from qa.onnx_encoder import ENCODER_FILES, ONNX_FILE, WEIGHTS_FILE, OnnxEncoder, cache_folder, digest
+from qa.store import Store
 
 HEAVY = ("torch", "transformers", "sentence_transformers")
+SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 ML = HEAVY + ("onnxruntime", "faiss", "tokenizers", "sklearn")
 
 
@@ -65,7 +68,7 @@ def _varied_texts() -> list[str]:
         for passage in chunk(article):
             texts.append(passage.search_text)
             texts += [normalize(article.source[start:end]) for start, end in passage.sentences]
-    questions = (ROOT / "tests" / "data" / "seed_questions.jsonl").read_text().splitlines()
+    questions = SEED_QUESTIONS.read_text().splitlines()
     texts += [json.loads(line)["question"] for line in questions[:40]]
     texts += ["", " ", ".", "a", "?!", "Raqqa", "ISIS ISIL IS Daesh", "١٬٦٠٠ مدني", "Заголовок"]
     long = " ".join(texts[:30])
@@ -114,3 +117,22 @@ def test_a_damaged_encoder_file_falls_back_with_one_notice_and_the_same_answer(s
     restored = run_json("index", "--json", index=index)
     assert restored["passages_embedded"] == 0
     assert run_qa("ask", question, index=index).stderr == ""
+
+
+@pytest.mark.parametrize("table", ["passages", "sentences"])  # stored in float16 and in int8
+def test_stored_vectors_find_what_float32_vectors_find(seed_index, table):
+    store = Store.open(seed_index)
+    rows = store.connection.execute(
+        f"SELECT p.text, p.start, t.start, t.end, e.vector FROM {table} t "
+        f"JOIN passages p ON p.id = {'t.id' if table == 'passages' else 't.passage_id'} "
+        "JOIN embeddings e ON e.key = t.embedding_key"
+    ).fetchall()
+    encoder = OnnxEncoder(seed_index, resolve_model())
+    exact = encoder.encode([normalize(text[start - at : end - at]) for text, at, start, end, _ in rows])
+    stored = vector_format.decode([row[-1] for row in rows], exact.shape[1])
+    assert min(np.sum(exact * stored, axis=1) / np.linalg.norm(stored, axis=1)) >= 0.9999
+    questions = [json.loads(line)["question"] for line in SEED_QUESTIONS.read_text().splitlines()]
+    queries = encoder.encode(questions)
+    top = [np.argsort(-(queries @ vectors.T), axis=1)[:, :10] for vectors in (exact, stored)]
+    recall = np.mean([len(set(a) & set(b)) / 10 for a, b in zip(*top, strict=True)])
+    assert recall >= 0.99
