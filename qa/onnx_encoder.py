@@ -111,6 +111,9 @@ def install_cached(directory: Path, spec: ModelSpec) -> str | None:
                 shutil.rmtree(folder, ignore_errors=True)
                 return None
             _put_in_place(Path(scratch), directory)
+            for name in (ONNX_FILE, WEIGHTS_FILE):  # the hashes just taken go along: digest() reads no file again
+                if (hashed := _sidecar(Path(scratch) / name)).exists():
+                    os.replace(hashed, _sidecar(directory / name))
     except OSError:
         return None
     return digest(directory)
@@ -204,7 +207,7 @@ def cached_sha256(path: Path, verify: bool = False) -> str:
     trusted value it is compared with lives in the index's manifest.
     """
     stat = path.stat()
-    sidecar = path.with_name(path.name + ".sha256")
+    sidecar = _sidecar(path)
     state = [stat.st_size, stat.st_mtime_ns]
     try:
         remembered = json.loads(sidecar.read_text())
@@ -218,6 +221,10 @@ def cached_sha256(path: Path, verify: bool = False) -> str:
     except OSError:
         pass
     return sha256
+
+
+def _sidecar(path: Path) -> Path:
+    return path.with_name(path.name + ".sha256")
 
 
 def digest(directory: Path, verify: bool = False) -> str | None:
