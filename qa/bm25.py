@@ -129,8 +129,13 @@ class Scorer:
         frequencies: dict[int, list[float]] = defaultdict(lambda: [0.0] * len(query))
         for (row, column, offset), token in places.items():
             for i, phrase_tokens in enumerate(wanted):
-                if token == phrase_tokens[0] and all(
-                    places.get((row, column, offset + step)) == later for step, later in enumerate(phrase_tokens[1:], 1)
+                if (
+                    phrase_tokens
+                    and token == phrase_tokens[0]
+                    and all(
+                        places.get((row, column, offset + step)) == later
+                        for step, later in enumerate(phrase_tokens[1:], 1)
+                    )
                 ):
                     frequencies[row][i] += weights[int(column[1:])]
         if not frequencies:

@@ -19,6 +19,7 @@ QUESTIONS = {
     "chinese": ("拉卡有多少平民死亡？", None),
     "russian": ("Сколько мирных жителей погибло в Ракке?", None),
     "escape sequences": (ESCAPES, None),
+    "a word of no letters": ("1\x01_", "Nothing in the index answers this confidently."),
 }
 
 
