@@ -56,9 +56,9 @@ def main(index: Path, runs: int) -> None:
         reference_times.append(wall(reference))
     qa_median, reference_median = statistics.median(qa_times), statistics.median(reference_times)
 
+    from qa.backends.local.store import Store
     from qa.embedding import Encoder, resolve_model
     from qa.onnx_encoder import OnnxEncoder
-    from qa.store import Store
 
     texts = (
         sorted((text for _, _, _, _, text in Store.open(index).all_passages()), key=len) * 4

@@ -39,7 +39,7 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
         searcher = Searcher.open(index)
         questions = ev.load_questions(questions_path)
         signals = [searcher.candidates(q.text) for q in questions]
-        sets.append((questions_path.name, searcher, questions, signals, ev.judge(searcher.store, questions)))
+        sets.append((questions_path.name, searcher, questions, signals, ev.judge(searcher.backend, questions)))
     schemes = {"rrf": None} | {
         f"w={pd},1.0,{pl},{sl},{at},{al}": Weights(pd, 1.0, pl, sl, at, al)
         for pd, pl, sl, at, al in itertools.product([0.5, 1.0], [0.25, 0.5], [0.25], [0.0, 0.15, 0.3, 0.45], [0.0, 0.2])

@@ -35,7 +35,6 @@ import numpy as np
 
 from qa import answer_type
 from qa import evaluate as ev
-from qa.bm25 import quoted
 from qa.question import words as question_words
 from qa.search import Searcher, Weights
 
@@ -55,14 +54,14 @@ QA_FUSION = np.array(
 MAX_FLAGGED_ANSWERABLE = 0.08  # chosen on the training corpora, under the 10% target with a margin
 
 
-def signals(store, question: str, best: dict, passage_id: int) -> list[float]:
+def signals(backend, question: str, best: dict, passage_id: int) -> list[float]:
     """The signals of the best candidate (its fusion features, as qa.search gathers them), in FEATURES order."""
-    total = max(store.passage_count(), 1)
+    total = max(backend.store.passage_count(), 1)
     weights, found, missing = {}, 0.0, []
     for word in dict.fromkeys(question_words(question)):
-        frequency = store.document_frequency(quoted(word))
+        frequency = backend.lexical.statistics([word]).frequencies[word]
         weights[word] = math.log((total + 1) / (frequency + 0.5))
-        if frequency and store.passage_holds(passage_id, quoted(word)):
+        if frequency and backend.lexical.passage_holds(passage_id, word):
             found += weights[word]
         else:
             missing.append(weights[word])
@@ -104,12 +103,12 @@ def gather(index: Path, answerable: Path, unanswerable: Path):
     candidates' fusion signals and relevance."""
     searcher = Searcher.open(index)
     questions = ev.load_questions(answerable) + ev.load_questions(unanswerable, unanswerable=True)
-    judgements = ev.judge(searcher.store, questions)
+    judgements = ev.judge(searcher.backend, questions)
     rows, labels, rule, candidates = [], [], [], []
     for question in questions:
         features = searcher.candidates(question.text)
         best = max(features, key=lambda pid: searcher.fuse(features[pid], "hybrid"))
-        rows.append(signals(searcher.store, question.text, features[best], best))
+        rows.append(signals(searcher.backend, question.text, features[best], best))
         labels.append(question.answerable)
         rule.append(not searcher.confident(question.text, features[best], best))
         if question.answerable:

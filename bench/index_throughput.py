@@ -32,10 +32,10 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from qa.backends.local.store import Store  # noqa: E402
 from qa.chunking import normalize  # noqa: E402
 from qa.embedding import resolve_model  # noqa: E402
 from qa.onnx_encoder import OnnxEncoder  # noqa: E402
-from qa.store import Store  # noqa: E402
 
 ARCHIVE = Path("/work/shared/bench/reuters21578/reuters21578.jsonl")
 RESULTS = ROOT / "bench" / "results" / "index_throughput.md"

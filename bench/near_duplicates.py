@@ -18,8 +18,8 @@ import time
 from collections import Counter
 from pathlib import Path
 
+from qa.backends.local.store import Store
 from qa.near_duplicates import Signature, links, overlap
-from qa.store import Store
 
 
 def groups(pairs: set[tuple[str, str]]) -> list[set[str]]:

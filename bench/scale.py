@@ -91,8 +91,7 @@ def measure_asking(directory: Path, count: int) -> dict:
 
     began = time.perf_counter()
     searcher = Searcher.open(directory)
-    searcher.index  # noqa: B018 - the FAISS cache, prepared while the encoder loads
-    searcher.encoder  # noqa: B018
+    searcher.warm()
     opened = time.perf_counter() - began
     asked = questions()[:: max(1, len(questions()) // count)][:count]
     figures = {"open_ms": opened * 1000}
@@ -115,8 +114,9 @@ def measure_recall(directory: Path) -> dict:
     """recall@10 of an IVF index (as the cache builds above its threshold) against exact search, and latencies."""
     import faiss
 
-    from qa import onnx_encoder, vector_index
-    from qa.store import Store
+    from qa import onnx_encoder
+    from qa.backends.local import vector_index
+    from qa.backends.local.store import Store
 
     faiss.omp_set_num_threads(1)
     store = Store.open(directory)
@@ -142,12 +142,14 @@ def measure_recall(directory: Path) -> dict:
 def lexical_overlap(store, count: int = 100) -> float:
     """Mean share of FTS5's exact BM25 top 10 that the budgeted candidate search returns, over `count` questions."""
     from qa.answer import terms
-    from qa.search import match_expression
+    from qa.backends.local.lexical import FtsIndex
+    from qa.records import Filters
 
-    asked = [match_expression(terms(q)) for q in questions()[:: max(1, len(questions()) // count)][:count]]
-    budgeted = [{i for i, _ in store.lexical_passages(match, 10)} for match in asked]
-    store.match_budget = float("inf")
-    exact = [{i for i, _ in store.lexical_passages(match, 10)} for match in asked]
+    lexical = FtsIndex(store)
+    asked = [terms(q) for q in questions()[:: max(1, len(questions()) // count)][:count]]
+    budgeted = [set(lexical.search(words, 10, Filters())) for words in asked]
+    lexical.match_budget = float("inf")
+    exact = [set(lexical.search(words, 10, Filters())) for words in asked]
     return float(np.mean([len(a & b) / max(1, len(b)) for a, b in zip(budgeted, exact, strict=True)]))
 
 

@@ -26,9 +26,11 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from qa import onnx_encoder, vector_format, vector_index  # noqa: E402
+from qa import onnx_encoder, vector_format  # noqa: E402
+from qa.backends.local import vector_index  # noqa: E402
+from qa.backends.local.store import Store  # noqa: E402
 from qa.chunking import Passage  # noqa: E402
-from qa.store import NewArticle, NewPassage, NewSentence, Store  # noqa: E402
+from qa.records import NewArticle, NewPassage, NewSentence  # noqa: E402
 
 PASSAGES_PER_ARTICLE = 10
 SENTENCES_PER_PASSAGE = 2

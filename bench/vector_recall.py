@@ -20,7 +20,7 @@ import numpy as np
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from qa import onnx_encoder, vector_format  # noqa: E402
-from qa.store import Store  # noqa: E402
+from qa.backends.local.store import Store  # noqa: E402
 
 K = 10
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, replace
 
 from qa.chunking import normalize
 from qa.locations import file_of, location_json, public_metadata
-from qa.store import StoredArticle, StoredPassage
+from qa.records import StoredArticle, StoredPassage
 
 STOPWORDS = frozenset(
     """a about after all also an and any are as at be been before being but by can could did do does

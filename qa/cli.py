@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import errno
 import os
-import sqlite3
 import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -13,6 +12,7 @@ from pathlib import Path
 
 import click
 
+from qa.backends.local.errors import DatabaseError, database_error_text
 from qa.display import json_text, one_line
 from qa.errors import QAError
 
@@ -61,7 +61,7 @@ class DateBound(click.ParamType):
         self.upper = upper
 
     def convert(self, value, param, ctx) -> date:
-        from qa.search import date_bound
+        from qa.records import date_bound
 
         if isinstance(value, date):
             return value
@@ -98,10 +98,10 @@ def filter_options(command):
 
 def apply_filters(searcher, source: str | None, since: date | None, until: date | None) -> None:
     """Make the filters the searcher's own; an error when they leave no article to answer from."""
-    from qa.search import Filters
+    from qa.records import Filters
 
     searcher.filters = Filters(source, since, until)
-    if searcher.allowed_passages(searcher.filters) == []:
+    if not searcher.finds_articles(searcher.filters):
         raise QAError("no indexed article matches --source/--since/--until")
 
 
@@ -119,8 +119,8 @@ def one_line_errors(index_dir: Path | None = None) -> Iterator[None]:
         if error.errno == errno.EPIPE:
             raise
         _fail(_system_error(error))
-    except sqlite3.DatabaseError as error:
-        _fail(_database_error(error, index_dir))
+    except DatabaseError as error:
+        _fail(database_error_text(error, index_dir))
 
 
 def _fail(message: str) -> None:
@@ -135,15 +135,6 @@ def _system_error(error: OSError) -> str:
     if error.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
         return f"cannot write{where}: {error.strerror}; give an --index folder you can write to"
     return f"{error.strerror or error}{where}"
-
-
-def _database_error(error: sqlite3.DatabaseError, index_dir: Path | None) -> str:
-    text = str(error)
-    if "full" in text:
-        return "no space left on the device for the index: free some and run it again (committed work is kept)"
-    if "readonly" in text or "unable to open" in text:
-        return f"cannot write the index at {index_dir} ({text}): give an --index folder you can write to"
-    return f"the index at {index_dir} is damaged ({text}): run `qa check`, then `qa index --rebuild`"
 
 
 def _command_name(ctx: click.Context | None) -> str:
@@ -242,9 +233,9 @@ def index(
     """
     try:  # from the start: a Ctrl-C while the libraries load is one line too
         from qa import indexer
+        from qa.backends.local.store import Store
         from qa.formats.fields import parse_field_options
         from qa.progress import embedding_progress
-        from qa.store import Store
 
         fields = parse_field_options(field_options) if field_options else None
         store = Store.create(index_dir, replace_unusable=rebuild)
@@ -370,7 +361,7 @@ def chat(
 def info(index_dir: Path, as_json: bool) -> None:
     """What the index holds: articles, passages, model, size, when it was built."""
     from qa.answer import article_json
-    from qa.store import Store
+    from qa.backends.local.store import Store
 
     store = Store.open(index_dir)
     manifest = store.manifest()
@@ -411,7 +402,7 @@ def check(index_dir: Path, as_json: bool) -> None:
 
     Exits 1 when something is wrong.
     """
-    from qa.check import check as check_index
+    from qa.backends.local.check import check as check_index
 
     report = check_index(index_dir)
     if as_json:
@@ -533,7 +524,7 @@ def evaluate(
     if unanswerable_path:
         questions += ev.load_questions(unanswerable_path, unanswerable=True)
     searcher = Searcher.open(index_dir, model_path)
-    judgements = ev.judge(searcher.store, questions)
+    judgements = ev.judge(searcher.backend, questions)
     table, missed = {}, {}
     for mode in chosen:
         rankings, words = ev.rank_all(searcher, questions, mode)
@@ -564,8 +555,8 @@ def _beir_index(folder: Path, model_path: Path | None) -> tuple[Path, list]:
     """Index a BEIR corpus (one article per document) beside it in .qa/, incrementally; return that index and the questions."""
     from qa import evaluate as ev
     from qa import indexer
+    from qa.backends.local.store import Store
     from qa.progress import embedding_progress
-    from qa.store import Store
 
     corpus, questions = ev.load_beir(folder)
     articles = folder / ".qa" / "articles"

@@ -21,9 +21,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from qa.backends.local.backend import LocalBackend
 from qa.errors import QAError
+from qa.records import StoredPassage
 from qa.search import FIGURE_POOL
-from qa.store import Store, StoredPassage
 
 CUTOFFS = (1, 3, 5, 10)
 
@@ -217,8 +218,9 @@ def rank_all(searcher, questions: list[Question], mode: str, depth: int = 10) ->
     return rankings, words
 
 
-def judge(store: Store, questions: list[Question]) -> dict[str, Judgement]:
+def judge(backend: LocalBackend, questions: list[Question]) -> dict[str, Judgement]:
     """What each question (by id) counts as relevant in the index."""
+    store = backend.store
     paths_by_name: dict[str, list[str]] = {}  # questions name their article by file name
     for path in store.article_paths():
         paths_by_name.setdefault(Path(path).name, []).append(path)
@@ -235,7 +237,7 @@ def judge(store: Store, questions: list[Question]) -> dict[str, Judgement]:
             contains = re.compile(rf"(?<!\w){re.escape(_fold(answer))}(?!\w)")
             documents |= {
                 _document(question, pid, path)
-                for pid, path, text in store.passages_holding(answer)
+                for pid, path, text in backend.lexical.passages_holding(answer)
                 if contains.search(_fold(text))
             }
         return documents

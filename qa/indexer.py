@@ -15,16 +15,18 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
-from qa import onnx_encoder, vector_format, vector_index
+from qa import onnx_encoder, vector_format
 from qa.article import Article, IngestError, content_hash
+from qa.backends.local import vector_index
+from qa.backends.local.store import Store
 from qa.chunking import CHUNKER_VERSION, chunk, normalize
 from qa.embedding import Encoder, ModelSpec, check_same_model, model_for_index, resolve_model
 from qa.errors import QAError
 from qa.ingest import MAX_FILE_BYTES, read_article, read_bytes, read_records, record_format
 from qa.locations import record_key
 from qa.near_duplicates import Signature, links
+from qa.records import NewArticle, NewPassage, NewSentence, Source
 from qa.scan import path_from_text, path_text, scan
-from qa.store import NewArticle, NewPassage, NewSentence, Source, Store
 
 DEFAULT_SOURCE = Path("seeds")
 GROUP = 16  # passages embedded (with their sentences) between two steps of the progress bar

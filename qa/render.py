@@ -13,7 +13,7 @@ from qa.display import one_line, printable
 from qa.figures import Figure, Mention, copy_of, disagree, same_quantity
 from qa.locations import file_of, location_json, place_text
 from qa.question import words as question_words
-from qa.store import StoredArticle, StoredPassage
+from qa.records import StoredArticle, StoredPassage
 
 _BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
 _SPACES = re.compile(r"[^\S\n]+")

@@ -24,8 +24,9 @@ from qa.display import json_text, one_line
 from qa.errors import QAError
 from qa.followup import in_context
 from qa.question import clean
+from qa.records import Filters, date_bound
 from qa.render import show_answer, show_article, show_sources, show_value_sentences, wrapped
-from qa.search import MODES, Filters, Searcher, date_bound
+from qa.search import MODES, Searcher
 
 PROMPT = "qa> "
 
@@ -139,7 +140,7 @@ class Chat:
             except ValueError as error:
                 self.console.print(f":filter takes source=TEXT since=DATE until=DATE, or off ({error})")
                 return
-            if self.searcher.allowed_passages(filters) == []:
+            if not self.searcher.finds_articles(filters):
                 self.console.print("no indexed article matches that filter; it is unchanged")
                 return
             self.searcher.filters = filters

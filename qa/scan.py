@@ -23,7 +23,7 @@ from fnmatch import fnmatch
 from pathlib import Path
 
 from qa.ingest import HTML_SUFFIXES, is_article_file
-from qa.store import Source
+from qa.records import Source
 
 LINK_OUTSIDE = "link to outside the folder"
 _ESCAPED_BYTE = re.compile(r"\\x([89a-f][0-9a-f])")

@@ -28,22 +28,21 @@ choice scores 0.860 and 0.884.
 
 from __future__ import annotations
 
-import calendar
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
-from datetime import date
 from pathlib import Path
 
 import numpy as np
 
-from qa import answer_type, onnx_encoder, vector_index
+from qa import answer_type, onnx_encoder
 from qa.answer import Answer, Result, group_repeats
-from qa.bm25 import quoted
+from qa.backends.base import Backend
+from qa.backends.base import Encoder as QueryEncoder
 from qa.embedding import Encoder, model_for_index
 from qa.figures import Figure, figures
 from qa.question import words as question_words
-from qa.store import Store
+from qa.records import Filters
 
 MODES = ("hybrid", "dense", "lexical")
 CANDIDATES = 40  # taken from each retriever before fusion
@@ -89,35 +88,6 @@ class Weights:
 
 
 @dataclass(frozen=True)
-class Filters:
-    """Which articles a search may answer from: `source` is contained (case-insensitive) in the outlet,
-    title or a path; `since`/`until` bound the article's date, and leave out articles without one."""
-
-    source: str | None = None
-    since: date | None = None
-    until: date | None = None
-
-    def __bool__(self) -> bool:
-        return bool(self.source or self.since or self.until)
-
-
-def date_bound(text: str, upper: bool) -> date:
-    """YYYY-MM-DD, or YYYY-MM / YYYY meaning their first day (a lower bound) or last day (an upper bound)."""
-    try:
-        parts = [int(part) for part in text.split("-")]
-        if len(parts) == 3:
-            return date.fromisoformat(text)
-        if len(parts) == 2:
-            year, month = parts
-            return date(year, month, calendar.monthrange(year, month)[1] if upper else 1)
-        if len(parts) == 1:
-            return date(parts[0], 12, 31) if upper else date(parts[0], 1, 1)
-    except ValueError:
-        pass
-    raise ValueError(f"{text!r} is not a date (YYYY-MM-DD, YYYY-MM or YYYY)")
-
-
-@dataclass(frozen=True)
 class Confidence:
     """The best passage answers when its closeness in meaning (the higher plain cosine of the passage and
     its sentences) plus how close it is beyond what every passage shares (its cosine and its best sentence's,
@@ -130,11 +100,6 @@ class Confidence:
     passage_distinct: float = 0.75
     sentence_distinct: float = 0.25
     threshold: float = 0.65
-
-
-def match_expression(words: list[str]) -> str:
-    """An FTS5 query matching any of the words."""
-    return " OR ".join(map(quoted, dict.fromkeys(words)))
 
 
 def query_encoder(directory: Path, manifest: dict[str, str], model_path: Path | None) -> Encoder:
@@ -169,59 +134,45 @@ class Searcher:
 
     def __init__(
         self,
-        store: Store,
-        encoder: Encoder | Future,
+        backend: Backend,
+        encoder: QueryEncoder | Future,
         weights: Weights = Weights(),
         confidence: Confidence = Confidence(),
     ):
-        self.store = store
+        self.backend = backend
         self._encoder = encoder
         self.weights = weights
         self.confidence = confidence
         self.filters = Filters()
-        self._index = None
-        self._means = None
-        self._generation = -1
-        self._dense_worker = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-dense")
+        self._encoding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-encode")
 
     @classmethod
     def open(cls, directory: Path, model_path: Path | None = None) -> Searcher:
-        """Open an index and start loading its query encoder on a background thread."""
-        store = Store.open(directory)
-        return cls(store, load_encoder(directory, store.require_complete(), model_path))
+        """Open a local index and start loading its query encoder on a background thread."""
+        from qa.backends.local.backend import LocalBackend
+
+        backend = LocalBackend.open(directory)
+        return cls(backend, load_encoder(directory, backend.store.require_complete(), model_path))
 
     @property
-    def encoder(self) -> Encoder:
+    def store(self):
+        return self.backend.store
+
+    @property
+    def encoder(self) -> QueryEncoder:
         """The query encoder, waiting for it to finish loading (its loading errors are raised here)."""
         if isinstance(self._encoder, Future):
             self._encoder = self._encoder.result()
         return self._encoder
 
-    @property
-    def index(self):
-        self._refresh()
-        return self._index
+    def warm(self) -> None:
+        """Finish loading what the first question would wait for: the encoder and the dense index."""
+        self.encoder  # noqa: B018
+        self.backend.dense.means()
 
-    @property
-    def means(self) -> tuple[np.ndarray, np.ndarray]:
-        """The index's mean passage vector and mean sentence vector, from which hybrid ranking measures cosines."""
-        self._refresh()
-        return self._means
-
-    def _refresh(self) -> None:
-        """Load the FAISS index and the mean vectors of the store's current generation, once per generation."""
-        generation = self.store.generation
-        if generation != self._generation:
-            self._index = vector_index.load(self.store)
-            self._means = self.store.mean_vectors()
-            self._generation = generation
-
-    def allowed_passages(self, filters: Filters) -> list[int] | None:
-        """Ids of the passages the filters let through, or None when they let everything through."""
-        if not filters:
-            return None
-        bounds = (day.isoformat() if day else None for day in (filters.since, filters.until))
-        return self.store.filtered_passages(filters.source, *bounds)
+    def finds_articles(self, filters: Filters) -> bool:
+        """Whether the filters let some article through."""
+        return not filters or self.store.articles_matching(filters) > 0
 
     def ask(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages, each claim once: a passage repeating a better one's answer in
@@ -242,10 +193,7 @@ class Searcher:
     def rank(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages in ranked order (as retrieval evaluation judges them), from the articles
         the filters (else self.filters) let through."""
-        among = self.allowed_passages(self.filters if filters is None else filters)
-        if among == []:
-            return Answer(question, False, [])
-        features = self.candidates(question, mode, among)
+        features = self.candidates(question, mode, self.filters if filters is None else filters)
         if not features:
             return Answer(question, False, [])
         fused = {pid: self.fuse(f, mode) for pid, f in features.items()}
@@ -256,27 +204,24 @@ class Searcher:
         ]
         return Answer(question, bool(results) and self.confident(question, features[ranked[0]], ranked[0]), results)
 
-    def candidates(self, question: str, mode: str = "hybrid", among: list[int] | None = None) -> dict[int, dict]:
-        """The fusion signals of every candidate passage (only `among` if given).
+    def candidates(self, question: str, mode: str = "hybrid", filters: Filters = Filters()) -> dict[int, dict]:
+        """The fusion signals of every candidate passage of the articles the filters let through.
 
-        Both retrievers search only the allowed passages, so a filter that leaves few still finds them.
+        Both retrievers search only those articles, so a filter that leaves few still finds them. The question is
+        encoded beside the lexical search (encoding releases the GIL, so on two cores they take the time of the
+        slower); the backend is read from this thread only.
         """
         words = question_words(question)
-        match = match_expression(words) if words else None
-        index = self.index  # read from the store on this thread, the only one that uses its connection
-        dense_search = self._dense_worker.submit(
-            self._dense, question, index, CANDIDATES if mode != "lexical" else 0, among
-        )
-        lexical = dict(self.store.lexical_passages(match, CANDIDATES, among)) if match and mode != "dense" else {}
-        query, dense = dense_search.result()
+        encoding = self._encoding.submit(self.encoder_of_question, question)
+        lexical = self.backend.lexical.search(words, CANDIDATES, filters) if words and mode != "dense" else {}
+        query = encoding.result()
+        dense = dict(self.backend.dense.search(query, CANDIDATES, filters)) if mode != "lexical" else {}
         candidates = list(dict.fromkeys([*dense, *lexical]))
-        return self._features(question, query, match, candidates, dense, lexical) if candidates else {}
+        return self._features(question, query, words, candidates, dense, lexical) if candidates else {}
 
-    def _dense(self, question: str, index, k: int, among: list[int] | None) -> tuple[np.ndarray, dict[int, float]]:
-        """The question's vector and the k passages nearest to it. Runs beside the lexical search: encoding
-        and FAISS release the GIL, so on two cores the two retrievers take the time of the slower."""
-        query = self.encoder.encode([" ".join(question.split())])[0]
-        return query, dict(index.search(query, k, among)) if k else {}
+    def encoder_of_question(self, question: str) -> np.ndarray:
+        """The question's vector."""
+        return self.encoder.encode([" ".join(question.split())])[0]
 
     def fuse(self, f: dict, mode: str) -> float:
         if mode == "dense":
@@ -292,19 +237,19 @@ class Searcher:
         )
 
     def _features(
-        self, question: str, query: np.ndarray, match: str | None, candidates: list[int], dense: dict, lexical: dict
+        self, question: str, query: np.ndarray, words: list[str], candidates: list[int], dense: dict, lexical: dict
     ) -> dict:
         """Per candidate passage: the stored passage, its fusion signals, its sentences' (SentenceSignals), and for the
         confidence flag `closeness` (the higher plain cosine of passage and sentences) and `sentence_distinct`
         (the higher centred cosine of passage and sentences)."""
-        passage_mean, sentence_mean = self.means
+        passage_mean, sentence_mean = self.backend.dense.means()
         passages = self.store.passages(candidates)
-        vectors = self.store.passage_vectors(candidates)
-        sentences, sentence_matrix = self.store.sentence_vectors(candidates)
+        vectors = self.backend.dense.passage_vectors(candidates)
+        sentences, sentence_matrix = self.backend.dense.sentence_vectors(candidates)
         sentence_cosines = sentence_matrix @ query if len(sentences) else np.zeros(0)
         sentence_dense = _centred(sentence_matrix, sentence_mean) @ _centred(query, sentence_mean)
         texts = {sid: passages[pid].search_text(start, end) for sid, pid, start, end in sentences if pid in passages}
-        sentence_bm25 = self.store.lexical_sentences(match, texts) if match else {}
+        sentence_bm25 = self.backend.lexical.sentence_scores(words, texts)
         top_passage_bm25 = max(lexical.values(), default=0.0) or 1.0
         top_sentence_bm25 = max(sentence_bm25.values(), default=0.0) or 1.0
         centred_query = _centred(query, passage_mean)
@@ -357,7 +302,7 @@ class Searcher:
         and the kind of answer asked for, if any: naming the Euphrates does not tell how long it is. Never when the
         question names a number or year that no passage of the index holds ("Who won the 2017 World Series?")."""
         numbers = {word for word in question_words(question) if any(character.isdigit() for character in word)}
-        if not all(self.store.any_passage_matches(quoted(number)) for number in numbers):
+        if not all(self.backend.lexical.holds_anywhere(number) for number in numbers):
             return False
         c = self.confidence
         distinct = c.passage_distinct * best["passage_dense"] + c.sentence_distinct * best["sentence_distinct"]
@@ -366,7 +311,7 @@ class Searcher:
         asked = answer_type.asked_for(question)
         if not asked.words:
             return False
-        spans = self.store.matching_sentence_spans(" AND ".join(map(quoted, sorted(asked.words))), passage_id)
+        spans = self.backend.lexical.sentences_holding_all(sorted(asked.words), passage_id)
         return any(s.span in spans and (s.typed or asked.kind is None) for s in best["sentences"])
 
 

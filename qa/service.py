@@ -16,11 +16,13 @@ from pathlib import Path
 from typing import NamedTuple
 
 from qa.answer import answer_json, article_json
+from qa.backends.local.backend import LocalBackend
+from qa.backends.local.store import Store
 from qa.errors import QAError
 from qa.locations import file_of, location_json, record_key
 from qa.question import required
-from qa.search import MODES, Filters, Searcher, date_bound, load_encoder
-from qa.store import Store, StoredPassage
+from qa.records import Filters, StoredPassage, date_bound
+from qa.search import MODES, Searcher, load_encoder
 
 CONTEXT_PASSAGES = 2  # passages shown on each side of the one an article is opened at
 
@@ -45,13 +47,13 @@ class Reply(NamedTuple):
 class Service:
     def __init__(self, directory: Path, searchers: int | None = None):
         self.directory = directory
-        store = Store.open(directory)
-        encoder = load_encoder(directory, store.require_complete())
+        backend = LocalBackend.open(directory)
+        encoder = load_encoder(directory, backend.store.require_complete())
         self.searchers = searchers or min(4, os.cpu_count() or 1)
         self._idle: queue.SimpleQueue[Searcher] = queue.SimpleQueue()
-        self._idle.put(Searcher(store, encoder))
+        self._idle.put(Searcher(backend, encoder))
         for _ in range(self.searchers - 1):
-            self._idle.put(Searcher(Store.open(directory), encoder))
+            self._idle.put(Searcher(LocalBackend.open(directory), encoder))
 
     @contextmanager
     def _store(self) -> Iterator[tuple[Searcher, Store]]:
@@ -66,8 +68,7 @@ class Service:
     def warm_up(self) -> None:
         """Load the encoder and the FAISS cache now rather than at the first question."""
         with self._store() as (searcher, _):
-            searcher.encoder  # noqa: B018
-            searcher.index  # noqa: B018
+            searcher.warm()
 
     def health(self) -> dict:
         with self._store() as (_, store):
@@ -96,7 +97,7 @@ class Service:
         except ValueError as error:
             raise RequestError(str(error)) from None
         with self._store() as (searcher, store):
-            if searcher.allowed_passages(filters) == []:
+            if not searcher.finds_articles(filters):
                 raise RequestError("no indexed article matches source/since/until")
             return Reply(answer_json(searcher.ask(text, k, mode, filters)), notice, store.generation)
 

@@ -41,7 +41,7 @@ def test_qa_sqlite_without_its_write_ahead_log_is_the_whole_index(seed_index, tm
 
 
 def test_an_unfinished_first_build_is_one_line_naming_the_fix(tmp_path):
-    from qa.store import Store
+    from qa.backends.local.store import Store
 
     Store.create(tmp_path / "index").close()  # what a first build interrupted before its commit leaves
     assert "has not finished its first build: run `qa index`" in one_line(
@@ -112,7 +112,7 @@ def test_a_stuck_update_is_named_and_wait_gives_up(index):
 
 
 def test_the_index_is_readable_by_its_owner_only(tmp_path, seed_index):
-    from qa.store import Store
+    from qa.backends.local.store import Store
 
     os.umask(0o022)
     Store.create(tmp_path / "new" / "index").close()

@@ -15,7 +15,7 @@ from conftest import ROOT, run_json, run_qa
 from qa.answer import Result
 from qa.answer_type import figure_kind
 from qa.figures import disagree, figure_json, figures
-from qa.store import StoredPassage
+from qa.records import StoredPassage
 
 RAQQA = "How many civilians died in the battle for Raqqa?"
 FIGURE_QUESTIONS = ROOT / "tests" / "data" / "figure_questions.jsonl"

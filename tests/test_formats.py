@@ -17,10 +17,10 @@ from conftest import ROOT, SEEDS, run_json, run_qa
 from test_onnx import imported_after
 
 from qa.article import IngestError
+from qa.backends.local.store import DB_FILE
 from qa.chunking import chunk
 from qa.ingest import read_article
 from qa.scan import walk
-from qa.store import DB_FILE
 
 INDEXING_ONLY = (
     "trafilatura",

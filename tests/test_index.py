@@ -10,7 +10,7 @@ from contextlib import closing
 from conftest import SEEDS, run_json, run_qa
 
 from qa import vector_format
-from qa.store import DB_FILE
+from qa.backends.local.store import DB_FILE
 
 NEW_ARTICLE = """Residents return to Raqqa as reconstruction begins
 

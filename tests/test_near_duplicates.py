@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 import sqlite3
+from contextlib import closing
 
 from conftest import SEEDS, run_json, run_qa
 
@@ -39,8 +40,11 @@ def test_articles_indexed_before_their_signature_was_whole_are_linked_at_the_nex
     corpus, index = tmp_path / "articles", tmp_path / "index"
     shutil.copytree(SEEDS, corpus)
     run_qa("index", str(corpus), index=index)
-    with sqlite3.connect(index / "qa.sqlite") as db:  # as an index made before figures were kept
-        db.execute("ALTER TABLE article_signatures DROP COLUMN figures")
+    with closing(sqlite3.connect(index / "qa.sqlite")) as db:  # as a schema 3 index made before figures were kept
+        db.executescript(
+            "DROP INDEX articles_date; ALTER TABLE articles DROP COLUMN date; "
+            "ALTER TABLE article_signatures DROP COLUMN figures; PRAGMA user_version = 3;"
+        )
     original = (corpus / "001_f2d3ef5ba37a2115.txt").read_text(encoding="utf-8").split("\n\n")
     republished = ["Raqqa offensive killed 1,600 civilians, rights groups say", *original[1:-1]]
     (corpus / "republished.txt").write_text("\n\n".join(republished), encoding="utf-8")

@@ -10,11 +10,11 @@ import pytest
 from conftest import ROOT, SEEDS, imported_after, run_json, run_qa
 
 from qa import vector_format
+from qa.backends.local.store import Store
 from qa.chunking import chunk, normalize
 from qa.embedding import Encoder, resolve_model
 from qa.ingest import read_article
 from qa.onnx_encoder import ENCODER_FILES, ONNX_FILE, WEIGHTS_FILE, OnnxEncoder, cache_folder, digest
-from qa.store import Store
 
 HEAVY = ("torch", "transformers", "sentence_transformers")
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"

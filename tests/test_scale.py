@@ -11,10 +11,12 @@ import numpy as np
 import pytest
 from conftest import ROOT, run_json, run_qa
 
-from qa import vector_format, vector_index
+from qa import vector_format
 from qa.answer import terms
-from qa.search import match_expression
-from qa.store import TITLE_WEIGHT, Store
+from qa.backends.local import vector_index
+from qa.backends.local.lexical import TITLE_WEIGHT, FtsIndex, any_of
+from qa.backends.local.store import Store
+from qa.records import Filters
 
 QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "tests" / "data" / "seed_questions.jsonl").open()]
 NEW_ARTICLE = "Clock tower rebuilt\n\nResidents of Raqqa rebuilt the medieval clock tower stone by stone.\n"
@@ -48,27 +50,28 @@ def test_sentence_texts_derived_from_passages_are_the_stored_lexical_rows(store)
 
 
 def test_bm25_of_given_rows_equals_fts5s(store):
+    lexical = FtsIndex(store)
     for question in QUESTIONS:
-        match = match_expression(terms(question))
+        match = any_of(terms(question))
         passages = fts5_scores(store, "passages_fts", match)
         sentences = fts5_scores(store, "sentences_fts", match)
         candidates = list(passages)[:40]
         texts = candidate_sentence_texts(store, candidates)
-        assert store.lexical_sentences(match, texts) == {
+        assert lexical.sentence_scores(terms(question), texts) == {
             sentence: score for sentence, score in sentences.items() if sentence in texts
         }
-        best = store.lexical_passages(match, 10)
-        assert [score for _, score in best] == sorted(passages.values(), reverse=True)[:10]
-        assert all(passages[passage] == score for passage, score in best)
+        best = lexical.search(terms(question), 10, Filters())
+        assert list(best.values()) == sorted(passages.values(), reverse=True)[:10]
+        assert all(passages[passage] == score for passage, score in best.items())
 
 
 def test_over_the_budget_candidates_come_from_the_rarer_words_and_are_scored_on_all(store):
-    store.match_budget = 1  # every question is over it: only its rarest word finds candidates
+    lexical = FtsIndex(store)
+    lexical.match_budget = 1  # every question is over it: only its rarest word finds candidates
     for question in QUESTIONS[:20]:
-        match = match_expression(terms(question))
-        exact = fts5_scores(store, "passages_fts", match)
-        found = store.lexical_passages(match, 10)
-        assert found and all(exact[passage] == score for passage, score in found)
+        exact = fts5_scores(store, "passages_fts", any_of(terms(question)))
+        found = lexical.search(terms(question), 10, Filters())
+        assert found and all(exact[passage] == score for passage, score in found.items())
 
 
 def test_an_update_leaves_the_faiss_base_alone_and_readers_follow_it(seed_index, tmp_path):

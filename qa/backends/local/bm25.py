@@ -48,6 +48,13 @@ def _varints(blob: bytes) -> list[int]:
     return values
 
 
+def collection_size(connection: sqlite3.Connection, table: str, weights: tuple[float, ...]) -> tuple[int, float]:
+    """How many rows an FTS5 table holds and their average length in tokens (its first len(weights) columns),
+    from the averages record FTS5 keeps."""
+    rows, *totals = _varints(connection.execute(f"SELECT block FROM {table}_data WHERE id = 1").fetchone()[0])
+    return rows, float(sum(totals[: len(weights)])) / float(rows) if rows else 0.0
+
+
 REMEMBERED = 4096  # phrases whose frequency and tokens a Scorer keeps (a question's words are a few)
 
 
@@ -140,8 +147,7 @@ class Scorer:
                     frequencies[row][i] += weights[int(column[1:])]
         if not frequencies:
             return {}
-        rows, *totals = _varints(self.connection.execute(f"SELECT block FROM {table}_data WHERE id = 1").fetchone()[0])
-        average = float(sum(totals[: len(weights)])) / float(rows)
+        rows, average = collection_size(self.connection, table, weights)
         idf = self._inverse_frequencies(table, query, rows)
         lengths = self.connection.execute(
             f"SELECT id, sz FROM {table}_docsize WHERE id IN (SELECT value FROM json_each(?))",

@@ -49,7 +49,7 @@ class Report:
 
 
 def check(directory: Path) -> Report:
-    from qa.store import Store
+    from qa.backends.local.store import Store
 
     findings: list[Finding] = []
     try:
@@ -134,7 +134,7 @@ def _model(manifest: dict[str, str]) -> Finding:
 
 
 def _faiss(store) -> Finding:
-    from qa import vector_index
+    from qa.backends.local import vector_index
 
     opened = vector_index.open_base(store)
     if opened is None:

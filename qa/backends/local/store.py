@@ -9,10 +9,8 @@ ahead of it, batch by batch, where only a later run will look them up.
 
 from __future__ import annotations
 
-import base64
 import json
 import os
-import re
 import sqlite3
 import time
 from collections.abc import Callable, Container, Iterable, Iterator
@@ -23,87 +21,18 @@ from pathlib import Path
 import numpy as np
 
 from qa import vector_format
-from qa.bm25 import TOKENIZER, Scorer, phrases, quoted
-from qa.chunking import Passage, normalize
+from qa.backends.local import migrations
+from qa.backends.local.migrations import BASE_VERSION, SCHEMA_VERSION
+from qa.backends.local.vector_sums import VECTOR_KINDS, add_article_vectors, decode_sum, decode_sums, encode_sums
 from qa.errors import QAError
 from qa.locations import RECORD_MARK
 from qa.near_duplicates import Signature
+from qa.records import ArticleVersion, Filters, NewArticle, Source, StoredArticle, StoredPassage
 
 DB_FILE = "qa.sqlite"
 LOCK_FILE = "update.lock"
-TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title (with its outlet) relative to its text
-# Rows (summed over a question's words) that FTS5 may score for BM25 candidates. Above, candidates come from
-# the rarest words within it and from the passages holding two of the words, then are scored on every word:
-# 0.97 of FTS5's top 10 at a million passages (bench/results/scale.md). Not reached by the evaluation sets'
-# questions (a few hundred passages): there rankings are FTS5's own.
-MATCH_BUDGET = 1_000
-RESCORED = 2  # candidates taken from each of those two queries, per candidate wanted
-SCHEMA_VERSION = 3
 PAGE_SIZE = 8192
 QA_TABLES = frozenset({"manifest", "sources", "articles", "passages"})  # what makes a SQLite file a qa index
-
-_SCHEMA = f"""
-CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE sources (
-    path TEXT PRIMARY KEY,
-    include TEXT NOT NULL DEFAULT '[]',  -- JSON lists of the globs a folder is scanned with
-    exclude TEXT NOT NULL DEFAULT '[]'
-);
-CREATE TABLE articles (
-    id INTEGER PRIMARY KEY,
-    path TEXT NOT NULL UNIQUE,
-    content_hash TEXT NOT NULL,
-    title TEXT NOT NULL,
-    metadata TEXT NOT NULL,
-    also_at TEXT NOT NULL DEFAULT '[]',  -- JSON list of other paths holding the same bytes
-    indexed_at REAL NOT NULL
-);
-CREATE TABLE passages (
-    id INTEGER PRIMARY KEY,
-    article_id INTEGER NOT NULL REFERENCES articles(id),
-    ordinal INTEGER NOT NULL,
-    text TEXT NOT NULL,
-    first_block INTEGER NOT NULL,
-    last_block INTEGER NOT NULL,
-    start INTEGER NOT NULL,
-    end INTEGER NOT NULL,
-    first_line INTEGER NOT NULL,
-    last_line INTEGER NOT NULL,
-    lines_in TEXT NOT NULL,  -- 'file' or 'extracted': what first_line and last_line count
-    embedding_key TEXT NOT NULL
-);
-CREATE INDEX passages_article ON passages(article_id);
-CREATE INDEX passages_embedding ON passages(embedding_key);
-CREATE TABLE sentences (
-    id INTEGER PRIMARY KEY,
-    passage_id INTEGER NOT NULL REFERENCES passages(id),
-    start INTEGER NOT NULL,
-    end INTEGER NOT NULL,
-    embedding_key TEXT NOT NULL
-);
-CREATE INDEX sentences_passage ON sentences(passage_id);
-CREATE INDEX sentences_embedding ON sentences(embedding_key);
-CREATE TABLE embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
-CREATE VIRTUAL TABLE passages_fts USING fts5(title, body, tokenize='{TOKENIZER}');
-CREATE VIRTUAL TABLE sentences_fts USING fts5(body, tokenize='{TOKENIZER}');
-"""
-# The passages each generation added and removed, so the FAISS cache follows an update without a rebuild.
-# Made by the first update that needs it, so indexes made before it keep their schema version.
-_CHANGES_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS passage_changes "
-    "(generation INTEGER NOT NULL, passage_id INTEGER NOT NULL, added INTEGER NOT NULL)",
-    "CREATE INDEX IF NOT EXISTS passage_changes_generation ON passage_changes(generation)",
-)
-
-# Near-duplicate articles (qa/near_duplicates.py): each article's signature (its MinHash, and its figures as a JSON
-# list) and the pairs found to be copies, both ways. Made by the first update that needs them, as the change log is;
-# a signature stored before figures were kept has none, and its article is signed again from its stored passages.
-_COPIES_SCHEMA = (
-    "CREATE TABLE IF NOT EXISTS article_signatures (path TEXT PRIMARY KEY, signature BLOB NOT NULL, figures TEXT) "
-    "WITHOUT ROWID",
-    "CREATE TABLE IF NOT EXISTS copies (path TEXT NOT NULL, other TEXT NOT NULL, PRIMARY KEY (path, other)) "
-    "WITHOUT ROWID",
-)
 
 
 class StoreError(QAError):
@@ -111,10 +40,10 @@ class StoreError(QAError):
 
 
 def _usable(path: Path) -> bool:
-    """Whether the SQLite file at path opens and has this version's schema."""
+    """Whether the SQLite file at path opens and has a schema this version reads (migrated when opened)."""
     try:
         with closing(sqlite3.connect(path)) as connection:
-            return connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+            return BASE_VERSION <= connection.execute("PRAGMA user_version").fetchone()[0] <= SCHEMA_VERSION
     except sqlite3.DatabaseError:
         return False
 
@@ -152,78 +81,32 @@ def _casefold(text: str | None) -> str | None:
     return text.casefold() if text else text
 
 
-# Each update keeps the sum and count of the passage and of the sentence vectors in the manifest, adding what it
-# inserts and subtracting what it deletes, so that the means ranking centres cosines on never need a full scan.
-VECTOR_KINDS = ("passage", "sentence")
-_VECTORS_OF_ARTICLE = {
-    "passage": "SELECT e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key "
-    "WHERE p.article_id = (SELECT id FROM articles WHERE path = ?)",
-    "sentence": "SELECT e.vector FROM sentences s JOIN passages p ON p.id = s.passage_id "
-    "JOIN embeddings e ON e.key = s.embedding_key WHERE p.article_id = (SELECT id FROM articles WHERE path = ?)",
-}
-_ALL_VECTORS = {
-    "passage": "SELECT e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key",
-    "sentence": "SELECT e.vector FROM sentences s JOIN embeddings e ON e.key = s.embedding_key",
-}
-
-
-@dataclass
-class VectorSum:
-    total: np.ndarray  # float64
-    count: int
-
-    def add(self, rows: sqlite3.Cursor, sign: int) -> None:
-        while batch := rows.fetchmany(4096):
-            vectors = vector_format.decode([row[0] for row in batch], len(self.total))
-            self.total += sign * vectors.sum(axis=0, dtype=np.float64)
-            self.count += sign * len(batch)
-
-    def mean(self) -> np.ndarray:
-        return (self.total / self.count if self.count > 0 else self.total * 0).astype(np.float32)
-
-
-def _decode_sum(manifest: dict[str, str], kind: str, dimension: int) -> VectorSum:
-    if f"{kind}_sum" not in manifest:
-        return VectorSum(np.zeros(dimension), 0)
-    total = np.frombuffer(base64.b64decode(manifest[f"{kind}_sum"]), dtype="<f8").copy()
-    return VectorSum(total, int(manifest[f"{kind}_count"]))
-
-
-def _decode_sums(manifest: dict[str, str], dimension: int) -> dict[str, VectorSum]:
-    return {kind: _decode_sum(manifest, kind, dimension) for kind in VECTOR_KINDS}
-
-
-def _encode_sums(sums: dict[str, VectorSum]) -> dict[str, str]:
-    encoded = {}
-    for kind, vector_sum in sums.items():
-        encoded[f"{kind}_sum"] = base64.b64encode(vector_sum.total.astype("<f8").tobytes()).decode()
-        encoded[f"{kind}_count"] = str(vector_sum.count)
-    return encoded
-
-
-def _add_article_vectors(db: sqlite3.Connection, sums: dict[str, VectorSum], path: str, sign: int) -> None:
-    for kind, vector_sum in sums.items():
-        vector_sum.add(db.execute(_VECTORS_OF_ARTICLE[kind], (path,)), sign)
-
-
-def _sum_all_vectors(db: sqlite3.Connection, dimension: int) -> dict[str, VectorSum]:
-    """The sums of every stored passage and sentence vector: for a new, wiped or older index."""
-    sums = {kind: VectorSum(np.zeros(dimension), 0) for kind in VECTOR_KINDS}
-    for kind, vector_sum in sums.items():
-        vector_sum.add(db.execute(_ALL_VECTORS[kind]), 1)
-    return sums
-
-
 def _passages_after(db: sqlite3.Connection, recorded: dict[str, str], generation: int, wipe: bool) -> int:
     """How many passages the index holds after this generation's changes: the count recorded before, plus
-    what this generation's change log adds, less what it removes (counted anew only for an older index)."""
-    if not wipe and "passages" not in recorded:
-        return db.execute("SELECT count(*) FROM passages").fetchone()[0]
+    what this generation's change log adds, less what it removes."""
     net = db.execute(
         "SELECT coalesce(sum(CASE WHEN added THEN 1 ELSE -1 END), 0) FROM passage_changes WHERE generation = ?",
         (generation,),
     ).fetchone()[0]
-    return (0 if wipe else int(recorded["passages"])) + net
+    return (0 if wipe else int(recorded.get("passages", 0))) + net
+
+
+def _article_filter(filters: Filters) -> tuple[str, list[str]]:
+    """The SQL condition on articles `a` that the filters set, and its values: outlet, title or a path contains
+    `source` (case-insensitive), and the ISO date lies within [since, until]; an undated article fails a date
+    bound."""
+    clauses, values = ["1"], []
+    if filters.source:
+        clauses.append(
+            "instr(casefold(coalesce(json_extract(a.metadata, '$.outlet'), '') || char(10) || a.title "
+            "|| char(10) || a.path || char(10) || a.also_at), ?)"
+        )
+        values.append(filters.source.casefold())
+    for bound, operator in ((filters.since, ">="), (filters.until, "<=")):
+        if bound:
+            clauses.append(f"a.date {operator} ?")
+            values.append(bound.isoformat())
+    return " AND ".join(clauses), values
 
 
 def _not_an_index(directory: Path) -> str:
@@ -266,57 +149,6 @@ def _wait_for_lock(handle, wait: float | None, holder: str) -> None:
 
 
 @dataclass(frozen=True)
-class Source:
-    """A recorded source: a file, or a folder scanned with include and exclude globs."""
-
-    path: str
-    include: tuple[str, ...] = ()
-    exclude: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class StoredArticle:
-    id: int
-    path: str
-    content_hash: str
-    title: str
-    metadata: dict
-    also_at: tuple[str, ...]
-    passages: int
-
-
-@dataclass(frozen=True)
-class ArticleVersion:
-    """What an update compares with a file: the hash of the bytes indexed and the other paths holding them."""
-
-    content_hash: str
-    also_at: tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class StoredPassage:
-    """A passage as a search result needs it: its text, spans and its article's citation fields."""
-
-    id: int
-    text: str
-    first_block: int
-    last_block: int
-    start: int
-    end: int
-    first_line: int
-    last_line: int
-    lines_in: str
-    sentences: tuple[tuple[int, int], ...]  # spans in the source, like start/end
-    path: str
-    title: str
-    metadata: dict
-
-    def search_text(self, start: int, end: int) -> str:
-        """The lexical and embedded text of the span source[start:end] within the passage (one of its sentences)."""
-        return normalize(self.text[start - self.start : end - self.start])
-
-
-@dataclass(frozen=True)
 class PassageChanges:
     """What changed since a generation, as one snapshot: passage ids added and removed since, net of each other."""
 
@@ -326,42 +158,13 @@ class PassageChanges:
     removed: list[int]
 
 
-@dataclass(frozen=True)
-class NewSentence:
-    start: int
-    end: int
-    search_text: str
-    embedding_key: str
-
-
-@dataclass(frozen=True)
-class NewPassage:
-    """What the indexer hands the store for one passage: the chunk, and the vector keys of it and its sentences."""
-
-    chunk: Passage
-    embedding_key: str
-    sentences: tuple[NewSentence, ...]
-
-
-@dataclass(frozen=True)
-class NewArticle:
-    path: str
-    content_hash: str
-    title: str
-    metadata: dict
-    passages: list[NewPassage]
-    also_at: tuple[str, ...] = ()
-    signature: Signature | None = None  # for finding copies
-
-
 class Store:
     """One index's SQLite file. Open with Store.open (must exist) or Store.create (may be new)."""
 
     def __init__(self, connection: sqlite3.Connection, directory: Path):
         self.connection = connection
         self.directory = directory
-        self.match_budget = MATCH_BUDGET
-        self._scorer: Scorer | None = None
+        self._filtered: tuple[tuple, list[int]] | None = None
 
     @classmethod
     def open(cls, directory: Path) -> Store:
@@ -391,7 +194,7 @@ class Store:
                 (directory / name).unlink(missing_ok=True)
         store = cls._connect(path, directory)
         if store._user_version() == 0 and not store._has_tables():
-            store.connection.executescript(f"BEGIN; {_SCHEMA} PRAGMA user_version = {SCHEMA_VERSION}; COMMIT;")
+            migrations.create(store.connection)
             store.connection.executemany("INSERT INTO sources(path) VALUES (?)", [(s,) for s in kept_sources])
         store._check_schema()
         return store
@@ -437,11 +240,15 @@ class Store:
     def _check_schema(self) -> None:
         if not QA_TABLES <= {row[0] for row in self.connection.execute("SELECT name FROM sqlite_master")}:
             raise StoreError(_not_an_index(self.directory))
-        if self._user_version() != SCHEMA_VERSION:
+        version = self._user_version()
+        if not BASE_VERSION <= version <= SCHEMA_VERSION:
             raise StoreError(
-                f"the index at {self.directory} was made by another version of qa "
-                f"(schema {self._user_version()}, expected {SCHEMA_VERSION}): run `qa index --rebuild`"
+                f"the index at {self.directory} was made by {'a newer' if version > SCHEMA_VERSION else 'an older'} "
+                f"version of qa (schema {version}, this one reads {BASE_VERSION} to {SCHEMA_VERSION}): "
+                "run `qa index --rebuild`"
             )
+        if version < SCHEMA_VERSION:
+            migrations.migrate(self.connection)
 
     @contextmanager
     def update_lock(self, on_wait: Callable[[str], None] | None = None, wait: float | None = None) -> Iterator[None]:
@@ -524,8 +331,6 @@ class Store:
     def unsigned_articles(self) -> list[str]:
         """The articles stored without a whole signature: indexed before copies were found, or before figures were
         kept."""
-        if not self._has_column("article_signatures", "figures"):
-            return self.article_paths()
         rows = self.connection.execute(
             "SELECT path FROM articles WHERE path NOT IN (SELECT path FROM article_signatures WHERE figures NOT NULL)"
         )
@@ -549,23 +354,13 @@ class Store:
             found.update((path, ArticleVersion(digest, tuple(json.loads(also_at)))) for path, digest, also_at in rows)
         return found
 
-    def _has_table(self, name: str) -> bool:
-        return bool(self.connection.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (name,)).fetchone())
-
     def signatures(self) -> dict[str, Signature]:
         """The signature of each article that has a whole one (its figures too), by path."""
-        if not self._has_column("article_signatures", "figures"):
-            return {}
         rows = self.connection.execute("SELECT path, signature, figures FROM article_signatures WHERE figures NOT NULL")
         return {path: Signature(minhash, frozenset(json.loads(figures))) for path, minhash, figures in rows}
 
-    def _has_column(self, table: str, column: str) -> bool:
-        return any(row[1] == column for row in self.connection.execute(f"PRAGMA table_info({table})"))
-
     def copies(self, paths: list[str] | None = None) -> dict[str, list[str]]:
         """The articles found to be copies of each article (of the given paths, or of every one) that has any."""
-        if not self._has_table("copies"):
-            return {}
         where = "" if paths is None else "WHERE path IN (SELECT value FROM json_each(?))"
         found: dict[str, list[str]] = {}
         rows = self.connection.execute(
@@ -608,40 +403,31 @@ class Store:
         passages = self.passages(ids)
         return [passages[i] for i in ids]
 
-    def filtered_passages(self, source: str | None, since: str | None, until: str | None) -> list[int]:
-        """Ids of the passages of the articles that match: outlet, title or a path contains source
-        (case-insensitive), and the ISO date lies within [since, until]; an undated article fails a date bound."""
-        clauses, values = [], []
-        if source:
-            clauses.append(
-                "instr(casefold(coalesce(json_extract(a.metadata, '$.outlet'), '') || char(10) || a.title "
-                "|| char(10) || a.path || char(10) || a.also_at), ?)"
+    def articles_matching(self, filters: Filters) -> int:
+        """How many articles the filters let through."""
+        where, values = _article_filter(filters)
+        return self.connection.execute(f"SELECT count(*) FROM articles a WHERE {where}", values).fetchone()[0]
+
+    def filtered_passages(self, filters: Filters) -> list[int] | None:
+        """Ids of the passages of the articles the filters let through, or None when they let everything through.
+        The last answer is kept until the index changes, for the lexical and the dense index to share."""
+        if not filters:
+            return None
+        key = (filters, self.connection.execute("PRAGMA data_version").fetchone()[0])
+        if self._filtered is None or self._filtered[0] != key:
+            where, values = _article_filter(filters)
+            rows = self.connection.execute(
+                f"SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where} ORDER BY p.id",
+                values,
             )
-            values.append(source.casefold())
-        for bound, operator in ((since, ">="), (until, "<=")):
-            if bound:
-                clauses.append(f"json_extract(a.metadata, '$.date') {operator} ?")
-                values.append(bound)
-        where = " AND ".join(clauses) or "1"
-        rows = self.connection.execute(
-            f"SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where} ORDER BY p.id", values
-        )
-        return [row[0] for row in rows]
+            self._filtered = key, [row[0] for row in rows]
+        return self._filtered[1]
 
     def all_passages(self) -> Iterator[tuple[int, str, int, int, str]]:
         """(id, article path, first block, last block, text) of every passage."""
         yield from self.connection.execute(
             "SELECT p.id, a.path, p.first_block, p.last_block, p.text FROM passages p JOIN articles a ON a.id = p.article_id"
         )
-
-    def passages_holding(self, phrase: str) -> list[tuple[int, str, str]]:
-        """(id, article path, text) of the passages holding the phrase's words in order, stemmed: a superset of
-        those holding the phrase as written. Every passage when the phrase has no words."""
-        match = [f"body : {quoted(phrase)}"] if re.search(r"\w", phrase) else []
-        where = "WHERE p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)" if match else ""
-        return self.connection.execute(
-            f"SELECT p.id, a.path, p.text FROM passages p JOIN articles a ON a.id = p.article_id {where}", match
-        ).fetchall()
 
     def passages_spanning(self, path: str, block: int) -> list[int]:
         """Ids of the article's passages that span its block (paragraph) number `block`."""
@@ -651,92 +437,6 @@ class Store:
             (path, block, block),
         )
         return [row[0] for row in rows]
-
-    # -- lexical search (FTS5, BM25) -----------------------------------------------------
-
-    @property
-    def scorer(self) -> Scorer:
-        if self._scorer is None:
-            self._scorer = Scorer(self.connection)
-        return self._scorer
-
-    def lexical_passages(self, match: str, limit: int, among: list[int] | None = None) -> list[tuple[int, float]]:
-        """(passage id, BM25 score, higher is better) for an OR of quoted words, best first; only `among` if given.
-
-        When the words match more rows than MATCH_BUDGET, candidates come from the rarest words that fit it
-        and from passages holding two of the words, and are then scored on all of them.
-        """
-        if among is None:
-            frequencies = {phrase: self.document_frequency(quoted(phrase)) for phrase in phrases(match)}
-            if sum(frequencies.values()) > self.match_budget:
-                return self._lexical_passages_within_budget(match, frequencies, limit)
-        return self._fts_passages(match, limit, among)
-
-    def _lexical_passages_within_budget(self, match: str, frequencies: dict[str, int], limit: int):
-        rarest, kept = sorted((p for p in frequencies if frequencies[p]), key=frequencies.get), []
-        for phrase in rarest:
-            if kept and sum(frequencies[p] for p in kept) + frequencies[phrase] > self.match_budget:
-                break
-            kept.append(phrase)
-        candidates = [i for i, _ in self._fts_passages(" OR ".join(map(quoted, kept)), RESCORED * limit)]
-        # Passages holding two of the words, one of them common: the rest of BM25's best. Written as
-        # "common AND (any later word)", the commonest first: FTS5's bm25() reads all of a phrase's
-        # rows once per mention, and so mentions the commonest words least.
-        common = rarest[len(kept) :][::-1]
-        pairs = [
-            f"({quoted(word)} AND ({' OR '.join(map(quoted, others))}))"
-            for n, word in enumerate(common)
-            if (others := [*common[n + 1 :], *kept])
-        ]
-        if pairs:
-            candidates += [i for i, _ in self._fts_passages(" OR ".join(pairs), RESCORED * limit)]
-        texts = {
-            row[0]: row[1:]
-            for row in self.connection.execute(
-                "SELECT rowid, title, body FROM passages_fts WHERE rowid IN (SELECT value FROM json_each(?))",
-                (json.dumps(candidates),),
-            )
-        }
-        scores = self.scorer.scores("passages_fts", match, texts, (TITLE_WEIGHT, 1.0))
-        return sorted(scores.items(), key=lambda pair: -pair[1])[:limit]
-
-    def _fts_passages(self, match: str, limit: int, among: list[int] | None = None) -> list[tuple[int, float]]:
-        within = "" if among is None else "AND rowid IN (SELECT value FROM json_each(?)) "
-        rows = self.connection.execute(
-            f"SELECT rowid, -bm25(passages_fts, ?, 1.0) FROM passages_fts WHERE passages_fts MATCH ? {within}"
-            "ORDER BY bm25(passages_fts, ?, 1.0) LIMIT ?",
-            (TITLE_WEIGHT, match, *([] if among is None else [json.dumps(among)]), TITLE_WEIGHT, limit),
-        )
-        return [(int(i), float(score)) for i, score in rows]
-
-    def lexical_sentences(self, match: str, texts: dict[int, str]) -> dict[int, float]:
-        """BM25 score of each of the given sentences that matches, by sentence id; `texts` are their
-        lexical rows' texts, which the caller derives from the passages it holds instead of reading them."""
-        return self.scorer.scores("sentences_fts", match, {sid: (text,) for sid, text in texts.items()}, (1.0,))
-
-    def matching_sentence_spans(self, match: str, passage_id: int) -> set[tuple[int, int]]:
-        """The spans of the passage's sentences that match an FTS5 expression (any, AND included)."""
-        rows = self.connection.execute(
-            "SELECT s.start, s.end FROM sentences s JOIN sentences_fts f ON f.rowid = s.id "
-            "WHERE s.passage_id = ? AND sentences_fts MATCH ?",  # each of the passage's sentences looked up alone
-            (passage_id, match),
-        )
-        return set(rows)
-
-    def document_frequency(self, match: str) -> int:
-        return self.scorer.frequency("passages_fts", match)
-
-    def any_passage_matches(self, match: str) -> bool:
-        """Whether some passage matches an FTS5 expression (stops at the first, whatever the index's size)."""
-        row = self.connection.execute("SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (match,))
-        return row.fetchone() is not None
-
-    def passage_holds(self, passage_id: int, match: str) -> bool:
-        """Whether the passage (its text, or its article's title and outlet) matches an FTS5 expression."""
-        row = self.connection.execute(
-            "SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = ?", (match, passage_id)
-        ).fetchone()
-        return row is not None
 
     # -- vectors of candidates -----------------------------------------------------------
 
@@ -769,7 +469,7 @@ class Store:
         return int(row[0]) if row else 0
 
     def passage_count(self) -> int:
-        """How many passages the index holds, as its last update recorded (counted for an older index)."""
+        """How many passages the index holds, as its last update recorded (counted before its first)."""
         recorded = self.manifest().get("passages")
         if recorded is not None:
             return int(recorded)
@@ -854,8 +554,6 @@ class Store:
         with self.snapshot():
             manifest = self.manifest()
             generation = int(manifest.get("generation", 0))
-            if "changes_from" not in manifest:  # made before the change log: only its own generation's cache fits
-                return PassageChanges(generation, self.passage_count(), [], []) if since == generation else None
             if since < int(manifest["changes_from"]):
                 return None
             added: dict[int, None] = {}
@@ -895,7 +593,7 @@ class Store:
         for an index that records none yet."""
         manifest = self.manifest()
         dimension = int(manifest.get("dimension") or 0)
-        return tuple(_decode_sum(manifest, kind, dimension).mean() for kind in VECTOR_KINDS)
+        return tuple(decode_sum(manifest, kind, dimension).mean() for kind in VECTOR_KINDS)
 
     # -- the one write a reader sees -----------------------------------------------------
 
@@ -919,17 +617,13 @@ class Store:
         """
         written, removed = list(written), list(removed)
         with self.transaction() as db:
-            for statement in _CHANGES_SCHEMA + _COPIES_SCHEMA:
-                db.execute(statement)
-            if not self._has_column("article_signatures", "figures"):
-                db.execute("ALTER TABLE article_signatures ADD COLUMN figures TEXT")
             recorded = dict(db.execute("SELECT key, value FROM manifest"))
             generation = int(recorded.get("generation", 0)) + 1
             # the change log is complete after this generation: the one before this update, or this one after a wipe
-            changes_from = recorded.get("changes_from", str(generation - 1))
+            changes_from = recorded["changes_from"]
             unused_keys: set[str] = set()
             dimension = int(manifest.get("dimension") or recorded.get("dimension") or 0)
-            sums = None if wipe or f"{VECTOR_KINDS[0]}_sum" not in recorded else _decode_sums(recorded, dimension)
+            sums = decode_sums({} if wipe else recorded, dimension)
             if wipe:
                 for table in (
                     "sentences",
@@ -944,14 +638,12 @@ class Store:
                     db.execute(f"DELETE FROM {table}")
                 changes_from = str(generation)
             for path in list(removed) + [article.path for article in written]:
-                if sums:
-                    _add_article_vectors(db, sums, path, sign=-1)
+                add_article_vectors(db, sums, path, sign=-1)
                 unused_keys |= self._delete_article(db, path, generation)
             now = time.time()
             for article in written:
                 self._insert_article(db, article, now, generation)
-                if sums:
-                    _add_article_vectors(db, sums, article.path, sign=1)
+                add_article_vectors(db, sums, article.path, sign=1)
             self._link_copies(db, removed, written, copies, signed or {})
             db.executemany(
                 "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
@@ -964,7 +656,7 @@ class Store:
                 "built_at": str(now),
                 "passages": str(passages),
                 "changes_from": changes_from,
-                **_encode_sums(sums or _sum_all_vectors(db, dimension)),
+                **encode_sums(sums),
             }
             db.executemany("INSERT OR REPLACE INTO manifest(key, value) VALUES (?, ?)", values.items())
             db.execute(
@@ -1003,7 +695,8 @@ class Store:
     @staticmethod
     def _insert_article(db: sqlite3.Connection, article: NewArticle, now: float, generation: int) -> None:
         article_id = db.execute(
-            "INSERT INTO articles(path, content_hash, title, metadata, also_at, indexed_at) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO articles(path, content_hash, title, metadata, also_at, indexed_at, date) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (
                 article.path,
                 article.content_hash,
@@ -1011,6 +704,7 @@ class Store:
                 json.dumps(article.metadata, ensure_ascii=False),
                 json.dumps(list(article.also_at), ensure_ascii=False),
                 now,
+                article.metadata.get("date"),
             ),
         ).lastrowid
         heading = " ".join(filter(None, (article.title, article.metadata.get("outlet"))))  # "according to Al Jazeera"

@@ -21,7 +21,9 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.store import PassageChanges, Store
+from qa.backends.base import StoredSentence
+from qa.backends.local.store import PassageChanges, Store
+from qa.records import Filters
 
 APPROXIMATE_FROM = 200_000  # passages; an exact search over more takes over ~10 ms a question here
 LISTS_PER_ROOT = 1.0  # IVF lists: this many times the square root of the passage count
@@ -183,3 +185,38 @@ def refresh(store: Store) -> None:
     save(base, store.directory, generation)
     store.forget_changes(generation)
     store.drop_unused_vectors()
+
+
+class FaissIndex:
+    """The dense index of a local store: FAISS over its passage vectors, at the store's current generation
+    (loaded again when an update commits), and the stored vectors of candidates."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self._index: VectorIndex | None = None
+        self._means: tuple[np.ndarray, np.ndarray] | None = None
+        self._generation = -1
+
+    def _current(self) -> VectorIndex:
+        generation = self.store.generation
+        if generation != self._generation:
+            self._index = load(self.store)
+            self._means = self.store.mean_vectors()
+            self._generation = generation
+        return self._index
+
+    def search(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[int, float]]:
+        index = self._current()
+        among = self.store.filtered_passages(filters)
+        return [] if among == [] else index.search(vector, k, among)
+
+    def means(self) -> tuple[np.ndarray, np.ndarray]:
+        self._current()
+        return self._means
+
+    def passage_vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
+        return self.store.passage_vectors(ids)
+
+    def sentence_vectors(self, passage_ids: list[int]) -> tuple[list[StoredSentence], np.ndarray]:
+        rows, matrix = self.store.sentence_vectors(passage_ids)
+        return [StoredSentence(*row) for row in rows], matrix

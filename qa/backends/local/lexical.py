@@ -1,0 +1,148 @@
+"""The lexical index of a local index: BM25 over SQLite FTS5 tables (porter stemming), one row per passage
+(its text, and its article's title and outlet as a second column weighted TITLE_WEIGHT) and one per sentence.
+
+Terms come in as typed; they are quoted into FTS5 expressions here and nowhere else.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from qa.backends.base import CollectionStatistics
+from qa.backends.local.bm25 import Scorer, collection_size, phrases, quoted
+from qa.backends.local.store import Store
+from qa.records import Filters
+
+TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title (with its outlet) relative to its text
+# Rows (summed over a question's words) that FTS5 may score for BM25 candidates. Above, candidates come from
+# the rarest words within it and from the passages holding two of the words, then are scored on every word:
+# 0.97 of FTS5's top 10 at a million passages (bench/results/scale.md). Not reached by the evaluation sets'
+# questions (a few hundred passages): there rankings are FTS5's own.
+MATCH_BUDGET = 1_000
+RESCORED = 2  # candidates taken from each of those two queries, per candidate wanted
+
+
+def any_of(terms: Sequence[str]) -> str:
+    """An FTS5 expression matching any of the terms."""
+    return " OR ".join(map(quoted, dict.fromkeys(terms)))
+
+
+class FtsIndex:
+    """BM25 candidates and scores from one store's FTS5 tables."""
+
+    def __init__(self, store: Store):
+        self.store = store
+        self.connection = store.connection
+        self.match_budget = MATCH_BUDGET
+        self._scorer: Scorer | None = None
+
+    @property
+    def scorer(self) -> Scorer:
+        if self._scorer is None:
+            self._scorer = Scorer(self.connection)
+        return self._scorer
+
+    def search(self, terms: Sequence[str], k: int, filters: Filters) -> dict[int, float]:
+        """(passage id: BM25 score, higher is better) of the k best passages for any of the terms, best first.
+
+        When the terms match more rows than the match budget, candidates come from the rarest terms that fit it
+        and from passages holding two of the terms, and are then scored on all of them.
+        """
+        if not terms:
+            return {}
+        match = any_of(terms)
+        among = self.store.filtered_passages(filters)
+        if among is None:
+            frequencies = {phrase: self._frequency(quoted(phrase)) for phrase in phrases(match)}
+            if sum(frequencies.values()) > self.match_budget:
+                return dict(self._within_budget(match, frequencies, k))
+        elif not among:
+            return {}
+        return dict(self._fts_passages(match, k, among))
+
+    def _within_budget(self, match: str, frequencies: dict[str, int], limit: int) -> list[tuple[int, float]]:
+        rarest, kept = sorted((p for p in frequencies if frequencies[p]), key=frequencies.get), []
+        for phrase in rarest:
+            if kept and sum(frequencies[p] for p in kept) + frequencies[phrase] > self.match_budget:
+                break
+            kept.append(phrase)
+        candidates = [i for i, _ in self._fts_passages(" OR ".join(map(quoted, kept)), RESCORED * limit)]
+        # Passages holding two of the words, one of them common: the rest of BM25's best. Written as
+        # "common AND (any later word)", the commonest first: FTS5's bm25() reads all of a phrase's
+        # rows once per mention, and so mentions the commonest words least.
+        common = rarest[len(kept) :][::-1]
+        pairs = [
+            f"({quoted(word)} AND ({' OR '.join(map(quoted, others))}))"
+            for n, word in enumerate(common)
+            if (others := [*common[n + 1 :], *kept])
+        ]
+        if pairs:
+            candidates += [i for i, _ in self._fts_passages(" OR ".join(pairs), RESCORED * limit)]
+        texts = {
+            row[0]: row[1:]
+            for row in self.connection.execute(
+                "SELECT rowid, title, body FROM passages_fts WHERE rowid IN (SELECT value FROM json_each(?))",
+                (json.dumps(candidates),),
+            )
+        }
+        scores = self.scorer.scores("passages_fts", match, texts, (TITLE_WEIGHT, 1.0))
+        return sorted(scores.items(), key=lambda pair: -pair[1])[:limit]
+
+    def _fts_passages(self, match: str, limit: int, among: list[int] | None = None) -> list[tuple[int, float]]:
+        within = "" if among is None else "AND rowid IN (SELECT value FROM json_each(?)) "
+        rows = self.connection.execute(
+            f"SELECT rowid, -bm25(passages_fts, ?, 1.0) FROM passages_fts WHERE passages_fts MATCH ? {within}"
+            "ORDER BY bm25(passages_fts, ?, 1.0) LIMIT ?",
+            (TITLE_WEIGHT, match, *([] if among is None else [json.dumps(among)]), TITLE_WEIGHT, limit),
+        )
+        return [(int(i), float(score)) for i, score in rows]
+
+    def sentence_scores(self, terms: Sequence[str], texts: dict[int, str]) -> dict[int, float]:
+        """BM25 score of each of the given sentences that matches, by sentence id; `texts` are their
+        lexical rows' texts, which the caller derives from the passages it holds instead of reading them."""
+        if not terms:
+            return {}
+        return self.scorer.scores("sentences_fts", any_of(terms), {sid: (text,) for sid, text in texts.items()}, (1.0,))
+
+    def sentences_holding_all(self, terms: Sequence[str], passage_id: int) -> set[tuple[int, int]]:
+        """The spans of the passage's sentences that hold every one of the terms."""
+        rows = self.connection.execute(
+            "SELECT s.start, s.end FROM sentences s JOIN sentences_fts f ON f.rowid = s.id "
+            "WHERE s.passage_id = ? AND sentences_fts MATCH ?",  # each of the passage's sentences looked up alone
+            (passage_id, " AND ".join(map(quoted, sorted(set(terms))))),
+        )
+        return set(rows)
+
+    def holds_anywhere(self, term: str) -> bool:
+        """Whether some passage holds the term (stops at the first, whatever the index's size)."""
+        row = self.connection.execute(
+            "SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? LIMIT 1", (quoted(term),)
+        ).fetchone()
+        return row is not None
+
+    def passage_holds(self, passage_id: int, term: str) -> bool:
+        """Whether the passage (its text, or its article's title and outlet) holds the term."""
+        row = self.connection.execute(
+            "SELECT 1 FROM passages_fts WHERE passages_fts MATCH ? AND rowid = ?", (quoted(term), passage_id)
+        ).fetchone()
+        return row is not None
+
+    def statistics(self, terms: Sequence[str]) -> CollectionStatistics:
+        rows, average = collection_size(self.connection, "passages_fts", (TITLE_WEIGHT, 1.0))
+        return CollectionStatistics(
+            rows, average, {term: self._frequency(quoted(term)) for term in dict.fromkeys(terms)}
+        )
+
+    def _frequency(self, match: str) -> int:
+        return self.scorer.frequency("passages_fts", match)
+
+    def passages_holding(self, phrase: str) -> list[tuple[int, str, str]]:
+        """(id, article path, text) of the passages holding the phrase's words in order, stemmed: a superset of
+        those holding the phrase as written. Every passage when the phrase has no words."""
+        match = [f"body : {quoted(phrase)}"] if re.search(r"\w", phrase) else []
+        where = "WHERE p.id IN (SELECT rowid FROM passages_fts WHERE passages_fts MATCH ?)" if match else ""
+        return self.connection.execute(
+            f"SELECT p.id, a.path, p.text FROM passages p JOIN articles a ON a.id = p.article_id {where}", match
+        ).fetchall()

@@ -1,0 +1,170 @@
+"""The schema of a local index, as numbered migrations.
+
+A new index is made at the base schema (version 3, the oldest still read) and brought to the current one by
+the same steps as an index made by an earlier release: each migration runs once, in the transaction that
+opens the index after it appeared, and `PRAGMA user_version` records the last one applied. A change to the
+schema is a new migration at the end, never an edit of one already released.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from collections.abc import Callable
+
+from qa.backends.local.bm25 import TOKENIZER
+from qa.backends.local.vector_sums import encode_sums, sum_all_vectors
+
+BASE_VERSION = 3
+BASE_SCHEMA = f"""
+CREATE TABLE manifest (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE sources (
+    path TEXT PRIMARY KEY,
+    include TEXT NOT NULL DEFAULT '[]',  -- JSON lists of the globs a folder is scanned with
+    exclude TEXT NOT NULL DEFAULT '[]'
+);
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    path TEXT NOT NULL UNIQUE,
+    content_hash TEXT NOT NULL,
+    title TEXT NOT NULL,
+    metadata TEXT NOT NULL,
+    also_at TEXT NOT NULL DEFAULT '[]',  -- JSON list of other paths holding the same bytes
+    indexed_at REAL NOT NULL
+);
+CREATE TABLE passages (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    ordinal INTEGER NOT NULL,
+    text TEXT NOT NULL,
+    first_block INTEGER NOT NULL,
+    last_block INTEGER NOT NULL,
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    first_line INTEGER NOT NULL,
+    last_line INTEGER NOT NULL,
+    lines_in TEXT NOT NULL,  -- 'file' or 'extracted': what first_line and last_line count
+    embedding_key TEXT NOT NULL
+);
+CREATE INDEX passages_article ON passages(article_id);
+CREATE INDEX passages_embedding ON passages(embedding_key);
+CREATE TABLE sentences (
+    id INTEGER PRIMARY KEY,
+    passage_id INTEGER NOT NULL REFERENCES passages(id),
+    start INTEGER NOT NULL,
+    end INTEGER NOT NULL,
+    embedding_key TEXT NOT NULL
+);
+CREATE INDEX sentences_passage ON sentences(passage_id);
+CREATE INDEX sentences_embedding ON sentences(embedding_key);
+CREATE TABLE embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID;
+CREATE VIRTUAL TABLE passages_fts USING fts5(title, body, tokenize='{TOKENIZER}');
+CREATE VIRTUAL TABLE sentences_fts USING fts5(body, tokenize='{TOKENIZER}');
+"""
+
+Migration = Callable[[sqlite3.Connection], None]
+MIGRATIONS: dict[int, Migration] = {}  # by the schema version each makes
+
+
+def migration(version: int) -> Callable[[Migration], Migration]:
+    def register(step: Migration) -> Migration:
+        assert version == BASE_VERSION + len(MIGRATIONS) + 1, "migrations are numbered in order"
+        MIGRATIONS[version] = step
+        return step
+
+    return register
+
+
+def _manifest(db: sqlite3.Connection) -> dict[str, str]:
+    return dict(db.execute("SELECT key, value FROM manifest"))
+
+
+def _columns(db: sqlite3.Connection, table: str) -> set[str]:
+    return {row[1] for row in db.execute(f"PRAGMA table_info({table})")}
+
+
+@migration(4)
+def change_log(db: sqlite3.Connection) -> None:
+    """The passages each generation added and removed, so the FAISS cache follows an update without a rebuild.
+    The log is complete from the index's current generation on. (Releases of schema 3 made it at their first
+    update that needed it.)"""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS passage_changes "
+        "(generation INTEGER NOT NULL, passage_id INTEGER NOT NULL, added INTEGER NOT NULL)"
+    )
+    db.execute("CREATE INDEX IF NOT EXISTS passage_changes_generation ON passage_changes(generation)")
+    generation = _manifest(db).get("generation", "0")
+    db.execute("INSERT OR IGNORE INTO manifest(key, value) VALUES ('changes_from', ?)", (generation,))
+
+
+@migration(5)
+def copies(db: sqlite3.Connection) -> None:
+    """Near-duplicate articles (qa/near_duplicates.py): each article's signature (its MinHash, and its figures as a
+    JSON list; none for a signature stored before figures were kept, whose article is signed again from its
+    stored passages) and the pairs found to be copies, both ways."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS article_signatures (path TEXT PRIMARY KEY, signature BLOB NOT NULL, figures TEXT) "
+        "WITHOUT ROWID"
+    )
+    if "figures" not in _columns(db, "article_signatures"):
+        db.execute("ALTER TABLE article_signatures ADD COLUMN figures TEXT")
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS copies (path TEXT NOT NULL, other TEXT NOT NULL, PRIMARY KEY (path, other)) "
+        "WITHOUT ROWID"
+    )
+
+
+@migration(6)
+def recorded_counts(db: sqlite3.Connection) -> None:
+    """The passage count and the sums of the passage and sentence vectors, which each update then keeps up to
+    date in the manifest (counted here for an index that did not record them)."""
+    manifest = _manifest(db)
+    values = {}
+    if "generation" in manifest and "passages" not in manifest:
+        values["passages"] = str(db.execute("SELECT count(*) FROM passages").fetchone()[0])
+    if manifest.get("dimension") and "passage_sum" not in manifest:
+        values.update(encode_sums(sum_all_vectors(db, int(manifest["dimension"]))))
+    db.executemany("INSERT OR REPLACE INTO manifest(key, value) VALUES (?, ?)", values.items())
+
+
+@migration(7)
+def article_dates(db: sqlite3.Connection) -> None:
+    """Each article's date (ISO, as its metadata gives it) in a column of its own, indexed, so that a search
+    filtered by date reads only the articles it keeps."""
+    db.execute("ALTER TABLE articles ADD COLUMN date TEXT")
+    db.execute("UPDATE articles SET date = json_extract(metadata, '$.date')")
+    db.execute("CREATE INDEX articles_date ON articles(date)")
+
+
+SCHEMA_VERSION = max(MIGRATIONS)
+
+
+def create(db: sqlite3.Connection) -> None:
+    """Make the current schema in an empty database, in one transaction."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        for statement in BASE_SCHEMA.split(";"):
+            if statement.strip():
+                db.execute(statement)
+        _apply(db, BASE_VERSION)
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def migrate(db: sqlite3.Connection) -> None:
+    """Apply the migrations an index of an earlier schema (BASE_VERSION or later) lacks, in one transaction;
+    another process opening it meanwhile waits, then finds it migrated."""
+    db.execute("BEGIN IMMEDIATE")
+    try:
+        _apply(db, db.execute("PRAGMA user_version").fetchone()[0])
+    except BaseException:
+        db.execute("ROLLBACK")
+        raise
+    db.execute("COMMIT")
+
+
+def _apply(db: sqlite3.Connection, version: int) -> None:
+    for number in range(version + 1, SCHEMA_VERSION + 1):
+        MIGRATIONS[number](db)
+    db.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")

@@ -1,0 +1,74 @@
+"""The running sums of an index's passage and sentence vectors, kept in its manifest.
+
+Each update adds the vectors it inserts and subtracts those it deletes, so that the mean vectors ranking centres
+cosines on never need a full scan.
+"""
+
+from __future__ import annotations
+
+import base64
+import sqlite3
+from dataclasses import dataclass
+
+import numpy as np
+
+from qa import vector_format
+
+VECTOR_KINDS = ("passage", "sentence")
+_VECTORS_OF_ARTICLE = {
+    "passage": "SELECT e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key "
+    "WHERE p.article_id = (SELECT id FROM articles WHERE path = ?)",
+    "sentence": "SELECT e.vector FROM sentences s JOIN passages p ON p.id = s.passage_id "
+    "JOIN embeddings e ON e.key = s.embedding_key WHERE p.article_id = (SELECT id FROM articles WHERE path = ?)",
+}
+_ALL_VECTORS = {
+    "passage": "SELECT e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key",
+    "sentence": "SELECT e.vector FROM sentences s JOIN embeddings e ON e.key = s.embedding_key",
+}
+
+
+@dataclass
+class VectorSum:
+    total: np.ndarray  # float64
+    count: int
+
+    def add(self, rows: sqlite3.Cursor, sign: int) -> None:
+        while batch := rows.fetchmany(4096):
+            vectors = vector_format.decode([row[0] for row in batch], len(self.total))
+            self.total += sign * vectors.sum(axis=0, dtype=np.float64)
+            self.count += sign * len(batch)
+
+    def mean(self) -> np.ndarray:
+        return (self.total / self.count if self.count > 0 else self.total * 0).astype(np.float32)
+
+
+def decode_sum(manifest: dict[str, str], kind: str, dimension: int) -> VectorSum:
+    if f"{kind}_sum" not in manifest:
+        return VectorSum(np.zeros(dimension), 0)
+    total = np.frombuffer(base64.b64decode(manifest[f"{kind}_sum"]), dtype="<f8").copy()
+    return VectorSum(total, int(manifest[f"{kind}_count"]))
+
+
+def decode_sums(manifest: dict[str, str], dimension: int) -> dict[str, VectorSum]:
+    return {kind: decode_sum(manifest, kind, dimension) for kind in VECTOR_KINDS}
+
+
+def encode_sums(sums: dict[str, VectorSum]) -> dict[str, str]:
+    encoded = {}
+    for kind, vector_sum in sums.items():
+        encoded[f"{kind}_sum"] = base64.b64encode(vector_sum.total.astype("<f8").tobytes()).decode()
+        encoded[f"{kind}_count"] = str(vector_sum.count)
+    return encoded
+
+
+def add_article_vectors(db: sqlite3.Connection, sums: dict[str, VectorSum], path: str, sign: int) -> None:
+    for kind, vector_sum in sums.items():
+        vector_sum.add(db.execute(_VECTORS_OF_ARTICLE[kind], (path,)), sign)
+
+
+def sum_all_vectors(db: sqlite3.Connection, dimension: int) -> dict[str, VectorSum]:
+    """The sums of every stored passage and sentence vector."""
+    sums = {kind: VectorSum(np.zeros(dimension), 0) for kind in VECTOR_KINDS}
+    for kind, vector_sum in sums.items():
+        vector_sum.add(db.execute(_ALL_VECTORS[kind]), 1)
+    return sums
