@@ -12,6 +12,7 @@ from collections.abc import Sequence
 
 from qa.backends.base import CollectionStatistics
 from qa.backends.local.bm25 import Scorer, collection_size, phrases, quoted
+from qa.backends.local.filtering import NARROW_PASSAGES, filtered_search
 from qa.backends.local.store import Store
 from qa.records import Filters
 
@@ -36,6 +37,7 @@ class FtsIndex:
         self.store = store
         self.connection = store.connection
         self.match_budget = MATCH_BUDGET
+        self.narrow_passages = NARROW_PASSAGES
         self._scorer: Scorer | None = None
 
     @property
@@ -48,19 +50,29 @@ class FtsIndex:
         """(passage id: BM25 score, higher is better) of the k best passages for any of the terms, best first.
 
         When the terms match more rows than the match budget, candidates come from the rarest terms that fit it
-        and from passages holding two of the terms, and are then scored on all of them.
+        and from passages holding two of the terms, and are then scored on all of them. Filters apply as
+        qa/backends/local/filtering.py says.
         """
         if not terms:
             return {}
         match = any_of(terms)
-        among = self.store.filtered_passages(filters)
-        if among is None:
-            frequencies = {phrase: self._frequency(quoted(phrase)) for phrase in phrases(match)}
-            if sum(frequencies.values()) > self.match_budget:
-                return dict(self._within_budget(match, frequencies, k))
-        elif not among:
-            return {}
-        return dict(self._fts_passages(match, k, among))
+        return dict(
+            filtered_search(
+                self.store,
+                filters,
+                k,
+                lambda limit: self._best(match, limit),
+                lambda among: self._fts_passages(match, k, among),
+                self.narrow_passages,
+            )
+        )
+
+    def _best(self, match: str, limit: int) -> list[tuple[int, float]]:
+        """The `limit` best passages of the whole index: within the match budget, when the terms exceed it."""
+        frequencies = {phrase: self._frequency(quoted(phrase)) for phrase in phrases(match)}
+        if sum(frequencies.values()) > self.match_budget:
+            return self._within_budget(match, frequencies, limit)
+        return self._fts_passages(match, limit)
 
     def _within_budget(self, match: str, frequencies: dict[str, int], limit: int) -> list[tuple[int, float]]:
         rarest, kept = sorted((p for p in frequencies if frequencies[p]), key=frequencies.get), []

@@ -32,6 +32,7 @@ from qa.records import ArticleVersion, Filters, NewArticle, Source, StoredArticl
 DB_FILE = "qa.sqlite"
 LOCK_FILE = "update.lock"
 PAGE_SIZE = 8192
+SAMPLED = 1_000  # articles on which the share a source filter keeps is estimated, in a large index
 QA_TABLES = frozenset({"manifest", "sources", "articles", "passages"})  # what makes a SQLite file a qa index
 
 
@@ -164,7 +165,8 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, directory: Path):
         self.connection = connection
         self.directory = directory
-        self._filtered: tuple[tuple, list[int]] | None = None
+        self._remembered: dict = {}
+        self._remembered_version = -1
 
     @classmethod
     def open(cls, directory: Path) -> Store:
@@ -408,20 +410,63 @@ class Store:
         where, values = _article_filter(filters)
         return self.connection.execute(f"SELECT count(*) FROM articles a WHERE {where}", values).fetchone()[0]
 
+    def _remember(self, key: tuple, compute: Callable[[], object]):
+        """compute(), kept until the index changes (a few answers at a time), so that the lexical and the dense
+        index of one question share it, and the next questions of one filter too."""
+        version = self.connection.execute("PRAGMA data_version").fetchone()[0]
+        if version != self._remembered_version or len(self._remembered) > 8:
+            self._remembered, self._remembered_version = {}, version
+        if key not in self._remembered:
+            self._remembered[key] = compute()
+        return self._remembered[key]
+
     def filtered_passages(self, filters: Filters) -> list[int] | None:
-        """Ids of the passages of the articles the filters let through, or None when they let everything through.
-        The last answer is kept until the index changes, for the lexical and the dense index to share."""
+        """Ids of the passages of the articles the filters let through, or None when they let everything through."""
         if not filters:
             return None
-        key = (filters, self.connection.execute("PRAGMA data_version").fetchone()[0])
-        if self._filtered is None or self._filtered[0] != key:
+
+        def listed() -> list[int]:
             where, values = _article_filter(filters)
             rows = self.connection.execute(
                 f"SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id WHERE {where} ORDER BY p.id",
                 values,
             )
-            self._filtered = key, [row[0] for row in rows]
-        return self._filtered[1]
+            return [row[0] for row in rows]
+
+        return self._remember(("passages", filters), listed)
+
+    def filter_share(self, filters: Filters) -> float:
+        """The share of the articles the filters let through: counted (through the date index when they bound
+        dates only), or estimated on SAMPLED articles spread over the ids when a source filter would read more."""
+        if not filters:
+            return 1.0
+
+        def share() -> float:
+            where, values = _article_filter(filters)
+            total, last = self.connection.execute("SELECT count(*), max(id) FROM articles").fetchone()
+            if not total:
+                return 0.0
+            if filters.source and total > 2 * SAMPLED:
+                sample = json.dumps(list(range(1, last + 1, max(1, last // SAMPLED))))
+                sampled, kept = self.connection.execute(
+                    f"SELECT count(*), coalesce(sum({where}), 0) FROM articles a "
+                    "WHERE a.id IN (SELECT value FROM json_each(?))",
+                    (*values, sample),
+                ).fetchone()
+                return kept / max(1, sampled)
+            return self.articles_matching(filters) / total
+
+        return self._remember(("share", filters), share)
+
+    def passing(self, ids: list[int], filters: Filters) -> set[int]:
+        """Those of the passages `ids` whose article the filters let through."""
+        where, values = _article_filter(filters)
+        rows = self.connection.execute(
+            "SELECT p.id FROM passages p JOIN articles a ON a.id = p.article_id "
+            f"WHERE p.id IN (SELECT value FROM json_each(?)) AND {where}",
+            (json.dumps(ids), *values),
+        )
+        return {row[0] for row in rows}
 
     def all_passages(self) -> Iterator[tuple[int, str, int, int, str]]:
         """(id, article path, first block, last block, text) of every passage."""

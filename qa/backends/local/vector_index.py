@@ -22,6 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from qa.backends.base import StoredSentence
+from qa.backends.local.filtering import NARROW_PASSAGES, filtered_search
 from qa.backends.local.store import PassageChanges, Store
 from qa.records import Filters
 
@@ -101,7 +102,8 @@ class VectorIndex:
             self.added.add_with_ids(np.vstack([vectors[i] for i in ids]), ids)
 
     def search(self, query: np.ndarray, k: int, among: list[int] | None = None) -> list[tuple[int, float]]:
-        """(passage id, cosine) pairs, best first; only passages whose ids are `among`, when given."""
+        """(passage id, cosine) pairs, best first; only passages whose ids are `among`, when given (an IVF base
+        then probes every list: exact among them)."""
         import faiss
 
         faiss.omp_set_num_threads(1)  # one query at a time: threads would contend with the lexical search
@@ -113,18 +115,18 @@ class VectorIndex:
             base_selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(self.removed))
         else:
             base_selector = None
-        found = _search(self.base, query, k, base_selector)
+        found = _search(self.base, query, k, base_selector, every_list=among is not None)
         if self.added is not None:
             added_selector = None if among is None else faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
             found += _search(self.added, query, k, added_selector)
         return sorted(found, key=lambda pair: -pair[1])[:k]
 
 
-def _search(index, query: np.ndarray, k: int, selector) -> list[tuple[int, float]]:
+def _search(index, query: np.ndarray, k: int, selector, every_list: bool = False) -> list[tuple[int, float]]:
     import faiss
 
     if hasattr(index, "nprobe"):
-        params = faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe)
+        params = faiss.SearchParametersIVF(sel=selector, nprobe=index.nlist if every_list else index.nprobe)
     else:
         params = None if selector is None else faiss.SearchParameters(sel=selector)
     scores, ids = index.search(query, k, params=params)
@@ -196,6 +198,7 @@ class FaissIndex:
         self._index: VectorIndex | None = None
         self._means: tuple[np.ndarray, np.ndarray] | None = None
         self._generation = -1
+        self.narrow_passages = NARROW_PASSAGES
 
     def _current(self) -> VectorIndex:
         generation = self.store.generation
@@ -206,9 +209,17 @@ class FaissIndex:
         return self._index
 
     def search(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[int, float]]:
+        """(passage id, cosine) of the k nearest passages, best first; filters apply as
+        qa/backends/local/filtering.py says."""
         index = self._current()
-        among = self.store.filtered_passages(filters)
-        return [] if among == [] else index.search(vector, k, among)
+        return filtered_search(
+            self.store,
+            filters,
+            k,
+            lambda limit: index.search(vector, limit),
+            lambda among: index.search(vector, k, among),
+            self.narrow_passages,
+        )
 
     def means(self) -> tuple[np.ndarray, np.ndarray]:
         self._current()
