@@ -14,7 +14,17 @@ For each size, in this order and each in a fresh process:
 - recall: recall@10 of the IVF index against exhaustive search, for a range of probed
   lists, on the real question vectors, and the time of each search; and the overlap of
   the BM25 top 10 with FTS5's exact top 10 (they differ only above the match budget);
-- the article is removed again (timed too), so the cached index stays as built.
+- the article is removed again (timed too), so the cached index stays as built;
+- filtered: hybrid latency of each question unfiltered, with a --since keeping about half of the
+  articles and with one keeping about 1%, in turn (a first round warms the pages, the second is
+  measured); each question brings its own filter (an --until past every article, a day later
+  each time), so nothing computed for one serves the next, as in a `qa ask` process; then the
+  overlap of each filtered top 10 with the exact one (every filter applied by listing the
+  passages it keeps, FTS5 without the match budget, IVF probing every list).
+
+Synthetic articles are dated (bench/synthetic.py); an index cached before they were is dated in
+place first (`synthetic.set_dates`, one UPDATE), not rebuilt. `--filtered-only` measures the
+filtered questions alone and adds them to the sizes of scale.json.
 
 Writes bench/results/scale.json, scale.md (the tables) and scale.png, recall.png (the curves).
 """
@@ -28,6 +38,7 @@ import resource
 import subprocess
 import sys
 import time
+from datetime import date, timedelta
 from pathlib import Path
 
 import numpy as np
@@ -42,7 +53,17 @@ Families who fled the fighting have started returning to the ruined city, cleari
 
 Local officials said schools would reopen in the autumn if funding arrives from donors, and that the clock tower would be rebuilt first.
 """
+sys.path.insert(0, str(ROOT / "bench"))
+from synthetic import DAYS, FIRST_DAY  # noqa: E402
+
+SINCE = {"half": FIRST_DAY + timedelta(days=DAYS // 2), "1%": FIRST_DAY + timedelta(days=DAYS - DAYS // 100)}
+AFTER_ALL = date(2100, 1, 1)
 ENV = {**os.environ, "HF_HUB_OFFLINE": "1", "PYTHONPATH": str(ROOT)}
+
+
+def asked_questions(count: int) -> list[str]:
+    """`count` of the questions, spread over both sets."""
+    return questions()[:: max(1, len(questions()) // count)][:count]
 
 
 def questions() -> list[str]:
@@ -93,7 +114,7 @@ def measure_asking(directory: Path, count: int) -> dict:
     searcher = Searcher.open(directory)
     searcher.warm()
     opened = time.perf_counter() - began
-    asked = questions()[:: max(1, len(questions()) // count)][:count]
+    asked = asked_questions(count)
     figures = {"open_ms": opened * 1000}
     for run in ("cold_", ""):
         for mode in ("hybrid", "dense"):
@@ -107,6 +128,49 @@ def measure_asking(directory: Path, count: int) -> dict:
                 percentile(times, 95),
             )
     figures["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    return figures
+
+
+def measure_filtered(directory: Path, count: int) -> dict:
+    """Hybrid latency of `count` questions unfiltered and with each --since of SINCE, milliseconds; the share of
+    articles each keeps; the overlap of its top 10 with the exact filtered top 10; the load average."""
+    from qa.records import Filters
+    from qa.search import Searcher
+
+    searcher = Searcher.open(directory)
+    searcher.warm()
+    asked = asked_questions(count)
+
+    def filters(name: str, serial: int) -> Filters:
+        if name == "none":
+            return Filters()
+        return Filters(since=SINCE[name], until=AFTER_ALL + timedelta(days=serial))
+
+    load = os.getloadavg()[0]
+    times: dict[str, list[float]] = {name: [] for name in ("none", *SINCE)}
+    found: dict[tuple[str, int], set[int]] = {}
+    for measured in (False, True):
+        for n, question in enumerate(asked):
+            for name, spent in times.items():
+                began = time.perf_counter()
+                answer = searcher.rank(question, 10, "hybrid", filters(name, n + measured * count))
+                if measured:
+                    spent.append(time.perf_counter() - began)
+                    found[name, n] = {result.passage.id for result in answer.results}
+    figures = {"load_before": load, "load_after": os.getloadavg()[0]}
+    for name, spent in times.items():
+        figures[name] = {"p50_ms": percentile(spent, 50), "p95_ms": percentile(spent, 95)}
+    lexical, dense = searcher.backend.lexical, searcher.backend.dense
+    lexical.match_budget = lexical.narrow_passages = dense.narrow_passages = float("inf")
+    for name in SINCE:
+        overlaps = []
+        for n, question in enumerate(asked):
+            exact = {result.passage.id for result in searcher.rank(question, 10, "hybrid", filters(name, n)).results}
+            overlaps.append(len(found[name, n] & exact) / max(1, len(exact)))
+        figures[name] |= {
+            "share": searcher.store.filter_share(Filters(since=SINCE[name])),
+            "overlap_at_10": float(np.mean(overlaps)),
+        }
     return figures
 
 
@@ -146,7 +210,7 @@ def lexical_overlap(store, count: int = 100) -> float:
     from qa.records import Filters
 
     lexical = FtsIndex(store)
-    asked = [terms(q) for q in questions()[:: max(1, len(questions()) // count)][:count]]
+    asked = [terms(q) for q in asked_questions(count)]
     budgeted = [set(lexical.search(words, 10, Filters())) for words in asked]
     lexical.match_budget = float("inf")
     exact = [set(lexical.search(words, 10, Filters())) for words in asked]
@@ -167,16 +231,27 @@ def disk_mb(directory: Path) -> float:
     return sum(path.stat().st_size for path in directory.iterdir() if path.is_file()) / 2**20
 
 
-def measure(size: int, cache: Path, source: Path, count: int) -> dict:
-    """Build (unless cached) and measure the index of `size` passages."""
-    sys.path.insert(0, str(ROOT / "bench"))
-    from synthetic import build, built
+def ready(size: int, cache: Path, source: Path) -> Path:
+    """The cached index of `size` passages, built if missing, its articles dated."""
+    from contextlib import closing
+
+    from synthetic import build, built, set_dates
+
+    from qa.backends.local.store import Store
 
     directory = cache / str(size)
     if not built(directory, size):
         began = time.perf_counter()
         build(source, directory, size).close()
         print(f"{size}: built in {time.perf_counter() - began:.0f} s", file=sys.stderr)
+    with closing(Store.open(directory)) as store:
+        set_dates(store)
+    return directory
+
+
+def measure(size: int, cache: Path, source: Path, count: int) -> dict:
+    """Build (unless cached) and measure the index of `size` passages."""
+    directory = ready(size, cache, source)
     folder = cache / f"new-article-{size}"
     folder.mkdir(exist_ok=True)
     (folder / "reconstruction.txt").write_text(NEW_ARTICLE)
@@ -188,6 +263,7 @@ def measure(size: int, cache: Path, source: Path, count: int) -> dict:
     (folder / "reconstruction.txt").unlink()
     figures["remove_s"], _ = qa(directory, "index", "--json", str(folder))
     figures["recall"] = child("recall", directory)
+    figures["filtered"] = child("filtered", directory, "--questions", str(count))
     print(json.dumps({k: v for k, v in figures.items() if k != "recall"}), file=sys.stderr)
     return figures
 
@@ -220,6 +296,33 @@ def table(rows: list[dict]) -> str:
         lines.append(
             f"| {r['passages']:,} | {recall['lexical_overlap_at_10']:.3f} | {recall['lists']} "
             f"| {recall['exact_ms']:.2f} | " + " | ".join(cells) + " |"
+        )
+    return "\n".join(lines) + "\n" + filtered_table(rows)
+
+
+def filtered_table(rows: list[dict]) -> str:
+    rows = [r for r in rows if "filtered" in r]
+    if not rows:
+        return ""
+    lines = [
+        "",
+        "Filtered hybrid questions (warm; each question its own filter, as in one `qa ask` process), beside the same "
+        "questions unfiltered in the same run; overlap: of the filtered top 10 with the exact filtered top 10:",
+        "",
+        "| passages | unfiltered p50 / p95 (ms) | `--since` keeping | p50 / p95 (ms) | overlap@10 "
+        "| `--since` keeping | p50 / p95 (ms) | overlap@10 | load average (before, after) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in rows:
+        f = r["filtered"]
+        cells = [
+            f"{f[name]['share']:.1%} | {f[name]['p50_ms']:.1f} / {f[name]['p95_ms']:.1f} | {f[name]['overlap_at_10']:.3f}"
+            for name in SINCE
+        ]
+        lines.append(
+            f"| {r['passages']:,} | {f['none']['p50_ms']:.1f} / {f['none']['p95_ms']:.1f} | "
+            + " | ".join(cells)
+            + f" | {f['load_before']:.1f}, {f['load_after']:.1f} |"
         )
     return "\n".join(lines) + "\n"
 
@@ -270,6 +373,8 @@ def main() -> None:
     parser.add_argument("--questions", type=int, default=100)
     parser.add_argument("--ask", type=Path)
     parser.add_argument("--recall", type=Path)
+    parser.add_argument("--filtered", type=Path)
+    parser.add_argument("--filtered-only", action="store_true", help="add filtered questions to scale.json's sizes")
     arguments = parser.parse_args()
     sys.path.insert(0, str(ROOT))
     if arguments.ask:
@@ -278,16 +383,25 @@ def main() -> None:
     if arguments.recall:
         print(json.dumps(measure_recall(arguments.recall)))
         return
+    if arguments.filtered:
+        print(json.dumps(measure_filtered(arguments.filtered, arguments.questions)))
+        return
     if not (arguments.source / "qa.sqlite").is_file():
         qa(arguments.source, "index", str(ROOT / "seeds"), str(ROOT / "bench" / "squad5" / "articles"))
-    rows = [
-        measure(int(size), arguments.cache, arguments.source, arguments.questions)
-        for size in arguments.sizes.split(",")
-    ]
+    sizes = [int(size) for size in arguments.sizes.split(",")]
+    if arguments.filtered_only:
+        rows = json.loads((RESULTS / "scale.json").read_text())
+        for row in rows:
+            if row["passages"] in sizes:
+                directory = ready(row["passages"], arguments.cache, arguments.source)
+                row["filtered"] = child("filtered", directory, "--questions", str(arguments.questions))
+                print(json.dumps(row["filtered"]), file=sys.stderr)
+    else:
+        rows = [measure(size, arguments.cache, arguments.source, arguments.questions) for size in sizes]
+        plot(rows)
     RESULTS.mkdir(exist_ok=True)
     (RESULTS / "scale.json").write_text(json.dumps(rows, indent=1))
     (RESULTS / "scale.md").write_text(table(rows))
-    plot(rows)
     print(table(rows))
 
 

@@ -74,32 +74,21 @@ def top(ranked: dict[int, float], k: int) -> dict[int, float]:
 
 @pytest.mark.parametrize("way", ["wide", "narrow"])
 @pytest.mark.parametrize("name", list(FILTERS))
-def test_bm25_applied_either_way_keeps_the_best_passages_that_pass(dated_index, name, way):
-    lexical = FtsIndex(dated_index)
-    lexical.narrow_passages = 0 if way == "wide" else 10**9
+def test_either_way_both_indexes_keep_the_best_passages_that_pass(dated_index, name, way):
+    lexical, dense = FtsIndex(dated_index), FaissIndex(dated_index)
+    lexical.narrow_passages = dense.narrow_passages = 0 if way == "wide" else 10**9
     filters = FILTERS[name]
     assert 0 < dated_index.filter_share(filters) < 1
-    for question in QUESTIONS:
-        words = terms(question)
-        everything = lexical.search(words, 10**6, Filters())
-        found = lexical.search(words, K, filters)
-        assert found == top(passes(dated_index, everything, filters), K)
-        assert list(found.values()) == sorted(found.values(), reverse=True)
-
-
-@pytest.mark.parametrize("way", ["wide", "narrow"])
-@pytest.mark.parametrize("name", list(FILTERS))
-def test_faiss_applied_either_way_keeps_the_nearest_passages_that_pass(dated_index, name, way):
-    dense = FaissIndex(dated_index)
-    dense.narrow_passages = 0 if way == "wide" else 10**9
-    filters = FILTERS[name]
     vectors = onnx_encoder.load(dated_index.directory, dated_index.manifest()).encode(QUESTIONS)
-    for vector in vectors:
-        everything = dict(dense.search(vector, 10**6, Filters()))
-        found = dense.search(vector, K, filters)
-        expected = top(passes(dated_index, everything, filters), K)
-        assert [i for i, _ in found] == list(expected)
-        assert np.allclose([s for _, s in found], list(expected.values()))
+    for question, vector in zip(QUESTIONS, vectors, strict=True):
+        words = terms(question)
+        found = lexical.search(words, K, filters)
+        assert found == top(passes(dated_index, lexical.search(words, 10**6, Filters()), filters), K)
+        assert list(found.values()) == sorted(found.values(), reverse=True)
+        nearest = dense.search(vector, K, filters)
+        expected = top(passes(dated_index, dict(dense.search(vector, 10**6, Filters())), filters), K)
+        assert [i for i, _ in nearest] == list(expected)
+        assert np.allclose([s for _, s in nearest], list(expected.values()))
 
 
 def test_an_ivf_base_searched_narrowly_probes_every_list(dated_index):
@@ -120,3 +109,16 @@ def test_the_share_a_filter_keeps_is_counted_and_one_keeping_nothing_finds_nothi
         assert dated_index.filter_share(filters) == dated_index.articles_matching(filters) / articles
     assert dated_index.filter_share(Filters(since=date(2030, 1, 1))) == 0
     assert FtsIndex(dated_index).search(["normans"], K, Filters(since=date(2030, 1, 1))) == {}
+
+
+def test_over_the_budget_a_narrow_filter_takes_candidates_among_its_passages_scored_on_all_words(dated_index):
+    lexical, exact_index = FtsIndex(dated_index), FtsIndex(dated_index)
+    lexical.match_budget = 1  # every question is over it, whatever share of the passages it searches
+    filters = FILTERS["narrow"]
+    answered = 0
+    for question in QUESTIONS:
+        exact = passes(dated_index, exact_index.search(terms(question), 10**6, Filters()), filters)
+        found = lexical.search(terms(question), K, filters)
+        assert all(exact[passage] == score for passage, score in found.items())
+        answered += bool(found)
+    assert answered >= len(QUESTIONS) // 2

@@ -49,38 +49,45 @@ class FtsIndex:
     def search(self, terms: Sequence[str], k: int, filters: Filters) -> dict[int, float]:
         """(passage id: BM25 score, higher is better) of the k best passages for any of the terms, best first.
 
-        When the terms match more rows than the match budget, candidates come from the rarest terms that fit it
-        and from passages holding two of the terms, and are then scored on all of them. Filters apply as
-        qa/backends/local/filtering.py says.
+        When the terms match more rows (of the passages searched) than the match budget, candidates come from the
+        rarest terms that fit it and from passages holding two of the terms, and are then scored on all of them.
+        Filters apply as qa/backends/local/filtering.py says.
         """
         if not terms:
             return {}
         match = any_of(terms)
+        frequencies = {phrase: self._frequency(quoted(phrase)) for phrase in phrases(match)}
         return dict(
             filtered_search(
                 self.store,
                 filters,
                 k,
-                lambda limit: self._best(match, limit),
-                lambda among: self._fts_passages(match, k, among),
+                lambda limit: self._best(match, frequencies, limit),
+                lambda among: self._best(match, frequencies, k, among),
                 self.narrow_passages,
             )
         )
 
-    def _best(self, match: str, limit: int) -> list[tuple[int, float]]:
-        """The `limit` best passages of the whole index: within the match budget, when the terms exceed it."""
-        frequencies = {phrase: self._frequency(quoted(phrase)) for phrase in phrases(match)}
-        if sum(frequencies.values()) > self.match_budget:
-            return self._within_budget(match, frequencies, limit)
-        return self._fts_passages(match, limit)
+    def _best(
+        self, match: str, frequencies: dict[str, int], limit: int, among: list[int] | None = None
+    ) -> list[tuple[int, float]]:
+        """The `limit` best passages (of those `among`, when given: the rows each term matches among them are
+        estimated as their share of the whole index's)."""
+        share = 1.0 if among is None else len(among) / max(1, self.store.passage_count())
+        searched = {phrase: share * frequency for phrase, frequency in frequencies.items()}
+        if sum(searched.values()) > self.match_budget:
+            return self._within_budget(match, searched, limit, among)
+        return self._fts_passages(match, limit, among)
 
-    def _within_budget(self, match: str, frequencies: dict[str, int], limit: int) -> list[tuple[int, float]]:
+    def _within_budget(
+        self, match: str, frequencies: dict[str, float], limit: int, among: list[int] | None
+    ) -> list[tuple[int, float]]:
         rarest, kept = sorted((p for p in frequencies if frequencies[p]), key=frequencies.get), []
         for phrase in rarest:
             if kept and sum(frequencies[p] for p in kept) + frequencies[phrase] > self.match_budget:
                 break
             kept.append(phrase)
-        candidates = [i for i, _ in self._fts_passages(" OR ".join(map(quoted, kept)), RESCORED * limit)]
+        candidates = [i for i, _ in self._fts_passages(" OR ".join(map(quoted, kept)), RESCORED * limit, among)]
         # Passages holding two of the words, one of them common: the rest of BM25's best. Written as
         # "common AND (any later word)", the commonest first: FTS5's bm25() reads all of a phrase's
         # rows once per mention, and so mentions the commonest words least.
@@ -91,7 +98,7 @@ class FtsIndex:
             if (others := [*common[n + 1 :], *kept])
         ]
         if pairs:
-            candidates += [i for i, _ in self._fts_passages(" OR ".join(pairs), RESCORED * limit)]
+            candidates += [i for i, _ in self._fts_passages(" OR ".join(pairs), RESCORED * limit, among)]
         texts = {
             row[0]: row[1:]
             for row in self.connection.execute(
@@ -103,7 +110,8 @@ class FtsIndex:
         return sorted(scores.items(), key=lambda pair: -pair[1])[:limit]
 
     def _fts_passages(self, match: str, limit: int, among: list[int] | None = None) -> list[tuple[int, float]]:
-        within = "" if among is None else "AND rowid IN (SELECT value FROM json_each(?)) "
+        # "+rowid": checked on each row the match finds; FTS5 handed "rowid IN" would look each id up on its own
+        within = "" if among is None else "AND +rowid IN (SELECT value FROM json_each(?)) "
         rows = self.connection.execute(
             f"SELECT rowid, -bm25(passages_fts, ?, 1.0) FROM passages_fts WHERE passages_fts MATCH ? {within}"
             "ORDER BY bm25(passages_fts, ?, 1.0) LIMIT ?",
