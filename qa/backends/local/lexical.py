@@ -62,25 +62,31 @@ class FtsIndex:
                 self.store,
                 filters,
                 k,
-                lambda limit: self._best(match, frequencies, limit),
+                lambda limit: self._best(match, frequencies, limit, rescored=filters),
                 lambda among: self._best(match, frequencies, k, among),
                 self.narrow_passages,
             )
         )
 
     def _best(
-        self, match: str, frequencies: dict[str, int], limit: int, among: list[int] | None = None
+        self,
+        match: str,
+        frequencies: dict[str, int],
+        limit: int,
+        among: list[int] | None = None,
+        rescored: Filters = Filters(),
     ) -> list[tuple[int, float]]:
         """The `limit` best passages (of those `among`, when given: the rows each term matches among them are
-        estimated as their share of the whole index's)."""
+        estimated as their share of the whole index's). Over the budget, only the candidates of articles the
+        `rescored` filters let through are scored on every term (they are all a wide filter keeps)."""
         share = 1.0 if among is None else len(among) / max(1, self.store.passage_count())
         searched = {phrase: share * frequency for phrase, frequency in frequencies.items()}
         if sum(searched.values()) > self.match_budget:
-            return self._within_budget(match, searched, limit, among)
+            return self._within_budget(match, searched, limit, among, rescored)
         return self._fts_passages(match, limit, among)
 
     def _within_budget(
-        self, match: str, frequencies: dict[str, float], limit: int, among: list[int] | None
+        self, match: str, frequencies: dict[str, float], limit: int, among: list[int] | None, rescored: Filters
     ) -> list[tuple[int, float]]:
         rarest, kept = sorted((p for p in frequencies if frequencies[p]), key=frequencies.get), []
         for phrase in rarest:
@@ -99,6 +105,8 @@ class FtsIndex:
         ]
         if pairs:
             candidates += [i for i, _ in self._fts_passages(" OR ".join(pairs), RESCORED * limit, among)]
+        if rescored:
+            candidates = list(self.store.passing(candidates, rescored))
         texts = {
             row[0]: row[1:]
             for row in self.connection.execute(
