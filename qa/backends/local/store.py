@@ -32,6 +32,7 @@ from qa.records import ArticleVersion, Filters, NewArticle, Source, StoredArticl
 DB_FILE = "qa.sqlite"
 LOCK_FILE = "update.lock"
 PAGE_SIZE = 8192
+REMEMBERED = 8  # answers about filters kept until the index changes
 SAMPLED = 1_000  # articles on which the share a source filter keeps is estimated, in a large index
 QA_TABLES = frozenset({"manifest", "sources", "articles", "passages"})  # what makes a SQLite file a qa index
 
@@ -411,14 +412,16 @@ class Store:
         return self.connection.execute(f"SELECT count(*) FROM articles a WHERE {where}", values).fetchone()[0]
 
     def _remember(self, key: tuple, compute: Callable[[], object]):
-        """compute(), kept until the index changes (a few answers at a time), so that the lexical and the dense
-        index of one question share it, and the next questions of one filter too."""
+        """compute(), kept until the index changes (the REMEMBERED last used answers), so that the lexical and the
+        dense index of one question share it, and the next questions too."""
         version = self.connection.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._remembered_version or len(self._remembered) > 8:
+        if version != self._remembered_version:
             self._remembered, self._remembered_version = {}, version
-        if key not in self._remembered:
-            self._remembered[key] = compute()
-        return self._remembered[key]
+        value = self._remembered.pop(key) if key in self._remembered else compute()
+        self._remembered[key] = value
+        while len(self._remembered) > REMEMBERED:
+            del self._remembered[next(iter(self._remembered))]
+        return value
 
     def filtered_passages(self, filters: Filters) -> list[int] | None:
         """Ids of the passages of the articles the filters let through, or None when they let everything through."""
@@ -443,7 +446,9 @@ class Store:
 
         def share() -> float:
             where, values = _article_filter(filters)
-            total, last = self.connection.execute("SELECT count(*), max(id) FROM articles").fetchone()
+            total, last = self._remember(
+                ("articles",), lambda: self.connection.execute("SELECT count(*), max(id) FROM articles").fetchone()
+            )
             if not total:
                 return 0.0
             if filters.source and total > 2 * SAMPLED:
