@@ -141,8 +141,8 @@ def measure_recall(directory: Path) -> dict:
 
 def lexical_overlap(store, count: int = 100) -> float:
     """Mean share of FTS5's exact BM25 top 10 that the budgeted candidate search returns, over `count` questions."""
-    from qa.answer import terms
     from qa.search import match_expression
+    from qa.text import terms
 
     asked = [match_expression(terms(q)) for q in questions()[:: max(1, len(questions()) // count)][:count]]
     budgeted = [{i for i, _ in store.lexical_passages(match, 10)} for match in asked]

@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer import STOPWORDS
 from qa.question import words
+from qa.text import STOPWORDS
 
 DURATION = "duration"
 QUANTITY = "quantity"

@@ -8,11 +8,11 @@ contiguous spans of the source, in order, covering every block.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from qa.article import Article, Block
+from qa.text import normalize_for_search
 
 # Bump whenever passage boundaries or search text could change: stored articles are re-chunked.
 # 3: the lexical title column holds the article's outlet too. 4: lines over PIECE_CHARS split before pysbd.
@@ -56,12 +56,7 @@ class Passage:
 
     @property
     def search_text(self) -> str:
-        return normalize(self.text)
-
-
-def normalize(text: str) -> str:
-    """The form used for embedding and lexical search: NFKC, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+        return normalize_for_search(self.text)
 
 
 def word_count(text: str) -> int:

@@ -44,6 +44,7 @@ from qa.embedding import Encoder, model_for_index
 from qa.figures import Figure, figures
 from qa.question import words as question_words
 from qa.store import Store
+from qa.text import collapse_whitespace
 
 MODES = ("hybrid", "dense", "lexical")
 CANDIDATES = 40  # taken from each retriever before fusion
@@ -275,7 +276,7 @@ class Searcher:
     def _dense(self, question: str, index, k: int, among: list[int] | None) -> tuple[np.ndarray, dict[int, float]]:
         """The question's vector and the k passages nearest to it. Runs beside the lexical search: encoding
         and FAISS release the GIL, so on two cores the two retrievers take the time of the slower."""
-        query = self.encoder.encode([" ".join(question.split())])[0]
+        query = self.encoder.encode([collapse_whitespace(question)])[0]
         return query, dict(index.search(query, k, among)) if k else {}
 
     def fuse(self, f: dict, mode: str) -> float:

@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from qa.answer import answer_json, article_json
 from qa.errors import QAError
+from qa.json_output import answer_json, article_json
 from qa.locations import file_of, location_json, record_key
 from qa.question import required
 from qa.search import MODES, Filters, Searcher, date_bound, load_encoder

@@ -24,10 +24,11 @@ import numpy as np
 
 from qa import vector_format
 from qa.bm25 import TOKENIZER, Scorer, phrases, quoted
-from qa.chunking import Passage, normalize
+from qa.chunking import Passage
 from qa.errors import QAError
 from qa.locations import RECORD_MARK
 from qa.near_duplicates import Signature
+from qa.text import normalize_for_search
 
 DB_FILE = "qa.sqlite"
 LOCK_FILE = "update.lock"
@@ -313,7 +314,7 @@ class StoredPassage:
 
     def search_text(self, start: int, end: int) -> str:
         """The lexical and embedded text of the span source[start:end] within the passage (one of its sentences)."""
-        return normalize(self.text[start - self.start : end - self.start])
+        return normalize_for_search(self.text[start - self.start : end - self.start])
 
 
 @dataclass(frozen=True)

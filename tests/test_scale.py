@@ -12,9 +12,9 @@ import pytest
 from conftest import ROOT, run_json, run_qa
 
 from qa import vector_format, vector_index
-from qa.answer import terms
 from qa.search import match_expression
 from qa.store import TITLE_WEIGHT, Store
+from qa.text import terms
 
 QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "tests" / "data" / "seed_questions.jsonl").open()]
 NEW_ARTICLE = "Clock tower rebuilt\n\nResidents of Raqqa rebuilt the medieval clock tower stone by stone.\n"
