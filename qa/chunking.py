@@ -23,7 +23,7 @@ MAX_WORDS = 160  # a block longer than this is split at sentence boundaries
 TARGET_WORDS = 100  # the size split pieces aim for
 # News paragraphs are often one or two sentences: a passage shorter than GROW_BELOW words takes
 # in the next block while it stays within MAX_PASSAGE_WORDS, so that a passage carries its context
-# (seed questions hit@1 0.651 -> 0.698, squad5 gold@1 0.905 -> 0.908; median passage 37 -> 101 words).
+# (figures in bench/results/ranking_history.md).
 GROW_BELOW = 90
 MAX_PASSAGE_WORDS = 120
 _WRAPPED_LINE = range(40, 101)  # line lengths of hard-wrapped text
