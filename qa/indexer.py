@@ -19,7 +19,7 @@ from qa import onnx_encoder, vector_format
 from qa.article import Article, IngestError, content_hash
 from qa.backends.local import vector_index
 from qa.backends.local.store import Store
-from qa.chunking import CHUNKER_VERSION, chunk, normalize
+from qa.chunking import CHUNKER_VERSION, chunk
 from qa.embedding import Encoder, ModelSpec, check_same_model, model_for_index, resolve_model
 from qa.errors import QAError
 from qa.ingest import MAX_FILE_BYTES, read_article, read_bytes, read_records, record_format
@@ -27,6 +27,7 @@ from qa.locations import record_key
 from qa.near_duplicates import Signature, links
 from qa.records import NewArticle, NewPassage, NewSentence, Source
 from qa.scan import path_from_text, path_text, scan
+from qa.text import normalize_for_search
 
 DEFAULT_SOURCE = Path("seeds")
 GROUP = 16  # passages embedded (with their sentences) between two steps of the progress bar
@@ -369,7 +370,7 @@ def _passages(article: Article, model: ModelSpec) -> list[NewPassage]:
     for p in chunk(article):
         sentences = []
         for start, end in p.sentences:
-            text = normalize(article.source[start:end])
+            text = normalize_for_search(article.source[start:end])
             sentences.append(NewSentence(start, end, text, embedding_key(model, text)))
         passages.append(NewPassage(p, embedding_key(model, p.search_text), tuple(sentences)))
     return passages

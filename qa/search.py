@@ -17,13 +17,8 @@ A passage's sentence signals are those of its best sentence, the one whose dense
 lexical and answer-kind signals weigh most: it is the answer shown. A short line that does
 not end as a statement (a heading, a byline, a link) keeps only part of its dense and
 lexical signals: it repeats a question's words without answering it. The weights were
-chosen on squad5 and the seed question set (bench/fusion.py prints the comparison):
-seed hit@1 0.698 with the four plain signals, 0.744 with centred cosines (each sentence
-scored on all its signals), 0.814 with the answer kind and the article's BM25 too, 0.849
-with durations, names and the headings' share (any share from 0.3 to 0.7 gives the same),
-0.872 with long lines read as prose and "how long" not searched for "long"; squad5 gold@1
-0.908, 0.903, 0.905, 0.909, 0.909. On the odd and the even seed questions alone the final
-choice scores 0.860 and 0.884.
+chosen on squad5 and the seed question set (bench/fusion.py prints the comparison; the
+figures of each step are in bench/results/ranking_history.md).
 """
 
 from __future__ import annotations
@@ -43,6 +38,7 @@ from qa.embedding import Encoder, model_for_index
 from qa.figures import Figure, figures
 from qa.question import words as question_words
 from qa.records import Filters
+from qa.text import collapse_whitespace
 
 MODES = ("hybrid", "dense", "lexical")
 CANDIDATES = 40  # taken from each retriever before fusion
@@ -95,7 +91,7 @@ class Confidence:
     does not answer ("When was al-Baghdadi killed?") is close to many passages, but to none in particular.
     A passage with a sentence holding every content word of the question answers too.
 
-    Chosen on the 35 off-topic and 86 seed questions (tests/data): 91% and 9% not confident."""
+    Chosen on the off-topic and seed questions (tests/data; figures in bench/results/ranking_history.md)."""
 
     passage_distinct: float = 0.75
     sentence_distinct: float = 0.25
@@ -221,7 +217,7 @@ class Searcher:
 
     def encoder_of_question(self, question: str) -> np.ndarray:
         """The question's vector."""
-        return self.encoder.encode([" ".join(question.split())])[0]
+        return self.encoder.encode([collapse_whitespace(question)])[0]
 
     def fuse(self, f: dict, mode: str) -> float:
         if mode == "dense":
