@@ -366,13 +366,13 @@ def info(index_dir: Path, as_json: bool) -> None:
     store = Store.open(index_dir)
     manifest = store.manifest()
     copies = store.copies()
-    built = datetime.fromtimestamp(float(manifest.get("built_at", 0))).astimezone()
+    built = datetime.fromtimestamp(manifest.built_at).astimezone()
     report = {
         "index": str(index_dir),
         **store.counts(),
         "vectors": store.vector_count(),
-        "model": manifest.get("model_name"),
-        "model_sha256": manifest.get("model_sha256"),
+        "model": manifest.model_name or None,
+        "model_sha256": manifest.model_sha256 or None,
         "size_bytes": sum(f.stat().st_size for f in index_dir.iterdir() if f.is_file()),
         "built_at": built.isoformat(timespec="seconds"),
         "generation": store.generation,

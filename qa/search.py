@@ -36,6 +36,7 @@ from qa.backends.base import Backend
 from qa.backends.base import Encoder as QueryEncoder
 from qa.embedding import Encoder, model_for_index
 from qa.figures import Figure, figures
+from qa.manifest import Manifest
 from qa.question import words as question_words
 from qa.records import Filters
 from qa.text import collapse_whitespace
@@ -98,7 +99,7 @@ class Confidence:
     threshold: float = 0.65
 
 
-def query_encoder(directory: Path, manifest: dict[str, str], model_path: Path | None) -> Encoder:
+def query_encoder(directory: Path, manifest: Manifest, model_path: Path | None) -> Encoder:
     """The index's fast ONNX encoder, or sentence-transformers when --model is given or ONNX is unusable."""
     encoder = onnx_encoder.load(directory, manifest) if model_path is None else None
     if encoder is None:
@@ -112,7 +113,7 @@ def query_encoder(directory: Path, manifest: dict[str, str], model_path: Path | 
     return encoder
 
 
-def load_encoder(directory: Path, manifest: dict[str, str], model_path: Path | None = None) -> Future:
+def load_encoder(directory: Path, manifest: Manifest, model_path: Path | None = None) -> Future:
     """The query encoder, loading on a background thread (several searchers may share it)."""
     loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-encoder")
     encoder = loader.submit(query_encoder, directory, manifest, model_path)

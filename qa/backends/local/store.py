@@ -26,6 +26,7 @@ from qa.backends.local.migrations import BASE_VERSION, SCHEMA_VERSION
 from qa.backends.local.vector_sums import VECTOR_KINDS, add_article_vectors, decode_sum, decode_sums, encode_sums
 from qa.errors import QAError
 from qa.locations import RECORD_MARK
+from qa.manifest import Manifest
 from qa.near_duplicates import Signature
 from qa.records import ArticleVersion, Filters, NewArticle, Source, StoredArticle, StoredPassage
 
@@ -218,10 +219,10 @@ class Store:
             raise StoreError(f"the index at {directory} is damaged ({error}): run `qa index --rebuild`") from None
         return store
 
-    def require_complete(self) -> dict[str, str]:
+    def require_complete(self) -> Manifest:
         """The manifest of an index that has finished its first build (else a StoreError naming the fix)."""
         manifest = self.manifest()
-        if not {"generation", "dimension", "model_sha256"} <= manifest.keys():
+        if not manifest.complete:
             raise StoreError(
                 f"the index at {self.directory} has not finished its first build: run `qa index` to finish it"
             )
@@ -305,12 +306,17 @@ class Store:
 
     # -- manifest and sources ------------------------------------------------------------
 
-    def manifest(self) -> dict[str, str]:
+    def manifest(self) -> Manifest:
+        return Manifest.from_rows(self.manifest_rows())
+
+    def manifest_rows(self) -> dict[str, str]:
+        """The manifest as stored, with this backend's own rows (the vector sums, where the change log starts)."""
         return dict(self.connection.execute("SELECT key, value FROM manifest"))
 
     @property
     def generation(self) -> int:
-        return int(self.manifest().get("generation", 0))
+        row = self.connection.execute("SELECT value FROM manifest WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
 
     def sources(self) -> list[Source]:
         rows = self.connection.execute("SELECT path, include, exclude FROM sources ORDER BY path")
@@ -470,9 +476,9 @@ class Store:
 
     def passage_count(self) -> int:
         """How many passages the index holds, as its last update recorded (counted before its first)."""
-        recorded = self.manifest().get("passages")
+        recorded = self.manifest().passages
         if recorded is not None:
-            return int(recorded)
+            return recorded
         return self.connection.execute("SELECT count(*) FROM passages").fetchone()[0]
 
     def counts(self) -> dict[str, int]:
@@ -552,7 +558,7 @@ class Store:
     def passage_changes(self, since: int) -> PassageChanges | None:
         """The passages added and removed after generation `since`, or None when that is no longer recorded."""
         with self.snapshot():
-            manifest = self.manifest()
+            manifest = self.manifest_rows()
             generation = int(manifest.get("generation", 0))
             if since < int(manifest["changes_from"]):
                 return None
@@ -591,7 +597,7 @@ class Store:
     def mean_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """The mean passage vector and the mean sentence vector of the committed index; zeros (plain cosines)
         for an index that records none yet."""
-        manifest = self.manifest()
+        manifest = self.manifest_rows()
         dimension = int(manifest.get("dimension") or 0)
         return tuple(decode_sum(manifest, kind, dimension).mean() for kind in VECTOR_KINDS)
 
@@ -600,7 +606,7 @@ class Store:
     def commit_update(
         self,
         *,
-        manifest: dict[str, str],
+        manifest: Manifest,
         sources: Iterable[Source],
         removed: Iterable[str],
         written: Iterable[NewArticle],
@@ -622,7 +628,7 @@ class Store:
             # the change log is complete after this generation: the one before this update, or this one after a wipe
             changes_from = recorded["changes_from"]
             unused_keys: set[str] = set()
-            dimension = int(manifest.get("dimension") or recorded.get("dimension") or 0)
+            dimension = manifest.dimension
             sums = decode_sums({} if wipe else recorded, dimension)
             if wipe:
                 for table in (
@@ -651,7 +657,7 @@ class Store:
             )
             passages = _passages_after(db, recorded, generation, wipe)
             values = {
-                **manifest,
+                **manifest.rows(),
                 "generation": str(generation),
                 "built_at": str(now),
                 "passages": str(passages),

@@ -57,7 +57,7 @@ def build(store: Store, approximate: bool | None = None):
 
     with store.snapshot():
         generation, count = store.generation, store.passage_count()
-        dimension = int(store.manifest()["dimension"])
+        dimension = store.manifest().dimension
         if not (count >= APPROXIMATE_FROM if approximate is None else approximate):
             index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
         else:
