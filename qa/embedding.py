@@ -82,7 +82,7 @@ def model_for_index(manifest: Manifest, path: Path | None) -> ModelSpec:
     return spec
 
 
-class Encoder:
+class SentenceTransformersEncoder:
     """Encodes texts into L2-normalised float32 vectors with a verified model."""
 
     def __init__(self, spec: ModelSpec):

@@ -19,7 +19,7 @@ from qa.article import Article, IngestError, content_hash
 from qa.backends.local import vector_index
 from qa.backends.local.store import Store
 from qa.chunking import CHUNKER_VERSION, chunk
-from qa.embedding import Encoder, check_same_model, model_for_index, resolve_model
+from qa.embedding import SentenceTransformersEncoder, check_same_model, model_for_index, resolve_model
 from qa.errors import QAError
 from qa.ingest import MAX_FILE_BYTES, read_article, read_bytes, read_records, record_format
 from qa.locations import record_key
@@ -107,7 +107,7 @@ def passage_encoder(
     spec = model_for_index(manifest, None) if taken_from_manifest else model
     digest = onnx_encoder.install_cached(directory, spec)
     if digest is None:
-        digest = onnx_encoder.export(Encoder(spec), directory)
+        digest = onnx_encoder.export(SentenceTransformersEncoder(spec), directory)
         onnx_encoder.remember(directory, spec, digest)
     return onnx_encoder.OnnxEncoder(directory, spec, bulk=True), digest
 

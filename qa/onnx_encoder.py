@@ -156,7 +156,7 @@ def _optimize(exported: Path, target: Path) -> None:
 
 
 class OnnxEncoder:
-    """Encodes texts like Encoder, from the exported ONNX model in an index folder.
+    """Encodes texts like SentenceTransformersEncoder, from the exported ONNX model in an index folder.
 
     bulk: tuned for embedding many passages (every core, weights prepacked for faster
     matrix products) rather than a question at a time, where one thread is fastest

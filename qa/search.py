@@ -32,9 +32,8 @@ import numpy as np
 
 from qa import answer_type, onnx_encoder
 from qa.answer import Answer, Result, group_repeats
-from qa.backends.base import Backend
-from qa.backends.base import Encoder as QueryEncoder
-from qa.embedding import Encoder, model_for_index
+from qa.backends.base import Backend, Encoder
+from qa.embedding import SentenceTransformersEncoder, model_for_index
 from qa.figures import Figure, figures
 from qa.manifest import Manifest
 from qa.question import words as question_words
@@ -109,7 +108,7 @@ def query_encoder(directory: Path, manifest: Manifest, model_path: Path | None) 
                 "(slower; `qa index` restores it)",
                 file=sys.stderr,
             )
-        encoder = Encoder(model_for_index(manifest, model_path))
+        encoder = SentenceTransformersEncoder(model_for_index(manifest, model_path))
     return encoder
 
 
@@ -132,7 +131,7 @@ class Searcher:
     def __init__(
         self,
         backend: Backend,
-        encoder: QueryEncoder | Future,
+        encoder: Encoder | Future,
         weights: Weights = Weights(),
         confidence: Confidence = Confidence(),
     ):
@@ -156,7 +155,7 @@ class Searcher:
         return self.backend.store
 
     @property
-    def encoder(self) -> QueryEncoder:
+    def encoder(self) -> Encoder:
         """The query encoder, waiting for it to finish loading (its loading errors are raised here)."""
         if isinstance(self._encoder, Future):
             self._encoder = self._encoder.result()

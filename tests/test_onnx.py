@@ -12,7 +12,7 @@ from conftest import ROOT, SEEDS, imported_after, run_json, run_qa
 from qa import vector_format
 from qa.backends.local.store import Store
 from qa.chunking import chunk
-from qa.embedding import Encoder, resolve_model
+from qa.embedding import SentenceTransformersEncoder, resolve_model
 from qa.ingest import read_article
 from qa.onnx_encoder import ENCODER_FILES, ONNX_FILE, WEIGHTS_FILE, OnnxEncoder, cache_folder, digest
 from qa.text import normalize_for_search
@@ -80,7 +80,7 @@ def _varied_texts() -> list[str]:
 def test_onnx_and_sentence_transformers_vectors_agree(seed_index):
     texts = _varied_texts()
     assert len(texts) >= 200
-    reference = Encoder(resolve_model()).encode(texts)
+    reference = SentenceTransformersEncoder(resolve_model()).encode(texts)
     onnx = OnnxEncoder(seed_index, resolve_model()).encode(texts)
     cosines = np.sum(reference * onnx, axis=1) / (np.linalg.norm(reference, axis=1) * np.linalg.norm(onnx, axis=1))
     assert cosines.min() >= 0.9999, texts[int(cosines.argmin())][:80]
