@@ -18,6 +18,7 @@ from qa import onnx_encoder, vector_format
 from qa.article import Article, IngestError, content_hash
 from qa.backends.local import vector_index
 from qa.backends.local.store import Store
+from qa.backends.local.update_lock import update_lock
 from qa.chunking import CHUNKER_VERSION, chunk
 from qa.embedding import SentenceTransformersEncoder, check_same_model, model_for_index, resolve_model
 from qa.errors import QAError
@@ -136,7 +137,7 @@ def update(
     called first, to say so), at most `wait` seconds if given. follow_links and max_bytes, when given,
     are recorded for the later updates of the index.
     """
-    with store.update_lock(say, wait):
+    with update_lock(store.directory, say, wait):
         began = time.perf_counter()
         manifest = store.manifest()
         if not rebuild and manifest.dimension and manifest.vector_format != vector_format.NAME:

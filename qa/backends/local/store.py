@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ import numpy as np
 from qa import vector_format
 from qa.backends.local import migrations
 from qa.backends.local.migrations import BASE_VERSION, SCHEMA_VERSION
+from qa.backends.local.update_lock import LOCK_FILE
 from qa.backends.local.vector_sums import VECTOR_KINDS, add_article_vectors, decode_sum, decode_sums, encode_sums
 from qa.errors import QAError
 from qa.locations import RECORD_MARK
@@ -31,7 +32,6 @@ from qa.near_duplicates import Signature
 from qa.records import ArticleVersion, Filters, NewArticle, Source, StoredArticle, StoredPassage
 
 DB_FILE = "qa.sqlite"
-LOCK_FILE = "update.lock"
 PAGE_SIZE = 8192
 QA_TABLES = frozenset({"manifest", "sources", "articles", "passages"})  # what makes a SQLite file a qa index
 
@@ -115,38 +115,6 @@ def _not_an_index(directory: Path) -> str:
         f"{directory / DB_FILE} is not a qa index (another program's database?): "
         "leave it be and choose another folder with --index"
     )
-
-
-def _lock_holder(handle) -> str:
-    """Who holds the update lock, as its holder wrote it: "pid 123, since 2026-11-30 04:50:12"."""
-    handle.seek(0)
-    pid, _, since = handle.read(200).strip().partition(" ")
-    try:
-        started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(float(since)))
-    except (ValueError, OverflowError, OSError):
-        return "holder unknown"
-    return f"pid {pid}, since {started}"
-
-
-def _wait_for_lock(handle, wait: float | None, holder: str) -> None:
-    """Take the lock another process holds: as soon as it is free, or give up after `wait` seconds."""
-    import fcntl
-
-    if wait is None:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        return
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise StoreError(
-                    f"another update of this index ({holder}) is still running after {wait:g} s: "
-                    "nothing was changed; try again when it ends"
-                ) from None
-            time.sleep(0.1)
 
 
 @dataclass(frozen=True)
@@ -250,32 +218,6 @@ class Store:
             )
         if version < SCHEMA_VERSION:
             migrations.migrate(self.connection)
-
-    @contextmanager
-    def update_lock(self, on_wait: Callable[[str], None] | None = None, wait: float | None = None) -> Iterator[None]:
-        """Hold the index's update lock, waiting for another holder to finish (on_wait is called first, with
-        a line naming the holder), at most `wait` seconds when given.
-
-        An flock on a file in the index folder: the system releases it however its holder ends,
-        SIGKILL included, so a crashed update never blocks the next one. The holder writes its
-        process id and start time in it, so a waiting update can name it.
-        """
-        import fcntl
-
-        descriptor = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
-        with os.fdopen(descriptor, "r+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = _lock_holder(handle)
-                if on_wait:
-                    on_wait(f"another update of this index is running ({holder}); waiting for it to finish…")
-                _wait_for_lock(handle, wait, holder)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()} {time.time()}\n")
-            handle.flush()
-            yield
 
     def close(self) -> None:
         self.connection.close()
