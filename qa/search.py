@@ -123,8 +123,8 @@ def load_encoder(directory: Path, manifest: Manifest, model_path: Path | None = 
 class Searcher:
     """Holds an open index and its model; answers questions against the index's current generation.
 
-    The encoder may be a Future still loading: the lexical and FAISS work of the first
-    question goes ahead meanwhile, and only encoding the question waits for it.
+    The encoder may be a Future still loading: loading the dense index and the lexical search of the
+    first question go ahead meanwhile, and only encoding the question waits for it.
     `filters` apply to every question that does not bring its own.
     """
 
@@ -209,6 +209,7 @@ class Searcher:
         """
         words = question_words(question)
         encoding = self._encoding.submit(self.encoder_of_question, question)
+        self.backend.dense.means()  # the dense index of this generation loads (the first time) while encoding runs
         lexical = self.backend.lexical.search(words, CANDIDATES, filters) if words and mode != "dense" else {}
         query = encoding.result()
         dense = dict(self.backend.dense.search(query, CANDIDATES, filters)) if mode != "lexical" else {}
