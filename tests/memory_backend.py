@@ -11,6 +11,7 @@ import re
 import zlib
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import fields
 
 import numpy as np
 
@@ -196,20 +197,9 @@ class MemoryBackend:
             )
             for new in article.passages:
                 p = new.chunk
+                held = {f.name: getattr(p, f.name) for f in fields(p) if f.name in StoredPassage.__dataclass_fields__}
                 passage = StoredPassage(
-                    len(passages) + 1,
-                    p.text,
-                    p.first_block,
-                    p.last_block,
-                    p.start,
-                    p.end,
-                    p.first_line,
-                    p.last_line,
-                    p.lines_in,
-                    tuple((s.start, s.end) for s in new.sentences),
-                    article.path,
-                    article.title,
-                    article.metadata,
+                    id=len(passages) + 1, **held, path=article.path, title=article.title, metadata=article.metadata
                 )
                 passages[passage.id] = (passage, p.search_text)
                 for s in new.sentences:

@@ -105,7 +105,13 @@ def source_of(backend: Backend) -> str:
 
 
 def filter_cases(backend: Backend) -> list[Filters]:
+    """Filters by source, by date (bounds included: the day of a dated article) and one matching nothing."""
+    day = date.fromisoformat(
+        next(a.metadata["date"] for a in backend.store.articles().values() if "date" in a.metadata)
+    )
     return [
+        Filters(since=day),
+        Filters(until=day),
         Filters(source=source_of(backend)),
         Filters(source=source_of(backend).upper()),
         Filters(since=date(2018, 1, 1)),
@@ -183,6 +189,12 @@ def test_copies_of_the_hand_written_articles(sample_backend):
     }
 
 
+def test_the_filters_tried_let_some_articles_through_and_leave_others_out(sample_backend):
+    articles = sample_backend.store.articles().values()
+    for filters in filter_cases(sample_backend)[:-1]:
+        assert 0 < sum(admits(filters, article) for article in articles) < len(articles), filters
+
+
 def test_articles_matching_counts_the_articles_the_filters_let_through(backend):
     articles = backend.store.articles()
     assert backend.store.articles_matching(Filters()) == len(articles)
@@ -216,6 +228,17 @@ def test_lexical_scores_descend_and_k_is_respected(backend):
 def test_no_terms_or_no_matching_term_find_nothing(backend):
     assert backend.lexical.search([], 10, Filters()) == {}
     assert backend.lexical.search([ABSENT], 10, Filters()) == {}
+
+
+@pytest.mark.parametrize("term", ["", "_", '"', "*", "-", "^", "'"])
+def test_terms_holding_no_word_find_nothing(backend, term):
+    passage = every_passage(backend)[0]
+    assert backend.lexical.search([term], 10, Filters()) == {}
+    assert backend.lexical.search([term], 10, Filters(source=source_of(backend))) == {}
+    assert not backend.lexical.holds_anywhere(term)
+    assert backend.lexical.statistics([term]).frequencies == {term: 0}
+    assert backend.lexical.sentences_holding_all([term], passage.id) == set()
+    assert backend.lexical.sentence_scores([term], sentences_of(backend, passage)) == {}
 
 
 def test_lexical_filters_keep_exactly_the_passages_of_the_articles_let_through(backend):
