@@ -84,7 +84,7 @@ class Bm25:
 
 class MemoryStore:
     def __init__(self, articles: dict[str, StoredArticle], passages: dict[int, StoredPassage], copies: dict):
-        self._articles, self._passages, self._copies = articles, passages, copies
+        self.by_path, self.by_id, self.links = articles, passages, copies
 
     @property
     def generation(self) -> int:
@@ -95,26 +95,26 @@ class MemoryStore:
         yield
 
     def passages(self, ids: Iterable[int]) -> dict[int, StoredPassage]:
-        return {i: self._passages[i] for i in ids if i in self._passages}
+        return {i: self.by_id[i] for i in ids if i in self.by_id}
 
     def article_passages(self, path: str) -> list[StoredPassage]:
-        return sorted((p for p in self._passages.values() if p.path == path), key=lambda p: p.start)
+        return sorted((p for p in self.by_id.values() if p.path == path), key=lambda p: p.start)
 
     def articles(self, paths: list[str] | None = None) -> dict[str, StoredArticle]:
-        return {path: a for path, a in sorted(self._articles.items()) if paths is None or path in paths}
+        return {path: a for path, a in sorted(self.by_path.items()) if paths is None or path in paths}
 
     def copies(self, paths: list[str] | None = None) -> dict[str, list[str]]:
-        return {path: others for path, others in self._copies.items() if paths is None or path in paths}
+        return {path: others for path, others in self.links.items() if paths is None or path in paths}
 
     def counts(self) -> dict[str, int]:
-        return {"articles": len(self._articles), "passages": len(self._passages)}
+        return {"articles": len(self.by_path), "passages": len(self.by_id)}
 
     def articles_matching(self, filters: Filters) -> int:
-        return sum(admits(filters, article) for article in self._articles.values())
+        return sum(admits(filters, article) for article in self.by_path.values())
 
     def admitted(self, filters: Filters) -> set[int]:
         """The ids of the passages of the articles the filters let through."""
-        return {i for i, p in self._passages.items() if admits(filters, self._articles[p.path])}
+        return {i for i, p in self.by_id.items() if admits(filters, self.by_path[p.path])}
 
 
 class MemoryLexical:
@@ -123,7 +123,7 @@ class MemoryLexical:
         self.passages = Bm25(
             {
                 i: tokens(" ".join((p.title, p.metadata.get("outlet", ""), p.search_text(p.start, p.end))))
-                for i, p in store._passages.items()
+                for i, p in store.by_id.items()
             }
         )
         self.sentences = Bm25({i: tokens(text) for i, text in sentence_texts.items()})
@@ -142,7 +142,7 @@ class MemoryLexical:
         return self.passages.frequency(term) > 0
 
     def sentences_holding_all(self, terms: Sequence[str], passage_id: int) -> set[tuple[int, int]]:
-        passage = self.store._passages[passage_id]
+        passage = self.store.by_id[passage_id]
         return {
             (start, end)
             for start, end in passage.sentences
@@ -156,10 +156,13 @@ class MemoryLexical:
 
 class MemoryDense:
     def __init__(
-        self, store: MemoryStore, passages: dict[int, np.ndarray], sentences: dict[StoredSentence, np.ndarray]
+        self,
+        store: MemoryStore,
+        passages: dict[int, np.ndarray],
+        sentences: dict[StoredSentence, np.ndarray],
+        dimension: int,
     ):
-        self.store, self._passages, self._sentences = store, passages, sentences
-        self.dimension = next(iter(passages.values())).shape[0] if passages else 0
+        self.store, self._passages, self._sentences, self.dimension = store, passages, sentences, dimension
 
     def search(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[int, float]]:
         among = self.store.admitted(filters)
@@ -214,6 +217,7 @@ class MemoryBackend:
             self.store,
             dict(zip(passages, encoder.encode([text for _, text in passages.values()]), strict=True)),
             dict(zip(sentences, encoder.encode(list(sentences.values())), strict=True)),
+            encoder.dimension,
         )
 
     def close(self) -> None:
