@@ -142,7 +142,9 @@ class MemoryLexical:
         return self.passages.frequency(term) > 0
 
     def sentences_holding_all(self, terms: Sequence[str], passage_id: int) -> set[tuple[int, int]]:
-        passage = self.store.by_id[passage_id]
+        passage = self.store.by_id.get(passage_id)
+        if passage is None:
+            return set()
         return {
             (start, end)
             for start, end in passage.sentences

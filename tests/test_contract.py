@@ -48,26 +48,29 @@ def local_backend(directory: Path) -> LocalBackend:
     return LocalBackend.of(store)
 
 
-def opened(name: str, request, tmp_path_factory) -> Backend:
-    if name == "memory":
-        return MemoryBackend(new_articles(), HashingEncoder(), COPIES)
-    if name == "local":
-        return local_backend(tmp_path_factory.mktemp("local-contract"))
-    return LocalBackend.open(request.getfixturevalue("seed_index"))
+# How each backend is opened over the hand-written articles, and over the seed index where it reads one: a new
+# backend joins these two lists.
+SAMPLE_BACKENDS = {
+    "memory": lambda request, folder: MemoryBackend(new_articles(), HashingEncoder(), COPIES),
+    "local": lambda request, folder: local_backend(folder),
+}
+SEED_BACKENDS = {
+    "local-seeds": lambda request, folder: LocalBackend.open(request.getfixturevalue("seed_index")),
+}
 
 
-@pytest.fixture(scope="module", params=["memory", "local", "local-seeds"])
+@pytest.fixture(scope="module", params=[*SAMPLE_BACKENDS, *SEED_BACKENDS])
 def backend(request, tmp_path_factory) -> Backend:
     """Every backend, over the hand-written articles or the seeds."""
-    subject = opened(request.param, request, tmp_path_factory)
+    subject = {**SAMPLE_BACKENDS, **SEED_BACKENDS}[request.param](request, tmp_path_factory.mktemp(request.param))
     yield subject
     subject.close()
 
 
-@pytest.fixture(scope="module", params=["memory", "local"])
+@pytest.fixture(scope="module", params=list(SAMPLE_BACKENDS))
 def sample_backend(request, tmp_path_factory) -> Backend:
     """Every backend, over the hand-written articles."""
-    subject = opened(request.param, request, tmp_path_factory)
+    subject = SAMPLE_BACKENDS[request.param](request, tmp_path_factory.mktemp(request.param))
     yield subject
     subject.close()
 
@@ -159,6 +162,16 @@ def test_article_passages_are_the_articles_passages_in_reading_order(backend):
     assert backend.store.article_passages("no/such/article.txt") == []
 
 
+def test_reads_within_a_snapshot_see_one_generation(backend):
+    generation = backend.store.generation
+    assert generation >= 1
+    with backend.store.snapshot():
+        counts = backend.store.counts()
+        with backend.store.snapshot():  # within another: that one's state
+            assert backend.store.generation == generation
+        assert backend.store.counts() == counts
+
+
 def test_articles_by_path_and_counts(backend):
     articles = backend.store.articles()
     first, *_ = articles
@@ -223,6 +236,7 @@ def test_lexical_scores_descend_and_k_is_respected(backend):
     everything = backend.lexical.search(words, 1000, Filters())
     assert list(everything)[:3] == list(found)
     assert backend.lexical.search(words, 1, Filters()) == dict(list(found.items())[:1])
+    assert backend.lexical.search(words, 0, Filters()) == {}
 
 
 def test_no_terms_or_no_matching_term_find_nothing(backend):
@@ -297,6 +311,8 @@ def test_sentences_holding_all_the_terms(backend):
         text = passage.search_text(start, end).lower()
         assert word[:4] in text and other[:4] in text
     assert backend.lexical.sentences_holding_all([word, ABSENT], passage.id) == set()
+    assert backend.lexical.sentences_holding_all([], passage.id) == set(passage.sentences)  # each holds all of none
+    assert backend.lexical.sentences_holding_all([word], max(p.id for p in every_passage(backend)) + 1000) == set()
 
 
 def test_statistics(backend):
@@ -323,6 +339,7 @@ def test_a_passages_own_vector_finds_it_first_and_cosines_descend(backend):
         assert cosines[0] == pytest.approx(1.0, abs=1e-2)
         assert passage.id in ids and dict(found)[passage.id] == pytest.approx(1.0, abs=1e-2)
         assert list(cosines) == sorted(cosines, reverse=True)
+    assert backend.dense.search(vectors[passages[0].id], 0, Filters()) == []
 
 
 def test_dense_cosines_are_those_of_the_stored_vectors(backend):
@@ -367,6 +384,15 @@ def test_sentence_vectors_are_the_passages_sentences(backend):
     assert np.linalg.norm(matrix, axis=1) == pytest.approx(np.ones(len(sentences)), abs=2e-2)
     empty, none = backend.dense.sentence_vectors([])
     assert empty == [] and len(none) == 0
+
+
+def test_a_sentence_alone_in_its_passage_has_the_passages_vector(backend):
+    alone = [p for p in every_passage(backend) if len(p.sentences) == 1 and p.sentences[0] == (p.start, p.end)]
+    assert alone
+    sentences, matrix = backend.dense.sentence_vectors([p.id for p in alone])
+    vectors = backend.dense.passage_vectors([p.id for p in alone])
+    for sentence, vector in zip(sentences, matrix, strict=True):
+        assert float(vector @ vectors[sentence.passage_id]) == pytest.approx(1.0, abs=2e-2)
 
 
 def test_means_are_vectors_of_the_index_dimension(backend):

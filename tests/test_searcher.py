@@ -4,6 +4,8 @@ Searcher API only."""
 
 from __future__ import annotations
 
+import threading
+from concurrent.futures import Future
 from datetime import date
 
 import pytest
@@ -152,3 +154,11 @@ def test_an_empty_index_gives_no_answer():
         answer = searcher.ask(LANTERNS, 5, mode)
         assert not answer.confident and answer.results == []
     assert not searcher.finds_articles(Filters(source="planet"))
+
+
+def test_an_encoder_still_loading_is_waited_for():
+    encoder, loading = HashingEncoder(), Future()
+    searcher = Searcher(MemoryBackend(new_articles(), encoder, COPIES), loading)
+    threading.Timer(0.05, loading.set_result, [encoder]).start()
+    assert searcher.rank(LANTERNS, 1).results[0].passage.path in LANTERN_ARTICLES
+    assert searcher.encoder is encoder
