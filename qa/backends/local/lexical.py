@@ -107,7 +107,9 @@ class FtsIndex:
         return self.scorer.scores("sentences_fts", any_of(terms), {sid: (text,) for sid, text in texts.items()}, (1.0,))
 
     def sentences_holding_all(self, terms: Sequence[str], passage_id: int) -> set[tuple[int, int]]:
-        """The spans of the passage's sentences that hold every one of the terms."""
+        """The spans of the passage's sentences that hold every one of the terms (each of them, for no terms)."""
+        if not terms:
+            return set(self.connection.execute("SELECT start, end FROM sentences WHERE passage_id = ?", (passage_id,)))
         rows = self.connection.execute(
             "SELECT s.start, s.end FROM sentences s JOIN sentences_fts f ON f.rowid = s.id "
             "WHERE s.passage_id = ? AND sentences_fts MATCH ?",  # each of the passage's sentences looked up alone

@@ -208,7 +208,7 @@ class FaissIndex:
     def search(self, vector: np.ndarray, k: int, filters: Filters) -> list[tuple[int, float]]:
         index = self._current()
         among = self.store.filtered_passages(filters)
-        return [] if among == [] else index.search(vector, k, among)
+        return [] if among == [] or k < 1 else index.search(vector, k, among)
 
     def means(self) -> tuple[np.ndarray, np.ndarray]:
         self._current()
