@@ -41,6 +41,9 @@ class HashingEncoder:
         norms = np.linalg.norm(matrix, axis=1, keepdims=True)
         return matrix / np.where(norms > 0, norms, 1.0)
 
+    def encode_batches(self, texts: list[str]) -> Iterator[np.ndarray]:
+        yield self.encode(texts)
+
 
 def admits(filters: Filters, article: StoredArticle) -> bool:
     """Whether the filters let the article through (qa.records.Filters says how)."""

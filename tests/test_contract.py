@@ -21,6 +21,7 @@ from sample_articles import COPIES, new_articles
 from qa.backends.base import Backend
 from qa.backends.local.backend import LocalBackend
 from qa.backends.local.store import Store
+from qa.manifest import Manifest
 from qa.records import Filters, StoredPassage
 
 ABSENT = "qzxqvw"  # a word no article holds
@@ -43,7 +44,7 @@ def local_backend(directory: Path) -> LocalBackend:
     store = Store.create(directory)
     passage_keys = {p.embedding_key for article in articles for p in article.passages}
     store.put_embeddings(list(texts), encoder.encode(list(texts.values())), passage_keys)
-    manifest = {"dimension": str(encoder.dimension), "model_sha256": "hashing"}
+    manifest = Manifest(dimension=encoder.dimension, model_sha256="hashing")
     store.commit_update(manifest=manifest, sources=[], removed=[], written=articles, copies=COPIES)
     return LocalBackend.of(store)
 
