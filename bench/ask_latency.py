@@ -57,14 +57,14 @@ def main(index: Path, runs: int) -> None:
     qa_median, reference_median = statistics.median(qa_times), statistics.median(reference_times)
 
     from qa.backends.local.store import Store
-    from qa.embedding import Encoder, resolve_model
+    from qa.embedding import SentenceTransformersEncoder, resolve_model
     from qa.onnx_encoder import OnnxEncoder
 
     texts = (
         sorted((text for _, _, _, _, text in Store.open(index).all_passages()), key=len) * 4
     )  # as qa index orders them
     spec = resolve_model()
-    torch_rate = throughput(Encoder(spec), texts)
+    torch_rate = throughput(SentenceTransformersEncoder(spec), texts)
     onnx_rate = throughput(OnnxEncoder(index, spec, bulk=True), texts)  # as qa index uses it
 
     print(f"runs: {runs}; question: {QUESTION!r}")

@@ -33,9 +33,9 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from qa.backends.local.store import Store  # noqa: E402
-from qa.chunking import normalize  # noqa: E402
 from qa.embedding import resolve_model  # noqa: E402
 from qa.onnx_encoder import OnnxEncoder  # noqa: E402
+from qa.text import normalize_for_search  # noqa: E402
 
 ARCHIVE = Path("/work/shared/bench/reuters21578/reuters21578.jsonl")
 RESULTS = ROOT / "bench" / "results" / "index_throughput.md"
@@ -70,9 +70,9 @@ def index_texts(index: Path) -> tuple[list[str], list[str]]:
     store = Store.open(index)
     passages, sentences = [], []
     for passage_id, text, start in store.connection.execute("SELECT id, text, start FROM passages"):
-        passages.append(normalize(text))
+        passages.append(normalize_for_search(text))
         spans = store.connection.execute("SELECT start, end FROM sentences WHERE passage_id = ?", (passage_id,))
-        sentences += [normalize(text[s - start : e - start]) for s, e in spans]
+        sentences += [normalize_for_search(text[s - start : e - start]) for s, e in spans]
     return passages, sentences
 
 

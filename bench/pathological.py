@@ -43,7 +43,7 @@ CASES = {
 TIMED = """
 import sys, time
 from pathlib import Path
-from qa.embedding import ModelSpec
+from qa.manifest import ModelSpec
 from qa.indexer import _passages
 from qa.ingest import read_article
 began = time.perf_counter()

@@ -205,9 +205,9 @@ def measure_recall(directory: Path) -> dict:
 
 def lexical_overlap(store, count: int = 100) -> float:
     """Mean share of FTS5's exact BM25 top 10 that the budgeted candidate search returns, over `count` questions."""
-    from qa.answer import terms
     from qa.backends.local.lexical import FtsIndex
     from qa.records import Filters
+    from qa.text import terms
 
     lexical = FtsIndex(store)
     asked = [terms(q) for q in asked_questions(count)]

@@ -31,6 +31,7 @@ from qa import onnx_encoder, vector_format  # noqa: E402
 from qa.backends.local import vector_index  # noqa: E402
 from qa.backends.local.store import Store  # noqa: E402
 from qa.chunking import Passage  # noqa: E402
+from qa.manifest import Manifest  # noqa: E402
 from qa.records import NewArticle, NewPassage, NewSentence  # noqa: E402
 
 PASSAGES_PER_ARTICLE = 10
@@ -170,7 +171,8 @@ def build(source_directory: Path, target: Path, passages: int) -> Store:
     store = Store.create(target)
     for name in ENCODER_FILES:
         shutil.copyfile(source_directory / name, target / name)
-    manifest = {key: value for key, value in source.manifest().items() if key in MODEL_FIELDS}
+    recorded = source.manifest()
+    manifest = Manifest(**{name: getattr(recorded, name) for name in MODEL_FIELDS})
     generator = Generator(source)
     articles = passages // PASSAGES_PER_ARTICLE
     for first in range(0, articles, ARTICLES_PER_COMMIT):

@@ -5,30 +5,11 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from qa.chunking import normalize
-from qa.locations import file_of, location_json, public_metadata
-from qa.records import StoredArticle, StoredPassage
+from qa.records import StoredPassage
+from qa.text import terms
 
-STOPWORDS = frozenset(
-    """a about after all also an and any are as at be been before being but by can could did do does
-    during for from had has have he her his how i if in into is it its many me more most much my no not
-    of on or our out she so some than that the their them then there these they this those to up us
-    was we were what when where which while who whom why will with would you your""".split()
-)
-
-_WORD = re.compile(r"\w+")
 _NUMBER = re.compile(r"\d[\d,.]*\d|\d")
 REPEAT_OVERLAP = 0.8  # answering sentences say the same thing when this share of the shorter one's words is in both
-
-
-def content_words(text: str) -> list[str]:
-    """Content words of text as written (case kept), in order."""
-    return [word for word in _WORD.findall(normalize(text)) if word.lower() not in STOPWORDS]
-
-
-def terms(text: str) -> list[str]:
-    """Content words of text, lower-cased, in order."""
-    return [word.lower() for word in content_words(text)]
 
 
 @dataclass(frozen=True)
@@ -79,59 +60,3 @@ class Answer:
     results: list[Result]
     searched: str | None = None  # the question actually searched, when it differs
     figures: tuple = ()  # the values asked for, most supported first (qa.figures.Figure)
-
-
-def result_json(rank: int, result: Result) -> dict:
-    """One result in the interface contract's shape, metadata fields appended, repeats under "also_in"."""
-    payload = {"rank": rank, "score": round(result.score, 4), **_citation_json(result)}
-    if result.also_in:
-        payload["also_in"] = [_citation_json(repeat) for repeat in result.also_in]
-    return payload
-
-
-def _citation_json(result: Result) -> dict:
-    """The citation fields of a result: the contract's, then `lines_in` ("file", or "extracted": the lines count
-    the extracted text of a page where the passage was not found in the file), the path and the article's metadata."""
-    p = result.passage
-    located = location_json(p.path, p.metadata, p.start, p.end, (p.first_line, p.last_line), p.lines_in)
-    return {
-        "text": p.text,
-        "answer": result.answer_text,
-        "article": located.pop("article"),
-        "title": p.title,
-        "paragraphs": [p.first_block, p.last_block],
-        "chars": [p.start, p.end],
-        **located,
-        **public_metadata(p.metadata),
-    }
-
-
-def article_json(article: StoredArticle, copies: list[str] = ()) -> dict:
-    """One article as `qa info --json` lists it: where it is, what it says of itself, how many passages, the
-    other paths holding its bytes, and the articles found to be copies of it (their paths, `FILE#RECORD` for a
-    record's)."""
-    stated = ("outlet", "author", "date", "date_text", "url", "record", "record_id", "summary_only")
-    return {
-        "path": file_of(article.path, article.metadata),
-        "title": article.title,
-        **{key: article.metadata[key] for key in stated if key in article.metadata},
-        "format": article.metadata.get("format", "text"),
-        "passages": article.passages,
-        "also_at": list(article.also_at),
-        "copies": list(copies),
-    }
-
-
-def answer_json(answer: Answer) -> dict:
-    from qa.figures import disagree, figure_json
-
-    payload = {
-        "question": answer.question,
-        "confident": answer.confident,
-        "answers": [figure_json(figure) for figure in answer.figures],
-        "disagree": disagree(answer.figures),
-        "results": [result_json(rank, r) for rank, r in enumerate(answer.results, start=1)],
-    }
-    if answer.searched:
-        payload["searched"] = answer.searched
-    return payload

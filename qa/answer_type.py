@@ -18,8 +18,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from qa.answer import STOPWORDS
 from qa.question import words
+from qa.text import STOPWORDS
 
 DURATION = "duration"
 QUANTITY = "quantity"
@@ -65,9 +65,8 @@ _HOLDS = {
 }
 _CAPITALISED_WITHIN = re.compile(r"(?<=\w[\s,;:(“\"'-])[A-Z][\w-]*")
 _STATEMENT_END = re.compile(r"[.!?\"'”’)]$")
-# Headlines, bylines and links run to 15 words at most in the seed articles; a line of 20 or more is prose, as the
-# 31-word quote "…,” said Scott Rawlinson, … using an Arabic acronym for ISIL" that lost its full stop (any of 16 to 30
-# gives the same rankings on both question sets).
+# Headlines, bylines and links are short; a line of 20 words or more is prose, as a long quote that lost its full stop
+# (figures in bench/results/ranking_history.md).
 PROSE_WORDS = 20
 
 

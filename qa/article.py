@@ -127,7 +127,3 @@ def split_blocks(source: str) -> tuple[Block, ...]:
     if current:
         blocks.append(Block(len(blocks), *current))
     return tuple(blocks)
-
-
-def collapse_whitespace(text: str) -> str:
-    return " ".join(text.split())

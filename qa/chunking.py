@@ -8,11 +8,11 @@ contiguous spans of the source, in order, covering every block.
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 from functools import cache
 
 from qa.article import Article, Block
+from qa.text import normalize_for_search
 
 # Bump whenever passage boundaries or search text could change: stored articles are re-chunked.
 # 3: the lexical title column holds the article's outlet too. 4: lines over PIECE_CHARS split before pysbd.
@@ -23,7 +23,7 @@ MAX_WORDS = 160  # a block longer than this is split at sentence boundaries
 TARGET_WORDS = 100  # the size split pieces aim for
 # News paragraphs are often one or two sentences: a passage shorter than GROW_BELOW words takes
 # in the next block while it stays within MAX_PASSAGE_WORDS, so that a passage carries its context
-# (seed questions hit@1 0.651 -> 0.698, squad5 gold@1 0.905 -> 0.908; median passage 37 -> 101 words).
+# (figures in bench/results/ranking_history.md).
 GROW_BELOW = 90
 MAX_PASSAGE_WORDS = 120
 _WRAPPED_LINE = range(40, 101)  # line lengths of hard-wrapped text
@@ -56,12 +56,7 @@ class Passage:
 
     @property
     def search_text(self) -> str:
-        return normalize(self.text)
-
-
-def normalize(text: str) -> str:
-    """The form used for embedding and lexical search: NFKC, whitespace collapsed."""
-    return " ".join(unicodedata.normalize("NFKC", text).split())
+        return normalize_for_search(self.text)
 
 
 def word_count(text: str) -> int:

@@ -13,8 +13,8 @@ from pathlib import Path
 import click
 
 from qa.backends.local.errors import DatabaseError, database_error_text
-from qa.display import json_text, one_line
 from qa.errors import QAError
+from qa.text import json_text, one_line
 
 MODEL_OPTION = click.option(
     "--model",
@@ -323,7 +323,7 @@ def ask(
             click.echo(f"qa: {notice}", err=True)
         answer = searcher.ask(text, k, mode)
         if as_json:
-            from qa.answer import answer_json
+            from qa.json_output import answer_json
 
             click.echo(json_text(answer_json(answer)))
         else:
@@ -360,19 +360,19 @@ def chat(
 @click.pass_obj
 def info(index_dir: Path, as_json: bool) -> None:
     """What the index holds: articles, passages, model, size, when it was built."""
-    from qa.answer import article_json
     from qa.backends.local.store import Store
+    from qa.json_output import article_json
 
     store = Store.open(index_dir)
     manifest = store.manifest()
     copies = store.copies()
-    built = datetime.fromtimestamp(float(manifest.get("built_at", 0))).astimezone()
+    built = datetime.fromtimestamp(manifest.built_at).astimezone()
     report = {
         "index": str(index_dir),
         **store.counts(),
         "vectors": store.vector_count(),
-        "model": manifest.get("model_name"),
-        "model_sha256": manifest.get("model_sha256"),
+        "model": manifest.model_name or None,
+        "model_sha256": manifest.model_sha256 or None,
         "size_bytes": sum(f.stat().st_size for f in index_dir.iterdir() if f.is_file()),
         "built_at": built.isoformat(timespec="seconds"),
         "generation": store.generation,

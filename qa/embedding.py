@@ -8,12 +8,12 @@ from __future__ import annotations
 import hashlib
 import os
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 
 from qa.errors import QAError
+from qa.manifest import Manifest, ModelSpec
 
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
@@ -26,15 +26,6 @@ BATCH_SIZE = 8  # texts sorted by length: small batches pad little (measured bes
 
 class ModelError(QAError):
     """The model cannot be used: missing, unverifiable or not the one expected."""
-
-
-@dataclass(frozen=True)
-class ModelSpec:
-    """Which model, where, and the sha256 of its weights: the identity an index records."""
-
-    name: str
-    path: Path
-    sha256: str
 
 
 def file_sha256(path: Path) -> str:
@@ -69,21 +60,21 @@ def resolve_model(path: Path | None = None) -> ModelSpec:
     return ModelSpec(DEFAULT_MODEL_NAME if packaged else folder.name, folder, sha256)
 
 
-def check_same_model(manifest: dict[str, str], spec: ModelSpec) -> None:
+def check_same_model(manifest: Manifest, spec: ModelSpec) -> None:
     """Refuse a model other than the one an index's vectors were made with."""
-    recorded = manifest.get("model_sha256")
+    recorded = manifest.model_sha256
     if recorded and recorded != spec.sha256:
         raise ModelError(
-            f"the index was built with model {manifest.get('model_name')} (sha256 {recorded[:12]}…), "
-            f"not {spec.name} (sha256 {spec.sha256[:12]}…): pass --model {manifest.get('model_path')}, "
+            f"the index was built with model {manifest.model_name} (sha256 {recorded[:12]}…), "
+            f"not {spec.name} (sha256 {spec.sha256[:12]}…): pass --model {manifest.model_path}, "
             "or change model with `qa index --rebuild --model PATH`"
         )
 
 
-def model_for_index(manifest: dict[str, str], path: Path | None) -> ModelSpec:
+def model_for_index(manifest: Manifest, path: Path | None) -> ModelSpec:
     """The model to query an index with: the one given, else the one the index records, checked."""
-    if path is None and manifest.get("model_path"):
-        recorded = Path(manifest["model_path"])
+    if path is None and manifest.model_path:
+        recorded = Path(manifest.model_path)
         if recorded != default_model_path() and recorded.is_dir():
             path = recorded
     spec = resolve_model(path)
@@ -91,7 +82,7 @@ def model_for_index(manifest: dict[str, str], path: Path | None) -> ModelSpec:
     return spec
 
 
-class Encoder:
+class SentenceTransformersEncoder:
     """Encodes texts into L2-normalised float32 vectors with a verified model."""
 
     def __init__(self, spec: ModelSpec):

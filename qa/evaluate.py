@@ -25,6 +25,7 @@ from qa.backends.local.backend import LocalBackend
 from qa.errors import QAError
 from qa.records import StoredPassage
 from qa.search import FIGURE_POOL
+from qa.text import collapse_whitespace, replace_undecoded
 
 CUTOFFS = (1, 3, 5, 10)
 
@@ -61,7 +62,7 @@ class Judgement:
 
 
 def _fold(text: str) -> str:
-    return " ".join(text.casefold().split())
+    return collapse_whitespace(text.casefold())
 
 
 def _document(question: Question, passage_id: int, path: str) -> str:
@@ -107,7 +108,7 @@ def _text(value, what: str) -> str:
 
 def _valid(text: str) -> str:
     """text with any lone surrogate (JSON may escape one: "\\udcff") replaced, as no encoder or database takes one."""
-    return re.sub("[\ud800-\udfff]", "\N{REPLACEMENT CHARACTER}", text)
+    return replace_undecoded(text)
 
 
 def ranked(question: Question, passages: list[StoredPassage], values: tuple = (), confident: bool = True) -> Ranking:

@@ -22,9 +22,10 @@ from itertools import takewhile
 from math import inf
 from statistics import median
 
-from qa.answer import STOPWORDS, Result, terms
+from qa.answer import Result
 from qa.answer_type import figure_kind
 from qa.locations import location_json
+from qa.text import STOPWORDS, collapse_whitespace, terms
 
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
 PERSON = "person"  # a name asked of a person: shown as a name
@@ -583,7 +584,7 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             end = m.start() + name_words[-1].end()
             end = start + len(re.sub(r"(?:['’]s)?[.'’]*$", "", sentence[start:end]))
             value = sentence[start:end]
-            yield start, end, value, " ".join(value.split()), NAME if kind == PERSON else kind
+            yield start, end, value, collapse_whitespace(value), NAME if kind == PERSON else kind
 
 
 def _ends_sentence(word: str) -> bool:
@@ -616,7 +617,7 @@ def _is_year(m: re.Match) -> bool:
 
 def _number(amount: str) -> str | None:
     """Digits for a number as written ("1,600" 1600, "seven" 7, "1.6 million" 1600000), the word for a vague one."""
-    text = " ".join(amount.lower().replace("$", "").replace("£", "").replace("€", "").split())
+    text = collapse_whitespace(amount.lower().replace("$", "").replace("£", "").replace("€", ""))
     if re.fullmatch(_VAGUE, text):
         return text
     scale = 1
@@ -747,42 +748,8 @@ def disagree(found: list[Figure]) -> bool:
     return len(values) > 1
 
 
-def figure_json(figure: Figure) -> dict:
-    """One answer in the interface contract's shape."""
-    first = figure.first
-    payload = {
-        "value": first.value,
-        "normalized": first.normalized,
-        "kind": first.kind,
-        "text": first.phrase,
-        "attributed_to": figure.attributed_to,
-        "sources": [_source_json(m, figure) for m in figure.mentions],
-    }
-    if figure.qualifier:
-        payload["qualifier"] = figure.qualifier
-    return payload
-
-
 def copy_of(mention: Mention, figure: Figure) -> Mention | None:
     """The better-ranked mention of the figure's value, in another article of the same story, that this one's
     article copies (None for the first of its story)."""
     first = next(m for m in figure.mentions if m.story == mention.story)
     return first if first.result.passage.path != mention.result.passage.path else None
-
-
-def _source_json(mention: Mention, figure: Figure) -> dict:
-    p = mention.result.passage
-    located = mention.location
-    original = copy_of(mention, figure)
-    return {
-        "article": located["article"],
-        "title": p.title,
-        "outlet": p.metadata.get("outlet"),
-        "date": p.metadata.get("date") or p.metadata.get("date_text"),
-        "chars": list(mention.phrase_span),
-        "lines": located["lines"],
-        "path": located["path"],
-        **{key: located[key] for key in ("page", "page_end") if key in located},
-        **{key: p.metadata[key] for key in ("record", "record_id") if key in p.metadata},
-        **({"copy_of": original.location["article"]} if original else {}),
-    }

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 
-from qa.answer import content_words
+from qa.text import content_words
 
 # Openings that continue the previous question rather than start a new one.
 _CONTINUES = re.compile(r"^\s*(and|but|so|also|then|what about|how about|what of)\b", re.IGNORECASE)

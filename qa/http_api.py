@@ -20,10 +20,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
-from qa.display import json_text
 from qa.errors import QAError
 from qa.question import MAX_CHARS
 from qa.service import NotFound, Service
+from qa.text import collapse_whitespace, json_text
 
 MAX_BODY = 64 * 1024  # bytes of a request body; a question is capped at MAX_CHARS characters anyway
 
@@ -75,7 +75,7 @@ class SafeJSONResponse(JSONResponse):
 
 
 def error(status: int, message: str, headers: dict[str, str] | None = None) -> JSONResponse:
-    return SafeJSONResponse({"error": " ".join(message.split())}, status_code=status, headers=headers)
+    return SafeJSONResponse({"error": collapse_whitespace(message)}, status_code=status, headers=headers)
 
 
 def _validation_message(exc: RequestValidationError) -> str:

@@ -8,7 +8,6 @@ on a first build, a rebuild, or when the exported files are missing or damaged.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections import Counter
 from collections.abc import Callable
@@ -19,14 +18,17 @@ from qa import onnx_encoder, vector_format
 from qa.article import Article, IngestError, content_hash
 from qa.backends.local import vector_index
 from qa.backends.local.store import Store
-from qa.chunking import CHUNKER_VERSION, chunk, normalize
-from qa.embedding import Encoder, ModelSpec, check_same_model, model_for_index, resolve_model
+from qa.backends.local.update_lock import update_lock
+from qa.chunking import CHUNKER_VERSION, chunk
+from qa.embedding import SentenceTransformersEncoder, check_same_model, model_for_index, resolve_model
 from qa.errors import QAError
 from qa.ingest import MAX_FILE_BYTES, read_article, read_bytes, read_records, record_format
 from qa.locations import record_key
+from qa.manifest import Manifest, ModelSpec
 from qa.near_duplicates import Signature, links
 from qa.records import NewArticle, NewPassage, NewSentence, Source
 from qa.scan import path_from_text, path_text, scan
+from qa.text import normalize_for_search
 
 DEFAULT_SOURCE = Path("seeds")
 GROUP = 16  # passages embedded (with their sentences) between two steps of the progress bar
@@ -84,29 +86,29 @@ def embedding_key(model: ModelSpec, search_text: str) -> str:
     return hashlib.sha256(f"{model.sha256}\0{search_text}".encode()).hexdigest()
 
 
-def indexed_model(manifest: dict[str, str], model_path: Path | None, rebuild: bool) -> ModelSpec:
+def indexed_model(manifest: Manifest, model_path: Path | None, rebuild: bool) -> ModelSpec:
     """The model the update embeds with: the index's own (as its manifest records it), or the one given, verified."""
-    if rebuild or not manifest.get("model_sha256"):
+    if rebuild or not manifest.model_sha256:
         return resolve_model(model_path)
     if model_path is None:
-        return ModelSpec(manifest["model_name"], Path(manifest["model_path"]), manifest["model_sha256"])
+        return manifest.model
     model = resolve_model(model_path)
     check_same_model(manifest, model)
     return model
 
 
 def passage_encoder(
-    directory: Path, manifest: dict[str, str], model: ModelSpec, model_path: Path | None, rebuild: bool, intact: bool
+    directory: Path, manifest: Manifest, model: ModelSpec, model_path: Path | None, rebuild: bool, intact: bool
 ):
     """The index's ONNX encoder and its digest: when it is not intact, copied from the cache, else exported (from
     verified weights) and cached."""
     if intact:
-        return onnx_encoder.OnnxEncoder(directory, model, bulk=True), manifest["onnx_sha256"]
-    taken_from_manifest = not rebuild and model_path is None and manifest.get("model_sha256")
+        return onnx_encoder.OnnxEncoder(directory, model, bulk=True), manifest.onnx_sha256
+    taken_from_manifest = not rebuild and model_path is None and manifest.model_sha256
     spec = model_for_index(manifest, None) if taken_from_manifest else model
     digest = onnx_encoder.install_cached(directory, spec)
     if digest is None:
-        digest = onnx_encoder.export(Encoder(spec), directory)
+        digest = onnx_encoder.export(SentenceTransformersEncoder(spec), directory)
         onnx_encoder.remember(directory, spec, digest)
     return onnx_encoder.OnnxEncoder(directory, spec, bulk=True), digest
 
@@ -135,10 +137,10 @@ def update(
     called first, to say so), at most `wait` seconds if given. follow_links and max_bytes, when given,
     are recorded for the later updates of the index.
     """
-    with store.update_lock(say, wait):
+    with update_lock(store.directory, say, wait):
         began = time.perf_counter()
         manifest = store.manifest()
-        if not rebuild and manifest.get("dimension") and manifest.get("vector_format") != vector_format.NAME:
+        if not rebuild and manifest.dimension and manifest.vector_format != vector_format.NAME:
             if say:
                 say("converting this index's stored vectors to float16 and int8 (a third of their disk), once…")
             if store.quantise_vectors():
@@ -155,15 +157,15 @@ def update(
             if not DEFAULT_SOURCE.is_dir():
                 raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
             sources = {path_text(DEFAULT_SOURCE.resolve()): Source(path_text(DEFAULT_SOURCE.resolve()))}
-        files, skipped = scan(sources.values(), settings["follow_links"] == "yes")
-        max_file_bytes = int(settings["max_file_bytes"])
-        field_names = json.loads(manifest.get("record_fields", "{}"))
+        files, skipped = scan(sources.values(), settings.follow_links)
+        max_file_bytes = settings.max_file_bytes
+        field_names = dict(manifest.record_fields)
         field_names.update((path_text(p.resolve()), fields) for p in paths if fields is not None)
 
         # an unmounted folder keeps its articles
         reachable = [source for source in sources if path_from_text(source).exists()]
         stored = {} if rebuild else store.article_versions(under=reachable)
-        rechunk = manifest.get("chunker_version") != str(CHUNKER_VERSION)
+        rechunk = manifest.chunker_version != str(CHUNKER_VERSION)
         summary = IndexSummary(skipped=skipped)
         written = []
         present = set()
@@ -210,44 +212,36 @@ def update(
             texts[new.embedding_key] = new.chunk.search_text
             texts.update((sentence.embedding_key, sentence.search_text) for sentence in new.sentences)
         missing = set(texts if rebuild else store.missing_embeddings(texts))
-        onnx_sha256 = manifest.get("onnx_sha256")
-        dimension = manifest.get("dimension")
+        onnx_sha256 = manifest.onnx_sha256
+        dimension = manifest.dimension
         # the encoder's files are hashed whole before it embeds anything: no remembered digest is trusted here
         intact = not rebuild and onnx_encoder.is_intact(store.directory, manifest, verify=True)
         passage_keys = {passage.embedding_key for article in written for passage in article.passages}
         if missing or not intact:
             encoder, onnx_sha256 = passage_encoder(store.directory, manifest, model, model_path, rebuild, intact)
-            dimension = str(encoder.dimension)
+            dimension = encoder.dimension
             _embed(store, encoder, _embedding_groups(written, texts, missing), passage_keys, progress)
         summary.passages_embedded = len(missing & passage_keys)
         summary.sentences_embedded = len(missing) - summary.passages_embedded
 
         written, copies, signed = _copies(store, written, removed, rebuild)  # after embedding: batches are stored first
         summary.near_duplicates = len(copies)
-        fields_changed = json.dumps(field_names, sort_keys=True) != manifest.get("record_fields", "{}")
-        changed = written or removed or set(sources.values()) != set(recorded) or fields_changed
-        new_settings = any(manifest.get(key) != value for key, value in settings.items())
-        if (
-            changed
-            or rebuild
-            or new_settings
-            or manifest.get("onnx_sha256") != onnx_sha256
-            or manifest.get("vector_format") != vector_format.NAME
-            or "generation" not in manifest
-        ):
+        updated = replace(
+            settings,
+            onnx_sha256=onnx_sha256,
+            passage_encoder="onnxruntime",
+            model_name=model.name,
+            model_path=str(model.path),
+            model_sha256=model.sha256,
+            dimension=dimension,
+            vector_format=vector_format.NAME,
+            chunker_version=str(CHUNKER_VERSION),
+            record_fields=field_names,
+        )
+        changed = written or removed or set(sources.values()) != set(recorded)
+        if changed or rebuild or updated != manifest or not manifest.generation:
             store.commit_update(
-                manifest={
-                    **settings,
-                    "onnx_sha256": onnx_sha256,
-                    "passage_encoder": "onnxruntime",
-                    "model_name": model.name,
-                    "model_path": str(model.path),
-                    "model_sha256": model.sha256,
-                    "dimension": dimension,
-                    "vector_format": vector_format.NAME,
-                    "chunker_version": str(CHUNKER_VERSION),
-                    "record_fields": json.dumps(field_names, sort_keys=True),
-                },
+                manifest=updated,
                 sources=sources.values(),
                 removed=removed,
                 written=written,
@@ -264,14 +258,14 @@ def update(
         return summary
 
 
-def scan_settings(manifest: dict[str, str], follow_links: bool | None, max_bytes: int | None) -> dict[str, str]:
-    """How folders are scanned: as given, else as the index recorded, else by default (links kept in, 50 MiB)."""
-    return {
-        "follow_links": manifest.get("follow_links", "no")
-        if follow_links is None
-        else ("yes" if follow_links else "no"),
-        "max_file_bytes": manifest.get("max_file_bytes", str(MAX_FILE_BYTES)) if max_bytes is None else str(max_bytes),
-    }
+def scan_settings(manifest: Manifest, follow_links: bool | None, max_bytes: int | None) -> Manifest:
+    """The manifest with how folders are scanned: as given, else as the index recorded, else by default (links
+    kept in, 50 MiB)."""
+    return replace(
+        manifest,
+        follow_links=manifest.follow_links if follow_links is None else follow_links,
+        max_file_bytes=(manifest.max_file_bytes if max_bytes is None else max_bytes) or MAX_FILE_BYTES,
+    )
 
 
 def _identical_files(
@@ -369,7 +363,7 @@ def _passages(article: Article, model: ModelSpec) -> list[NewPassage]:
     for p in chunk(article):
         sentences = []
         for start, end in p.sentences:
-            text = normalize(article.source[start:end])
+            text = normalize_for_search(article.source[start:end])
             sentences.append(NewSentence(start, end, text, embedding_key(model, text)))
         passages.append(NewPassage(p, embedding_key(model, p.search_text), tuple(sentences)))
     return passages

@@ -22,7 +22,7 @@ NUM_PERM = 128
 BANDS, ROWS = 42, 3  # LSH bands of the signature (126 of its values)
 SCHEME = "affine32"  # datasketch's hashing scheme: stored signatures are compared only with ones made by it
 SHINGLE_WORDS = 5
-THRESHOLD = 0.35  # news5w1h: its one republished wire copy is at 0.68, a story updated by its outlet at 0.40
+THRESHOLD = 0.35  # below news5w1h's copies and updates (bench/results/archives.md, "Syndicated copies")
 # Two articles giving at least this many distinct figures between them are copies only if they share
 # at least SAME_FIGURES of them (Jaccard); fewer say too little to judge by.
 MIN_FIGURES, SAME_FIGURES = 3, 0.5

@@ -25,7 +25,8 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.embedding import BATCH_SIZE, ModelSpec, file_sha256
+from qa.embedding import BATCH_SIZE, file_sha256
+from qa.manifest import Manifest, ModelSpec
 
 ONNX_FILE = "encoder.onnx"
 WEIGHTS_FILE = ONNX_FILE + ".data"
@@ -155,7 +156,7 @@ def _optimize(exported: Path, target: Path) -> None:
 
 
 class OnnxEncoder:
-    """Encodes texts like Encoder, from the exported ONNX model in an index folder.
+    """Encodes texts like SentenceTransformersEncoder, from the exported ONNX model in an index folder.
 
     bulk: tuned for embedding many passages (every core, weights prepacked for faster
     matrix products) rather than a question at a time, where one thread is fastest
@@ -236,18 +237,17 @@ def digest(directory: Path, verify: bool = False) -> str | None:
     return hashlib.sha256(" ".join(cached_sha256(path, verify) for path in paths).encode()).hexdigest()
 
 
-def is_intact(directory: Path, manifest: dict[str, str], verify: bool = False) -> bool:
+def is_intact(directory: Path, manifest: Manifest, verify: bool = False) -> bool:
     """Whether the index's ONNX encoder is present and is the one its manifest records (read whole when verify)."""
-    recorded = manifest.get("onnx_sha256")
+    recorded = manifest.onnx_sha256
     return bool(recorded) and digest(directory, verify) == recorded
 
 
-def load(directory: Path, manifest: dict[str, str]) -> OnnxEncoder | None:
+def load(directory: Path, manifest: Manifest) -> OnnxEncoder | None:
     """The index's ONNX encoder when present and matching its recorded sha256, else None."""
     if not is_intact(directory, manifest):
         return None
-    spec = ModelSpec(manifest["model_name"], Path(manifest["model_path"]), manifest["model_sha256"])
     try:
-        return OnnxEncoder(directory, spec)
+        return OnnxEncoder(directory, manifest.model)
     except Exception:  # onnxruntime raises its own exception types for unreadable models
         return None

@@ -6,13 +6,10 @@ from __future__ import annotations
 
 import re
 
-from qa.answer import terms
 from qa.errors import QAError
+from qa.text import terms, without_controls
 
 MAX_CHARS = 2000
-_ESCAPE_SEQUENCE = re.compile(r"\x1b(\[[0-?]*[ -/]*[@-~]|\][^\x07\x1b]*(\x07|\x1b\\)?|.)?")
-_CONTROL = re.compile(r"[\x00-\x1f\x7f-\x9f]")
-_UNDECODED = re.compile(r"[\ud800-\udfff]")  # how Python carries bytes of an argument that are not UTF-8
 _ASKING_ADJECTIVE = re.compile(r"\b(how) (long|far|old|big|large|often|soon)\b", re.IGNORECASE)
 
 
@@ -22,8 +19,7 @@ class QuestionError(QAError):
 
 def clean(text: str) -> tuple[str, str | None]:
     """The question to search, and a notice for the user when it had to be shortened."""
-    text = _UNDECODED.sub("\N{REPLACEMENT CHARACTER}", text)
-    question = " ".join(_CONTROL.sub(" ", _ESCAPE_SEQUENCE.sub(" ", text)).split())
+    question = without_controls(text)
     if len(question) <= MAX_CHARS:
         return question, None
     shortened = question[:MAX_CHARS].rsplit(" ", 1)[0]

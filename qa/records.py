@@ -7,8 +7,9 @@ import calendar
 from dataclasses import dataclass
 from datetime import date
 
-from qa.chunking import Passage, normalize
+from qa.chunking import Passage
 from qa.near_duplicates import Signature
+from qa.text import normalize_for_search
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ class StoredPassage:
 
     def search_text(self, start: int, end: int) -> str:
         """The lexical and embedded text of the span source[start:end] within the passage (one of its sentences)."""
-        return normalize(self.text[start - self.start : end - self.start])
+        return normalize_for_search(self.text[start - self.start : end - self.start])
 
 
 @dataclass(frozen=True)

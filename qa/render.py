@@ -9,11 +9,11 @@ from rich.console import Console
 from rich.text import Text
 
 from qa.answer import Answer, Result
-from qa.display import one_line, printable
 from qa.figures import Figure, Mention, copy_of, disagree, same_quantity
 from qa.locations import file_of, location_json, place_text
 from qa.question import words as question_words
 from qa.records import StoredArticle, StoredPassage
+from qa.text import one_line, printable
 
 _BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
 _SPACES = re.compile(r"[^\S\n]+")

@@ -19,14 +19,15 @@ from prompt_toolkit.completion import Completer, Completion
 from rich.console import Console
 from rich.text import Text
 
-from qa.answer import Answer, answer_json
-from qa.display import json_text, one_line
+from qa.answer import Answer
 from qa.errors import QAError
 from qa.followup import in_context
+from qa.json_output import answer_json
 from qa.question import clean
 from qa.records import Filters, date_bound
 from qa.render import show_answer, show_article, show_sources, show_value_sentences, wrapped
 from qa.search import MODES, Searcher
+from qa.text import json_text, one_line
 
 PROMPT = "qa> "
 

@@ -17,13 +17,8 @@ A passage's sentence signals are those of its best sentence, the one whose dense
 lexical and answer-kind signals weigh most: it is the answer shown. A short line that does
 not end as a statement (a heading, a byline, a link) keeps only part of its dense and
 lexical signals: it repeats a question's words without answering it. The weights were
-chosen on squad5 and the seed question set (bench/fusion.py prints the comparison):
-seed hit@1 0.698 with the four plain signals, 0.744 with centred cosines (each sentence
-scored on all its signals), 0.814 with the answer kind and the article's BM25 too, 0.849
-with durations, names and the headings' share (any share from 0.3 to 0.7 gives the same),
-0.872 with long lines read as prose and "how long" not searched for "long"; squad5 gold@1
-0.908, 0.903, 0.905, 0.909, 0.909. On the odd and the even seed questions alone the final
-choice scores 0.860 and 0.884.
+chosen on squad5 and the seed question set (bench/fusion.py prints the comparison; the
+figures of each step are in bench/results/ranking_history.md).
 """
 
 from __future__ import annotations
@@ -37,12 +32,13 @@ import numpy as np
 
 from qa import answer_type, onnx_encoder
 from qa.answer import Answer, Result, group_repeats
-from qa.backends.base import Backend
-from qa.backends.base import Encoder as QueryEncoder
-from qa.embedding import Encoder, model_for_index
+from qa.backends.base import Backend, Encoder
+from qa.embedding import SentenceTransformersEncoder, model_for_index
 from qa.figures import Figure, figures
+from qa.manifest import Manifest
 from qa.question import words as question_words
 from qa.records import Filters
+from qa.text import collapse_whitespace
 
 MODES = ("hybrid", "dense", "lexical")
 CANDIDATES = 40  # taken from each retriever before fusion
@@ -95,14 +91,14 @@ class Confidence:
     does not answer ("When was al-Baghdadi killed?") is close to many passages, but to none in particular.
     A passage with a sentence holding every content word of the question answers too.
 
-    Chosen on the 35 off-topic and 86 seed questions (tests/data): 91% and 9% not confident."""
+    Chosen on the off-topic and seed questions (tests/data; figures in bench/results/ranking_history.md)."""
 
     passage_distinct: float = 0.75
     sentence_distinct: float = 0.25
     threshold: float = 0.65
 
 
-def query_encoder(directory: Path, manifest: dict[str, str], model_path: Path | None) -> Encoder:
+def query_encoder(directory: Path, manifest: Manifest, model_path: Path | None) -> Encoder:
     """The index's fast ONNX encoder, or sentence-transformers when --model is given or ONNX is unusable."""
     encoder = onnx_encoder.load(directory, manifest) if model_path is None else None
     if encoder is None:
@@ -112,11 +108,11 @@ def query_encoder(directory: Path, manifest: dict[str, str], model_path: Path | 
                 "(slower; `qa index` restores it)",
                 file=sys.stderr,
             )
-        encoder = Encoder(model_for_index(manifest, model_path))
+        encoder = SentenceTransformersEncoder(model_for_index(manifest, model_path))
     return encoder
 
 
-def load_encoder(directory: Path, manifest: dict[str, str], model_path: Path | None = None) -> Future:
+def load_encoder(directory: Path, manifest: Manifest, model_path: Path | None = None) -> Future:
     """The query encoder, loading on a background thread (several searchers may share it)."""
     loader = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-encoder")
     encoder = loader.submit(query_encoder, directory, manifest, model_path)
@@ -127,15 +123,15 @@ def load_encoder(directory: Path, manifest: dict[str, str], model_path: Path | N
 class Searcher:
     """Holds an open index and its model; answers questions against the index's current generation.
 
-    The encoder may be a Future still loading: the lexical and FAISS work of the first
-    question goes ahead meanwhile, and only encoding the question waits for it.
+    The encoder may be a Future still loading: loading the dense index and the lexical search of the
+    first question go ahead meanwhile, and only encoding the question waits for it.
     `filters` apply to every question that does not bring its own.
     """
 
     def __init__(
         self,
         backend: Backend,
-        encoder: QueryEncoder | Future,
+        encoder: Encoder | Future,
         weights: Weights = Weights(),
         confidence: Confidence = Confidence(),
     ):
@@ -159,7 +155,7 @@ class Searcher:
         return self.backend.store
 
     @property
-    def encoder(self) -> QueryEncoder:
+    def encoder(self) -> Encoder:
         """The query encoder, waiting for it to finish loading (its loading errors are raised here)."""
         if isinstance(self._encoder, Future):
             self._encoder = self._encoder.result()
@@ -213,6 +209,7 @@ class Searcher:
         """
         words = question_words(question)
         encoding = self._encoding.submit(self.encoder_of_question, question)
+        self.backend.dense.means()  # the dense index of this generation loads (the first time) while encoding runs
         lexical = self.backend.lexical.search(words, CANDIDATES, filters) if words and mode != "dense" else {}
         query = encoding.result()
         dense = dict(self.backend.dense.search(query, CANDIDATES, filters)) if mode != "lexical" else {}
@@ -221,7 +218,7 @@ class Searcher:
 
     def encoder_of_question(self, question: str) -> np.ndarray:
         """The question's vector."""
-        return self.encoder.encode([" ".join(question.split())])[0]
+        return self.encoder.encode([collapse_whitespace(question)])[0]
 
     def fuse(self, f: dict, mode: str) -> float:
         if mode == "dense":

@@ -15,10 +15,10 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from qa.answer import answer_json, article_json
 from qa.backends.local.backend import LocalBackend
 from qa.backends.local.store import Store
 from qa.errors import QAError
+from qa.json_output import answer_json, article_json
 from qa.locations import file_of, location_json, record_key
 from qa.question import required
 from qa.records import Filters, StoredPassage, date_bound

@@ -8,8 +8,9 @@ import pytest
 from conftest import SEEDS
 
 from qa.article import IngestError
-from qa.chunking import MAX_WORDS, MIN_WORDS, chunk, normalize, sentence_spans
+from qa.chunking import MAX_WORDS, MIN_WORDS, chunk, sentence_spans
 from qa.ingest import read_article
+from qa.text import normalize_for_search
 
 SEED_FILES = sorted(SEEDS.glob("*.txt"))
 
@@ -78,7 +79,7 @@ def test_search_text_is_nfkc_normalised_but_text_is_shown_as_written():
     assert "\u00a0" in written.text
     assert "\u00a0" not in written.search_text
     assert "killed at least 1,291 civilians" in written.search_text
-    assert normalize("a\u00a0b\n\n c") == "a b c"
+    assert normalize_for_search("a\u00a0b\n\n c") == "a b c"
 
 
 def test_a_very_long_paragraph_is_split_at_sentence_boundaries(tmp_path):

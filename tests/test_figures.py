@@ -14,7 +14,8 @@ from conftest import ROOT, run_json, run_qa
 
 from qa.answer import Result
 from qa.answer_type import figure_kind
-from qa.figures import disagree, figure_json, figures
+from qa.figures import disagree, figures
+from qa.json_output import figure_json
 from qa.records import StoredPassage
 
 RAQQA = "How many civilians died in the battle for Raqqa?"

@@ -40,8 +40,8 @@ def test_an_index_of_schema_3_is_migrated_when_opened_and_keeps_every_article(ol
     assert user_version(old_index) == migrations.SCHEMA_VERSION
     with closing(Store.open(old_index)) as store:
         rows = store.connection.execute("SELECT date, json_extract(metadata, '$.date') FROM articles").fetchall()
-        manifest = store.manifest()
-    assert {"changes_from", "passages", "passage_sum", "sentence_sum"} <= manifest.keys()
+        recorded = store.manifest_rows()
+    assert {"changes_from", "passages", "passage_sum", "sentence_sum"} <= recorded.keys()
     assert all(column == metadata for column, metadata in rows) and any(column for column, _ in rows)
     assert before["articles"] == 5 and before["passages"] == 23
 

@@ -11,10 +11,11 @@ from conftest import ROOT, SEEDS, imported_after, run_json, run_qa
 
 from qa import vector_format
 from qa.backends.local.store import Store
-from qa.chunking import chunk, normalize
-from qa.embedding import Encoder, resolve_model
+from qa.chunking import chunk
+from qa.embedding import SentenceTransformersEncoder, resolve_model
 from qa.ingest import read_article
 from qa.onnx_encoder import ENCODER_FILES, ONNX_FILE, WEIGHTS_FILE, OnnxEncoder, cache_folder, digest
+from qa.text import normalize_for_search
 
 HEAVY = ("torch", "transformers", "sentence_transformers")
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
@@ -67,7 +68,7 @@ def _varied_texts() -> list[str]:
         article = read_article(path)
         for passage in chunk(article):
             texts.append(passage.search_text)
-            texts += [normalize(article.source[start:end]) for start, end in passage.sentences]
+            texts += [normalize_for_search(article.source[start:end]) for start, end in passage.sentences]
     questions = SEED_QUESTIONS.read_text().splitlines()
     texts += [json.loads(line)["question"] for line in questions[:40]]
     texts += ["", " ", ".", "a", "?!", "Raqqa", "ISIS ISIL IS Daesh", "١٬٦٠٠ مدني", "Заголовок"]
@@ -79,7 +80,7 @@ def _varied_texts() -> list[str]:
 def test_onnx_and_sentence_transformers_vectors_agree(seed_index):
     texts = _varied_texts()
     assert len(texts) >= 200
-    reference = Encoder(resolve_model()).encode(texts)
+    reference = SentenceTransformersEncoder(resolve_model()).encode(texts)
     onnx = OnnxEncoder(seed_index, resolve_model()).encode(texts)
     cosines = np.sum(reference * onnx, axis=1) / (np.linalg.norm(reference, axis=1) * np.linalg.norm(onnx, axis=1))
     assert cosines.min() >= 0.9999, texts[int(cosines.argmin())][:80]
@@ -128,7 +129,7 @@ def test_stored_vectors_find_what_float32_vectors_find(seed_index, table):
         "JOIN embeddings e ON e.key = t.embedding_key"
     ).fetchall()
     encoder = OnnxEncoder(seed_index, resolve_model())
-    exact = encoder.encode([normalize(text[start - at : end - at]) for text, at, start, end, _ in rows])
+    exact = encoder.encode([normalize_for_search(text[start - at : end - at]) for text, at, start, end, _ in rows])
     stored = vector_format.decode([row[-1] for row in rows], exact.shape[1])
     assert min(np.sum(exact * stored, axis=1) / np.linalg.norm(stored, axis=1)) >= 0.9999
     questions = [json.loads(line)["question"] for line in SEED_QUESTIONS.read_text().splitlines()]

@@ -12,11 +12,11 @@ import pytest
 from conftest import ROOT, run_json, run_qa
 
 from qa import vector_format
-from qa.answer import terms
 from qa.backends.local import vector_index
 from qa.backends.local.lexical import TITLE_WEIGHT, FtsIndex, any_of
 from qa.backends.local.store import Store
 from qa.records import Filters
+from qa.text import terms
 
 QUESTIONS = [json.loads(line)["question"] for line in (ROOT / "tests" / "data" / "seed_questions.jsonl").open()]
 NEW_ARTICLE = "Clock tower rebuilt\n\nResidents of Raqqa rebuilt the medieval clock tower stone by stone.\n"

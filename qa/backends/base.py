@@ -9,7 +9,7 @@ which each applies its own way.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import NamedTuple, Protocol
@@ -100,12 +100,17 @@ class DenseIndex(Protocol):
 
 
 class Encoder(Protocol):
-    """Turns texts into unit vectors: the index's ONNX export, or sentence-transformers."""
+    """Turns texts into unit vectors: the index's ONNX export (qa/onnx_encoder.py) or sentence-transformers
+    (qa/embedding.py)."""
 
     @property
     def dimension(self) -> int: ...
 
-    def encode(self, texts: list[str]) -> np.ndarray: ...
+    def encode(self, texts: Sequence[str]) -> np.ndarray:
+        """One row per text, L2-normalised float32."""
+
+    def encode_batches(self, texts: Sequence[str]) -> Iterator[np.ndarray]:
+        """The same rows, a batch at a time, for texts too many to hold their vectors at once."""
 
 
 class Backend(Protocol):

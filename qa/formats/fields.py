@@ -11,10 +11,11 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.article import Article, IngestError, collapse_whitespace, content_hash, decode, split_blocks
+from qa.article import Article, IngestError, content_hash, decode, split_blocks
 from qa.errors import QAError
 from qa.formats.html import html_paragraphs, looks_like_markup
 from qa.formats.metadata import iso_date
+from qa.text import collapse_whitespace
 
 FIELD_NAMES: dict[str, tuple[str, ...]] = {
     "title": ("title", "headline"),

@@ -17,8 +17,9 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
-from qa.article import Article, IngestError, collapse_whitespace, content_hash, decode, split_blocks
+from qa.article import Article, IngestError, content_hash, decode, split_blocks
 from qa.formats.metadata import iso_date, text_metadata
+from qa.text import collapse_whitespace, normalize_for_search
 
 KEY_CHARS = 40  # characters (whitespace aside) matched at each end of a block
 _INVISIBLE = frozenset({"script", "style", "title", "noscript", "template"})
@@ -47,7 +48,7 @@ def html_paragraphs(markup: str) -> str:
 
 
 def _squeeze(text: str) -> str:
-    return "".join(unicodedata.normalize("NFKC", text).split())
+    return normalize_for_search(text).replace(" ", "")
 
 
 class _PageText(HTMLParser):

@@ -11,8 +11,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from qa.article import Article, Block, IngestError, collapse_whitespace, content_hash, decode
+from qa.article import Article, Block, IngestError, content_hash, decode
 from qa.formats.metadata import iso_date, text_metadata
+from qa.text import collapse_whitespace
 
 _FRONT_MATTER_FENCE = "---"
 _FRONT_MATTER_END = ("---", "...")

@@ -13,6 +13,7 @@ import datetime as dt
 import re
 
 from qa.article import Block
+from qa.text import collapse_whitespace
 
 HEAD_BLOCKS = 5  # blocks after the headline searched for a byline and a date
 MAX_DATELINE_WORDS = 20
@@ -68,7 +69,7 @@ def text_metadata(source: str, blocks: tuple[Block, ...], title_block: int) -> d
     for _, line in _lines(source, head):
         byline = _BYLINE.match(line)
         if byline and len(byline.group("author").split()) <= 5:
-            metadata["author"] = " ".join(byline.group("author").split())
+            metadata["author"] = collapse_whitespace(byline.group("author"))
             break
     edges = [*head, blocks[-1]] if blocks[-1] not in head else head
     for block, line in _lines(source, edges):

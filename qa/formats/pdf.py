@@ -24,7 +24,8 @@ import re
 from collections import Counter
 from pathlib import Path
 
-from qa.article import Article, IngestError, collapse_whitespace, content_hash, split_blocks
+from qa.article import Article, IngestError, content_hash, split_blocks
+from qa.text import collapse_whitespace
 
 _PAGE_NUMBER = re.compile(r"^\W*(?:page\s*)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?\W*$", re.IGNORECASE)
 _DIGITS = re.compile(r"\d+")

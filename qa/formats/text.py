@@ -6,8 +6,9 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from qa.article import Article, Block, IngestError, collapse_whitespace, content_hash, decode, split_blocks
+from qa.article import Article, Block, IngestError, content_hash, decode, split_blocks
 from qa.formats.metadata import text_metadata
+from qa.text import collapse_whitespace
 
 # A leading site banner such as "- Sputnik International": an outlet, not a headline.
 _BANNER_LINE = re.compile(r"^\s*[-–—]\s*(?P<outlet>\S.{0,60})$")

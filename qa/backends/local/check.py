@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from qa.errors import QAError
+from qa.manifest import Manifest
 
 REBUILD = "run `qa index --rebuild` (it keeps the recorded sources and embeds everything again)"
 
@@ -65,10 +66,10 @@ def check(directory: Path) -> Report:
     if not findings[-1].ok:
         return Report(str(directory), findings)
     manifest = store.manifest()
-    if "generation" not in manifest or "dimension" not in manifest:
+    if not manifest.generation or not manifest.dimension:
         findings.append(Finding("complete", False, "the first build did not finish", "run `qa index` to finish it"))
         return Report(str(directory), findings)
-    findings.append(Finding("complete", True, f"generation {manifest['generation']}"))
+    findings.append(Finding("complete", True, f"generation {manifest.generation}"))
     findings += [_counts(store, manifest), _encoder(directory, manifest), _model(manifest), _faiss(store)]
     return Report(str(directory), findings)
 
@@ -80,7 +81,7 @@ def _integrity(store) -> Finding:
     return Finding("sqlite", False, "; ".join(problems), REBUILD)
 
 
-def _counts(store, manifest: dict[str, str]) -> Finding:
+def _counts(store, manifest: Manifest) -> Finding:
     """Stored rows against what the manifest recorded, and every passage and sentence with its vector and its
     lexical row."""
     db = store.connection
@@ -91,11 +92,11 @@ def _counts(store, manifest: dict[str, str]) -> Finding:
     passages, sentences = count("SELECT count(*) FROM passages"), count("SELECT count(*) FROM sentences")
     problems = []
     for kind, stored in (("passage", passages), ("sentence", sentences)):
-        recorded = manifest.get(f"{kind}_count")
+        recorded = store.manifest_rows().get(f"{kind}_count")
         if recorded is not None and int(recorded) != stored:
             problems.append(f"{stored} {kind}s stored, {recorded} recorded")
-    if "passages" in manifest and int(manifest["passages"]) != passages:
-        problems.append(f"{passages} passages stored, {manifest['passages']} recorded")
+    if manifest.passages is not None and manifest.passages != passages:
+        problems.append(f"{passages} passages stored, {manifest.passages} recorded")
     for table, rows in (("passages_fts", passages), ("sentences_fts", sentences)):
         if (found := count(f"SELECT count(*) FROM {table}")) != rows:
             problems.append(f"{found} rows in {table} for {rows}")
@@ -112,18 +113,18 @@ def _counts(store, manifest: dict[str, str]) -> Finding:
     return Finding("counts", True, f"{summary}, each with its vector and lexical row")
 
 
-def _encoder(directory: Path, manifest: dict[str, str]) -> Finding:
+def _encoder(directory: Path, manifest: Manifest) -> Finding:
     from qa import onnx_encoder
 
     found = onnx_encoder.digest(directory, verify=True)
     if found is None:
         return Finding("encoder", False, "encoder.onnx or its weights are missing", "run `qa index` to export it again")
-    if found != manifest.get("onnx_sha256"):
+    if found != manifest.onnx_sha256:
         return Finding("encoder", False, "the encoder files do not match their recorded sha256", "run `qa index`")
     return Finding("encoder", True, "encoder.onnx and encoder.onnx.data match the recorded sha256")
 
 
-def _model(manifest: dict[str, str]) -> Finding:
+def _model(manifest: Manifest) -> Finding:
     from qa.embedding import ModelError, model_for_index
 
     try:

@@ -18,8 +18,8 @@ from qa.records import Filters
 
 TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title (with its outlet) relative to its text
 # Rows (summed over a question's words) that FTS5 may score for BM25 candidates. Above, candidates come from
-# the rarest words within it and from the passages holding two of the words, then are scored on every word:
-# 0.97 of FTS5's top 10 at a million passages (bench/results/scale.md). Not reached by the evaluation sets'
+# the rarest words within it and from the passages holding two of the words, then are scored on every word
+# (bench/results/scale.md measures how much of FTS5's own top 10 that keeps). Not reached by the evaluation sets'
 # questions (a few hundred passages): there rankings are FTS5's own.
 MATCH_BUDGET = 1_000
 RESCORED = 2  # candidates taken from each of those two queries, per candidate wanted
@@ -135,7 +135,9 @@ class FtsIndex:
         return self.scorer.scores("sentences_fts", any_of(terms), {sid: (text,) for sid, text in texts.items()}, (1.0,))
 
     def sentences_holding_all(self, terms: Sequence[str], passage_id: int) -> set[tuple[int, int]]:
-        """The spans of the passage's sentences that hold every one of the terms."""
+        """The spans of the passage's sentences that hold every one of the terms (each of them, for no terms)."""
+        if not terms:
+            return set(self.connection.execute("SELECT start, end FROM sentences WHERE passage_id = ?", (passage_id,)))
         rows = self.connection.execute(
             "SELECT s.start, s.end FROM sentences s JOIN sentences_fts f ON f.rowid = s.id "
             "WHERE s.passage_id = ? AND sentences_fts MATCH ?",  # each of the passage's sentences looked up alone

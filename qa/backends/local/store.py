@@ -23,14 +23,15 @@ import numpy as np
 from qa import vector_format
 from qa.backends.local import migrations
 from qa.backends.local.migrations import BASE_VERSION, SCHEMA_VERSION
+from qa.backends.local.update_lock import LOCK_FILE
 from qa.backends.local.vector_sums import VECTOR_KINDS, add_article_vectors, decode_sum, decode_sums, encode_sums
 from qa.errors import QAError
 from qa.locations import RECORD_MARK
+from qa.manifest import Manifest
 from qa.near_duplicates import Signature
 from qa.records import ArticleVersion, Filters, NewArticle, Source, StoredArticle, StoredPassage
 
 DB_FILE = "qa.sqlite"
-LOCK_FILE = "update.lock"
 PAGE_SIZE = 8192
 REMEMBERED = 8  # answers about filters kept until the index changes
 SAMPLED = 1_000  # articles on which the share a source filter keeps is estimated, in a large index
@@ -118,38 +119,6 @@ def _not_an_index(directory: Path) -> str:
     )
 
 
-def _lock_holder(handle) -> str:
-    """Who holds the update lock, as its holder wrote it: "pid 123, since 2026-11-30 04:50:12"."""
-    handle.seek(0)
-    pid, _, since = handle.read(200).strip().partition(" ")
-    try:
-        started = time.strftime("%Y-%m-%d %H:%M:%S", time.localtime(float(since)))
-    except (ValueError, OverflowError, OSError):
-        return "holder unknown"
-    return f"pid {pid}, since {started}"
-
-
-def _wait_for_lock(handle, wait: float | None, holder: str) -> None:
-    """Take the lock another process holds: as soon as it is free, or give up after `wait` seconds."""
-    import fcntl
-
-    if wait is None:
-        fcntl.flock(handle, fcntl.LOCK_EX)
-        return
-    deadline = time.monotonic() + wait
-    while True:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            return
-        except BlockingIOError:
-            if time.monotonic() >= deadline:
-                raise StoreError(
-                    f"another update of this index ({holder}) is still running after {wait:g} s: "
-                    "nothing was changed; try again when it ends"
-                ) from None
-            time.sleep(0.1)
-
-
 @dataclass(frozen=True)
 class PassageChanges:
     """What changed since a generation, as one snapshot: passage ids added and removed since, net of each other."""
@@ -221,10 +190,10 @@ class Store:
             raise StoreError(f"the index at {directory} is damaged ({error}): run `qa index --rebuild`") from None
         return store
 
-    def require_complete(self) -> dict[str, str]:
+    def require_complete(self) -> Manifest:
         """The manifest of an index that has finished its first build (else a StoreError naming the fix)."""
         manifest = self.manifest()
-        if not {"generation", "dimension", "model_sha256"} <= manifest.keys():
+        if not manifest.complete:
             raise StoreError(
                 f"the index at {self.directory} has not finished its first build: run `qa index` to finish it"
             )
@@ -252,32 +221,6 @@ class Store:
             )
         if version < SCHEMA_VERSION:
             migrations.migrate(self.connection)
-
-    @contextmanager
-    def update_lock(self, on_wait: Callable[[str], None] | None = None, wait: float | None = None) -> Iterator[None]:
-        """Hold the index's update lock, waiting for another holder to finish (on_wait is called first, with
-        a line naming the holder), at most `wait` seconds when given.
-
-        An flock on a file in the index folder: the system releases it however its holder ends,
-        SIGKILL included, so a crashed update never blocks the next one. The holder writes its
-        process id and start time in it, so a waiting update can name it.
-        """
-        import fcntl
-
-        descriptor = os.open(self.directory / LOCK_FILE, os.O_RDWR | os.O_CREAT, 0o600)
-        with os.fdopen(descriptor, "r+") as handle:
-            try:
-                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-            except BlockingIOError:
-                holder = _lock_holder(handle)
-                if on_wait:
-                    on_wait(f"another update of this index is running ({holder}); waiting for it to finish…")
-                _wait_for_lock(handle, wait, holder)
-            handle.seek(0)
-            handle.truncate()
-            handle.write(f"{os.getpid()} {time.time()}\n")
-            handle.flush()
-            yield
 
     def close(self) -> None:
         self.connection.close()
@@ -308,12 +251,17 @@ class Store:
 
     # -- manifest and sources ------------------------------------------------------------
 
-    def manifest(self) -> dict[str, str]:
+    def manifest(self) -> Manifest:
+        return Manifest.from_rows(self.manifest_rows())
+
+    def manifest_rows(self) -> dict[str, str]:
+        """The manifest as stored, with this backend's own rows (the vector sums, where the change log starts)."""
         return dict(self.connection.execute("SELECT key, value FROM manifest"))
 
     @property
     def generation(self) -> int:
-        return int(self.manifest().get("generation", 0))
+        row = self.connection.execute("SELECT value FROM manifest WHERE key = 'generation'").fetchone()
+        return int(row[0]) if row else 0
 
     def sources(self) -> list[Source]:
         rows = self.connection.execute("SELECT path, include, exclude FROM sources ORDER BY path")
@@ -520,9 +468,9 @@ class Store:
 
     def passage_count(self) -> int:
         """How many passages the index holds, as its last update recorded (counted before its first)."""
-        recorded = self.manifest().get("passages")
+        recorded = self.manifest().passages
         if recorded is not None:
-            return int(recorded)
+            return recorded
         return self.connection.execute("SELECT count(*) FROM passages").fetchone()[0]
 
     def counts(self) -> dict[str, int]:
@@ -602,7 +550,7 @@ class Store:
     def passage_changes(self, since: int) -> PassageChanges | None:
         """The passages added and removed after generation `since`, or None when that is no longer recorded."""
         with self.snapshot():
-            manifest = self.manifest()
+            manifest = self.manifest_rows()
             generation = int(manifest.get("generation", 0))
             if since < int(manifest["changes_from"]):
                 return None
@@ -641,7 +589,7 @@ class Store:
     def mean_vectors(self) -> tuple[np.ndarray, np.ndarray]:
         """The mean passage vector and the mean sentence vector of the committed index; zeros (plain cosines)
         for an index that records none yet."""
-        manifest = self.manifest()
+        manifest = self.manifest_rows()
         dimension = int(manifest.get("dimension") or 0)
         return tuple(decode_sum(manifest, kind, dimension).mean() for kind in VECTOR_KINDS)
 
@@ -650,7 +598,7 @@ class Store:
     def commit_update(
         self,
         *,
-        manifest: dict[str, str],
+        manifest: Manifest,
         sources: Iterable[Source],
         removed: Iterable[str],
         written: Iterable[NewArticle],
@@ -672,7 +620,7 @@ class Store:
             # the change log is complete after this generation: the one before this update, or this one after a wipe
             changes_from = recorded["changes_from"]
             unused_keys: set[str] = set()
-            dimension = int(manifest.get("dimension") or recorded.get("dimension") or 0)
+            dimension = manifest.dimension
             sums = decode_sums({} if wipe else recorded, dimension)
             if wipe:
                 for table in (
@@ -701,7 +649,7 @@ class Store:
             )
             passages = _passages_after(db, recorded, generation, wipe)
             values = {
-                **manifest,
+                **manifest.rows(),
                 "generation": str(generation),
                 "built_at": str(now),
                 "passages": str(passages),

@@ -58,7 +58,7 @@ def build(store: Store, approximate: bool | None = None):
 
     with store.snapshot():
         generation, count = store.generation, store.passage_count()
-        dimension = int(store.manifest()["dimension"])
+        dimension = store.manifest().dimension
         if not (count >= APPROXIMATE_FROM if approximate is None else approximate):
             index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
         else:
@@ -212,6 +212,8 @@ class FaissIndex:
         """(passage id, cosine) of the k nearest passages, best first; filters apply as
         qa/backends/local/filtering.py says."""
         index = self._current()
+        if k < 1:
+            return []
         return filtered_search(
             self.store,
             filters,
