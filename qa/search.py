@@ -1,9 +1,7 @@
 """Answer a question from an index: retrieve candidates, gather their signals, rank them by qa/ranking.py.
 
-Hybrid ranking gathers candidates from BM25 (FTS5, porter stemming) and dense
-FAISS search, gathers each candidate's signals, and weighs them (qa/ranking.py). The weights were
-chosen on squad5 and the seed question set (bench/fusion.py prints the comparison; the
-figures of each step are in bench/results/ranking_history.md).
+Hybrid ranking gathers candidates from BM25 (FTS5, porter stemming) and dense FAISS search,
+gathers each candidate's signals (qa.ranking.Candidate), and weighs them as qa/ranking.py says.
 """
 
 from __future__ import annotations
