@@ -69,7 +69,8 @@ def added_latency(index: Path, questions: Path) -> dict[str, float]:
     `qa ask` reads them (the ten best, then deeper passages of the same stories; copies looked up)."""
     sys.path.insert(0, str(ROOT))
     from qa.figures import READ_ANY_ARTICLE, figures
-    from qa.search import FIGURE_POOL, Searcher
+    from qa.ranking import FIGURE_POOL
+    from qa.search import Searcher
 
     searcher = Searcher.open(index)
     texts = [json.loads(line)["question"] for line in questions.read_text().splitlines() if line.strip()]

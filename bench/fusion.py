@@ -3,7 +3,7 @@
     python bench/fusion.py INDEX QUESTIONS.jsonl [INDEX QUESTIONS.jsonl ...]
 
 Prints gold@1 / hit@1 / mrr@10 (by qa.evaluate, i.e. ir-measures) for each scheme:
-weighted sums of the signals (qa.search.Weights), and reciprocal rank fusion of the rankings
+weighted sums of the signals (qa.ranking.Weights), and reciprocal rank fusion of the rankings
 by passage and best-sentence cosine and BM25.
 """
 
@@ -14,22 +14,24 @@ import sys
 from pathlib import Path
 
 from qa import evaluate as ev
-from qa.search import Searcher, Weights
+from qa.ranking import Candidate, Weights, fuse
+from qa.search import Searcher
 
 RRF_SIGNALS = {
-    "passage_dense": lambda f: f["passage_dense"],
-    "passage_lexical": lambda f: f["passage_lexical"],
-    "sentence_dense": lambda f: max(s.dense for s in f["sentences"]),
-    "sentence_lexical": lambda f: max(s.lexical for s in f["sentences"]),
+    "passage_dense": lambda c: c.centred_cosine,
+    "passage_lexical": lambda c: c.bm25_share,
+    "sentence_dense": lambda c: max(s.dense for s in c.sentences),
+    "sentence_lexical": lambda c: max(s.lexical for s in c.sentences),
 }
 
 
-def rrf(features: dict[int, dict], k: int = 60) -> dict[int, float]:
-    scores = dict.fromkeys(features, 0.0)
+def rrf(candidates: list[Candidate], k: int = 60) -> list[float]:
+    """Each candidate's reciprocal rank fusion score."""
+    scores = [0.0] * len(candidates)
     for signal in RRF_SIGNALS.values():
-        ordered = sorted(features, key=lambda pid: -signal(features[pid]))
-        for rank, pid in enumerate(ordered, start=1):
-            scores[pid] += 1 / (k + rank)
+        ordered = sorted(range(len(candidates)), key=lambda i: -signal(candidates[i]))
+        for rank, i in enumerate(ordered, start=1):
+            scores[i] += 1 / (k + rank)
     return scores
 
 
@@ -39,7 +41,7 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
         searcher = Searcher.open(index)
         questions = ev.load_questions(questions_path)
         signals = [searcher.candidates(q.text) for q in questions]
-        sets.append((questions_path.name, searcher, questions, signals, ev.judge(searcher.backend, questions)))
+        sets.append((questions_path.name, questions, signals, ev.judge(searcher.backend, questions)))
     schemes = {"rrf": None} | {
         f"w={pd},1.0,{pl},{sl},{at},{al}": Weights(pd, 1.0, pl, sl, at, al)
         for pd, pl, sl, at, al in itertools.product([0.5, 1.0], [0.25, 0.5], [0.25], [0.0, 0.15, 0.3, 0.45], [0.0, 0.2])
@@ -47,16 +49,15 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
     rows = []
     for name, weights in schemes.items():
         row = [name]
-        for _, searcher, questions, signals, judgements in sets:
+        for _, questions, signals, judgements in sets:
             rankings = []
-            for question, features in zip(questions, signals, strict=False):
+            for question, candidates in zip(questions, signals, strict=False):
                 if weights is None:
-                    scores = rrf(features)
+                    scores = rrf(candidates)
                 else:
-                    searcher.weights = weights
-                    scores = {pid: searcher.fuse(f, "hybrid") for pid, f in features.items()}
-                best = sorted(scores, key=lambda p: -scores[p])[:10]
-                rankings.append(ev.ranked(question, [features[p]["passage"] for p in best]))
+                    scores = [fuse(c, "hybrid", weights) for c in candidates]
+                best = sorted(range(len(candidates)), key=lambda i: -scores[i])[:10]
+                rankings.append(ev.ranked(question, [candidates[i].passage for i in best]))
             figures = ev.score(rankings, judgements).figures
             row += [figures.get("gold@1", 0.0), figures.get("hit@1", 0.0), figures.get("mrr@10", 0.0)]
         rows.append(row)

@@ -3,10 +3,10 @@
     python bench/generalisation.py NAME=INDEX:ANSWERABLE.jsonl:UNANSWERABLE.jsonl ...
 
 Prints two tables (bench/results/generalisation.md holds them). Fusion: for each corpus in turn, a linear
-fusion of the hybrid signals (qa.search: passage cosine, centred cosine and BM25, the article's BM25, and the
+fusion of the hybrid signals (qa.ranking.Candidate: passage cosine, centred cosine and BM25, the article's BM25, and the
 best sentence's centred cosine, BM25 and answer kind) is fitted by logistic regression (scikit-learn,
 pointwise, or pairwise on relevant-minus-irrelevant differences) on the other corpora, and its hit@1 and
-mrr@10 on the held-out corpus are printed beside those of qa's weights (qa.search.Weights). A passage is
+mrr@10 on the held-out corpus are printed beside those of qa's weights (qa.ranking.Weights). A passage is
 relevant as `qa eval` judges it: the named paragraph when the question names one, else an answer string.
 
 Confidence: for each question the best hybrid candidate's signals are gathered once:
@@ -22,7 +22,7 @@ Confidence: for each question the best hybrid candidate's signals are gathered o
 For each corpus in turn, a logistic regression (scikit-learn; each corpus weighing the same and, within it,
 each side) is fitted on the other corpora, its threshold chosen there (the highest that flags at most 8% of
 each of their answerable questions), and the held-out corpus is reported beside the rule qa uses
-(qa.search.Confidence): the share of its unanswerable and of its answerable questions flagged not confident.
+(qa.ranking.Confidence): the share of its unanswerable and of its answerable questions flagged not confident.
 """
 
 from __future__ import annotations
@@ -36,7 +36,8 @@ import numpy as np
 from qa import answer_type
 from qa import evaluate as ev
 from qa.question import words as question_words
-from qa.search import Searcher, Weights
+from qa.ranking import Candidate, Weights, best_sentence, fuse
+from qa.search import Searcher
 
 FEATURES = ("closeness", "passage_distinct", "sentence_distinct", "coverage", "rarest_missing", "kind_missing")
 QA = Weights()
@@ -54,44 +55,37 @@ QA_FUSION = np.array(
 MAX_FLAGGED_ANSWERABLE = 0.08  # chosen on the training corpora, under the 10% target with a margin
 
 
-def signals(backend, question: str, best: dict, passage_id: int) -> list[float]:
+def signals(backend, question: str, best: Candidate) -> list[float]:
     """The signals of the best candidate (its fusion features, as qa.search gathers them), in FEATURES order."""
     total = max(backend.store.passage_count(), 1)
     weights, found, missing = {}, 0.0, []
     for word in dict.fromkeys(question_words(question)):
         frequency = backend.lexical.statistics([word]).frequencies[word]
         weights[word] = math.log((total + 1) / (frequency + 0.5))
-        if frequency and backend.lexical.passage_holds(passage_id, word):
+        if frequency and backend.lexical.passage_holds(best.passage.id, word):
             found += weights[word]
         else:
             missing.append(weights[word])
     asked = answer_type.asked_for(question)
     return [
-        best["closeness"],
-        best["passage_dense"],
-        best["sentence_distinct"],
+        best.closeness,
+        best.centred_cosine,
+        best.distinctness,
         found / sum(weights.values()) if weights else 0.0,
         max(missing, default=0.0) / math.log((total + 1) / 1.5),
-        float(asked.kind is not None and not any(s.typed for s in best["sentences"])),
+        float(asked.kind is not None and not any(s.typed for s in best.sentences)),
     ]
 
 
-def fusion_signals(f: dict, weights: Weights = QA) -> list[float]:
+def fusion_signals(c: Candidate, weights: Weights = QA) -> list[float]:
     """A candidate's fusion signals, its best sentence's as qa's weights choose it and discount a heading."""
-    sentence = max(
-        f["sentences"],
-        key=lambda s: (
-            (weights.sentence_dense * s.dense + weights.sentence_lexical * s.lexical)
-            * (1.0 if s.statement else weights.heading)
-            + weights.answer_type * s.typed
-        ),
-    )
+    sentence = best_sentence(c.sentences, weights)
     share = 1.0 if sentence.statement else weights.heading
     return [
-        f["passage_cosine"],
-        f["passage_dense"],
-        f["passage_lexical"],
-        f["article_lexical"],
+        c.cosine,
+        c.centred_cosine,
+        c.bm25_share,
+        c.article_bm25_share,
         sentence.dense * share,
         sentence.lexical * share,
         float(sentence.typed),
@@ -106,18 +100,18 @@ def gather(index: Path, answerable: Path, unanswerable: Path):
     judgements = ev.judge(searcher.backend, questions)
     rows, labels, rule, candidates = [], [], [], []
     for question in questions:
-        features = searcher.candidates(question.text)
-        best = max(features, key=lambda pid: searcher.fuse(features[pid], "hybrid"))
-        rows.append(signals(searcher.backend, question.text, features[best], best))
+        found = searcher.candidates(question.text)
+        best = max(found, key=lambda c: fuse(c, "hybrid", QA))
+        rows.append(signals(searcher.backend, question.text, best))
         labels.append(question.answerable)
-        rule.append(not searcher.confident(question.text, features[best], best))
+        rule.append(not searcher.confident(question.text, best))
         if question.answerable:
             judged = judgements[question.id]
             relevant = judged.gold if question.article and question.paragraph is not None else judged.by_answer
             candidates.append(
                 (
-                    np.array([fusion_signals(f) for f in features.values()]),
-                    np.array([str(p) in relevant for p in features]),
+                    np.array([fusion_signals(c) for c in found]),
+                    np.array([str(c.passage.id) in relevant for c in found]),
                 )
             )
     return np.array(rows), np.array(labels), np.array(rule), candidates

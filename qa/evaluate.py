@@ -23,8 +23,8 @@ from pathlib import Path
 
 from qa.backends.local.backend import LocalBackend
 from qa.errors import QAError
+from qa.ranking import FIGURE_POOL
 from qa.records import StoredPassage
-from qa.search import FIGURE_POOL
 from qa.text import collapse_whitespace, replace_undecoded
 
 CUTOFFS = (1, 3, 5, 10)

@@ -31,7 +31,7 @@ NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time"
 PERSON = "person"  # a name asked of a person: shown as a name
 AMOUNT, FACTOR = "amount", "factor"
 MAX_VALUES = 6
-# The best-ranked passages are read whatever their article; those below them (down to qa/search.py's FIGURE_POOL)
+# The best-ranked passages are read whatever their article; those below them (down to qa/ranking.py's FIGURE_POOL)
 # only where their article, or a copy of it, is among these passages' articles (the story the question is about),
 # and a value there counts only when the question's words support it nearly as well as the values above (their median).
 READ_ANY_ARTICLE = 10

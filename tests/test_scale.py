@@ -13,8 +13,9 @@ from conftest import ROOT, run_json, run_qa
 
 from qa import vector_format
 from qa.backends.local import vector_index
-from qa.backends.local.lexical import TITLE_WEIGHT, FtsIndex, any_of
+from qa.backends.local.lexical import FtsIndex, any_of
 from qa.backends.local.store import Store
+from qa.ranking import TITLE_WEIGHT
 from qa.records import Filters
 from qa.text import terms
 

@@ -14,15 +14,8 @@ from qa.backends.base import CollectionStatistics
 from qa.backends.local.bm25 import Scorer, collection_size, phrases, quoted
 from qa.backends.local.filtering import NARROW_PASSAGES, filtered_search
 from qa.backends.local.store import Store
+from qa.ranking import MATCH_BUDGET, RESCORED, TITLE_WEIGHT
 from qa.records import Filters
-
-TITLE_WEIGHT = 0.5  # BM25 weight of a passage's article title (with its outlet) relative to its text
-# Rows (summed over a question's words) that FTS5 may score for BM25 candidates. Above, candidates come from
-# the rarest words within it and from the passages holding two of the words, then are scored on every word
-# (bench/results/scale.md measures how much of FTS5's own top 10 that keeps). Not reached by the evaluation sets'
-# questions (a few hundred passages): there rankings are FTS5's own.
-MATCH_BUDGET = 1_000
-RESCORED = 2  # candidates taken from each of those two queries, per candidate wanted
 
 
 def any_of(terms: Sequence[str]) -> str:

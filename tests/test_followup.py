@@ -1,0 +1,77 @@
+"""Follow-up questions on plain strings: which lean on the previous question, and what is searched for them."""
+
+from __future__ import annotations
+
+import pytest
+
+from qa.followup import MAX_LEANING_WORDS, in_context, leans_on_previous
+
+RAQQA = "How many civilians did the coalition kill in Raqqa?"
+
+
+def test_a_follow_up_is_searched_with_the_content_words_it_lacks():
+    assert in_context("and how many did the coalition admit?", RAQQA) == (
+        "and how many did the coalition admit? civilians kill Raqqa"
+    )
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "and the coalition?",
+        "But did Amnesty agree",
+        "So what did Airwars count?",
+        "also in Mosul?",
+        "then when did it end?",
+        "What about Mosul?",
+        "how about the SDF?",
+        "What of the survivors?",
+        "AND WHEN?",
+    ],
+)
+def test_a_question_opening_as_a_continuation_leans_on_the_previous(question):
+    assert leans_on_previous(question)
+
+
+def test_an_opening_word_counts_only_as_a_whole_word():
+    assert not leans_on_previous("Andrew Wilkie said what about Raqqa?")
+    assert not leans_on_previous("Sony Pictures sold how many films?")
+
+
+def test_a_question_without_content_words_leans_on_the_previous():
+    assert leans_on_previous("Why?")
+    assert in_context("Why?", RAQQA) == "Why? civilians coalition kill Raqqa"
+
+
+def test_a_question_pointing_back_leans_only_while_it_has_few_words_of_its_own():
+    assert leans_on_previous("Who wrote that report?")
+    assert not leans_on_previous("Who wrote that report on civilians killed in Raqqa?")
+    assert not leans_on_previous("Who wrote the report?")  # nothing points back
+
+
+def test_exactly_the_most_leaning_words_still_leans():
+    words = ["alpha", "bravo", "charlie", "delta", "echo"]
+    at_most = " ".join(words[:MAX_LEANING_WORDS]) + " of it?"
+    over = " ".join(words[: MAX_LEANING_WORDS + 1]) + " of it?"
+    assert leans_on_previous(at_most)
+    assert not leans_on_previous(over)
+
+
+def test_a_question_standing_alone_is_searched_as_it_is():
+    assert in_context("Who is Chris Woods?", RAQQA) is None
+    assert in_context("What did Amnesty call the coalition's approach to Raqqa?", RAQQA) is None
+
+
+def test_nothing_is_carried_without_a_previous_question_or_words_to_carry():
+    assert in_context("and how many did the coalition admit?", None) is None
+    assert in_context("and how many did the coalition admit?", "") is None
+    assert in_context("and did the coalition kill civilians in Raqqa?", RAQQA) is None  # it has them all
+
+
+def test_carried_words_keep_their_order_and_come_once():
+    previous = "Did civilians flee Raqqa before civilians in Raqqa lost their homes?"
+    assert in_context("and then?", previous) == "and then? civilians flee Raqqa lost homes"
+
+
+def test_a_carried_word_already_asked_in_other_case_is_not_repeated():
+    assert in_context("and the COALITION?", RAQQA) == "and the COALITION? civilians kill Raqqa"
