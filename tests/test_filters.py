@@ -13,12 +13,12 @@ import pytest
 from conftest import ROOT, run_qa
 
 from qa import onnx_encoder
-from qa.answer import terms
 from qa.backends.local import vector_index
 from qa.backends.local.lexical import FtsIndex
 from qa.backends.local.store import PassageChanges, Store
 from qa.backends.local.vector_index import FaissIndex, VectorIndex
 from qa.records import Filters
+from qa.text import terms
 
 SQUAD = ROOT / "bench" / "squad5"
 QUESTIONS = [json.loads(line)["question"] for line in (SQUAD / "questions.jsonl").open()][::25][:12]
@@ -91,7 +91,7 @@ def test_either_way_both_indexes_keep_the_best_passages_that_pass(dated_index, n
         assert np.allclose([s for _, s in nearest], list(expected.values()))
 
 
-def test_an_ivf_base_searched_narrowly_probes_every_list(dated_index):
+def test_an_ivf_base_searched_narrowly_is_exact_among_the_passages_kept(dated_index):
     base, generation = vector_index.build(dated_index, approximate=True)
     base.nprobe = 1
     index = VectorIndex(base, PassageChanges(generation, base.ntotal, [], []), dated_index)
@@ -100,7 +100,9 @@ def test_an_ivf_base_searched_narrowly_probes_every_list(dated_index):
     among = dated_index.filtered_passages(filters)
     vectors = onnx_encoder.load(dated_index.directory, dated_index.manifest()).encode(QUESTIONS)
     for vector in vectors:
-        assert [i for i, _ in index.search(vector, K, among)] == [i for i, _ in exact.search(vector, K, filters)]
+        found, expected = index.search(vector, K, among), exact.search(vector, K, filters)
+        assert [i for i, _ in found] == [i for i, _ in expected]
+        assert np.allclose([s for _, s in found], [s for _, s in expected], atol=1e-6)
 
 
 def test_the_share_a_filter_keeps_is_counted_and_one_keeping_nothing_finds_nothing(dated_index):

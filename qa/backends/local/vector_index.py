@@ -95,6 +95,8 @@ class VectorIndex:
         self.base = base
         self.removed = np.asarray(changes.removed, dtype=np.int64)
         self.added = None
+        self._added_ids = np.asarray(changes.added, dtype=np.int64)
+        self._located = False  # whether the IVF base can find a vector by its id (built at the first need)
         if changes.added:
             vectors = store.passage_vectors(changes.added)
             ids = np.asarray([i for i in changes.added if i in vectors], dtype=np.int64)
@@ -102,31 +104,49 @@ class VectorIndex:
             self.added.add_with_ids(np.vstack([vectors[i] for i in ids]), ids)
 
     def search(self, query: np.ndarray, k: int, among: list[int] | None = None) -> list[tuple[int, float]]:
-        """(passage id, cosine) pairs, best first; only passages whose ids are `among`, when given (an IVF base
-        then probes every list: exact among them)."""
+        """(passage id, cosine) pairs, best first; only passages whose ids are `among` (current passages), when
+        given: exactly among them."""
         import faiss
 
         faiss.omp_set_num_threads(1)  # one query at a time: threads would contend with the lexical search
         query = np.asarray(query, dtype=np.float32).reshape(1, -1)
-        if among is not None:
-            allowed = np.setdiff1d(np.asarray(among, dtype=np.int64), self.removed)
-            base_selector = faiss.IDSelectorBatch(allowed)
-        elif len(self.removed):
-            base_selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(self.removed))
+        if among is not None and hasattr(self.base, "nprobe"):
+            found = self._ivf_among(query, k, np.setdiff1d(np.asarray(among, dtype=np.int64), self._added_ids))
         else:
-            base_selector = None
-        found = _search(self.base, query, k, base_selector, every_list=among is not None)
+            if among is not None:
+                base_selector = faiss.IDSelectorBatch(np.setdiff1d(np.asarray(among, dtype=np.int64), self.removed))
+            elif len(self.removed):
+                base_selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(self.removed))
+            else:
+                base_selector = None
+            found = _search(self.base, query, k, base_selector)
         if self.added is not None:
             added_selector = None if among is None else faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
             found += _search(self.added, query, k, added_selector)
         return sorted(found, key=lambda pair: -pair[1])[:k]
 
 
-def _search(index, query: np.ndarray, k: int, selector, every_list: bool = False) -> list[tuple[int, float]]:
+    def _ivf_among(self, query: np.ndarray, k: int, ids: np.ndarray) -> list[tuple[int, float]]:
+        """The k nearest of the given ids of an IVF base, exactly: their vectors are read from its lists by id (a
+        hash table of where each id lies, made at the first such search) and compared with the query. Probing
+        every list instead reads every id of the base."""
+        import faiss
+
+        if not len(ids):
+            return []
+        if not self._located:
+            faiss.extract_index_ivf(self.base).set_direct_map_type(faiss.DirectMap.Hashtable)
+            self._located = True
+        cosines = self.base.reconstruct_batch(ids) @ query[0]
+        best = np.argsort(-cosines, kind="stable")[:k]
+        return [(int(ids[i]), float(cosines[i])) for i in best]
+
+
+def _search(index, query: np.ndarray, k: int, selector) -> list[tuple[int, float]]:
     import faiss
 
     if hasattr(index, "nprobe"):
-        params = faiss.SearchParametersIVF(sel=selector, nprobe=index.nlist if every_list else index.nprobe)
+        params = faiss.SearchParametersIVF(sel=selector, nprobe=index.nprobe)
     else:
         params = None if selector is None else faiss.SearchParameters(sel=selector)
     scores, ids = index.search(query, k, params=params)
