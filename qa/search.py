@@ -145,23 +145,30 @@ class Searcher:
         """
         words = question_words(question)
         encoding = self._encoding.submit(self.encoder_of_question, question)
-        self.backend.dense.means()  # the dense index of this generation loads (the first time) while encoding runs
+        means = self.backend.dense.means()  # the dense index of this generation loads (at first) while encoding runs
         lexical = self.backend.lexical.search(words, CANDIDATES, filters) if words and mode != "dense" else {}
         query = encoding.result()
         dense = dict(self.backend.dense.search(query, CANDIDATES, filters)) if mode != "lexical" else {}
         found = list(dict.fromkeys([*dense, *lexical]))
-        return self._signals(question, query, words, found, dense, lexical) if found else []
+        return self._signals(question, query, means, words, found, dense, lexical) if found else []
 
     def encoder_of_question(self, question: str) -> np.ndarray:
         """The question's vector."""
         return self.encoder.encode([collapse_whitespace(question)])[0]
 
     def _signals(
-        self, question: str, query: np.ndarray, words: list[str], found: list[int], dense: dict, lexical: dict
+        self,
+        question: str,
+        query: np.ndarray,
+        means: tuple[np.ndarray, np.ndarray],
+        words: list[str],
+        found: list[int],
+        dense: dict,
+        lexical: dict,
     ) -> list[Candidate]:
-        """The found passages (those still stored) as candidates: their cosines and BM25 shares, their article's,
-        and their sentences' signals."""
-        passage_mean, sentence_mean = self.backend.dense.means()
+        """The found passages (those still stored) as candidates: their cosines (plain, and centred on the mean
+        passage and sentence vectors `means`) and BM25 shares, their article's, and their sentences' signals."""
+        passage_mean, sentence_mean = means
         passages = self.store.passages(found)
         vectors = self.backend.dense.passage_vectors(found)
         sentences, sentence_matrix = self.backend.dense.sentence_vectors(found)

@@ -17,6 +17,8 @@ import re
 import sqlite3
 from collections import defaultdict
 
+from qa.backends.local.remembered import Remembered
+
 TOKENIZER = "porter unicode61 remove_diacritics 2"  # every FTS5 table's, and the one that scores must use
 K1 = 1.2
 B = 0.75
@@ -63,8 +65,7 @@ class Scorer:
 
     def __init__(self, connection: sqlite3.Connection):
         self.connection = connection
-        self._remembered: dict[tuple[str, str], object] = {}  # rows matching, tokens of phrases: until a commit
-        self._data_version = None
+        self._remembered = Remembered(connection, REMEMBERED)  # rows matching, tokens of phrases
         connection.execute(
             f"CREATE VIRTUAL TABLE IF NOT EXISTS temp.bm25_text USING fts5(c0, c1, tokenize='{TOKENIZER}')"
         )
@@ -89,20 +90,10 @@ class Scorer:
             (json.dumps(only),),
         ).fetchall()
 
-    def _remember(self, key: tuple[str, str], compute):
-        """compute(), or what it gave for key since the index last changed (any connection's commit)."""
-        version = self.connection.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._data_version or len(self._remembered) >= REMEMBERED:  # a long chat stays bounded
-            self._remembered.clear()
-            self._data_version = version
-        if key not in self._remembered:
-            self._remembered[key] = compute()
-        return self._remembered[key]
-
     def frequency(self, table: str, match: str) -> int:
         """How many rows of table match the FTS5 expression."""
         count = f"SELECT count(*) FROM {table} WHERE {table} MATCH ?"
-        return self._remember((table, match), lambda: self.connection.execute(count, (match,)).fetchone()[0])
+        return self._remembered.get((table, match), lambda: self.connection.execute(count, (match,)).fetchone()[0])
 
     def _phrase_tokens(self, match: str) -> list[list[str]]:
         """The tokens of each phrase of match, as FTS5 cuts them."""
@@ -115,7 +106,7 @@ class Scorer:
                 wanted[-1 - row].append(token)
             return wanted
 
-        return self._remember(("", match), tokens)
+        return self._remembered.get(("", match), tokens)
 
     def _inverse_frequencies(self, table: str, query: list[str], rows: int) -> list[float]:
         idf = []

@@ -13,7 +13,7 @@ import json
 import os
 import sqlite3
 import time
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Container, Iterable, Iterator
 from contextlib import closing, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +23,7 @@ import numpy as np
 from qa import vector_format
 from qa.backends.local import migrations
 from qa.backends.local.migrations import BASE_VERSION, SCHEMA_VERSION
+from qa.backends.local.remembered import Remembered
 from qa.backends.local.update_lock import LOCK_FILE
 from qa.backends.local.vector_sums import VECTOR_KINDS, add_article_vectors, decode_sum, decode_sums, encode_sums
 from qa.errors import QAError
@@ -33,7 +34,7 @@ from qa.records import ArticleVersion, Filters, NewArticle, Source, StoredArticl
 
 DB_FILE = "qa.sqlite"
 PAGE_SIZE = 8192
-REMEMBERED = 8  # answers about filters kept until the index changes
+REMEMBERED = 8  # answers about filters kept until the index changes: a question's two indexes share them
 SAMPLED = 1_000  # articles on which the share a source filter keeps is estimated, in a large index
 QA_TABLES = frozenset({"manifest", "sources", "articles", "passages"})  # what makes a SQLite file a qa index
 
@@ -135,8 +136,7 @@ class Store:
     def __init__(self, connection: sqlite3.Connection, directory: Path):
         self.connection = connection
         self.directory = directory
-        self._remembered: dict = {}
-        self._remembered_version = -1
+        self._remembered = Remembered(connection, REMEMBERED)
 
     @classmethod
     def open(cls, directory: Path) -> Store:
@@ -359,18 +359,6 @@ class Store:
         where, values = _article_filter(filters)
         return self.connection.execute(f"SELECT count(*) FROM articles a WHERE {where}", values).fetchone()[0]
 
-    def _remember(self, key: tuple, compute: Callable[[], object]):
-        """compute(), kept until the index changes (the REMEMBERED last used answers), so that the lexical and the
-        dense index of one question share it, and the next questions too."""
-        version = self.connection.execute("PRAGMA data_version").fetchone()[0]
-        if version != self._remembered_version:
-            self._remembered, self._remembered_version = {}, version
-        value = self._remembered.pop(key) if key in self._remembered else compute()
-        self._remembered[key] = value
-        while len(self._remembered) > REMEMBERED:
-            del self._remembered[next(iter(self._remembered))]
-        return value
-
     def filtered_passages(self, filters: Filters) -> list[int] | None:
         """Ids of the passages of the articles the filters let through, or None when they let everything through."""
         if not filters:
@@ -384,7 +372,7 @@ class Store:
             )
             return [row[0] for row in rows]
 
-        return self._remember(("passages", filters), listed)
+        return self._remembered.get(("passages", filters), listed)
 
     def filter_share(self, filters: Filters) -> float:
         """The share of the articles the filters let through: counted (through the date index when they bound
@@ -394,7 +382,7 @@ class Store:
 
         def share() -> float:
             where, values = _article_filter(filters)
-            total, last = self._remember(
+            total, last = self._remembered.get(
                 ("articles",), lambda: self.connection.execute("SELECT count(*), max(id) FROM articles").fetchone()
             )
             if not total:
@@ -409,7 +397,7 @@ class Store:
                 return kept / max(1, sampled)
             return self.articles_matching(filters) / total
 
-        return self._remember(("share", filters), share)
+        return self._remembered.get(("share", filters), share)
 
     def passing(self, ids: list[int], filters: Filters) -> set[int]:
         """Those of the passages `ids` whose article the filters let through."""

@@ -125,7 +125,6 @@ class VectorIndex:
             found += _search(self.added, query, k, added_selector)
         return sorted(found, key=lambda pair: -pair[1])[:k]
 
-
     def _ivf_among(self, query: np.ndarray, k: int, ids: np.ndarray) -> list[tuple[int, float]]:
         """The k nearest of the given ids of an IVF base, exactly: their vectors are read from its lists by id (a
         hash table of where each id lies, made at the first such search) and compared with the query. Probing
