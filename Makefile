@@ -18,7 +18,7 @@ $(VENV)/.torch: | $(BIN)/python
 
 # compat: a plain path in a .pth file, not an import hook that costs every `qa` run ~20 ms
 $(VENV)/.installed: pyproject.toml $(VENV)/.torch
-	$(BIN)/pip install --quiet -e '.[test]' --config-settings editable_mode=compat
+	$(BIN)/pip install --quiet -e '.[test,ray]' --config-settings editable_mode=compat
 	touch $@
 
 install: $(VENV)/.installed
