@@ -28,3 +28,4 @@ class Answer:
     results: list[Result]
     searched: str | None = None  # the question actually searched, when it differs
     figures: tuple = ()  # the values asked for, most supported first (qa.figures.Figure)
+    missing: tuple[str, ...] = ()  # the shards of a sharded index that did not answer: the answer is partial

@@ -207,6 +207,12 @@ def main(ctx: click.Context, index_dir: Path) -> None:
     help="Skip files larger than SIZE, e.g. 200M (recorded; default 50M).",
 )
 @click.option("--wait", type=click.FloatRange(0), metavar="SECONDS", help="Give up if another update runs longer.")
+@click.option(
+    "--shards",
+    type=click.IntRange(1),
+    metavar="N",
+    help="Make a new index of N shards (index/shards/NN), each article in the shard its name hashes to.",
+)
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @MODEL_OPTION
 @click.pass_obj
@@ -220,6 +226,7 @@ def index(
     follow_links: bool | None,
     max_bytes: int | None,
     wait: float | None,
+    shards: int | None,
     as_json: bool,
     model_path: Path | None,
 ) -> None:
@@ -236,13 +243,12 @@ def index(
         from qa.backends.local.store import Store
         from qa.formats.fields import parse_field_options
         from qa.progress import embedding_progress
+        from qa.shard_indexer import shard_folders_for, update_shards
 
         fields = parse_field_options(field_options) if field_options else None
-        store = Store.create(index_dir, replace_unusable=rebuild)
+        folders = shard_folders_for(index_dir, shards)
         with embedding_progress() as progress:
-            summary = indexer.update(
-                store,
-                list(paths),
+            options = dict(
                 include=include,
                 exclude=exclude,
                 model_path=model_path,
@@ -254,6 +260,10 @@ def index(
                 max_bytes=max_bytes,
                 fields=fields,
             )
+            if folders is None:
+                summary = indexer.update(Store.create(index_dir, replace_unusable=rebuild), list(paths), **options)
+            else:
+                summary = update_shards(folders, list(paths), **options)
     except KeyboardInterrupt:
         click.echo("qa: interrupted; the index is as it was before this run (finished batches are kept)", err=True)
         sys.exit(130)
@@ -360,10 +370,12 @@ def chat(
 @click.pass_obj
 def info(index_dir: Path, as_json: bool) -> None:
     """What the index holds: articles, passages, model, size, when it was built."""
-    from qa.backends.local.store import Store
+    from qa.backends.opening import open_backend
+    from qa.backends.sharded.layout import is_sharded, shard_folders
     from qa.json_output import article_json
 
-    store = Store.open(index_dir)
+    backend = open_backend(index_dir)
+    store = backend.store
     manifest = store.manifest()
     copies = store.copies()
     built = datetime.fromtimestamp(manifest.built_at).astimezone()
@@ -373,12 +385,14 @@ def info(index_dir: Path, as_json: bool) -> None:
         "vectors": store.vector_count(),
         "model": manifest.model_name or None,
         "model_sha256": manifest.model_sha256 or None,
-        "size_bytes": sum(f.stat().st_size for f in index_dir.iterdir() if f.is_file()),
+        "size_bytes": sum(f.stat().st_size for f in index_dir.rglob("*") if f.is_file()),
         "built_at": built.isoformat(timespec="seconds"),
         "generation": store.generation,
         "sources": [source.path for source in store.sources()],
         "article_list": [article_json(a, copies.get(a.path, [])) for a in store.articles().values()],
     }
+    if is_sharded(index_dir):
+        report["shards"] = len(shard_folders(index_dir))
     if as_json:
         click.echo(json_text(report))
         return
@@ -403,16 +417,21 @@ def check(index_dir: Path, as_json: bool) -> None:
     Exits 1 when something is wrong.
     """
     from qa.backends.local.check import check as check_index
+    from qa.backends.sharded.layout import is_sharded, shard_folders
 
-    report = check_index(index_dir)
+    sharded = is_sharded(index_dir)
+    reports = [check_index(folder) for folder in (shard_folders(index_dir) if sharded else [index_dir])]
+    healthy = all(report.healthy for report in reports)
     if as_json:
-        click.echo(json_text(report.as_json()))
+        shards = {"index": str(index_dir), "healthy": healthy, "shards": [r.as_json() for r in reports]}
+        click.echo(json_text(shards if sharded else reports[0].as_json()))
     else:
-        click.echo(f"index: {one_line(report.index)}")
-        for finding in report.findings:
-            click.echo(f"{finding.check:>8}: {'ok' if finding.ok else 'FAILED'}, {one_line(finding.detail)}")
-        click.echo(f"{'healthy' if report.healthy else 'damaged'}: {report.advice()}")
-    if not report.healthy:
+        for report in reports:
+            click.echo(f"index: {one_line(report.index)}")
+            for finding in report.findings:
+                click.echo(f"{finding.check:>8}: {'ok' if finding.ok else 'FAILED'}, {one_line(finding.detail)}")
+            click.echo(f"{'healthy' if report.healthy else 'damaged'}: {report.advice()}")
+    if not healthy:
         sys.exit(1)
 
 

@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable
+from collections.abc import Callable, Container
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
@@ -127,6 +127,8 @@ def update(
     follow_links: bool | None = None,
     max_bytes: int | None = None,
     fields: dict[str, str] | None = None,
+    keeps: Callable[[str], bool] | None = None,
+    indexed: Container[str] | None = None,
 ) -> IndexSummary:
     """Index paths (added to the recorded sources with these globs) incrementally, in one visible commit.
 
@@ -135,7 +137,9 @@ def update(
     records is an article of its own. `fields` names the fields of records (`{"text": "body_html"}`),
     recorded with the paths. One update runs at a time: another waits for it to finish (say is
     called first, to say so), at most `wait` seconds if given. follow_links and max_bytes, when given,
-    are recorded for the later updates of the index.
+    are recorded for the later updates of the index. `keeps`, when given, says which articles (by store key)
+    this index holds: one shard of a sharded index; the others are left to their shards. `indexed` then holds
+    the keys of every shard's articles, so that each shard stores byte-identical files under the same path.
     """
     with update_lock(store.directory, say, wait):
         began = time.perf_counter()
@@ -169,7 +173,7 @@ def update(
         summary = IndexSummary(skipped=skipped)
         written = []
         present = set()
-        groups = _identical_files(files, stored, summary, max_file_bytes, progress)
+        groups = _identical_files(files, stored if indexed is None else indexed, summary, max_file_bytes, progress)
         for number, (digest, group) in enumerate(groups.items()):
             if progress:
                 progress(number, len(groups), "reading")
@@ -177,13 +181,15 @@ def update(
             if record_format(group[0]):
                 mapping = _fields_for(group[0], field_names)
                 try:
-                    records, keys = _records(group[0], mapping, also_at, stored, rechunk, model, summary)
+                    records, keys = _records(group[0], mapping, also_at, stored, rechunk, model, summary, keeps)
                 except IngestError as error:
                     summary.skipped += [{"path": path_text(path), "reason": error.reason} for path in group]
                     continue
                 written += records
                 present.update(keys)
                 summary.duplicates += [{"path": path, "same_as": key} for path in also_at]
+                continue
+            if keeps and not keeps(key):
                 continue
             previous = stored.get(key)
             if previous and not rechunk and previous.content_hash == digest and previous.also_at == also_at:
@@ -269,7 +275,7 @@ def scan_settings(manifest: Manifest, follow_links: bool | None, max_bytes: int 
 
 
 def _identical_files(
-    files: list[Path], stored: dict, summary: IndexSummary, max_bytes: int, progress: Progress | None
+    files: list[Path], stored: Container[str], summary: IndexSummary, max_bytes: int, progress: Progress | None
 ) -> dict[str, list[Path]]:
     """The readable files grouped by content hash; first in each group the path already indexed, else the shallowest.
 
@@ -325,17 +331,21 @@ def _records(
     rechunk: bool,
     model: ModelSpec,
     summary: IndexSummary,
+    keeps: Callable[[str], bool] | None = None,
 ) -> tuple[list[NewArticle], list[str]]:
-    """The new or changed records of a file of records as articles, and the keys of all its records; only a
-    record whose bytes changed is read into an article. Raises IngestError when the file cannot be read on."""
+    """The new or changed records of a file of records (those `keeps` keeps) as articles, and the keys of all its
+    records; only a record whose bytes changed is read into an article. Raises IngestError when the file cannot be
+    read on."""
     from qa.formats.records import BadRecord
 
     written, keys, counts, problems = [], [], Counter(), []
     for record in read_records(path, mapping):
+        key = record_key(path_text(path), record.index)
+        if keeps and not keeps(key):
+            continue
         if isinstance(record, BadRecord):
             problems.append(record.as_skipped(path))
             continue
-        key = record_key(path_text(path), record.index)
         previous = stored.get(key)
         if previous and not rechunk and previous.content_hash == record.digest and previous.also_at == also_at:
             counts["unchanged"] += 1

@@ -60,6 +60,8 @@ def answer_json(answer: Answer) -> dict:
     }
     if answer.searched:
         payload["searched"] = answer.searched
+    if answer.missing:
+        payload.update(partial=True, missing_shards=list(answer.missing))
     return payload
 
 

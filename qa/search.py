@@ -84,11 +84,11 @@ class Searcher:
 
     @classmethod
     def open(cls, directory: Path, model_path: Path | None = None) -> Searcher:
-        """Open a local index and start loading its query encoder on a background thread."""
-        from qa.backends.local.backend import LocalBackend
+        """Open an index and start loading its query encoder on a background thread."""
+        from qa.backends.opening import open_backend
 
-        backend = LocalBackend.open(directory)
-        return cls(backend, load_encoder(directory, backend.store.require_complete(), model_path))
+        backend = open_backend(directory)
+        return cls(backend, load_encoder(backend.encoder_directory, backend.store.require_complete(), model_path))
 
     @property
     def store(self):
@@ -129,12 +129,12 @@ class Searcher:
     def rank(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages in ranked order (as retrieval evaluation judges them), from the articles
         the filters (else self.filters) let through."""
+        self.backend.gaps()  # forgotten: only the shards missing for this question are told
         candidates = self.candidates(question, mode, self.filters if filters is None else filters)
-        if not candidates:
-            return Answer(question, False, [])
         scored = sorted(((fuse(c, mode, self.weights), c) for c in candidates), key=lambda pair: -pair[0])[:k]
         results = [Result(c.passage, score, best_sentence(c.sentences, self.weights).span) for score, c in scored]
-        return Answer(question, bool(scored) and self.confident(question, scored[0][1]), results)
+        confident = bool(scored) and self.confident(question, scored[0][1])
+        return Answer(question, confident, results, missing=self.backend.gaps())
 
     def candidates(self, question: str, mode: str = "hybrid", filters: Filters = Filters()) -> list[Candidate]:
         """Every candidate passage of the articles the filters let through, with its signals.

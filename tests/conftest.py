@@ -63,6 +63,14 @@ def seed_index(tmp_path_factory) -> Path:
     return index
 
 
+@pytest.fixture(scope="session")
+def sharded_seed_index(tmp_path_factory) -> Path:
+    """The seed articles in an index of three shards, shared read-only by the tests."""
+    index = tmp_path_factory.mktemp("sharded-seed-index")
+    run_qa("index", str(SEEDS), "--shards", "3", index=index)
+    return index
+
+
 @pytest.fixture()
 def corpus(tmp_path) -> Path:
     """A writable copy of the seed articles."""

@@ -15,7 +15,7 @@ from dataclasses import fields
 
 import numpy as np
 
-from qa.backends.base import CollectionStatistics, StoredSentence
+from qa.backends.base import CollectionStatistics, LexicalStatistics, StoredSentence, VectorSum
 from qa.records import Filters, NewArticle, StoredArticle, StoredPassage
 
 _TOKEN = re.compile(r"\w+")
@@ -70,18 +70,23 @@ class Bm25:
 
     def __init__(self, rows: dict[int, list[str]]):
         self.rows = rows
-        self.average = sum(map(len, rows.values())) / len(rows) if rows else 0.0
 
     def frequency(self, term: str) -> int:
         return sum(1 for row in self.rows.values() if _holds(row, tokens(term)))
 
-    def score(self, terms: Sequence[str], row: list[str]) -> float:
+    def statistics(self, terms: Sequence[str]) -> CollectionStatistics:
+        frequencies = {term: self.frequency(term) for term in dict.fromkeys(terms)}
+        return CollectionStatistics(len(self.rows), sum(map(len, self.rows.values())), frequencies)
+
+    def score(self, terms: Sequence[str], row: list[str], collection: CollectionStatistics | None = None) -> float:
+        """The row's BM25 for the terms, with the given collection statistics, else these rows' own."""
+        collection = collection or self.statistics(terms)
         total = 0.0
         for term in dict.fromkeys(terms):
-            count, frequency = _holds(row, tokens(term)), self.frequency(term)
+            count, frequency = _holds(row, tokens(term)), collection.frequencies[term]
             if count:
-                idf = math.log(1 + (len(self.rows) - frequency + 0.5) / (frequency + 0.5))
-                total += idf * count * (K1 + 1) / (count + K1 * (1 - B + B * len(row) / self.average))
+                idf = math.log(1 + (collection.rows - frequency + 0.5) / (frequency + 0.5))
+                total += idf * count * (K1 + 1) / (count + K1 * (1 - B + B * len(row) / collection.average_length))
         return total
 
 
@@ -131,14 +136,21 @@ class MemoryLexical:
         )
         self.sentences = Bm25({i: tokens(text) for i, text in sentence_texts.items()})
 
-    def search(self, terms: Sequence[str], k: int, filters: Filters) -> dict[int, float]:
+    def search(
+        self, terms: Sequence[str], k: int, filters: Filters, statistics: LexicalStatistics | None = None
+    ) -> dict[int, float]:
         among = self.store.admitted(filters)
-        scores = {i: self.passages.score(terms, row) for i, row in self.passages.rows.items() if i in among}
+        collection = statistics.passages if statistics else self.passages.statistics(terms)
+        rows = self.passages.rows.items()
+        scores = {i: self.passages.score(terms, row, collection) for i, row in rows if i in among}
         best = sorted((i for i in scores if scores[i] > 0), key=lambda i: -scores[i])[:k]
         return {i: scores[i] for i in best}
 
-    def sentence_scores(self, terms: Sequence[str], texts: dict[int, str]) -> dict[int, float]:
-        scores = {i: self.sentences.score(terms, tokens(text)) for i, text in texts.items()}
+    def sentence_scores(
+        self, terms: Sequence[str], texts: dict[int, str], statistics: LexicalStatistics | None = None
+    ) -> dict[int, float]:
+        collection = statistics.sentences if statistics else self.sentences.statistics(terms)
+        scores = {i: self.sentences.score(terms, tokens(text), collection) for i, text in texts.items()}
         return {i: score for i, score in scores.items() if score > 0}
 
     def holds_anywhere(self, term: str) -> bool:
@@ -154,9 +166,8 @@ class MemoryLexical:
             if all(_holds(tokens(passage.search_text(start, end)), tokens(term)) for term in terms)
         }
 
-    def statistics(self, terms: Sequence[str]) -> CollectionStatistics:
-        rows = self.passages.rows
-        return CollectionStatistics(len(rows), self.passages.average, {t: self.passages.frequency(t) for t in terms})
+    def statistics(self, terms: Sequence[str]) -> LexicalStatistics:
+        return LexicalStatistics(self.passages.statistics(terms), self.sentences.statistics(terms))
 
 
 class MemoryDense:
@@ -175,10 +186,16 @@ class MemoryDense:
         return sorted(found, key=lambda pair: -pair[1])[:k]
 
     def means(self) -> tuple[np.ndarray, np.ndarray]:
-        def mean(vectors) -> np.ndarray:
-            return np.mean(list(vectors), axis=0) if vectors else np.zeros(self.dimension, dtype=np.float32)
+        passages, sentences = self.sums()
+        return passages.mean(), sentences.mean()
 
-        return mean(self._passages.values()), mean(self._sentences.values())
+    def sums(self) -> tuple[VectorSum, VectorSum]:
+        def summed(vectors) -> VectorSum:
+            return VectorSum(
+                np.sum(list(vectors), axis=0, dtype=np.float64) if vectors else np.zeros(self.dimension), len(vectors)
+            )
+
+        return summed(self._passages.values()), summed(self._sentences.values())
 
     def passage_vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
         return {i: self._passages[i] for i in ids if i in self._passages}
@@ -224,6 +241,9 @@ class MemoryBackend:
             dict(zip(sentences, encoder.encode(list(sentences.values())), strict=True)),
             encoder.dimension,
         )
+
+    def gaps(self) -> tuple[str, ...]:
+        return ()
 
     def close(self) -> None:
         pass

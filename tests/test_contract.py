@@ -1,6 +1,7 @@
 """The behaviour ranking relies on from the storage roles (qa/backends/base.py), written once against the protocols
-and run against every backend: the in-memory fake (tests/memory_backend.py) and the local one (SQLite + FTS5 +
-FAISS), both over the hand-written articles (tests/sample_articles.py), and the local one over the seed index.
+and run against every backend: the in-memory fake (tests/memory_backend.py), the local one (SQLite + FTS5 + FAISS)
+and the sharded one (three local indexes in this process), over the hand-written articles (tests/sample_articles.py),
+and the local and sharded ones over the seeds.
 
 Expectations are read from what each backend stores, so the same test holds whatever the articles: what is asserted
 must hold for every backend (the local index stems words and the fake does not, so no test depends on either).
@@ -21,6 +22,10 @@ from sample_articles import COPIES, new_articles
 from qa.backends.base import Backend
 from qa.backends.local.backend import LocalBackend
 from qa.backends.local.store import Store
+from qa.backends.opening import open_backend
+from qa.backends.sharded.backend import ShardedBackend
+from qa.backends.sharded.layout import shard_of
+from qa.backends.sharded.transport import LocalShards, shard_names
 from qa.manifest import Manifest
 from qa.records import Filters, StoredPassage
 
@@ -29,9 +34,10 @@ _LONG_WORD = re.compile(r"[a-z]{8,}")
 _WORD = re.compile(r"[a-z]{5,}")
 
 
-def local_backend(directory: Path) -> LocalBackend:
-    """A local index of the hand-written articles, their vectors from the hashing encoder (no model)."""
-    articles, encoder = new_articles(), HashingEncoder()
+def local_backend(directory: Path, keeps=lambda path: True) -> LocalBackend:
+    """A local index of the hand-written articles (those `keeps` keeps), their vectors from the hashing encoder
+    (no model)."""
+    articles, encoder = [a for a in new_articles() if keeps(a.path)], HashingEncoder()
     texts = {
         key: text
         for article in articles
@@ -45,8 +51,18 @@ def local_backend(directory: Path) -> LocalBackend:
     passage_keys = {p.embedding_key for article in articles for p in article.passages}
     store.put_embeddings(list(texts), encoder.encode(list(texts.values())), passage_keys)
     manifest = Manifest(dimension=encoder.dimension, model_sha256="hashing")
-    store.commit_update(manifest=manifest, sources=[], removed=[], written=articles, copies=COPIES)
+    copies = [pair for pair in COPIES if any(map(keeps, pair))]
+    store.commit_update(manifest=manifest, sources=[], removed=[], written=articles, copies=copies)
     return LocalBackend.of(store)
+
+
+def sharded_backend(directory: Path, shards: int = 3) -> ShardedBackend:
+    """The hand-written articles in three local indexes, each article in the shard its path is routed to."""
+    folders = [directory / f"{n:02d}" for n in range(shards)]
+    backends = [
+        local_backend(folder, lambda path, n=n: shard_of(path, shards) == n) for n, folder in enumerate(folders)
+    ]
+    return ShardedBackend(LocalShards(backends, shard_names(folders)), directory)
 
 
 # How each backend is opened over the hand-written articles, and over the seed index where it reads one: a new
@@ -54,9 +70,11 @@ def local_backend(directory: Path) -> LocalBackend:
 SAMPLE_BACKENDS = {
     "memory": lambda request, folder: MemoryBackend(new_articles(), HashingEncoder(), COPIES),
     "local": lambda request, folder: local_backend(folder),
+    "sharded": lambda request, folder: sharded_backend(folder),
 }
 SEED_BACKENDS = {
     "local-seeds": lambda request, folder: LocalBackend.open(request.getfixturevalue("seed_index")),
+    "sharded-seeds": lambda request, folder: open_backend(request.getfixturevalue("sharded_seed_index")),
 }
 
 
@@ -251,7 +269,8 @@ def test_terms_holding_no_word_find_nothing(backend, term):
     assert backend.lexical.search([term], 10, Filters()) == {}
     assert backend.lexical.search([term], 10, Filters(source=source_of(backend))) == {}
     assert not backend.lexical.holds_anywhere(term)
-    assert backend.lexical.statistics([term]).frequencies == {term: 0}
+    statistics = backend.lexical.statistics([term])
+    assert statistics.passages.frequencies == statistics.sentences.frequencies == {term: 0}
     assert backend.lexical.sentences_holding_all([term], passage.id) == set()
     assert backend.lexical.sentence_scores([term], sentences_of(backend, passage)) == {}
 
@@ -320,11 +339,40 @@ def test_statistics(backend):
     word, _ = rare_word(backend)
     common = common_words(backend, n=1)[0]
     statistics = backend.lexical.statistics([word, common, ABSENT])
-    assert statistics.rows == backend.store.counts()["passages"]
-    assert statistics.average_length > 0
-    assert statistics.frequencies[word] == 1
-    assert 2 <= statistics.frequencies[common] <= statistics.rows
-    assert statistics.frequencies[ABSENT] == 0
+    passages, sentences = statistics.passages, statistics.sentences
+    assert passages.rows == backend.store.counts()["passages"] <= sentences.rows
+    assert passages.average_length > sentences.average_length > 0
+    assert passages.frequencies[word] == 1 <= sentences.frequencies[word]
+    assert 2 <= passages.frequencies[common] <= passages.rows
+    assert passages.frequencies[ABSENT] == sentences.frequencies[ABSENT] == 0
+
+
+def test_scores_read_the_collection_statistics_given(backend):
+    """BM25 with the statistics of a larger collection (as a shard scores with its index's): a rarer word weighs
+    more, and with the index's own statistics given, the scores are those found without."""
+    word, passage = rare_word(backend)
+    common = common_words(backend, n=1)[0]
+    terms = [word, common]
+    own = backend.lexical.statistics(terms)
+    assert backend.lexical.search(terms, 5, Filters(), own) == pytest.approx(
+        backend.lexical.search(terms, 5, Filters())
+    )
+    larger = own + own  # twice the rows, each word as rare as before: idf grows
+    assert (
+        backend.lexical.search(terms, 5, Filters(), larger)[passage.id]
+        > backend.lexical.search(terms, 5, Filters())[passage.id]
+    )
+    sentence_id, sentence_text = next(
+        (i, text) for i, text in sentences_of(backend, passage).items() if word in text.lower()
+    )
+    alone = {sentence_id: sentence_text}
+    assert backend.lexical.sentence_scores(terms, alone, own) == pytest.approx(
+        backend.lexical.sentence_scores(terms, alone)
+    )
+    assert (
+        backend.lexical.sentence_scores(terms, alone, larger)[sentence_id]
+        > backend.lexical.sentence_scores(terms, alone)[sentence_id]
+    )
 
 
 # -- dense index -----------------------------------------------------------------------------------------------
@@ -394,6 +442,12 @@ def test_a_sentence_alone_in_its_passage_has_the_passages_vector(backend):
     vectors = backend.dense.passage_vectors([p.id for p in alone])
     for sentence, vector in zip(sentences, matrix, strict=True):
         assert float(vector @ vectors[sentence.passage_id]) == pytest.approx(1.0, abs=2e-2)
+
+
+def test_means_are_the_means_of_the_sums(backend):
+    for vector_sum, mean in zip(backend.dense.sums(), backend.dense.means(), strict=True):
+        assert vector_sum.count > 0
+        np.testing.assert_allclose(vector_sum.total / vector_sum.count, mean, atol=1e-6)
 
 
 def test_means_are_vectors_of_the_index_dimension(backend):

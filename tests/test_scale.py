@@ -130,6 +130,6 @@ def test_the_mean_vectors_and_passage_count_follow_each_update_without_a_full_sc
         change()
         run_qa("index", str(folder), index=index)
         with closing(Store.open(index)) as store:
-            for recorded, scanned in zip(store.mean_vectors(), full_scan_means(store), strict=True):
+            for recorded, scanned in zip((s.mean() for s in store.vector_sums()), full_scan_means(store), strict=True):
                 np.testing.assert_allclose(recorded, scanned, atol=1e-6)
             assert store.passage_count() == store.connection.execute("SELECT count(*) FROM passages").fetchone()[0]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
+from pathlib import Path
 from typing import NamedTuple, Protocol
 
 import numpy as np
@@ -30,12 +31,47 @@ class StoredSentence(NamedTuple):
 
 @dataclass(frozen=True)
 class CollectionStatistics:
-    """What BM25 needs of the whole collection for some terms: how many rows, their average length in tokens,
-    and how many rows hold each term (a term of several tokens: the phrase)."""
+    """What BM25 needs of the whole collection for some terms: how many rows, how many tokens they hold
+    (of the scored columns), and how many rows hold each term (a term of several tokens: the phrase).
+    Those of several shards add up to those of one index holding all their rows."""
 
     rows: int
-    average_length: float
+    tokens: int
     frequencies: dict[str, int]
+
+    @property
+    def average_length(self) -> float:
+        return float(self.tokens) / float(self.rows) if self.rows else 0.0
+
+    def __add__(self, other: CollectionStatistics) -> CollectionStatistics:
+        terms = dict.fromkeys([*self.frequencies, *other.frequencies])
+        frequencies = {t: self.frequencies.get(t, 0) + other.frequencies.get(t, 0) for t in terms}
+        return CollectionStatistics(self.rows + other.rows, self.tokens + other.tokens, frequencies)
+
+
+@dataclass(frozen=True)
+class LexicalStatistics:
+    """The collection statistics of the passages and of the sentences, for some terms."""
+
+    passages: CollectionStatistics
+    sentences: CollectionStatistics
+
+    def __add__(self, other: LexicalStatistics) -> LexicalStatistics:
+        return LexicalStatistics(self.passages + other.passages, self.sentences + other.sentences)
+
+
+@dataclass(frozen=True)
+class VectorSum:
+    """A mean vector as its parts, which shards add up: the float64 sum of the vectors and how many."""
+
+    total: np.ndarray
+    count: int
+
+    def mean(self) -> np.ndarray:
+        return (self.total / self.count if self.count > 0 else self.total * 0).astype(np.float32)
+
+    def __add__(self, other: VectorSum) -> VectorSum:
+        return VectorSum(self.total + other.total, self.count + other.count)
 
 
 class PassageStore(Protocol):
@@ -67,12 +103,18 @@ class PassageStore(Protocol):
 class LexicalIndex(Protocol):
     """BM25 over passages (text, and their article's title and outlet) and over sentences."""
 
-    def search(self, terms: Sequence[str], k: int, filters: Filters) -> dict[int, float]:
+    def search(
+        self, terms: Sequence[str], k: int, filters: Filters, statistics: LexicalStatistics | None = None
+    ) -> dict[int, float]:
         """The k passages the filters let through with the best BM25 for any of the terms, best first
-        (passage id: score, higher is better)."""
+        (passage id: score, higher is better). Scored with the given collection statistics (a sharded index's,
+        summed over its shards), else with this index's own."""
 
-    def sentence_scores(self, terms: Sequence[str], texts: dict[int, str]) -> dict[int, float]:
-        """BM25 of the given sentences (id: their searchable text) for any of the terms; only those matching."""
+    def sentence_scores(
+        self, terms: Sequence[str], texts: dict[int, str], statistics: LexicalStatistics | None = None
+    ) -> dict[int, float]:
+        """BM25 of the given sentences (id: their searchable text) for any of the terms; only those matching.
+        Scored with the given collection statistics, else with this index's own."""
 
     def holds_anywhere(self, term: str) -> bool:
         """Whether some passage holds the term."""
@@ -80,8 +122,9 @@ class LexicalIndex(Protocol):
     def sentences_holding_all(self, terms: Sequence[str], passage_id: int) -> set[tuple[int, int]]:
         """The spans of the passage's sentences that hold every one of the terms."""
 
-    def statistics(self, terms: Sequence[str]) -> CollectionStatistics:
-        """The passages' collection statistics for the terms: what a sharded index sums over its shards."""
+    def statistics(self, terms: Sequence[str]) -> LexicalStatistics:
+        """The passages' and sentences' collection statistics for the terms: what a sharded index sums over its
+        shards."""
 
 
 class DenseIndex(Protocol):
@@ -92,6 +135,9 @@ class DenseIndex(Protocol):
 
     def means(self) -> tuple[np.ndarray, np.ndarray]:
         """The mean passage vector and the mean sentence vector, from which ranking measures cosines."""
+
+    def sums(self) -> tuple[VectorSum, VectorSum]:
+        """The parts of those means: what a sharded index adds up over its shards."""
 
     def passage_vectors(self, ids: list[int]) -> dict[int, np.ndarray]: ...
 
@@ -119,5 +165,13 @@ class Backend(Protocol):
     store: PassageStore
     lexical: LexicalIndex
     dense: DenseIndex
+
+    @property
+    def encoder_directory(self) -> Path:
+        """The folder holding the files of the index's query encoder."""
+
+    def gaps(self) -> tuple[str, ...]:
+        """The parts of the index that did not answer since the last call (a sharded index's shards), forgotten
+        once told: an answer read without them is partial."""
 
     def close(self) -> None: ...

@@ -24,5 +24,12 @@ class LocalBackend:
     def of(cls, store: Store) -> LocalBackend:
         return cls(store, FtsIndex(store), FaissIndex(store))
 
+    @property
+    def encoder_directory(self) -> Path:
+        return self.store.directory
+
+    def gaps(self) -> tuple[str, ...]:
+        return ()  # one index, in this process: every read answers or raises
+
     def close(self) -> None:
         self.store.close()

@@ -17,6 +17,7 @@ import re
 import sqlite3
 from collections import defaultdict
 
+from qa.backends.base import CollectionStatistics
 from qa.backends.local.remembered import Remembered
 
 TOKENIZER = "porter unicode61 remove_diacritics 2"  # every FTS5 table's, and the one that scores must use
@@ -50,11 +51,11 @@ def _varints(blob: bytes) -> list[int]:
     return values
 
 
-def collection_size(connection: sqlite3.Connection, table: str, weights: tuple[float, ...]) -> tuple[int, float]:
-    """How many rows an FTS5 table holds and their average length in tokens (its first len(weights) columns),
-    from the averages record FTS5 keeps."""
+def collection_size(connection: sqlite3.Connection, table: str, columns: int) -> tuple[int, int]:
+    """How many rows an FTS5 table holds and how many tokens its first `columns` columns hold, from the averages
+    record FTS5 keeps."""
     rows, *totals = _varints(connection.execute(f"SELECT block FROM {table}_data WHERE id = 1").fetchone()[0])
-    return rows, float(sum(totals[: len(weights)])) / float(rows) if rows else 0.0
+    return rows, sum(totals[:columns])
 
 
 REMEMBERED = 4096  # phrases whose frequency and tokens a Scorer keeps (a question's words are a few)
@@ -108,19 +109,22 @@ class Scorer:
 
         return self._remembered.get(("", match), tokens)
 
-    def _inverse_frequencies(self, table: str, query: list[str], rows: int) -> list[float]:
-        idf = []
-        for phrase in query:
-            count = self.frequency(table, quoted(phrase))
-            value = math.log((rows - count + 0.5) / (count + 0.5))
-            idf.append(value if value > 0.0 else 1e-6)
-        return idf
+    def statistics(self, table: str, columns: int, query: list[str]) -> CollectionStatistics:
+        """The table's statistics for the phrases of a query, its first `columns` columns counting for lengths."""
+        rows, tokens = collection_size(self.connection, table, columns)
+        return CollectionStatistics(rows, tokens, {phrase: self.frequency(table, quoted(phrase)) for phrase in query})
 
     def scores(
-        self, table: str, match: str, texts: dict[int, tuple[str, ...]], weights: tuple[float, ...]
+        self,
+        table: str,
+        match: str,
+        texts: dict[int, tuple[str, ...]],
+        weights: tuple[float, ...],
+        collection: CollectionStatistics | None = None,
     ) -> dict[int, float]:
         """bm25 (higher is better, as -bm25() in SQL) of the rows of `table` whose columns hold `texts`,
-        for the OR of phrases `match`; only rows that match."""
+        for the OR of phrases `match`; only rows that match. The collection's statistics are the given ones
+        (a sharded index's), else the table's own."""
         query = phrases(match)
         wanted = self._phrase_tokens(match)
         places = {(row, column, offset): token for token, row, column, offset in self._tokens(texts, sum(wanted, []))}
@@ -138,8 +142,9 @@ class Scorer:
                     frequencies[row][i] += weights[int(column[1:])]
         if not frequencies:
             return {}
-        rows, average = collection_size(self.connection, table, weights)
-        idf = self._inverse_frequencies(table, query, rows)
+        collection = collection or self.statistics(table, len(weights), query)
+        idf = [_inverse_frequency(collection.rows, collection.frequencies[phrase]) for phrase in query]
+        average = collection.average_length
         lengths = self.connection.execute(
             f"SELECT id, sz FROM {table}_docsize WHERE id IN (SELECT value FROM json_each(?))",
             (json.dumps(list(frequencies)),),
@@ -152,3 +157,9 @@ class Scorer:
                 score += idf[i] * ((frequency * (K1 + 1.0)) / (frequency + K1 * (1 - B + B * length / average)))
             scored[row] = score
         return scored
+
+
+def _inverse_frequency(rows: int, count: int) -> float:
+    """FTS5's idf of a phrase `count` of `rows` rows hold (never below 1e-6)."""
+    value = math.log((rows - count + 0.5) / (count + 0.5))
+    return value if value > 0.0 else 1e-6

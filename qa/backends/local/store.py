@@ -21,6 +21,7 @@ from pathlib import Path
 import numpy as np
 
 from qa import vector_format
+from qa.backends.base import VectorSum
 from qa.backends.local import migrations
 from qa.backends.local.migrations import BASE_VERSION, SCHEMA_VERSION
 from qa.backends.local.remembered import Remembered
@@ -574,12 +575,12 @@ class Store:
                 "(SELECT embedding_key FROM passages UNION SELECT embedding_key FROM sentences)"
             )
 
-    def mean_vectors(self) -> tuple[np.ndarray, np.ndarray]:
-        """The mean passage vector and the mean sentence vector of the committed index; zeros (plain cosines)
-        for an index that records none yet."""
+    def vector_sums(self) -> tuple[VectorSum, VectorSum]:
+        """The sums of the passage vectors and of the sentence vectors of the committed index, whose means ranking
+        centres cosines on (zeros, plain cosines, for an index that records none yet)."""
         manifest = self.manifest_rows()
         dimension = int(manifest.get("dimension") or 0)
-        return tuple(decode_sum(manifest, kind, dimension).mean() for kind in VECTOR_KINDS)
+        return tuple(decode_sum(manifest, kind, dimension) for kind in VECTOR_KINDS)
 
     # -- the one write a reader sees -----------------------------------------------------
 

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
-from qa.backends.base import StoredSentence
+from qa.backends.base import StoredSentence, VectorSum
 from qa.backends.local.filtering import NARROW_PASSAGES, filtered_search
 from qa.backends.local.store import PassageChanges, Store
 from qa.records import Filters
@@ -215,7 +215,7 @@ class FaissIndex:
     def __init__(self, store: Store):
         self.store = store
         self._index: VectorIndex | None = None
-        self._means: tuple[np.ndarray, np.ndarray] | None = None
+        self._sums: tuple[VectorSum, VectorSum] | None = None
         self._generation = -1
         self.narrow_passages = NARROW_PASSAGES
 
@@ -223,7 +223,7 @@ class FaissIndex:
         generation = self.store.generation
         if generation != self._generation:
             self._index = load(self.store)
-            self._means = self.store.mean_vectors()
+            self._sums = self.store.vector_sums()
             self._generation = generation
         return self._index
 
@@ -243,8 +243,12 @@ class FaissIndex:
         )
 
     def means(self) -> tuple[np.ndarray, np.ndarray]:
+        passages, sentences = self.sums()
+        return passages.mean(), sentences.mean()
+
+    def sums(self) -> tuple[VectorSum, VectorSum]:
         self._current()
-        return self._means
+        return self._sums
 
     def passage_vectors(self, ids: list[int]) -> dict[int, np.ndarray]:
         return self.store.passage_vectors(ids)

@@ -8,11 +8,11 @@ from __future__ import annotations
 
 import base64
 import sqlite3
-from dataclasses import dataclass
 
 import numpy as np
 
 from qa import vector_format
+from qa.backends.base import VectorSum
 
 VECTOR_KINDS = ("passage", "sentence")
 _VECTORS_OF_ARTICLE = {
@@ -27,19 +27,14 @@ _ALL_VECTORS = {
 }
 
 
-@dataclass
-class VectorSum:
-    total: np.ndarray  # float64
-    count: int
-
-    def add(self, rows: sqlite3.Cursor, sign: int) -> None:
-        while batch := rows.fetchmany(4096):
-            vectors = vector_format.decode([row[0] for row in batch], len(self.total))
-            self.total += sign * vectors.sum(axis=0, dtype=np.float64)
-            self.count += sign * len(batch)
-
-    def mean(self) -> np.ndarray:
-        return (self.total / self.count if self.count > 0 else self.total * 0).astype(np.float32)
+def plus_rows(vector_sum: VectorSum, rows: sqlite3.Cursor, sign: int) -> VectorSum:
+    """The sum with the vectors of the rows added (sign 1) or taken away (sign -1)."""
+    total, count = vector_sum.total.copy(), vector_sum.count
+    while batch := rows.fetchmany(4096):
+        vectors = vector_format.decode([row[0] for row in batch], len(total))
+        total += sign * vectors.sum(axis=0, dtype=np.float64)
+        count += sign * len(batch)
+    return VectorSum(total, count)
 
 
 def decode_sum(manifest: dict[str, str], kind: str, dimension: int) -> VectorSum:
@@ -63,12 +58,10 @@ def encode_sums(sums: dict[str, VectorSum]) -> dict[str, str]:
 
 def add_article_vectors(db: sqlite3.Connection, sums: dict[str, VectorSum], path: str, sign: int) -> None:
     for kind, vector_sum in sums.items():
-        vector_sum.add(db.execute(_VECTORS_OF_ARTICLE[kind], (path,)), sign)
+        sums[kind] = plus_rows(vector_sum, db.execute(_VECTORS_OF_ARTICLE[kind], (path,)), sign)
 
 
 def sum_all_vectors(db: sqlite3.Connection, dimension: int) -> dict[str, VectorSum]:
     """The sums of every stored passage and sentence vector."""
-    sums = {kind: VectorSum(np.zeros(dimension), 0) for kind in VECTOR_KINDS}
-    for kind, vector_sum in sums.items():
-        vector_sum.add(db.execute(_ALL_VECTORS[kind]), 1)
-    return sums
+    empty = VectorSum(np.zeros(dimension), 0)
+    return {kind: plus_rows(empty, db.execute(_ALL_VECTORS[kind]), 1) for kind in VECTOR_KINDS}
