@@ -34,6 +34,15 @@ DEFAULT_SOURCE = Path("seeds")
 GROUP = 16  # passages embedded (with their sentences) between two steps of the progress bar
 
 
+@dataclass(frozen=True)
+class OneShard:
+    """What the update of one shard of a sharded index needs of the whole."""
+
+    keeps: Callable[[str], bool]  # whether an article (by store key) is routed to this shard
+    indexed: frozenset[str]  # every shard's article keys: byte-identical files are stored under one of them
+    signatures: dict[str, Signature]  # the other shards' articles' signatures: copies are found across shards
+
+
 class IndexUpdateError(QAError):
     """The update cannot run as asked (no sources, another model); nothing was changed."""
 
@@ -127,8 +136,7 @@ def update(
     follow_links: bool | None = None,
     max_bytes: int | None = None,
     fields: dict[str, str] | None = None,
-    keeps: Callable[[str], bool] | None = None,
-    indexed: Container[str] | None = None,
+    shard: OneShard | None = None,
 ) -> IndexSummary:
     """Index paths (added to the recorded sources with these globs) incrementally, in one visible commit.
 
@@ -137,9 +145,8 @@ def update(
     records is an article of its own. `fields` names the fields of records (`{"text": "body_html"}`),
     recorded with the paths. One update runs at a time: another waits for it to finish (say is
     called first, to say so), at most `wait` seconds if given. follow_links and max_bytes, when given,
-    are recorded for the later updates of the index. `keeps`, when given, says which articles (by store key)
-    this index holds: one shard of a sharded index; the others are left to their shards. `indexed` then holds
-    the keys of every shard's articles, so that each shard stores byte-identical files under the same path.
+    are recorded for the later updates of the index. The index may be one shard of a sharded index (`shard`):
+    it then takes only the articles routed to it.
     """
     with update_lock(store.directory, say, wait):
         began = time.perf_counter()
@@ -173,7 +180,9 @@ def update(
         summary = IndexSummary(skipped=skipped)
         written = []
         present = set()
-        groups = _identical_files(files, stored if indexed is None else indexed, summary, max_file_bytes, progress)
+        indexed = stored if shard is None else shard.indexed
+        keeps = shard.keeps if shard else None
+        groups = _identical_files(files, indexed, summary, max_file_bytes, progress)
         for number, (digest, group) in enumerate(groups.items()):
             if progress:
                 progress(number, len(groups), "reading")
@@ -230,7 +239,8 @@ def update(
         summary.passages_embedded = len(missing & passage_keys)
         summary.sentences_embedded = len(missing) - summary.passages_embedded
 
-        written, copies, signed = _copies(store, written, removed, rebuild)  # after embedding: batches are stored first
+        elsewhere = shard.signatures if shard else {}
+        written, copies, signed = _copies(store, written, removed, rebuild, elsewhere)  # after embedding (stored first)
         summary.near_duplicates = len(copies)
         updated = replace(
             settings,
@@ -302,10 +312,11 @@ def _identical_files(
 
 
 def _copies(
-    store: Store, written: list[NewArticle], removed: list[str], rebuild: bool
+    store: Store, written: list[NewArticle], removed: list[str], rebuild: bool, elsewhere: dict[str, Signature]
 ) -> tuple[list[NewArticle], set[tuple[str, str]], dict[str, Signature]]:
-    """The written articles with their signatures, the pairs of copies among them and the other articles kept, and
-    the kept articles signed here from their stored passages (those stored before their signature was kept whole)."""
+    """The written articles with their signatures, the pairs of copies among them and the other articles kept (here,
+    and `elsewhere`: in the other shards of a sharded index), and the kept articles signed here from their stored
+    passages (those stored before their signature was kept whole)."""
     if not written:
         return written, set(), {}
     written = [replace(a, signature=Signature.of(" ".join(p.chunk.text for p in a.passages))) for a in written]
@@ -314,7 +325,7 @@ def _copies(
     unsigned = [] if rebuild else [path for path in store.unsigned_articles() if path not in gone]
     signed = {path: Signature.of(" ".join(p.text for p in store.article_passages(path))) for path in unsigned}
     new = {**signed, **{article.path: article.signature for article in written}}
-    return written, links({**kept, **new}, new), signed
+    return written, links({**elsewhere, **kept, **new}, new), signed
 
 
 def _fields_for(path: Path, field_names: dict[str, dict[str, str]]) -> dict[str, str]:

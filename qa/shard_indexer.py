@@ -1,5 +1,10 @@
 """Bring a sharded index up to date: each shard, an ordinary local index, is updated with the articles routed
-to it (qa/backends/sharded/layout.py), one shard after the other."""
+to it (qa/backends/sharded/layout.py), one shard after the other.
+
+Syndicated copies are found across shards: each shard's update compares its new articles with the signatures of
+every other shard's (on a rebuild, of the shards rebuilt before it), and stores the links it finds; once a shard
+has rewritten or removed articles, the other shards forget their links to them.
+"""
 
 from __future__ import annotations
 
@@ -7,9 +12,10 @@ from functools import partial
 from pathlib import Path
 
 from qa.backends.local.store import Store
+from qa.backends.local.update_lock import update_lock
 from qa.backends.sharded.layout import is_sharded, make_shards, shard_folders, shard_of
 from qa.errors import QAError
-from qa.indexer import IndexSummary, update
+from qa.indexer import IndexSummary, OneShard, update
 
 
 def shard_folders_for(directory: Path, shards: int | None) -> list[Path] | None:
@@ -34,26 +40,30 @@ def _routed(shard: int, shards: int, key: str) -> bool:
     return shard_of(key, shards) == shard
 
 
+def _versions(store: Store) -> dict[str, tuple]:
+    return {path: (a.content_hash, a.also_at) for path, a in store.articles().items()}
+
+
 def update_shards(folders: list[Path], paths: list[Path], *, rebuild: bool = False, **options) -> IndexSummary:
     """Update every shard with the articles routed to it (options as qa.indexer.update takes them), and the
     summary of the whole: what each shard skipped for a reason every shard met (a file that cannot be read) is
     listed once."""
     stores = [Store.create(folder, replace_unusable=rebuild) for folder in folders]
     try:
-        indexed = set() if rebuild else {path for store in stores for path in store.article_paths()}
-        return merged(
-            [
-                update(
-                    store,
-                    paths,
-                    rebuild=rebuild,
-                    keeps=partial(_routed, number, len(stores)),
-                    indexed=indexed,
-                    **options,
-                )
-                for number, store in enumerate(stores)
-            ]
-        )
+        indexed = frozenset() if rebuild else frozenset(path for store in stores for path in store.article_paths())
+        summaries = []
+        for number, store in enumerate(stores):
+            others = stores[:number] if rebuild else [*stores[:number], *stores[number + 1 :]]
+            signatures = {path: s for other in others for path, s in other.signatures().items()}
+            before = {} if rebuild else _versions(store)
+            shard = OneShard(partial(_routed, number, len(stores)), indexed, signatures)
+            summaries.append(update(store, paths, rebuild=rebuild, shard=shard, **options))
+            after = _versions(store)
+            dropped = [path for path, version in before.items() if after.get(path) != version]
+            for other in others if dropped else ():
+                with update_lock(other.directory, options.get("say"), options.get("wait")):
+                    other.forget_copies(dropped)
+        return merged(summaries)
     finally:
         for store in stores:
             store.close()

@@ -131,3 +131,43 @@ def test_shards_are_asked_for_a_new_index_folder_only(seed_index, tmp_path):
     done = run_qa("index", "--shards", "3", index=sharded, check=False)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "holds 2 shards" in done.stderr
     assert run_json("info", "--json", index=sharded)["articles"] == 5
+
+
+def test_copies_are_found_across_shards_and_forgotten_with_their_article(tmp_path):
+    """A story republished under two other names, each routed to another shard than the original's: the copies
+    are linked as in one index, the answer counts them as one story, and they are forgotten once the original goes."""
+    corpus = tmp_path / "articles"
+    shutil.copytree(SEEDS, corpus)
+    original = corpus / "001_f2d3ef5ba37a2115.txt"
+    paragraphs = original.read_text(encoding="utf-8").split("\n\n")
+    (corpus / "reprinted.txt").write_text("\n\n".join(["Raqqa toll: 1,600 civilians", *paragraphs[1:]]))
+    (corpus / "wire_copy.txt").write_text("\n\n".join(["Report: Raqqa offensive killed 1,600", *paragraphs[1:-1]]))
+    one, three = tmp_path / "one", tmp_path / "three"
+    for index, options in ((one, []), (three, ["--shards", "3"])):
+        run_qa("index", str(corpus), *options, index=index)
+    homes = {path.name: {a.name for a in map(Path, articles_in(path))} for path in sorted((three / "shards").iterdir())}
+    assert (
+        len(
+            {
+                shard
+                for shard, held in homes.items()
+                for name in held
+                if name in {original.name, "reprinted.txt", "wire_copy.txt"}
+            }
+        )
+        == 3
+    )
+
+    def copies(index: Path) -> dict[str, list[str]]:
+        return {Path(a["path"]).name: a["copies"] for a in run_json("info", "--json", index=index)["article_list"]}
+
+    assert copies(three) == copies(one)
+    assert len(copies(one)[original.name]) == 2
+    question = "How many civilians were killed in the battle for Raqqa, according to Amnesty and Airwars?"
+    asked = [run_json("ask", question, "--json", index=index) for index in (one, three)]
+    assert asked[1]["answers"] == asked[0]["answers"] and asked[1]["results"] == asked[0]["results"]
+    original.unlink()
+    for index in (one, three):
+        run_qa("index", index=index)
+    assert copies(three) == copies(one)
+    assert len(copies(one)["reprinted.txt"]) == 1

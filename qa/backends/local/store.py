@@ -656,6 +656,15 @@ class Store:
             self.drop_unused_vectors()
         return generation
 
+    def forget_copies(self, paths: Iterable[str]) -> None:
+        """Drop the links to copies of the articles at the paths (another shard's articles, rewritten or removed)."""
+        with self.transaction() as db:
+            db.execute(
+                "DELETE FROM copies WHERE path IN (SELECT value FROM json_each(?1)) "
+                "OR other IN (SELECT value FROM json_each(?1))",
+                (json.dumps(list(paths)),),
+            )
+
     @staticmethod
     def _link_copies(
         db: sqlite3.Connection,
