@@ -239,16 +239,16 @@ def index(
     With no PATHS the recorded sources are scanned again (./seeds on a first build).
     """
     try:  # from the start: a Ctrl-C while the libraries load is one line too
-        from qa import indexer
-        from qa.backends.local.store import Store
         from qa.formats.fields import parse_field_options
         from qa.progress import embedding_progress
-        from qa.shard_indexer import shard_folders_for, update_shards
+        from qa.sharding import update_index
 
         fields = parse_field_options(field_options) if field_options else None
-        folders = shard_folders_for(index_dir, shards)
         with embedding_progress() as progress:
-            options = dict(
+            summary = update_index(
+                index_dir,
+                list(paths),
+                shards,
                 include=include,
                 exclude=exclude,
                 model_path=model_path,
@@ -260,10 +260,6 @@ def index(
                 max_bytes=max_bytes,
                 fields=fields,
             )
-            if folders is None:
-                summary = indexer.update(Store.create(index_dir, replace_unusable=rebuild), list(paths), **options)
-            else:
-                summary = update_shards(folders, list(paths), **options)
     except KeyboardInterrupt:
         click.echo("qa: interrupted; the index is as it was before this run (finished batches are kept)", err=True)
         sys.exit(130)

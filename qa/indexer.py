@@ -41,6 +41,7 @@ class OneShard:
     keeps: Callable[[str], bool]  # whether an article (by store key) is routed to this shard
     indexed: frozenset[str]  # every shard's article keys: byte-identical files are stored under one of them
     signatures: dict[str, Signature]  # the other shards' articles' signatures: copies are found across shards
+    reuse: Store | None = None  # an index being split into shards: its vectors are taken for equal texts
 
 
 class IndexUpdateError(QAError):
@@ -227,6 +228,8 @@ def update(
             texts[new.embedding_key] = new.chunk.search_text
             texts.update((sentence.embedding_key, sentence.search_text) for sentence in new.sentences)
         missing = set(texts if rebuild else store.missing_embeddings(texts))
+        if shard and shard.reuse and missing:
+            missing -= store.take_embeddings(shard.reuse, missing)
         onnx_sha256 = manifest.onnx_sha256
         dimension = manifest.dimension
         # the encoder's files are hashed whole before it embeds anything: no remembered digest is trusted here

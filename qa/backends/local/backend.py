@@ -3,11 +3,23 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 from pathlib import Path
 
 from qa.backends.local.lexical import FtsIndex
-from qa.backends.local.store import Store
-from qa.backends.local.vector_index import FaissIndex
+from qa.backends.local.store import DB_FILE, Store
+from qa.backends.local.vector_index import FaissIndex, base_generations, base_path
+from qa.onnx_encoder import ENCODER_FILES
+
+
+def remove_index(directory: Path) -> None:
+    """Delete the local index in directory: its database, FAISS cache and encoder (other files are left)."""
+    files = [DB_FILE, f"{DB_FILE}-wal", f"{DB_FILE}-shm", *ENCODER_FILES, *(f"{name}.sha256" for name in ENCODER_FILES)]
+    for path in [
+        *(directory / name for name in files),
+        *map(partial(base_path, directory), base_generations(directory)),
+    ]:
+        path.unlink(missing_ok=True)
 
 
 @dataclass

@@ -486,6 +486,20 @@ class Store:
             )
         return [key for key in wanted if key not in present]
 
+    def take_embeddings(self, source: Store, keys: Iterable[str]) -> set[str]:
+        """Copy the stored vectors of the keys that the source index holds, as stored there; the keys copied."""
+        taken: set[str] = set()
+        wanted = list(keys)
+        for start in range(0, len(wanted), 500):
+            rows = source.connection.execute(
+                "SELECT key, vector FROM embeddings WHERE key IN (SELECT value FROM json_each(?))",
+                (json.dumps(wanted[start : start + 500]),),
+            ).fetchall()
+            with self.transaction() as db:
+                db.executemany("INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)", rows)
+            taken.update(key for key, _ in rows)
+        return taken
+
     def put_embeddings(self, keys: list[str], vectors: np.ndarray, passage_keys: Container[str] = ()) -> None:
         """Store one batch of vectors in its own transaction, so an interrupted run keeps it (those of
         passage_keys in float16, the others in int8: qa/vector_format.py)."""

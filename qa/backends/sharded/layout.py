@@ -10,10 +10,13 @@ from __future__ import annotations
 import hashlib
 import os
 import shutil
+from collections.abc import Callable
 from pathlib import Path, PurePath
+from typing import TypeVar
 
 from qa.errors import QAError
 
+T = TypeVar("T")
 SHARDS_FOLDER = "shards"
 MAX_SHARDS = 100  # two-digit folder names
 
@@ -36,16 +39,22 @@ def shard_of(key: str, shards: int) -> int:
     return int.from_bytes(digest[:8], "big") % shards
 
 
-def make_shards(directory: Path, shards: int) -> list[Path]:
-    """The folders of a new sharded index of `shards` shards in directory, made whole or not at all."""
+def make_shards(directory: Path, shards: int, fill: Callable[[list[Path]], T] | None = None) -> T | None:
+    """Make the `shards` shard folders of a new sharded index in directory, whole or not at all: `fill` (when given)
+    fills them before they are put in place, and its result is returned. The caller holds the directory's update
+    lock: a scratch folder left by an interrupted run is removed."""
     if not 1 <= shards <= MAX_SHARDS:
         raise QAError(f"--shards takes 1 to {MAX_SHARDS} shards, not {shards}")
+    for stale in directory.glob(f".{SHARDS_FOLDER}-*"):
+        shutil.rmtree(stale, ignore_errors=True)
     scratch = directory / f".{SHARDS_FOLDER}-{os.getpid()}"
-    for number in range(shards):
-        (scratch / f"{number:02d}").mkdir(parents=True, exist_ok=True)
+    folders = [scratch / f"{number:02d}" for number in range(shards)]
     try:
+        for folder in folders:
+            folder.mkdir(parents=True)
+        filled = fill(folders) if fill else None
         scratch.rename(directory / SHARDS_FOLDER)
-    except OSError:
+    except BaseException:
         shutil.rmtree(scratch, ignore_errors=True)
         raise
-    return shard_folders(directory)
+    return filled

@@ -1,5 +1,6 @@
-"""Bring a sharded index up to date: each shard, an ordinary local index, is updated with the articles routed
-to it (qa/backends/sharded/layout.py), one shard after the other.
+"""Bring an index up to date, sharded or not. Each shard of a sharded index, an ordinary local index, is updated with
+the articles routed to it (qa/backends/sharded/layout.py), one shard after the other; a local index is split into
+shards reusing its vectors.
 
 Syndicated copies are found across shards: each shard's update compares its new articles with the signatures of
 every other shard's (on a rebuild, of the shards rebuilt before it), and stores the links it finds; once a shard
@@ -8,32 +9,56 @@ has rewritten or removed articles, the other shards forget their links to them.
 
 from __future__ import annotations
 
+from contextlib import closing
 from functools import partial
 from pathlib import Path
 
-from qa.backends.local.store import Store
+from qa.backends.local.backend import remove_index
+from qa.backends.local.store import DB_FILE, Store
 from qa.backends.local.update_lock import update_lock
 from qa.backends.sharded.layout import is_sharded, make_shards, shard_folders, shard_of
 from qa.errors import QAError
 from qa.indexer import IndexSummary, OneShard, update
 
 
-def shard_folders_for(directory: Path, shards: int | None) -> list[Path] | None:
-    """The shards to update: those of a sharded index (as many as asked, if asked), or `shards` new ones in an
-    index folder that holds no index yet; None for a local index (and none asked)."""
+def update_index(directory: Path, paths: list[Path], shards: int | None = None, **options) -> IndexSummary:
+    """Bring the index in directory up to date (options as qa.indexer.update takes them): a local index, a sharded
+    one, or a new one of `shards` shards; a local index given a number of shards is split into them."""
     if is_sharded(directory):
         folders = shard_folders(directory)
         if shards is not None and shards != len(folders):
             raise QAError(
                 f"{directory} holds {len(folders)} shards, not {shards} (another number of shards takes a new index folder)"
             )
-        return folders
+        return update_shards(folders, paths, **options)
     if shards is None:
-        return None
-    if (directory / "qa.sqlite").exists():
-        raise QAError(f"{directory} holds an index of one shard; give --shards to a new index folder")
+        with closing(Store.create(directory, replace_unusable=options.get("rebuild", False))) as store:
+            return update(store, paths, **options)
     directory.mkdir(parents=True, exist_ok=True)
-    return make_shards(directory, shards)
+    if (directory / DB_FILE).exists():
+        return reshard(directory, shards, paths, **options)
+    with update_lock(directory, options.get("say"), options.get("wait")):
+        make_shards(directory, shards)
+    return update_shards(shard_folders(directory), paths, **options)
+
+
+def reshard(directory: Path, shards: int, paths: list[Path], **options) -> IndexSummary:
+    """Split the local index in directory into shards. They read its recorded sources again (and `paths`), with its
+    settings, and take its stored vectors for the texts it embedded: only what changed since is embedded. It
+    answers as before until the shards are whole; then they replace it."""
+    with update_lock(directory, options.get("say"), options.get("wait")):
+        with closing(Store.open(directory)) as old:
+            manifest, sources = old.require_complete(), old.sources()
+
+            def fill(folders: list[Path]) -> IndexSummary:
+                for folder in folders:
+                    with closing(Store.create(folder)) as store:
+                        store.commit_update(manifest=manifest, sources=sources, removed=[], written=[])
+                return update_shards(folders, paths, reuse=None if options.get("rebuild") else old, **options)
+
+            summary = make_shards(directory, shards, fill)
+        remove_index(directory)
+    return summary
 
 
 def _routed(shard: int, shards: int, key: str) -> bool:
@@ -44,10 +69,12 @@ def _versions(store: Store) -> dict[str, tuple]:
     return {path: (a.content_hash, a.also_at) for path, a in store.articles().items()}
 
 
-def update_shards(folders: list[Path], paths: list[Path], *, rebuild: bool = False, **options) -> IndexSummary:
-    """Update every shard with the articles routed to it (options as qa.indexer.update takes them), and the
-    summary of the whole: what each shard skipped for a reason every shard met (a file that cannot be read) is
-    listed once."""
+def update_shards(
+    folders: list[Path], paths: list[Path], *, rebuild: bool = False, reuse: Store | None = None, **options
+) -> IndexSummary:
+    """Update every shard with the articles routed to it (options as qa.indexer.update takes them; `reuse`: an index
+    whose stored vectors are taken for equal texts), and the summary of the whole: what each shard skipped for a
+    reason every shard met (a file that cannot be read) is listed once."""
     stores = [Store.create(folder, replace_unusable=rebuild) for folder in folders]
     try:
         indexed = frozenset() if rebuild else frozenset(path for store in stores for path in store.article_paths())
@@ -56,7 +83,7 @@ def update_shards(folders: list[Path], paths: list[Path], *, rebuild: bool = Fal
             others = stores[:number] if rebuild else [*stores[:number], *stores[number + 1 :]]
             signatures = {path: s for other in others for path, s in other.signatures().items()}
             before = {} if rebuild else _versions(store)
-            shard = OneShard(partial(_routed, number, len(stores)), indexed, signatures)
+            shard = OneShard(partial(_routed, number, len(stores)), indexed, signatures, reuse)
             summaries.append(update(store, paths, rebuild=rebuild, shard=shard, **options))
             after = _versions(store)
             dropped = [path for path, version in before.items() if after.get(path) != version]
