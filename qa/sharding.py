@@ -19,6 +19,7 @@ from qa.backends.local.update_lock import update_lock
 from qa.backends.sharded.layout import is_sharded, make_shards, shard_folders, shard_of
 from qa.errors import QAError
 from qa.indexer import IndexSummary, OneShard, update
+from qa.scan import path_from_text
 
 
 def update_index(directory: Path, paths: list[Path], shards: int | None = None, **options) -> IndexSummary:
@@ -45,10 +46,13 @@ def update_index(directory: Path, paths: list[Path], shards: int | None = None, 
 def reshard(directory: Path, shards: int, paths: list[Path], **options) -> IndexSummary:
     """Split the local index in directory into shards. They read its recorded sources again (and `paths`), with its
     settings, and take its stored vectors for the texts it embedded: only what changed since is embedded. It
-    answers as before until the shards are whole; then they replace it."""
+    answers as before until the shards are whole; then they replace it. Refused while a source is unreachable."""
     with update_lock(directory, options.get("say"), options.get("wait")):
         with closing(Store.open(directory)) as old:
             manifest, sources = old.require_complete(), old.sources()
+            unreachable = [source.path for source in sources if not path_from_text(source.path).exists()]
+            if unreachable:  # its articles would be left out of the shards, and lost with the index
+                raise QAError(f"cannot split the index: its source {unreachable[0]} is not reachable")
 
             def fill(folders: list[Path]) -> IndexSummary:
                 for folder in folders:

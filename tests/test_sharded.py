@@ -196,3 +196,13 @@ def test_a_split_killed_midway_leaves_the_index_answering_and_the_next_one_finis
     assert run_json("index", "--shards", "3", "--json", index=index)["passages_embedded"] == 0
     assert not list(index.glob(".shards-*")) and run_json("info", "--json", index=index)["shards"] == 3
     assert run_json("ask", question, "--json", index=index)["results"]
+
+
+def test_an_index_whose_source_is_gone_is_not_split(tmp_path):
+    folder, index = tmp_path / "articles", tmp_path / "index"
+    shutil.copytree(SEEDS, folder)
+    run_qa("index", str(folder), index=index)
+    folder.rename(tmp_path / "unmounted")
+    done = run_qa("index", "--shards", "2", index=index, check=False)
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "not reachable" in done.stderr
+    assert not (index / "shards").exists() and run_json("info", "--json", index=index)["articles"] == 5
