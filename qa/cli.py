@@ -208,6 +208,13 @@ def main(ctx: click.Context, index_dir: Path) -> None:
 )
 @click.option("--wait", type=click.FloatRange(0), metavar="SECONDS", help="Give up if another update runs longer.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--ray",
+    "ray_address",
+    envvar="QA_RAY_ADDRESS",
+    metavar="ADDRESS",
+    help="Embed on the Ray cluster at ADDRESS (HOST:PORT), or on one started here for `local` (env QA_RAY_ADDRESS).",
+)
 @MODEL_OPTION
 @click.pass_obj
 def index(
@@ -221,6 +228,7 @@ def index(
     max_bytes: int | None,
     wait: float | None,
     as_json: bool,
+    ray_address: str | None,
     model_path: Path | None,
 ) -> None:
     """Add PATHS (files or folders) to the index and bring it up to date.
@@ -238,6 +246,14 @@ def index(
         from qa.progress import embedding_progress
 
         fields = parse_field_options(field_options) if field_options else None
+        make_embedder = indexer.LocalEmbedder
+        if ray_address:  # joined first: an address that does not answer leaves the index untouched
+            from qa import ray_cluster
+
+            ray_cluster.connect(ray_address)
+            from qa.ray_embedding import RayEmbedder
+
+            make_embedder = RayEmbedder
         store = Store.create(index_dir, replace_unusable=rebuild)
         with embedding_progress() as progress:
             summary = indexer.update(
@@ -253,6 +269,7 @@ def index(
                 follow_links=follow_links,
                 max_bytes=max_bytes,
                 fields=fields,
+                make_embedder=make_embedder,
             )
     except KeyboardInterrupt:
         click.echo("qa: interrupted; the index is as it was before this run (finished batches are kept)", err=True)
