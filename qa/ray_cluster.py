@@ -23,8 +23,9 @@ def connect(address: str):
 
     Ray's own logs stay in its session folder: nothing of them reaches the terminal.
     """
-    loopback = address == LOCAL or _is_loopback(_host_and_port(address)[0])
-    if loopback:  # read when ray is imported: else Ray swaps a loopback address for the machine's network one
+    if address == LOCAL or _is_loopback(_host_and_port(address)[0]):
+        # read when ray is imported: a local instance then listens on 127.0.0.1 only, and a loopback address is
+        # not swapped for the machine's network one
         os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
     try:
         import ray
@@ -36,13 +37,17 @@ def connect(address: str):
         _check_reachable(address)
     import qa
 
-    ray.init(
-        address=address,
-        include_dashboard=False if address == LOCAL else None,
-        log_to_driver=False,
-        logging_level=logging.ERROR,
-        runtime_env={"py_modules": [str(Path(qa.__file__).parent)]},
-    )
+    options = {"include_dashboard": False} if address == LOCAL else {}
+    try:
+        ray.init(
+            address=address,
+            log_to_driver=False,
+            logging_level=logging.ERROR,
+            runtime_env={"py_modules": [str(Path(qa.__file__).parent)]},
+            **options,
+        )
+    except ConnectionError as error:  # something answers there, but not Ray
+        raise QAError(f"cannot join the Ray cluster at {address}: {error}") from None
     # Ray prints the cluster's error messages (a node lost, a task retried) on the driver's stdout even so, where
     # they would break --json: the flag its own debugger uses to keep them out (they stay in the session's logs)
     ray._private.worker._worker_logs_enabled = False
