@@ -214,6 +214,13 @@ def main(ctx: click.Context, index_dir: Path) -> None:
     help="Make a new index of N shards (index/shards/NN), each article in the shard its name hashes to.",
 )
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option(
+    "--ray",
+    "ray_address",
+    envvar="QA_RAY_ADDRESS",
+    metavar="ADDRESS",
+    help="Embed on the Ray cluster at ADDRESS (HOST:PORT), or on one started here for `local` (env QA_RAY_ADDRESS).",
+)
 @MODEL_OPTION
 @click.pass_obj
 def index(
@@ -228,6 +235,7 @@ def index(
     wait: float | None,
     shards: int | None,
     as_json: bool,
+    ray_address: str | None,
     model_path: Path | None,
 ) -> None:
     """Add PATHS (files or folders) to the index and bring it up to date.
@@ -244,6 +252,14 @@ def index(
         from qa.sharding import update_index
 
         fields = parse_field_options(field_options) if field_options else None
+        options = {}
+        if ray_address:  # joined first: an address that does not answer leaves the index untouched
+            from qa import ray_cluster
+
+            ray_cluster.connect(ray_address)
+            from qa.ray_embedding import RayEmbedder
+
+            options["make_embedder"] = RayEmbedder
         with embedding_progress() as progress:
             summary = update_index(
                 index_dir,
@@ -259,6 +275,7 @@ def index(
                 follow_links=follow_links,
                 max_bytes=max_bytes,
                 fields=fields,
+                **options,
             )
     except KeyboardInterrupt:
         click.echo("qa: interrupted; the index is as it was before this run (finished batches are kept)", err=True)

@@ -10,9 +10,12 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Container
+from collections.abc import Callable, Container, Iterable, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
+
+import numpy as np
 
 from qa import onnx_encoder, vector_format
 from qa.article import Article, IngestError, content_hash
@@ -91,6 +94,34 @@ class IndexSummary:
 Progress = Callable[[int, int, str], None]
 
 
+EmbeddingGroup = tuple[int, list[tuple[str, str]]]  # (how many passages, [(key, text)]): see _embedding_groups
+Embedded = tuple[int, list[str], np.ndarray]  # a group embedded: how many passages, its keys, their vectors
+
+
+class Embedder(Protocol):
+    """Embeds groups and hands each back as soon as it is done (in any order): in this process or on a cluster."""
+
+    dimension: int
+
+    def embedded(self, groups: list[EmbeddingGroup]) -> Iterator[Embedded]: ...
+
+
+def embed_group(encoder: onnx_encoder.OnnxEncoder, group: EmbeddingGroup) -> Embedded:
+    passages, todo = group
+    return passages, [key for key, _ in todo], encoder.encode([text for _, text in todo])
+
+
+class LocalEmbedder:
+    """Embeds groups one after the other in this process, with every core."""
+
+    def __init__(self, directory: Path, spec: ModelSpec):
+        self.encoder = onnx_encoder.OnnxEncoder(directory, spec, bulk=True)
+        self.dimension = self.encoder.dimension
+
+    def embedded(self, groups: list[EmbeddingGroup]) -> Iterator[Embedded]:
+        return (embed_group(self.encoder, group) for group in groups)
+
+
 def embedding_key(model: ModelSpec, search_text: str) -> str:
     """Vectors are cached by model and embedded text: equal text is never embedded twice."""
     return hashlib.sha256(f"{model.sha256}\0{search_text}".encode()).hexdigest()
@@ -107,20 +138,26 @@ def indexed_model(manifest: Manifest, model_path: Path | None, rebuild: bool) ->
     return model
 
 
-def passage_encoder(
-    directory: Path, manifest: Manifest, model: ModelSpec, model_path: Path | None, rebuild: bool, intact: bool
-):
-    """The index's ONNX encoder and its digest: when it is not intact, copied from the cache, else exported (from
-    verified weights) and cached."""
+def passage_embedder(
+    directory: Path,
+    manifest: Manifest,
+    model: ModelSpec,
+    model_path: Path | None,
+    rebuild: bool,
+    intact: bool,
+    make_embedder: Callable[[Path, ModelSpec], Embedder],
+) -> tuple[Embedder, str]:
+    """An embedder with the index's ONNX encoder, and the encoder's digest: when it is not intact, copied from the
+    cache, else exported (from verified weights) and cached."""
     if intact:
-        return onnx_encoder.OnnxEncoder(directory, model, bulk=True), manifest.onnx_sha256
+        return make_embedder(directory, model), manifest.onnx_sha256
     taken_from_manifest = not rebuild and model_path is None and manifest.model_sha256
     spec = model_for_index(manifest, None) if taken_from_manifest else model
     digest = onnx_encoder.install_cached(directory, spec)
     if digest is None:
         digest = onnx_encoder.export(SentenceTransformersEncoder(spec), directory)
         onnx_encoder.remember(directory, spec, digest)
-    return onnx_encoder.OnnxEncoder(directory, spec, bulk=True), digest
+    return make_embedder(directory, spec), digest
 
 
 def update(
@@ -138,6 +175,7 @@ def update(
     max_bytes: int | None = None,
     fields: dict[str, str] | None = None,
     shard: OneShard | None = None,
+    make_embedder: Callable[[Path, ModelSpec], Embedder] = LocalEmbedder,
 ) -> IndexSummary:
     """Index paths (added to the recorded sources with these globs) incrementally, in one visible commit.
 
@@ -147,7 +185,8 @@ def update(
     recorded with the paths. One update runs at a time: another waits for it to finish (say is
     called first, to say so), at most `wait` seconds if given. follow_links and max_bytes, when given,
     are recorded for the later updates of the index. The index may be one shard of a sharded index (`shard`):
-    it then takes only the articles routed to it.
+    it then takes only the articles routed to it. New vectors are computed by the embedder `make_embedder` makes
+    from the index folder and the model (LocalEmbedder, or qa.ray_embedding.RayEmbedder on a cluster).
     """
     with update_lock(store.directory, say, wait):
         began = time.perf_counter()
@@ -236,9 +275,12 @@ def update(
         intact = not rebuild and onnx_encoder.is_intact(store.directory, manifest, verify=True)
         passage_keys = {passage.embedding_key for article in written for passage in article.passages}
         if missing or not intact:
-            encoder, onnx_sha256 = passage_encoder(store.directory, manifest, model, model_path, rebuild, intact)
-            dimension = encoder.dimension
-            _embed(store, encoder, _embedding_groups(written, texts, missing), passage_keys, progress)
+            embedder, onnx_sha256 = passage_embedder(
+                store.directory, manifest, model, model_path, rebuild, intact, make_embedder
+            )
+            dimension = embedder.dimension
+            groups = _embedding_groups(written, texts, missing)
+            _store_embedded(store, embedder.embedded(groups), sum(n for n, _ in groups), passage_keys, progress)
         summary.passages_embedded = len(missing & passage_keys)
         summary.sentences_embedded = len(missing) - summary.passages_embedded
 
@@ -393,9 +435,7 @@ def _passages(article: Article, model: ModelSpec) -> list[NewPassage]:
     return passages
 
 
-def _embedding_groups(
-    written: list[NewArticle], texts: dict[str, str], missing: set[str]
-) -> list[tuple[int, list[tuple[str, str]]]]:
+def _embedding_groups(written: list[NewArticle], texts: dict[str, str], missing: set[str]) -> list[EmbeddingGroup]:
     """What to embed, as (how many passages, [(key, text)]): the missing vectors of GROUP passages of similar
     length and of their sentences, each group sorted by text length (batches of similar length waste less
     padding), so that progress is counted in passages."""
@@ -414,22 +454,15 @@ def _embedding_groups(
     return groups
 
 
-def _embed(
-    store: Store,
-    encoder: onnx_encoder.OnnxEncoder,
-    groups: list[tuple[int, list[tuple[str, str]]]],
-    passage_keys: set[str],
-    progress: Progress | None,
+def _store_embedded(
+    store: Store, embedded: Iterable[Embedded], passages: int, passage_keys: set[str], progress: Progress | None
 ) -> None:
-    """Embed and store batch by batch: an interrupted run keeps every finished batch."""
-    done, total = 0, sum(passages for passages, _ in groups)
+    """Store each group as it is handed over: an interrupted run keeps every finished group."""
+    done = 0
     if progress:
-        progress(done, total, "embedding passages")
-    for passages, todo in groups:
-        stored = 0
-        for vectors in encoder.encode_batches([text for _, text in todo]):
-            store.put_embeddings([key for key, _ in todo[stored : stored + len(vectors)]], vectors, passage_keys)
-            stored += len(vectors)
-        done += passages
+        progress(done, passages, "embedding passages")
+    for count, keys, vectors in embedded:
+        store.put_embeddings(keys, vectors, passage_keys)
+        done += count
         if progress:
-            progress(done, total, "embedding passages")
+            progress(done, passages, "embedding passages")

@@ -21,6 +21,7 @@ def run_qa(
     """Run the real CLI in a subprocess; returns the CompletedProcess."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "100"}
     env.pop("QA_INDEX", None)
+    env.pop("QA_RAY_ADDRESS", None)
     command = [sys.executable, "-m", "qa", *(["--index", str(index)] if index else []), *args]
     done = subprocess.run(command, input=input, capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=600)
     if check and done.returncode != 0:
