@@ -123,6 +123,11 @@ def one_line_errors(index_dir: Path | None = None) -> Iterator[None]:
         _fail(database_error_text(error, index_dir))
 
 
+def ray_address() -> str | None:
+    """The Ray cluster given to `qa --ray`, if any."""
+    return click.get_current_context().find_root().params.get("ray_address") or None
+
+
 def _fail(message: str) -> None:
     click.echo(f"qa: {one_line(message)}", err=True)
     sys.exit(2)
@@ -166,8 +171,16 @@ class QAGroup(click.Group):
     type=click.Path(path_type=Path, file_okay=False),
     help="The index folder (env QA_INDEX).",
 )
+@click.option(
+    "--ray",
+    "ray_address",
+    envvar="QA_RAY_ADDRESS",
+    metavar="ADDRESS|local",
+    help="Serve a sharded index's shards by actors on the Ray cluster at ADDRESS (HOST:PORT of its head), or on a "
+    "Ray of this machine alone (env QA_RAY_ADDRESS).",
+)
 @click.pass_context
-def main(ctx: click.Context, index_dir: Path) -> None:
+def main(ctx: click.Context, index_dir: Path, ray_address: str | None) -> None:
     """Ask questions of a collection of news articles; every answer is a cited passage."""
     os.umask(os.umask(0) | 0o077)  # the index, its caches and the chat history are readable by their owner only
     ctx.obj = index_dir
@@ -322,7 +335,7 @@ def ask(
     if (question is None) == (questions_file is None):
         raise click.UsageError("give either a QUESTION or --file FILE")
     questions = [required(question)] if question is not None else [c for c in map(clean, questions_file) if c[0]]
-    searcher = Searcher.open(index_dir, model_path)  # the encoder loads while the rest is imported
+    searcher = Searcher.open(index_dir, model_path, ray_address())  # the encoder loads while the rest is imported
     apply_filters(searcher, source, since, until)
     if not as_json:
         from qa.render import make_console, show_answer
@@ -360,7 +373,7 @@ def chat(
     from qa.render import make_console
     from qa.search import Searcher
 
-    searcher = Searcher.open(index_dir, model_path)
+    searcher = Searcher.open(index_dir, model_path, ray_address())
     apply_filters(searcher, source, since, until)
     repl.run(searcher, make_console(), k, mode)
 
@@ -374,7 +387,7 @@ def info(index_dir: Path, as_json: bool) -> None:
     from qa.backends.sharded.layout import is_sharded, shard_folders
     from qa.json_output import article_json
 
-    backend = open_backend(index_dir)
+    backend = open_backend(index_dir, ray_address())
     store = backend.store
     manifest = store.manifest()
     copies = store.copies()
@@ -393,6 +406,8 @@ def info(index_dir: Path, as_json: bool) -> None:
     }
     if is_sharded(index_dir):
         report["shards"] = len(shard_folders(index_dir))
+    if missing := backend.gaps():
+        report.update(partial=True, missing_shards=list(missing))
     if as_json:
         click.echo(json_text(report))
         return
@@ -452,7 +467,7 @@ def serve(index_dir: Path, host: str, port: int, token: str | None) -> None:
     from qa.service import Service
 
     listener = listening_socket(host, port, token or None)
-    serve_http(Service(index_dir), listener, token or None)
+    serve_http(Service(index_dir, ray_address=ray_address()), listener, token or None)
 
 
 @main.command()
@@ -462,7 +477,7 @@ def mcp(index_dir: Path) -> None:
     from qa.mcp_server import serve as serve_mcp
     from qa.service import Service
 
-    serve_mcp(Service(index_dir))
+    serve_mcp(Service(index_dir, ray_address=ray_address()))
 
 
 def _floors(values: tuple[str, ...], option: str) -> dict[str, float]:
@@ -542,7 +557,7 @@ def evaluate(
         questions = ev.load_questions(questions_path)
     if unanswerable_path:
         questions += ev.load_questions(unanswerable_path, unanswerable=True)
-    searcher = Searcher.open(index_dir, model_path)
+    searcher = Searcher.open(index_dir, model_path, ray_address())
     judgements = ev.judge(searcher.backend, questions)
     table, missed = {}, {}
     for mode in chosen:
@@ -604,6 +619,8 @@ def run() -> None:
         if isinstance(status, str):
             print(status, file=sys.stderr)
             status = 1
+    if "qa.ray_cluster" in sys.modules:  # the exit hook that stops a Ray this process started is skipped
+        sys.modules["qa.ray_cluster"].disconnect()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

@@ -93,10 +93,17 @@ def wrapped(console: Console, entry: Text, label: str = "") -> Text:
     return text
 
 
+def partial_notice(missing: tuple[str, ...]) -> str:
+    """The line that says an answer is partial: which shards did not answer."""
+    return f"Partial answer: no reply in time from {', '.join(missing)}; what follows comes from the other shards only."
+
+
 def show_answer(console: Console, answer: Answer, brief: bool = False) -> None:
     """The answer block (the values asked for and their sources), then the passages unless brief."""
     if answer.searched:
         console.print(wrapped(console, Text(f"(searched: {printable(answer.searched)})", style="dim")))
+    if answer.missing:
+        console.print(wrapped(console, Text(partial_notice(answer.missing), style="bold red")))
     if not answer.confident:
         console.print(NOT_CONFIDENT)
         return

@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -21,6 +22,7 @@ def run_qa(
     """Run the real CLI in a subprocess; returns the CompletedProcess."""
     env = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "100"}
     env.pop("QA_INDEX", None)
+    env.pop("QA_RAY_ADDRESS", None)
     command = [sys.executable, "-m", "qa", *(["--index", str(index)] if index else []), *args]
     done = subprocess.run(command, input=input, capture_output=True, text=True, cwd=cwd or ROOT, env=env, timeout=600)
     if check and done.returncode != 0:
@@ -77,3 +79,37 @@ def corpus(tmp_path) -> Path:
     folder = tmp_path / "articles"
     shutil.copytree(SEEDS, folder)
     return folder
+
+
+NODE_MEMORY = 80 * 2**20  # each node's object store: Ray's least
+NODE_LOST_WITHIN_MS = {  # a removed node is declared dead in about 2 s rather than Ray's default 30
+    "health_check_initial_delay_ms": 0,
+    "health_check_period_ms": 500,
+    "health_check_timeout_ms": 500,
+    "health_check_failure_threshold": 3,
+}
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    """A real Ray cluster on this machine for one test module: a head (no CPU) and two worker nodes of one CPU
+    each (cluster.worker_nodes), every one on 127.0.0.1; shut down after the module."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # else Ray swaps 127.0.0.1 for the network address
+        from ray.cluster_utils import Cluster
+
+        temp = tempfile.mkdtemp(prefix="qa-ray-", dir="/tmp")  # short: Ray's socket paths must fit in 107 bytes
+        loopback = {"node_ip_address": "127.0.0.1", "object_store_memory": NODE_MEMORY}
+        head = {**loopback, "num_cpus": 0, "include_dashboard": False, "temp_dir": temp}
+        cluster = Cluster(initialize_head=True, head_node_args={**head, "_system_config": NODE_LOST_WITHIN_MS})
+        try:
+            for _ in range(2):
+                cluster.add_node(num_cpus=1, **loopback)
+            cluster.wait_for_nodes()
+            yield cluster
+        finally:
+            import ray
+
+            ray.shutdown()  # the test process, if it joined
+            cluster.shutdown()
+            shutil.rmtree(temp, ignore_errors=True)
