@@ -131,3 +131,10 @@ def test_shards_are_asked_for_a_new_index_folder_only(seed_index, tmp_path):
     done = run_qa("index", "--shards", "3", index=sharded, check=False)
     assert done.returncode == 2 and done.stderr.count("\n") == 1 and "holds 2 shards" in done.stderr
     assert run_json("info", "--json", index=sharded)["articles"] == 5
+
+
+def test_the_chat_brings_a_sharded_index_up_to_date(sharded_seed_index, tmp_path):
+    index = tmp_path / "index"
+    shutil.copytree(sharded_seed_index, index)
+    done = run_qa("chat", input=":reindex\n", index=index)
+    assert "0 added, 0 updated, 0 removed, 5 unchanged" in done.stdout and not done.stderr
