@@ -412,6 +412,10 @@ def info(index_dir: Path, as_json: bool) -> None:
         click.echo(json_text(report))
         return
     listed = report.pop("article_list")
+    if report.pop("partial", False):
+        from qa.answer import partial_notice
+
+        click.echo(partial_notice(tuple(report.pop("missing_shards"))))
     for key, value in report.items():
         click.echo(f"{key:>13}: {one_line(', '.join(value) if isinstance(value, list) else value)}")
     for entry in listed:

@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from qa.answer import Answer, Result
+from qa.answer import Answer, Result, partial_notice
 from qa.figures import Figure, Mention, copy_of, disagree, same_quantity
 from qa.locations import file_of, location_json, place_text
 from qa.question import words as question_words
@@ -91,11 +91,6 @@ def wrapped(console: Console, entry: Text, label: str = "") -> Text:
             text.append(label + " ", style="bold cyan")
         text.append(line)
     return text
-
-
-def partial_notice(missing: tuple[str, ...]) -> str:
-    """The line that says an answer is partial: which shards did not answer."""
-    return f"Partial answer: no reply in time from {', '.join(missing)}; what follows comes from the other shards only."
 
 
 def show_answer(console: Console, answer: Answer, brief: bool = False) -> None:

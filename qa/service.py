@@ -61,6 +61,7 @@ class Service:
     def _store(self) -> Iterator[tuple[Searcher, Store]]:
         """A searcher to itself, and its store within one read snapshot."""
         searcher = self._idle.get()
+        searcher.backend.gaps()  # forgotten: only the shards missing for this request are told
         try:
             with searcher.store.snapshot():
                 yield searcher, searcher.store
@@ -73,8 +74,11 @@ class Service:
             searcher.warm()
 
     def health(self) -> dict:
-        with self._store() as (_, store):
-            return {"status": "ok", **store.counts(), "generation": store.generation}
+        with self._store() as (searcher, store):
+            health = {"status": "ok", **store.counts(), "generation": store.generation}
+            if missing := searcher.backend.gaps():
+                health.update(partial=True, missing_shards=list(missing))
+            return health
 
     def ask(
         self,

@@ -56,8 +56,10 @@ class RayShards:
     A call goes to all its shards at once and waits at most `timeout` seconds. A shard that fails (its actor dead
     or restarting, its node gone, an error) or does not answer in time is left out of the result and named by
     gaps(); it is asked nothing more until it answers a ping, so a question waits for a missing shard once, not at
-    every call, and the next answer is whole as soon as the shard is back. snapshot() is a null context: each call
-    reads the latest committed state of its shard.
+    every call. It is taken back once its ping has come back, at the next call if no shard has been missed since
+    gaps() was last asked, else when gaps() is asked (between questions): the next answer is whole as soon as the
+    shard is back, and no answer mixes a shard's statistics with its absence. snapshot() is a null context: each
+    call reads the latest committed state of its shard.
     """
 
     def __init__(self, folders: list[Path], timeout: float | None = None):
@@ -77,7 +79,8 @@ class RayShards:
         ).remote(str(folder))
 
     def call(self, call: str, arguments: dict[int, tuple]) -> dict[int, Any]:
-        self._readmit()
+        if not self._missed:  # (a question that has lost a shard goes on without it, so its parts agree)
+            self._readmit()
         asked = {
             shard: self.servers[shard].call.remote(call, args)
             for shard, args in arguments.items()
@@ -122,6 +125,7 @@ class RayShards:
         return nullcontext()
 
     def gaps(self) -> tuple[str, ...]:
+        self._readmit()
         missed, self._missed = self._missed, set()
         return tuple(self.names[shard] for shard in sorted(missed))
 
