@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import time
 from dataclasses import replace
+from pathlib import Path
 
 import pytest
-from conftest import ROOT, imported_after, run_json, run_qa
+from conftest import ROOT, SEEDS, imported_after, run_json, run_qa
 from test_serve import server
 
 from qa.answer import Answer, partial_notice
@@ -134,6 +136,18 @@ def test_a_stopped_shard_gives_partial_answers_naming_it_until_it_runs_again(
     finally:
         os.kill(stopped, signal.SIGCONT)
     assert "partial" not in run_json("--ray", address, "ask", QUESTION, "--json", index=sharded_seed_index)
+
+
+def test_the_servers_answer_from_a_new_index_made_in_the_same_folder(address, tmp_path):
+    from qa.backends.sharded.ray_shards import RayShards
+
+    index, articles = tmp_path / "index", sorted(SEEDS.iterdir())
+    for kept in (articles[:2], articles[2:]):
+        shutil.rmtree(index, ignore_errors=True)
+        run_qa("index", *map(str, kept), "--shards", "3", index=index)
+        shards = RayShards(shard_folders(index), timeout=120)
+        held = ShardedBackend(shards, index).store.article_paths()
+        assert [Path(path).name for path in held] == [path.name for path in kept]
 
 
 def test_a_killed_shard_actor_is_named_until_ray_restarts_it(searchers):

@@ -12,6 +12,7 @@ import ray
 from ray.exceptions import GetTimeoutError, RayError
 
 from qa.backends.local.backend import LocalBackend
+from qa.backends.local.store import DB_FILE
 from qa.backends.sharded.transport import dispatch, shard_names
 from qa.errors import QAError
 
@@ -20,12 +21,26 @@ NAMESPACE = "qa"  # where the shard servers are named on a cluster
 
 
 class ShardServer:
-    """One shard's local backend, opened once, answering calls one at a time (on the thread that opened it)."""
+    """One shard's local backend, answering calls one at a time (on the thread that opened it); opened once, and
+    again when the shard's database is another file (a new index made in the same folder)."""
 
     def __init__(self, folder: str):
-        self.backend = LocalBackend.open(Path(folder))
+        self.folder = Path(folder)
+        self._open()
+
+    def _open(self) -> None:
+        self.opened = self._database()
+        self.backend = LocalBackend.open(self.folder)
+
+    def _database(self) -> tuple[int, int]:
+        """Which file the shard's database is."""
+        found = (self.folder / DB_FILE).stat()
+        return found.st_dev, found.st_ino
 
     def call(self, call: str, args: tuple) -> Any:
+        if self._database() != self.opened:
+            self.backend.close()
+            self._open()
         return dispatch(self.backend, call, args)
 
 
