@@ -29,3 +29,8 @@ class Answer:
     searched: str | None = None  # the question actually searched, when it differs
     figures: tuple = ()  # the values asked for, most supported first (qa.figures.Figure)
     missing: tuple[str, ...] = ()  # the shards of a sharded index that did not answer: the answer is partial
+
+
+def partial_notice(missing: tuple[str, ...]) -> str:
+    """The line on screen above what was read without some shards of a sharded index: which did not answer."""
+    return f"Partial answer: no reply in time from {', '.join(missing)}; what follows comes from the other shards only."

@@ -123,6 +123,11 @@ def one_line_errors(index_dir: Path | None = None) -> Iterator[None]:
         _fail(database_error_text(error, index_dir))
 
 
+def ray_address() -> str | None:
+    """The Ray cluster given to `qa --ray`, if any."""
+    return click.get_current_context().find_root().params.get("ray_address") or None
+
+
 def _fail(message: str) -> None:
     click.echo(f"qa: {one_line(message)}", err=True)
     sys.exit(2)
@@ -166,8 +171,16 @@ class QAGroup(click.Group):
     type=click.Path(path_type=Path, file_okay=False),
     help="The index folder (env QA_INDEX).",
 )
+@click.option(
+    "--ray",
+    "ray_address",
+    envvar="QA_RAY_ADDRESS",
+    metavar="ADDRESS|local",
+    help="Serve a sharded index's shards by actors on the Ray cluster at ADDRESS (HOST:PORT of its head), or on a "
+    "Ray of this machine alone (env QA_RAY_ADDRESS).",
+)
 @click.pass_context
-def main(ctx: click.Context, index_dir: Path) -> None:
+def main(ctx: click.Context, index_dir: Path, ray_address: str | None) -> None:
     """Ask questions of a collection of news articles; every answer is a cited passage."""
     os.umask(os.umask(0) | 0o077)  # the index, its caches and the chat history are readable by their owner only
     ctx.obj = index_dir
@@ -216,10 +229,10 @@ def main(ctx: click.Context, index_dir: Path) -> None:
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option(
     "--ray",
-    "ray_address",
-    envvar="QA_RAY_ADDRESS",
-    metavar="ADDRESS",
-    help="Embed on the Ray cluster at ADDRESS (HOST:PORT), or on one started here for `local` (env QA_RAY_ADDRESS).",
+    "embed_on",
+    metavar="ADDRESS|local",
+    help="Embed on the Ray cluster at ADDRESS (HOST:PORT), or on one started here for `local` (default: qa --ray, "
+    "env QA_RAY_ADDRESS).",
 )
 @MODEL_OPTION
 @click.pass_obj
@@ -235,7 +248,7 @@ def index(
     wait: float | None,
     shards: int | None,
     as_json: bool,
-    ray_address: str | None,
+    embed_on: str | None,
     model_path: Path | None,
 ) -> None:
     """Add PATHS (files or folders) to the index and bring it up to date.
@@ -253,10 +266,10 @@ def index(
 
         fields = parse_field_options(field_options) if field_options else None
         options = {}
-        if ray_address:  # joined first: an address that does not answer leaves the index untouched
+        if embed_on := embed_on or ray_address():  # joined first: an address that does not answer leaves it untouched
             from qa import ray_cluster
 
-            ray_cluster.connect(ray_address)
+            ray_cluster.connect(embed_on)
             from qa.ray_embedding import RayEmbedder
 
             options["make_embedder"] = RayEmbedder
@@ -335,7 +348,7 @@ def ask(
     if (question is None) == (questions_file is None):
         raise click.UsageError("give either a QUESTION or --file FILE")
     questions = [required(question)] if question is not None else [c for c in map(clean, questions_file) if c[0]]
-    searcher = Searcher.open(index_dir, model_path)  # the encoder loads while the rest is imported
+    searcher = Searcher.open(index_dir, model_path, ray_address())  # the encoder loads while the rest is imported
     apply_filters(searcher, source, since, until)
     if not as_json:
         from qa.render import make_console, show_answer
@@ -373,7 +386,7 @@ def chat(
     from qa.render import make_console
     from qa.search import Searcher
 
-    searcher = Searcher.open(index_dir, model_path)
+    searcher = Searcher.open(index_dir, model_path, ray_address())
     apply_filters(searcher, source, since, until)
     repl.run(searcher, make_console(), k, mode)
 
@@ -387,7 +400,7 @@ def info(index_dir: Path, as_json: bool) -> None:
     from qa.backends.sharded.layout import is_sharded, shard_folders
     from qa.json_output import article_json
 
-    backend = open_backend(index_dir)
+    backend = open_backend(index_dir, ray_address())
     store = backend.store
     manifest = store.manifest()
     copies = store.copies()
@@ -406,10 +419,16 @@ def info(index_dir: Path, as_json: bool) -> None:
     }
     if is_sharded(index_dir):
         report["shards"] = len(shard_folders(index_dir))
+    if missing := backend.gaps():
+        report.update(partial=True, missing_shards=list(missing))
     if as_json:
         click.echo(json_text(report))
         return
     listed = report.pop("article_list")
+    if report.pop("partial", False):
+        from qa.answer import partial_notice
+
+        click.echo(partial_notice(tuple(report.pop("missing_shards"))))
     for key, value in report.items():
         click.echo(f"{key:>13}: {one_line(', '.join(value) if isinstance(value, list) else value)}")
     for entry in listed:
@@ -465,7 +484,7 @@ def serve(index_dir: Path, host: str, port: int, token: str | None) -> None:
     from qa.service import Service
 
     listener = listening_socket(host, port, token or None)
-    serve_http(Service(index_dir), listener, token or None)
+    serve_http(Service(index_dir, ray_address=ray_address()), listener, token or None)
 
 
 @main.command()
@@ -475,7 +494,7 @@ def mcp(index_dir: Path) -> None:
     from qa.mcp_server import serve as serve_mcp
     from qa.service import Service
 
-    serve_mcp(Service(index_dir))
+    serve_mcp(Service(index_dir, ray_address=ray_address()))
 
 
 def _floors(values: tuple[str, ...], option: str) -> dict[str, float]:
@@ -555,7 +574,7 @@ def evaluate(
         questions = ev.load_questions(questions_path)
     if unanswerable_path:
         questions += ev.load_questions(unanswerable_path, unanswerable=True)
-    searcher = Searcher.open(index_dir, model_path)
+    searcher = Searcher.open(index_dir, model_path, ray_address())
     judgements = ev.judge(searcher.backend, questions)
     table, missed = {}, {}
     for mode in chosen:
@@ -617,6 +636,8 @@ def run() -> None:
         if isinstance(status, str):
             print(status, file=sys.stderr)
             status = 1
+    if "qa.ray_cluster" in sys.modules:  # the exit hook that stops a Ray this process started is skipped
+        sys.modules["qa.ray_cluster"].disconnect()
     for stream in (sys.stdout, sys.stderr):
         try:
             stream.flush()

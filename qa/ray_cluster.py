@@ -10,6 +10,7 @@ import ipaddress
 import logging
 import os
 import socket
+import sys
 from pathlib import Path
 
 from qa.errors import QAError
@@ -75,3 +76,10 @@ def _check_reachable(address: str) -> None:
         raise QAError(
             f"no Ray cluster answers at {address} ({error.strerror or error}); the index is unchanged"
         ) from None
+
+
+def disconnect() -> None:
+    """Leave the cluster, if joined, stopping the Ray that "local" started on this machine."""
+    ray = sys.modules.get("ray")
+    if ray is not None and ray.is_initialized():
+        ray.shutdown()

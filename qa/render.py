@@ -8,7 +8,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.text import Text
 
-from qa.answer import Answer, Result
+from qa.answer import Answer, Result, partial_notice
 from qa.figures import Figure, Mention, copy_of, disagree, same_quantity
 from qa.locations import file_of, location_json, place_text
 from qa.question import words as question_words
@@ -97,6 +97,8 @@ def show_answer(console: Console, answer: Answer, brief: bool = False) -> None:
     """The answer block (the values asked for and their sources), then the passages unless brief."""
     if answer.searched:
         console.print(wrapped(console, Text(f"(searched: {printable(answer.searched)})", style="dim")))
+    if answer.missing:
+        console.print(wrapped(console, Text(partial_notice(answer.missing), style="bold red")))
     if not answer.confident:
         console.print(NOT_CONFIDENT)
         return

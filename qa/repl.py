@@ -154,11 +154,15 @@ class Chat:
     def reindex(self, _: str) -> None:
         from qa import indexer
         from qa.progress import embedding_progress
+        from qa.shard_indexer import shard_folders_for, update_shards
 
+        folders = shard_folders_for(self.searcher.store.directory, None)
         with embedding_progress() as progress:
-            summary = indexer.update(
-                self.searcher.store, [], progress=progress, say=lambda message: self.console.print(f"qa: {message}")
-            )
+            options = dict(progress=progress, say=lambda message: self.console.print(f"qa: {message}"))
+            if folders is None:
+                summary = indexer.update(self.searcher.store, [], **options)
+            else:
+                summary = update_shards(folders, [], **options)
         for skipped in summary.skipped:
             self.console.print(f"skipped {one_line(skipped['path'])}: {one_line(skipped['reason'])}")
         self.console.print(summary.describe())

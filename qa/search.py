@@ -83,11 +83,12 @@ class Searcher:
         self._encoding = ThreadPoolExecutor(max_workers=1, thread_name_prefix="qa-encode")
 
     @classmethod
-    def open(cls, directory: Path, model_path: Path | None = None) -> Searcher:
-        """Open an index and start loading its query encoder on a background thread."""
+    def open(cls, directory: Path, model_path: Path | None = None, ray_address: str | None = None) -> Searcher:
+        """Open an index (a sharded one's shards served on the Ray cluster at ray_address, if given) and start
+        loading its query encoder on a background thread."""
         from qa.backends.opening import open_backend
 
-        backend = open_backend(directory)
+        backend = open_backend(directory, ray_address)
         return cls(backend, load_encoder(backend.encoder_directory, backend.store.require_complete(), model_path))
 
     @property

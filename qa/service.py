@@ -15,8 +15,8 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
-from qa.backends.local.backend import LocalBackend
 from qa.backends.local.store import Store
+from qa.backends.opening import open_backend
 from qa.errors import QAError
 from qa.json_output import answer_json, article_json
 from qa.locations import file_of, location_json, record_key
@@ -45,20 +45,23 @@ class Reply(NamedTuple):
 
 
 class Service:
-    def __init__(self, directory: Path, searchers: int | None = None):
+    def __init__(self, directory: Path, searchers: int | None = None, ray_address: str | None = None):
+        """Searchers over the index in directory (a sharded one's shards served on the Ray cluster at
+        ray_address, if given)."""
         self.directory = directory
-        backend = LocalBackend.open(directory)
-        encoder = load_encoder(directory, backend.store.require_complete())
+        backend = open_backend(directory, ray_address)
+        encoder = load_encoder(backend.encoder_directory, backend.store.require_complete())
         self.searchers = searchers or min(4, os.cpu_count() or 1)
         self._idle: queue.SimpleQueue[Searcher] = queue.SimpleQueue()
         self._idle.put(Searcher(backend, encoder))
         for _ in range(self.searchers - 1):
-            self._idle.put(Searcher(LocalBackend.open(directory), encoder))
+            self._idle.put(Searcher(open_backend(directory, ray_address), encoder))
 
     @contextmanager
     def _store(self) -> Iterator[tuple[Searcher, Store]]:
         """A searcher to itself, and its store within one read snapshot."""
         searcher = self._idle.get()
+        searcher.backend.gaps()  # forgotten: only the shards missing for this request are told
         try:
             with searcher.store.snapshot():
                 yield searcher, searcher.store
@@ -71,8 +74,11 @@ class Service:
             searcher.warm()
 
     def health(self) -> dict:
-        with self._store() as (_, store):
-            return {"status": "ok", **store.counts(), "generation": store.generation}
+        with self._store() as (searcher, store):
+            health = {"status": "ok", **store.counts(), "generation": store.generation}
+            if missing := searcher.backend.gaps():
+                health.update(partial=True, missing_shards=list(missing))
+            return health
 
     def ask(
         self,
@@ -169,7 +175,11 @@ class Service:
     def reindex(self) -> dict:
         """Bring the index up to date with its recorded sources, as `qa index` with no path; its JSON summary."""
         from qa import indexer
+        from qa.shard_indexer import shard_folders_for, update_shards
 
+        folders = shard_folders_for(self.directory, None)
+        if folders is not None:
+            return update_shards(folders, []).as_json()
         store = Store.open(self.directory)
         try:
             return indexer.update(store, []).as_json()

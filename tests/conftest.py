@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -78,3 +79,38 @@ def corpus(tmp_path) -> Path:
     folder = tmp_path / "articles"
     shutil.copytree(SEEDS, folder)
     return folder
+
+
+# The suite's clusters listen on loopback only: else Ray swaps 127.0.0.1 for the machine's network address. Ray reads
+# this when it is imported, which may be while the tests are collected.
+os.environ["RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER"] = "0"
+NODE_MEMORY = 200 << 20  # each node's object store: the encoder's files (90 MB) and the groups in flight
+NODE_LOST_WITHIN_MS = {  # a removed node is declared dead in about 2 s rather than Ray's default 30
+    "health_check_initial_delay_ms": 0,
+    "health_check_period_ms": 500,
+    "health_check_timeout_ms": 500,
+    "health_check_failure_threshold": 3,
+}
+
+
+@pytest.fixture(scope="module")
+def ray_cluster():
+    """A real Ray cluster on this machine for one test module: a head (no CPU) and two worker nodes of one CPU
+    each (cluster.worker_nodes), every one on 127.0.0.1; shut down after the module."""
+    from ray.cluster_utils import Cluster
+
+    temp = tempfile.mkdtemp(prefix="qa-ray-", dir="/tmp")  # short: Ray's socket paths must fit in 107 bytes
+    loopback = {"node_ip_address": "127.0.0.1", "object_store_memory": NODE_MEMORY}
+    head = {**loopback, "num_cpus": 0, "include_dashboard": False, "temp_dir": temp}
+    cluster = Cluster(initialize_head=True, head_node_args={**head, "_system_config": NODE_LOST_WITHIN_MS})
+    try:
+        for _ in range(2):
+            cluster.add_node(num_cpus=1, **loopback)
+        cluster.wait_for_nodes()
+        yield cluster
+    finally:
+        import ray
+
+        ray.shutdown()  # the test process, if it joined
+        cluster.shutdown()
+        shutil.rmtree(temp, ignore_errors=True)

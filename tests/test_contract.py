@@ -1,7 +1,8 @@
 """The behaviour ranking relies on from the storage roles (qa/backends/base.py), written once against the protocols
 and run against every backend: the in-memory fake (tests/memory_backend.py), the local one (SQLite + FTS5 + FAISS)
 and the sharded one (three local indexes in this process), over the hand-written articles (tests/sample_articles.py),
-and the local and sharded ones over the seeds.
+and the local and sharded ones over the seeds (the sharded one also with its shards served by Ray actors, on a real
+cluster of this machine).
 
 Expectations are read from what each backend stores, so the same test holds whatever the articles: what is asserted
 must hold for every backend (the local index stems words and the fake does not, so no test depends on either).
@@ -24,7 +25,7 @@ from qa.backends.local.backend import LocalBackend
 from qa.backends.local.store import Store
 from qa.backends.opening import open_backend
 from qa.backends.sharded.backend import ShardedBackend
-from qa.backends.sharded.layout import shard_of
+from qa.backends.sharded.layout import shard_folders, shard_of
 from qa.backends.sharded.transport import LocalShards, shard_names
 from qa.manifest import Manifest
 from qa.records import Filters, StoredPassage
@@ -75,7 +76,20 @@ SAMPLE_BACKENDS = {
 SEED_BACKENDS = {
     "local-seeds": lambda request, folder: LocalBackend.open(request.getfixturevalue("seed_index")),
     "sharded-seeds": lambda request, folder: open_backend(request.getfixturevalue("sharded_seed_index")),
+    "sharded-ray-seeds": lambda request, folder: ray_backend(request),
 }
+
+
+def ray_backend(request) -> ShardedBackend:
+    """The sharded seed index, its shards served by actors on a real Ray cluster of this machine (given all the
+    time they need to start)."""
+    from qa.ray_cluster import connect
+
+    connect(request.getfixturevalue("ray_cluster").address)
+    from qa.backends.sharded.ray_shards import RayShards
+
+    index = request.getfixturevalue("sharded_seed_index")
+    return ShardedBackend(RayShards(shard_folders(index), timeout=120), index)
 
 
 @pytest.fixture(scope="module", params=[*SAMPLE_BACKENDS, *SEED_BACKENDS])

@@ -11,7 +11,6 @@ import socket
 import sqlite3
 import subprocess
 import sys
-import tempfile
 import time
 from contextlib import closing
 from pathlib import Path
@@ -26,33 +25,6 @@ from qa.backends.local.store import DB_FILE
 pytest.importorskip("ray", reason="Ray is an extra: pip install 'qa[ray]'")
 
 ARTICLES = ROOT / "bench" / "squad5" / "articles"  # 173 passages: 11 groups, enough to kill a node between two
-NODE_MEMORY = 200 << 20  # each node's object store: the encoder's files (90 MB) and the groups in flight
-NODE_LOST_WITHIN_MS = {  # a killed node is declared dead in about 2 s rather than Ray's default 30
-    "health_check_initial_delay_ms": 0,
-    "health_check_period_ms": 500,
-    "health_check_timeout_ms": 500,
-    "health_check_failure_threshold": 3,
-}
-
-
-@pytest.fixture(scope="module")
-def cluster():
-    """A head (no CPU: it runs no actor) and two worker nodes of one CPU each, every one on 127.0.0.1."""
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setenv("RAY_ENABLE_WINDOWS_OR_OSX_CLUSTER", "0")  # else Ray swaps 127.0.0.1 for the network address
-        from ray.cluster_utils import Cluster
-
-        temp = tempfile.mkdtemp(prefix="qa-ray-", dir="/tmp")  # short: Ray's socket paths must fit in 107 bytes
-        loopback = {"node_ip_address": "127.0.0.1", "object_store_memory": NODE_MEMORY}
-        head = {**loopback, "num_cpus": 0, "include_dashboard": False, "temp_dir": temp}
-        cluster = Cluster(initialize_head=True, head_node_args={**head, "_system_config": NODE_LOST_WITHIN_MS})
-        try:
-            workers = [cluster.add_node(num_cpus=1, **loopback) for _ in range(2)]
-            cluster.wait_for_nodes()
-            yield cluster, workers
-        finally:
-            cluster.shutdown()
-            shutil.rmtree(temp, ignore_errors=True)
 
 
 def stored_vectors(index: Path) -> dict[str, np.ndarray]:
@@ -67,14 +39,13 @@ def passage_texts(index: Path) -> list[str]:
         return sorted(text for (text,) in db.execute("SELECT text FROM passages"))
 
 
-def test_the_cluster_listens_on_loopback_only(cluster):
+def test_the_cluster_listens_on_loopback_only(ray_cluster):
     addresses = listening_addresses(os.getpid())
     assert addresses, "no listening socket found under this process: the check would see nothing"
     assert all(is_loopback(address) for address in addresses), addresses
 
 
-def test_the_cluster_stores_the_vectors_local_encoding_does(cluster, seed_index, tmp_path):
-    ray_cluster, _ = cluster
+def test_the_cluster_stores_the_vectors_local_encoding_does(ray_cluster, seed_index, tmp_path):
     index = tmp_path / "index"
     summary = run_json("index", str(SEEDS), "--json", "--ray", ray_cluster.address, index=index)
     assert summary["added"] == 5 and summary["passages_embedded"] == len(passage_texts(seed_index))
@@ -119,9 +90,9 @@ def test_without_the_option_ray_is_not_imported(tmp_path):
     assert imported == []
 
 
-def test_a_worker_node_killed_mid_run_loses_nothing_and_embeds_nothing_twice(cluster, tmp_path):
+def test_a_worker_node_killed_mid_run_loses_nothing_and_embeds_nothing_twice(ray_cluster, tmp_path):
     """Last of the file: it leaves the cluster one worker short."""
-    ray_cluster, workers = cluster
+    workers = sorted(ray_cluster.worker_nodes, key=lambda node: node.unique_id)
     index = tmp_path / "index"
     env = {**os.environ, "QA_RAY_ADDRESS": ray_cluster.address}  # the option's default
     command = [sys.executable, "-m", "qa", "--index", str(index), "index", str(ARTICLES), "--json"]

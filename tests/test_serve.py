@@ -253,3 +253,11 @@ def test_ask_help_and_info_import_no_web_or_mcp_library(seed_index):
 def test_the_seed_articles_are_what_the_server_lists(seed_server):
     listed = {Path(entry["path"]).name for entry in seed_server.get("/sources").json()}
     assert listed == {path.name for path in SEEDS.glob("*.txt")}
+
+
+def test_a_sharded_index_is_served_and_reindexed_as_the_command_line_does_it(sharded_seed_index):
+    with server(sharded_seed_index) as client:
+        answer = client.post("/ask", json={"question": QUESTION}).json()
+        assert answer == run_json("ask", "--json", QUESTION, index=sharded_seed_index) and "partial" not in answer
+        summary = client.post("/reindex").json()
+        assert (summary["added"], summary["unchanged"]) == (0, 5)

@@ -22,6 +22,7 @@ import numpy as np
 from qa.backends.base import LexicalStatistics, StoredSentence, VectorSum
 from qa.backends.sharded.layout import shard_of
 from qa.backends.sharded.transport import Shards
+from qa.errors import QAError
 from qa.records import Filters, StoredArticle, StoredPassage
 
 
@@ -148,7 +149,12 @@ class ShardedStore(_Sharded):
         return self._first("store.sources")
 
     def _first(self, call: str) -> Any:
-        return self.shards.call(call, {0: ()})[0]
+        """The call's result on the first shard that answers."""
+        for shard in range(self.count):
+            answered = self.shards.call(call, {shard: ()})
+            if shard in answered:
+                return answered[shard]
+        raise QAError(f"no shard of {self.directory} answered")
 
     def close(self) -> None:
         self.shards.close()
