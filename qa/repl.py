@@ -152,17 +152,14 @@ class Chat:
         show_sources(self.console, list(store.articles().values()), store.copies())
 
     def reindex(self, _: str) -> None:
-        from qa import indexer
         from qa.progress import embedding_progress
-        from qa.shard_indexer import shard_folders_for, update_shards
+        from qa.sharding import update_index
 
-        folders = shard_folders_for(self.searcher.store.directory, None)
+        def say(message: str) -> None:
+            self.console.print(f"qa: {message}")
+
         with embedding_progress() as progress:
-            options = dict(progress=progress, say=lambda message: self.console.print(f"qa: {message}"))
-            if folders is None:
-                summary = indexer.update(self.searcher.store, [], **options)
-            else:
-                summary = update_shards(folders, [], **options)
+            summary = update_index(self.searcher.store.directory, [], progress=progress, say=say)
         for skipped in summary.skipped:
             self.console.print(f"skipped {one_line(skipped['path'])}: {one_line(skipped['reason'])}")
         self.console.print(summary.describe())

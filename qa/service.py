@@ -174,17 +174,9 @@ class Service:
 
     def reindex(self) -> dict:
         """Bring the index up to date with its recorded sources, as `qa index` with no path; its JSON summary."""
-        from qa import indexer
-        from qa.shard_indexer import shard_folders_for, update_shards
+        from qa.sharding import update_index
 
-        folders = shard_folders_for(self.directory, None)
-        if folders is not None:
-            return update_shards(folders, []).as_json()
-        store = Store.open(self.directory)
-        try:
-            return indexer.update(store, []).as_json()
-        finally:
-            store.close()
+        return update_index(self.directory, []).as_json()
 
 
 def _passage_json(passage: StoredPassage) -> dict:

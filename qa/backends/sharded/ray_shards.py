@@ -46,7 +46,16 @@ class ShardServer:
 
 # Named and detached, a server outlives the process that started it: every `qa` process on the cluster asks the
 # same ones. It waits most of its life, so it takes no CPU from the cluster's tasks and every shard finds a node.
-Server = ray.remote(num_cpus=0, max_restarts=-1, scheduling_strategy="SPREAD")(ShardServer)
+Server = ray.remote(num_cpus=0, max_restarts=-1)(ShardServer)
+
+
+def placement(shard: int):
+    """Where a new server goes: the cluster's live nodes in turn, shard by shard (Ray's SPREAD is a preference a
+    busy scheduler may pass over); softly, so that Ray starts it elsewhere when that node is gone."""
+    from ray.util.scheduling_strategies import NodeAffinitySchedulingStrategy
+
+    nodes = sorted(node["NodeID"] for node in ray.nodes() if node["Alive"])
+    return NodeAffinitySchedulingStrategy(nodes[shard % len(nodes)], soft=True)
 
 
 def server_name(folder: Path) -> str:
@@ -90,7 +99,11 @@ class RayShards:
         """The shard's running server, else a new one."""
         folder = self.folders[shard]
         return Server.options(
-            name=server_name(folder), namespace=NAMESPACE, get_if_exists=True, lifetime="detached"
+            name=server_name(folder),
+            namespace=NAMESPACE,
+            get_if_exists=True,
+            lifetime="detached",
+            scheduling_strategy=placement(shard),
         ).remote(str(folder))
 
     def call(self, call: str, arguments: dict[int, tuple]) -> dict[int, Any]:
