@@ -10,7 +10,7 @@ from __future__ import annotations
 import hashlib
 import time
 from collections import Counter
-from collections.abc import Callable, Container, Iterable, Iterator
+from collections.abc import Callable, Container, Iterator
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -35,6 +35,7 @@ from qa.text import normalize_for_search
 
 DEFAULT_SOURCE = Path("seeds")
 GROUP = 16  # passages embedded (with their sentences) between two steps of the progress bar
+BATCH = 1024  # passages read, embedded and staged together: what an update holds in memory
 
 
 @dataclass(frozen=True)
@@ -89,9 +90,10 @@ class IndexSummary:
         return dict(Counter(item["reason"] for item in self.skipped))
 
 
-# Called with (done so far, to do, what: "hashing" files, "reading" articles, "embedding passages" with their
-# sentences) from the start of a run; lets the CLI draw a progress bar (with the rate and time left).
-Progress = Callable[[int, int, str], None]
+# Called with (done so far, to do, what, passages embedded so far) from the start of a run: "hashing" counts files,
+# "embedding" (reading articles, embedding their passages with their sentences) bytes of the files read; lets the CLI
+# draw a progress bar (with the rate of passages and the time left).
+Progress = Callable[[int, int, str, int], None]
 
 
 EmbeddingGroup = tuple[int, list[tuple[str, str]]]  # (how many passages, [(key, text)]): see _embedding_groups
@@ -138,26 +140,147 @@ def indexed_model(manifest: Manifest, model_path: Path | None, rebuild: bool) ->
     return model
 
 
-def passage_embedder(
-    directory: Path,
-    manifest: Manifest,
-    model: ModelSpec,
-    model_path: Path | None,
-    rebuild: bool,
-    intact: bool,
-    make_embedder: Callable[[Path, ModelSpec], Embedder],
-) -> tuple[Embedder, str]:
-    """An embedder with the index's ONNX encoder, and the encoder's digest: when it is not intact, copied from the
-    cache, else exported (from verified weights) and cached."""
-    if intact:
-        return make_embedder(directory, model), manifest.onnx_sha256
-    taken_from_manifest = not rebuild and model_path is None and manifest.model_sha256
-    spec = model_for_index(manifest, None) if taken_from_manifest else model
-    digest = onnx_encoder.install_cached(directory, spec)
-    if digest is None:
-        digest = onnx_encoder.export(SentenceTransformersEncoder(spec), directory)
-        onnx_encoder.remember(directory, spec, digest)
-    return make_embedder(directory, spec), digest
+class _Embedding:
+    """The update's embedder with the index's ONNX encoder, made when first needed, and the encoder's digest: when
+    the encoder is not intact, it is copied from the cache, else exported (from verified weights) and cached."""
+
+    def __init__(
+        self,
+        directory: Path,
+        manifest: Manifest,
+        model: ModelSpec,
+        model_path: Path | None,
+        rebuild: bool,
+        intact: bool,
+        make_embedder: Callable[[Path, ModelSpec], Embedder],
+    ):
+        self.directory, self.manifest, self.model = directory, manifest, model
+        self.model_path, self.rebuild, self.intact, self.make_embedder = model_path, rebuild, intact, make_embedder
+        self.embedder: Embedder | None = None
+        self.onnx_sha256 = manifest.onnx_sha256
+
+    def embedder_now(self) -> Embedder:
+        if self.embedder is None:
+            self.embedder, self.onnx_sha256 = self._made()
+        return self.embedder
+
+    def digest_and_dimension(self) -> tuple[str, int]:
+        """The encoder's digest and the vectors' dimension, once the encoder is in place (put there now if not)."""
+        if not self.intact:
+            self.embedder_now()
+        return self.onnx_sha256, self.embedder.dimension if self.embedder else self.manifest.dimension
+
+    def _made(self) -> tuple[Embedder, str]:
+        if self.intact:
+            return self.make_embedder(self.directory, self.model), self.manifest.onnx_sha256
+        taken_from_manifest = not self.rebuild and self.model_path is None and self.manifest.model_sha256
+        spec = model_for_index(self.manifest, None) if taken_from_manifest else self.model
+        digest = onnx_encoder.install_cached(self.directory, spec)
+        if digest is None:
+            digest = onnx_encoder.export(SentenceTransformersEncoder(spec), self.directory)
+            onnx_encoder.remember(self.directory, spec, digest)
+        return self.make_embedder(self.directory, spec), digest
+
+
+class _Writer:
+    """The articles an update writes: read, embedded and staged a batch of BATCH passages at a time, so that an
+    update holds one batch in memory whatever the size of its archive, and an interrupted one keeps the vectors of
+    every group embedded. Progress is counted in bytes of the files written (a file of records: up to its record), a
+    batch's bytes reached as its groups are embedded."""
+
+    def __init__(
+        self,
+        store: Store,
+        embedding: _Embedding,
+        reuse: Store | None,
+        rebuild: bool,
+        progress: Progress | None,
+        sizes: dict[str, int],
+    ):
+        self.store, self.embedding, self.reuse, self.rebuild, self.progress = store, embedding, reuse, rebuild, progress
+        self.sizes, self.total = sizes, sum(sizes.values())
+        self.finished = 0  # bytes of the files read to their end
+        self.current: str | None = None  # the content hash of the file being read
+        self.offset = 0  # bytes of it read
+        self.written = 0  # bytes read whose articles are staged (a batch's, as its groups are embedded)
+        self.pending: list[NewArticle] = []
+        self.pending_passages = 0
+        self.signatures: dict[str, Signature] = {}  # of every article written: copies are found among them at the end
+        self.fresh: set[str] = set()  # vectors a rebuild embedded already: equal texts are embedded once a run
+        self.passages_embedded = self.sentences_embedded = self.passages_done = 0
+
+    def reading(self, digest: str) -> None:
+        """The next file is being read (by its content hash)."""
+        if self.current is not None:
+            self.finished += self.sizes[self.current]
+        self.current, self.offset = digest, 0
+        self._passed()
+
+    def reached(self, offset: int | None) -> None:
+        """So many bytes of the current file are read (shown each MiB: records unchanged are passed over fast)."""
+        if offset is not None:
+            crossed = offset >> 20 != self.offset >> 20
+            self.offset = offset
+            if crossed:
+                self._passed()
+
+    def add(self, article: NewArticle) -> None:
+        self.pending.append(article)
+        self.pending_passages += len(article.passages)
+        self.signatures[article.path] = Signature.of(" ".join(p.chunk.text for p in article.passages))
+        if self.pending_passages >= BATCH:
+            self.flush()
+
+    def drop(self, paths: list[str]) -> None:
+        """Forget the articles at the paths, staged or not (their file could not be read to its end)."""
+        dropped = set(paths)
+        self.pending = [article for article in self.pending if article.path not in dropped]
+        self.pending_passages = sum(len(article.passages) for article in self.pending)
+        for path in dropped:
+            self.signatures.pop(path, None)
+        self.store.unstage(dropped)
+
+    def flush(self) -> None:
+        """Embed the missing vectors of the articles read since the last batch, and stage them."""
+        if not self.pending:
+            return
+        texts = {}
+        for new in (passage for article in self.pending for passage in article.passages):
+            texts[new.embedding_key] = new.chunk.search_text
+            texts.update((sentence.embedding_key, sentence.search_text) for sentence in new.sentences)
+        missing = set(texts) - self.fresh if self.rebuild else set(self.store.missing_embeddings(texts))
+        if self.reuse and missing:
+            missing -= self.store.take_embeddings(self.reuse, missing)
+        if missing:
+            passage_keys = {passage.embedding_key for article in self.pending for passage in article.passages}
+            embedder = self.embedding.embedder_now()
+            groups = _embedding_groups(self.pending, texts, missing)
+            began, batch, done = self.written, self._read() - self.written, 0
+            for count, keys, vectors in embedder.embedded(groups):
+                self.store.put_embeddings(keys, vectors, passage_keys)
+                self.passages_done += count
+                done += count
+                self._report(began + batch * done // sum(n for n, _ in groups))
+            self.passages_embedded += len(missing & passage_keys)
+            self.sentences_embedded += len(missing - passage_keys)
+            if self.rebuild:
+                self.fresh |= missing
+        self.store.stage(self.pending)
+        self.pending, self.pending_passages = [], 0
+        self._passed()
+
+    def _read(self) -> int:
+        return min(self.finished + self.offset, self.total)
+
+    def _passed(self) -> None:
+        """What is read is written too, unless articles wait for their batch."""
+        if not self.pending:
+            self._report(self._read())
+
+    def _report(self, written: int) -> None:
+        self.written = written
+        if self.progress:
+            self.progress(written, self.total, "embedding", self.passages_done)
 
 
 def update(
@@ -218,23 +341,25 @@ def update(
         stored = {} if rebuild else store.article_versions(under=reachable)
         rechunk = manifest.chunker_version != str(CHUNKER_VERSION)
         summary = IndexSummary(skipped=skipped)
-        written = []
         present = set()
         indexed = stored if shard is None else shard.indexed
         keeps = shard.keeps if shard else None
         groups = _identical_files(files, indexed, summary, max_file_bytes, progress)
-        for number, (digest, group) in enumerate(groups.items()):
-            if progress:
-                progress(number, len(groups), "reading")
+        # the encoder's files are hashed whole before it embeds anything: no remembered digest is trusted here
+        intact = not rebuild and onnx_encoder.is_intact(store.directory, manifest, verify=True)
+        embedding = _Embedding(store.directory, manifest, model, model_path, rebuild, intact, make_embedder)
+        store.clear_staged()
+        writer = _Writer(store, embedding, shard.reuse if shard else None, rebuild, progress, _sizes(groups))
+        for digest, group in groups.items():
             key, also_at = path_text(group[0]), tuple(path_text(path) for path in group[1:])
+            writer.reading(digest)
             if record_format(group[0]):
                 mapping = _fields_for(group[0], field_names)
                 try:
-                    records, keys = _records(group[0], mapping, also_at, stored, rechunk, model, summary, keeps)
+                    keys = _records(group[0], mapping, also_at, stored, rechunk, model, summary, writer, keeps)
                 except IngestError as error:
                     summary.skipped += [{"path": path_text(path), "reason": error.reason} for path in group]
                     continue
-                written += records
                 present.update(keys)
                 summary.duplicates += [{"path": path, "same_as": key} for path in also_at]
                 continue
@@ -251,41 +376,22 @@ def update(
                     continue
                 if article.encoding != "utf-8":
                     summary.warnings.append({"path": key, "warning": f"not UTF-8: decoded as {article.encoding}"})
-                passages = _passages(article, model)
-                written.append(NewArticle(key, digest, article.title, article.metadata, passages, also_at))
+                writer.add(NewArticle(key, digest, article.title, article.metadata, _passages(article, model), also_at))
                 if previous:
                     summary.updated += 1
                 else:
                     summary.added += 1
             present.add(key)
             summary.duplicates += [{"path": path, "same_as": key} for path in also_at]
+        writer.flush()
         removed = [path for path in stored if path not in present]
         summary.removed = len(removed)
-
-        texts = {}
-        for new in (passage for article in written for passage in article.passages):
-            texts[new.embedding_key] = new.chunk.search_text
-            texts.update((sentence.embedding_key, sentence.search_text) for sentence in new.sentences)
-        missing = set(texts if rebuild else store.missing_embeddings(texts))
-        if shard and shard.reuse and missing:
-            missing -= store.take_embeddings(shard.reuse, missing)
-        onnx_sha256 = manifest.onnx_sha256
-        dimension = manifest.dimension
-        # the encoder's files are hashed whole before it embeds anything: no remembered digest is trusted here
-        intact = not rebuild and onnx_encoder.is_intact(store.directory, manifest, verify=True)
-        passage_keys = {passage.embedding_key for article in written for passage in article.passages}
-        if missing or not intact:
-            embedder, onnx_sha256 = passage_embedder(
-                store.directory, manifest, model, model_path, rebuild, intact, make_embedder
-            )
-            dimension = embedder.dimension
-            groups = _embedding_groups(written, texts, missing)
-            _store_embedded(store, embedder.embedded(groups), sum(n for n, _ in groups), passage_keys, progress)
-        summary.passages_embedded = len(missing & passage_keys)
-        summary.sentences_embedded = len(missing) - summary.passages_embedded
+        summary.passages_embedded = writer.passages_embedded
+        summary.sentences_embedded = writer.sentences_embedded
+        onnx_sha256, dimension = embedding.digest_and_dimension()
 
         elsewhere = shard.signatures if shard else {}
-        written, copies, signed = _copies(store, written, removed, rebuild, elsewhere)  # after embedding (stored first)
+        copies, signed = _copies(store, writer.signatures, removed, rebuild, elsewhere)
         summary.near_duplicates = len(copies)
         updated = replace(
             settings,
@@ -299,13 +405,12 @@ def update(
             chunker_version=str(CHUNKER_VERSION),
             record_fields=field_names,
         )
-        changed = written or removed or set(sources.values()) != set(recorded)
+        changed = writer.signatures or removed or set(sources.values()) != set(recorded)
         if changed or rebuild or updated != manifest or not manifest.generation:
             store.commit_update(
                 manifest=updated,
                 sources=sources.values(),
                 removed=removed,
-                written=written,
                 wipe=rebuild,
                 copies=copies,
                 signed=signed,
@@ -339,7 +444,7 @@ def _identical_files(
     groups: dict[str, list[Path]] = {}
     for number, path in enumerate(files):
         if progress:
-            progress(number, len(files), "hashing")
+            progress(number, len(files), "hashing", 0)
         try:
             if record_format(path):  # hashed in pieces: a file of records may be larger than memory
                 with open(path, "rb") as handle:
@@ -356,21 +461,31 @@ def _identical_files(
     return groups
 
 
+def _sizes(groups: dict[str, list[Path]]) -> dict[str, int]:
+    """The size of each group's first file (0 if it is gone since): how progress counts what is read."""
+    sizes = {}
+    for digest, group in groups.items():
+        try:
+            sizes[digest] = group[0].stat().st_size
+        except OSError:
+            sizes[digest] = 0
+    return sizes
+
+
 def _copies(
-    store: Store, written: list[NewArticle], removed: list[str], rebuild: bool, elsewhere: dict[str, Signature]
-) -> tuple[list[NewArticle], set[tuple[str, str]], dict[str, Signature]]:
-    """The written articles with their signatures, the pairs of copies among them and the other articles kept (here,
-    and `elsewhere`: in the other shards of a sharded index), and the kept articles signed here from their stored
-    passages (those stored before their signature was kept whole)."""
-    if not written:
-        return written, set(), {}
-    written = [replace(a, signature=Signature.of(" ".join(p.chunk.text for p in a.passages))) for a in written]
-    gone = {*removed, *(article.path for article in written)}
+    store: Store, new: dict[str, Signature], removed: list[str], rebuild: bool, elsewhere: dict[str, Signature]
+) -> tuple[set[tuple[str, str]], dict[str, Signature]]:
+    """The pairs of copies among the new articles (by their signatures) and the others kept (here, and `elsewhere`:
+    in the other shards of a sharded index), and the signatures to store: the new ones, and those of kept articles
+    signed here from their stored passages (those stored before their signature was kept whole)."""
+    if not new:
+        return set(), {}
+    gone = {*removed, *new}
     kept = {} if rebuild else {path: value for path, value in store.signatures().items() if path not in gone}
     unsigned = [] if rebuild else [path for path in store.unsigned_articles() if path not in gone]
     signed = {path: Signature.of(" ".join(p.text for p in store.article_passages(path))) for path in unsigned}
-    new = {**signed, **{article.path: article.signature for article in written}}
-    return written, links({**elsewhere, **kept, **new}, new), signed
+    fresh = {**signed, **new}
+    return links({**elsewhere, **kept, **fresh}, fresh), fresh
 
 
 def _fields_for(path: Path, field_names: dict[str, dict[str, str]]) -> dict[str, str]:
@@ -387,40 +502,48 @@ def _records(
     rechunk: bool,
     model: ModelSpec,
     summary: IndexSummary,
+    writer: _Writer,
     keeps: Callable[[str], bool] | None = None,
-) -> tuple[list[NewArticle], list[str]]:
-    """The new or changed records of a file of records (those `keeps` keeps) as articles, and the keys of all its
-    records; only a record whose bytes changed is read into an article. Raises IngestError when the file cannot be
-    read on."""
+) -> list[str]:
+    """Hand the writer the new or changed records of a file of records (those `keeps` keeps) as articles, and return
+    the keys of all its records; only a record whose bytes changed is read into an article. Raises IngestError when
+    the file cannot be read on, with its articles taken back from the writer."""
     from qa.formats.records import BadRecord
 
-    written, keys, counts, problems = [], [], Counter(), []
-    for record in read_records(path, mapping):
-        key = record_key(path_text(path), record.index)
-        if keeps and not keeps(key):
-            continue
-        if isinstance(record, BadRecord):
-            problems.append(record.as_skipped(path))
-            continue
-        previous = stored.get(key)
-        if previous and not rechunk and previous.content_hash == record.digest and previous.also_at == also_at:
-            counts["unchanged"] += 1
+    keys, written, counts, problems = [], [], Counter(), []
+    try:
+        for record in read_records(path, mapping):
+            writer.reached(record.offset)
+            key = record_key(path_text(path), record.index)
+            if keeps and not keeps(key):
+                continue
+            if isinstance(record, BadRecord):
+                problems.append(record.as_skipped(path))
+                continue
+            previous = stored.get(key)
+            if previous and not rechunk and previous.content_hash == record.digest and previous.also_at == also_at:
+                counts["unchanged"] += 1
+                keys.append(key)
+                continue
+            try:
+                article = record.article()
+            except IngestError as error:
+                problems.append(BadRecord(record.index, record.line, error.reason).as_skipped(path))
+                continue
+            written.append(key)
+            writer.add(
+                NewArticle(key, record.digest, article.title, article.metadata, _passages(article, model), also_at)
+            )
+            counts["updated" if previous else "added"] += 1
             keys.append(key)
-            continue
-        try:
-            article = record.article()
-        except IngestError as error:
-            problems.append(BadRecord(record.index, record.line, error.reason).as_skipped(path))
-            continue
-        passages = _passages(article, model)
-        written.append(NewArticle(key, record.digest, article.title, article.metadata, passages, also_at))
-        counts["updated" if previous else "added"] += 1
-        keys.append(key)
+    except IngestError:
+        writer.drop(written)
+        raise
     summary.skipped += problems
     summary.added += counts["added"]
     summary.updated += counts["updated"]
     summary.unchanged += counts["unchanged"]
-    return written, keys
+    return keys
 
 
 def _passages(article: Article, model: ModelSpec) -> list[NewPassage]:
@@ -452,17 +575,3 @@ def _embedding_groups(written: list[NewArticle], texts: dict[str, str], missing:
         seen.update(keys)
         groups.append((len(members), sorted(((key, texts[key]) for key in keys), key=lambda item: len(item[1]))))
     return groups
-
-
-def _store_embedded(
-    store: Store, embedded: Iterable[Embedded], passages: int, passage_keys: set[str], progress: Progress | None
-) -> None:
-    """Store each group as it is handed over: an interrupted run keeps every finished group."""
-    done = 0
-    if progress:
-        progress(done, passages, "embedding passages")
-    for count, keys, vectors in embedded:
-        store.put_embeddings(keys, vectors, passage_keys)
-        done += count
-        if progress:
-            progress(done, passages, "embedding passages")

@@ -6,7 +6,7 @@ import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from qa.indexer import Progress as ProgressCallback
 from qa.render import make_console
@@ -21,18 +21,22 @@ def embedding_progress() -> Iterator[ProgressCallback | None]:
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
-        MofNCompleteColumn(),
-        TextColumn("{task.fields[rate]:.1f}/s"),
+        TextColumn("{task.fields[count]}"),
+        TextColumn("{task.fields[rate]}"),
         TimeRemainingColumn(),
     )
     began = {"": time.perf_counter()}
     with Progress(*columns, console=console, transient=True) as bar:
-        task = bar.add_task("embedding", total=None, rate=0.0)
+        task = bar.add_task("indexing", total=None, count="", rate="")
 
-        def update(done: int, total: int, what: str) -> None:
+        def update(done: int, total: int, what: str, passages: int) -> None:
             if what not in began:  # a new phase: its rate counts from its start
                 began[what] = time.perf_counter()
-            rate = done / max(time.perf_counter() - began[what], 1e-9)
-            bar.update(task, description=what, completed=done, total=total, rate=rate)
+            seconds = max(time.perf_counter() - began[what], 1e-9)
+            if what == "embedding":  # done and total count bytes read: passages are what a person waits for
+                count, rate = f"{passages:,} passages", f"{passages / seconds:.1f} passages/s"
+            else:
+                count, rate = f"{done:,}/{total:,}", f"{done / seconds:.1f}/s"
+            bar.update(task, description=what, completed=done, total=total, count=count, rate=rate)
 
         yield update

@@ -59,15 +59,15 @@ def ranked(searcher: Searcher, question: str, mode: str = "hybrid", filters: Fil
     return answer, [(r.passage.path, r.passage.start, r.passage.end, r.answer) for r in answer.results]
 
 
-def test_three_shards_answer_every_seed_and_squad5_question_exactly_as_one_index(one_and_three):
+def test_three_shards_answer_seed_and_squad5_questions_exactly_as_one_index(one_and_three):
     one, three = one_and_three
     shards = sorted((three / "shards").iterdir())
     assert [shard.name for shard in shards] == ["00", "01", "02"]
     held = [articles_in(shard) for shard in shards]
     assert all(held) and sum(map(len, held)) == len(set().union(*held)) == 10  # each article in one shard
     single, sharded = Searcher.open(one), Searcher.open(three)
-    asked = questions(*QUESTION_FILES, OFF_TOPIC)
-    assert len(asked) > 800
+    asked = questions(*QUESTION_FILES, OFF_TOPIC)[::3]  # a fixed third: bench/shards.py asks every one
+    assert len(asked) > 250
     for question in asked:
         (expected, passages), (found, found_passages) = ranked(single, question), ranked(sharded, question)
         assert found_passages == passages, question

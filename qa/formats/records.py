@@ -36,6 +36,7 @@ class Record:
     line: int | None  # 1-based line of the file where the record starts, where lines mean something
     digest: str  # of the record's bytes and the field names given: equal means the same article
     article: Callable[[], Article]  # reads the record's article (raises IngestError)
+    offset: int | None = None  # bytes of the file read through the record (of a .gz, compressed): how far it is
 
 
 @dataclass(frozen=True)
@@ -44,6 +45,7 @@ class BadRecord:
     line: int | None  # 1-based line of the file where the record starts, where lines mean something
     reason: str
     count: int = 1
+    offset: int | None = None
 
     def as_skipped(self, path: Path) -> dict:
         """The record as `qa index` lists what it skipped: its file, then its line, else its index or count."""
@@ -90,6 +92,12 @@ def open_bytes(path: Path) -> io.BufferedIOBase:
         raise IngestError(path, f"unreadable: {error.strerror or error}") from None
 
 
+def _offset(stream: io.BufferedIOBase) -> int:
+    """How many bytes of the file under the stream are read (of a .gz, compressed bytes, read ahead a little)."""
+    raw = getattr(stream, "raw", None)
+    return raw.stream.fileobj.tell() if isinstance(raw, _Inflated) else stream.tell()
+
+
 def _lines(stream: io.BufferedIOBase) -> Iterator[bytes | None]:
     """The stream's lines; None for a line over MAX_RECORD_BYTES, which is passed over without being held."""
     while line := stream.readline(MAX_RECORD_BYTES + 1):
@@ -131,7 +139,8 @@ def _jsonl_lines(path: Path, stream, mapping: dict[str, str], salt: bytes) -> It
             yield BadRecord(index, index + 1, "not a JSON object")
             continue
         digest = content_hash(salt + line)
-        yield Record(index, index + 1, digest, partial(_record_article, path, fields, mapping, digest, "jsonl", index))
+        article = partial(_record_article, path, fields, mapping, digest, "jsonl", index)
+        yield Record(index, index + 1, digest, article, _offset(stream))
 
 
 def _csv_rows(path: Path, stream, mapping: dict[str, str], salt: bytes) -> Iterator[Record | BadRecord]:
@@ -160,5 +169,6 @@ def _csv_rows(path: Path, stream, mapping: dict[str, str], salt: bytes) -> Itera
         if row:
             fields = dict(zip(header, row, strict=False))
             digest = content_hash(salt + json.dumps(row, ensure_ascii=False).encode())
-            yield Record(index, line, digest, partial(_record_article, path, fields, mapping, digest, "csv", index))
+            article = partial(_record_article, path, fields, mapping, digest, "csv", index)
+            yield Record(index, line, digest, article, _offset(stream))
             index += 1

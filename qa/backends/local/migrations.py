@@ -135,6 +135,27 @@ def article_dates(db: sqlite3.Connection) -> None:
     db.execute("CREATE INDEX articles_date ON articles(date)")
 
 
+@migration(8)
+def staging(db: sqlite3.Connection) -> None:
+    """Where an update puts the articles it has read and embedded, a batch at a time, until its one commit moves
+    them into the index: an update holds one batch in memory, not the archive, and a reader sees none of them
+    before that commit. The rows mirror articles, passages and sentences, with the lexical texts beside them."""
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS staged_articles (id INTEGER PRIMARY KEY, path TEXT NOT NULL UNIQUE, "
+        "content_hash TEXT NOT NULL, title TEXT NOT NULL, metadata TEXT NOT NULL, also_at TEXT NOT NULL, date TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS staged_passages (id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL, "
+        "ordinal INTEGER NOT NULL, text TEXT NOT NULL, first_block INTEGER NOT NULL, last_block INTEGER NOT NULL, "
+        "start INTEGER NOT NULL, end INTEGER NOT NULL, first_line INTEGER NOT NULL, last_line INTEGER NOT NULL, "
+        "lines_in TEXT NOT NULL, embedding_key TEXT NOT NULL, heading TEXT NOT NULL, search_text TEXT NOT NULL)"
+    )
+    db.execute(
+        "CREATE TABLE IF NOT EXISTS staged_sentences (id INTEGER PRIMARY KEY, passage_id INTEGER NOT NULL, "
+        "start INTEGER NOT NULL, end INTEGER NOT NULL, embedding_key TEXT NOT NULL, search_text TEXT NOT NULL)"
+    )
+
+
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

@@ -26,7 +26,14 @@ from qa.backends.local import migrations
 from qa.backends.local.migrations import BASE_VERSION, SCHEMA_VERSION
 from qa.backends.local.remembered import Remembered
 from qa.backends.local.update_lock import LOCK_FILE
-from qa.backends.local.vector_sums import VECTOR_KINDS, add_article_vectors, decode_sum, decode_sums, encode_sums
+from qa.backends.local.vector_sums import (
+    VECTOR_KINDS,
+    add_article_vectors,
+    add_staged_vectors,
+    decode_sum,
+    decode_sums,
+    encode_sums,
+)
 from qa.errors import QAError
 from qa.locations import RECORD_MARK
 from qa.manifest import Manifest
@@ -38,6 +45,7 @@ PAGE_SIZE = 8192
 REMEMBERED = 8  # answers about filters kept until the index changes: a question's two indexes share them
 SAMPLED = 1_000  # articles on which the share a source filter keeps is estimated, in a large index
 QA_TABLES = frozenset({"manifest", "sources", "articles", "passages"})  # what makes a SQLite file a qa index
+STAGING_TABLES = ("staged_sentences", "staged_passages", "staged_articles")
 
 
 class StoreError(QAError):
@@ -596,7 +604,23 @@ class Store:
         dimension = int(manifest.get("dimension") or 0)
         return tuple(decode_sum(manifest, kind, dimension) for kind in VECTOR_KINDS)
 
-    # -- the one write a reader sees -----------------------------------------------------
+    # -- the one write a reader sees, and the articles staged for it ---------------------
+
+    def stage(self, articles: Iterable[NewArticle]) -> None:
+        """Put articles read and embedded aside for the next commit_update, unseen by readers until it."""
+        with self.transaction() as db:
+            self._stage(db, articles)
+
+    def unstage(self, paths: Iterable[str]) -> None:
+        """Take staged articles back out (their file could not be read to its end)."""
+        with self.transaction() as db:
+            self._unstage(db, list(paths))
+
+    def clear_staged(self) -> None:
+        """Drop what an interrupted update staged (its vectors stay stored: they are not embedded again)."""
+        with self.transaction() as db:
+            for table in STAGING_TABLES:
+                db.execute(f"DELETE FROM {table}")
 
     def commit_update(
         self,
@@ -604,20 +628,22 @@ class Store:
         manifest: Manifest,
         sources: Iterable[Source],
         removed: Iterable[str],
-        written: Iterable[NewArticle],
+        written: Iterable[NewArticle] = (),
         wipe: bool = False,
         copies: Iterable[tuple[str, str]] = (),
         signed: dict[str, Signature] | None = None,
     ) -> int:
         """Apply one index update atomically and return its generation.
 
-        removed: article paths to drop; written: articles new or changed. wipe drops every article first.
-        copies: the pairs of copies found among the written articles and the others (the links of removed and
-        written articles are dropped first; each written article's signature is stored, and each of `signed`: kept
-        articles signed again).
+        removed: article paths to drop; written: articles new or changed, besides those staged already (each
+        replaces the article at its path). wipe drops every article first. copies: the pairs of copies found among
+        the new articles and the others (the links of removed and new articles are dropped first); signed: the
+        signatures to store (each new article's, and kept articles signed again); a written article's own
+        signature is stored too.
         """
-        written, removed = list(written), list(removed)
+        removed = list(removed)
         with self.transaction() as db:
+            written = self._stage(db, written)
             recorded = dict(db.execute("SELECT key, value FROM manifest"))
             generation = int(recorded.get("generation", 0)) + 1
             # the change log is complete after this generation: the one before this update, or this one after a wipe
@@ -638,14 +664,15 @@ class Store:
                 ):
                     db.execute(f"DELETE FROM {table}")
                 changes_from = str(generation)
-            for path in list(removed) + [article.path for article in written]:
+            new_paths = [path for (path,) in db.execute("SELECT path FROM staged_articles")]
+            for path in removed + new_paths:
                 add_article_vectors(db, sums, path, sign=-1)
                 unused_keys |= self._delete_article(db, path, generation)
             now = time.time()
-            for article in written:
-                self._insert_article(db, article, now, generation)
-                add_article_vectors(db, sums, article.path, sign=1)
-            self._link_copies(db, removed, written, copies, signed or {})
+            add_staged_vectors(db, sums)
+            self._move_staged(db, now, generation)
+            signatures = {**(signed or {}), **{a.path: a.signature for a in written if a.signature}}
+            self._link_copies(db, removed + new_paths, copies, signatures)
             db.executemany(
                 "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
                 [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
@@ -681,19 +708,14 @@ class Store:
 
     @staticmethod
     def _link_copies(
-        db: sqlite3.Connection,
-        removed: Iterable[str],
-        written: list[NewArticle],
-        copies: Iterable[tuple[str, str]],
-        signed: dict[str, Signature],
+        db: sqlite3.Connection, dropped: list[str], copies: Iterable[tuple[str, str]], signed: dict[str, Signature]
     ) -> None:
-        dropped = json.dumps([*removed, *(article.path for article in written)])
-        db.execute("DELETE FROM article_signatures WHERE path IN (SELECT value FROM json_each(?))", (dropped,))
+        listed = json.dumps(dropped)
+        db.execute("DELETE FROM article_signatures WHERE path IN (SELECT value FROM json_each(?))", (listed,))
         db.execute(
             "DELETE FROM copies WHERE path IN (SELECT value FROM json_each(?1)) OR other IN (SELECT value FROM json_each(?1))",
-            (dropped,),
+            (listed,),
         )
-        signed = {**signed, **{article.path: article.signature for article in written if article.signature}}
         db.executemany(
             "INSERT OR REPLACE INTO article_signatures(path, signature, figures) VALUES (?, ?, ?)",
             [(path, s.minhash, json.dumps(sorted(s.figures))) for path, s in signed.items()],
@@ -703,17 +725,34 @@ class Store:
         )
 
     @staticmethod
-    def _insert_article(db: sqlite3.Connection, article: NewArticle, now: float, generation: int) -> None:
+    def _stage(db: sqlite3.Connection, articles: Iterable[NewArticle]) -> list[NewArticle]:
+        """Stage the articles (an article staged again replaces the one before); return them."""
+        articles = list(articles)
+        for article in articles:
+            Store._stage_article(db, article)
+        return articles
+
+    @staticmethod
+    def _unstage(db: sqlite3.Connection, paths: list[str]) -> None:
+        chosen = "SELECT id FROM staged_articles WHERE path IN (SELECT value FROM json_each(?))"
+        passages = f"SELECT id FROM staged_passages WHERE article_id IN ({chosen})"
+        listed = (json.dumps(paths),)
+        db.execute(f"DELETE FROM staged_sentences WHERE passage_id IN ({passages})", listed)
+        db.execute(f"DELETE FROM staged_passages WHERE article_id IN ({chosen})", listed)
+        db.execute(f"DELETE FROM staged_articles WHERE id IN ({chosen})", listed)
+
+    @staticmethod
+    def _stage_article(db: sqlite3.Connection, article: NewArticle) -> None:
+        if db.execute("SELECT 1 FROM staged_articles WHERE path = ?", (article.path,)).fetchone():
+            Store._unstage(db, [article.path])
         article_id = db.execute(
-            "INSERT INTO articles(path, content_hash, title, metadata, also_at, indexed_at, date) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO staged_articles(path, content_hash, title, metadata, also_at, date) VALUES (?, ?, ?, ?, ?, ?)",
             (
                 article.path,
                 article.content_hash,
                 article.title,
                 json.dumps(article.metadata, ensure_ascii=False),
                 json.dumps(list(article.also_at), ensure_ascii=False),
-                now,
                 article.metadata.get("date"),
             ),
         ).lastrowid
@@ -721,8 +760,9 @@ class Store:
         for new in article.passages:
             p = new.chunk
             passage_id = db.execute(
-                "INSERT INTO passages(article_id, ordinal, text, first_block, last_block, start, end, "
-                "first_line, last_line, lines_in, embedding_key) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "INSERT INTO staged_passages(article_id, ordinal, text, first_block, last_block, start, end, "
+                "first_line, last_line, lines_in, embedding_key, heading, search_text) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
                     p.ordinal,
@@ -735,19 +775,50 @@ class Store:
                     p.last_line,
                     p.lines_in,
                     new.embedding_key,
+                    heading,
+                    p.search_text,
                 ),
             ).lastrowid
-            db.execute(
-                "INSERT INTO passages_fts(rowid, title, body) VALUES (?, ?, ?)",
-                (passage_id, heading, p.search_text),
+            db.executemany(
+                "INSERT INTO staged_sentences(passage_id, start, end, embedding_key, search_text) VALUES (?, ?, ?, ?, ?)",
+                [(passage_id, s.start, s.end, s.embedding_key, s.search_text) for s in new.sentences],
             )
-            db.execute("INSERT INTO passage_changes VALUES (?, ?, 1)", (generation, passage_id))
-            for sentence in new.sentences:
-                sentence_id = db.execute(
-                    "INSERT INTO sentences(passage_id, start, end, embedding_key) VALUES (?, ?, ?, ?)",
-                    (passage_id, sentence.start, sentence.end, sentence.embedding_key),
-                ).lastrowid
-                db.execute("INSERT INTO sentences_fts(rowid, body) VALUES (?, ?)", (sentence_id, sentence.search_text))
+
+    @staticmethod
+    def _move_staged(db: sqlite3.Connection, now: float, generation: int) -> None:
+        """Move the staged articles into the index, numbered after its last rows, in the order they were staged."""
+        articles, passages, sentences = (
+            db.execute(f"SELECT coalesce(max(id), 0) FROM {table}").fetchone()[0]
+            for table in ("articles", "passages", "sentences")
+        )
+        db.execute(
+            "INSERT INTO articles(id, path, content_hash, title, metadata, also_at, indexed_at, date) "
+            "SELECT id + ?, path, content_hash, title, metadata, also_at, ?, date FROM staged_articles ORDER BY id",
+            (articles, now),
+        )
+        db.execute(
+            "INSERT INTO passages(id, article_id, ordinal, text, first_block, last_block, start, end, first_line, "
+            "last_line, lines_in, embedding_key) SELECT id + ?, article_id + ?, ordinal, text, first_block, last_block, "
+            "start, end, first_line, last_line, lines_in, embedding_key FROM staged_passages ORDER BY id",
+            (passages, articles),
+        )
+        db.execute(
+            "INSERT INTO passages_fts(rowid, title, body) SELECT id + ?, heading, search_text FROM staged_passages "
+            "ORDER BY id",
+            (passages,),
+        )
+        db.execute("INSERT INTO passage_changes SELECT ?, id + ?, 1 FROM staged_passages", (generation, passages))
+        db.execute(
+            "INSERT INTO sentences(id, passage_id, start, end, embedding_key) "
+            "SELECT id + ?, passage_id + ?, start, end, embedding_key FROM staged_sentences ORDER BY id",
+            (sentences, passages),
+        )
+        db.execute(
+            "INSERT INTO sentences_fts(rowid, body) SELECT id + ?, search_text FROM staged_sentences ORDER BY id",
+            (sentences,),
+        )
+        for table in STAGING_TABLES:
+            db.execute(f"DELETE FROM {table}")
 
     @staticmethod
     def _delete_article(db: sqlite3.Connection, path: str, generation: int) -> set[str]:

@@ -21,10 +21,15 @@ _VECTORS_OF_ARTICLE = {
     "sentence": "SELECT e.vector FROM sentences s JOIN passages p ON p.id = s.passage_id "
     "JOIN embeddings e ON e.key = s.embedding_key WHERE p.article_id = (SELECT id FROM articles WHERE path = ?)",
 }
-_ALL_VECTORS = {
-    "passage": "SELECT e.vector FROM passages p JOIN embeddings e ON e.key = p.embedding_key",
-    "sentence": "SELECT e.vector FROM sentences s JOIN embeddings e ON e.key = s.embedding_key",
-}
+
+
+def _every_vector(prefix: str) -> dict[str, str]:
+    """The vectors of every passage and sentence, of the index (prefix "") or of the articles staged for its next
+    commit ("staged_")."""
+    return {
+        "passage": f"SELECT e.vector FROM {prefix}passages p JOIN embeddings e ON e.key = p.embedding_key",
+        "sentence": f"SELECT e.vector FROM {prefix}sentences s JOIN embeddings e ON e.key = s.embedding_key",
+    }
 
 
 def plus_rows(vector_sum: VectorSum, rows: sqlite3.Cursor, sign: int) -> VectorSum:
@@ -61,7 +66,13 @@ def add_article_vectors(db: sqlite3.Connection, sums: dict[str, VectorSum], path
         sums[kind] = plus_rows(vector_sum, db.execute(_VECTORS_OF_ARTICLE[kind], (path,)), sign)
 
 
+def add_staged_vectors(db: sqlite3.Connection, sums: dict[str, VectorSum]) -> None:
+    """Add the vectors of the staged articles' passages and sentences."""
+    for kind, query in _every_vector("staged_").items():
+        sums[kind] = plus_rows(sums[kind], db.execute(query), 1)
+
+
 def sum_all_vectors(db: sqlite3.Connection, dimension: int) -> dict[str, VectorSum]:
     """The sums of every stored passage and sentence vector."""
     empty = VectorSum(np.zeros(dimension), 0)
-    return {kind: plus_rows(empty, db.execute(_ALL_VECTORS[kind]), 1) for kind in VECTOR_KINDS}
+    return {kind: plus_rows(empty, db.execute(query), 1) for kind, query in _every_vector("").items()}
