@@ -29,7 +29,7 @@ from qa.text import STOPWORDS, collapse_whitespace, terms
 
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
 PERSON = "person"  # a name asked of a person: shown as a name
-AMOUNT, FACTOR = "amount", "factor"
+AMOUNT, CHANGE, FACTOR, SHARE = "amount", "change", "factor", "share"
 MAX_VALUES = 6
 # The best-ranked passages are read whatever their article; those below them (down to qa/ranking.py's FIGURE_POOL)
 # only where their article, or a copy of it, is among these passages' articles (the story the question is about),
@@ -92,12 +92,29 @@ _TIME_RE = re.compile(
     r"|\b(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>\d\d)(?:\s?(?:GMT|BST|UTC|ET|EST|local time))?\b",
     re.IGNORECASE,
 )
+_STOP = "|".join(sorted(STOPWORDS))
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+)?[A-Z][\w'’.&-]*)*")
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of)\s+(?:the\s+)?$"
 )
 _SAY = r"said|says|told|reported|claimed|claims|estimated|estimates|confirmed|announced|stated|added|believes"
+# Verbs of saying a question may ask the speaker of ("who accused", "which official explained").
+_SPEECH_VERBS = {
+    "said", "say", "says", "told", "tell", "accused", "accuse", "claimed", "claim", "announced", "explained", "warned",
+    "estimated", "reported", "described", "called", "urged", "stated", "added", "insisted", "denied", "admitted",
+    "criticised", "criticized", "blamed", "alleged", "argued", "replied", "responded", "spoke", "speaks", "confirmed",
+    "revealed", "asserted", "condemned", "demanded", "praised", "predicted", "dismissed", "suggested", "commented",
+}  # fmt: skip
+_BE = frozenset("is was were are be been being".split())
+_AUXILIARY = frozenset(
+    "is was were are will would has have had did does do be been being can could should may might".split()
+)
+# The nouns a "which …" question names the kind of answer by: the verb asked comes after them.
+_CATEGORY = re.compile(
+    r"spokes\w*|official|group|organi[sz]ation|monitor|agency|person|commander|leader|minister|company|firm|team|club"
+    r"|party|driver|player|airline|brand|bank|broadcaster|newspaper|outlet|general|executive|director|manager|man|woman"
+)
 _ROLE = (
     r"group|monitor|report|agency|ministry|spokesman|spokeswoman|spokesperson|official|statement|observatory|police"
     r"|coalition|watchdog|investigation|release|assessment|department|office|force|service"
@@ -108,7 +125,7 @@ _ACTOR = (
 )
 _ATTRIBUTION = (
     re.compile(rf"\baccording to\s+(?P<who>(?:the\s+|a\s+|an\s+)?(?:{_ACTOR}|(?:new\s+|latest\s+)?\w+(?:\s+\w+)?))"),
-    re.compile(rf"(?P<who>\b{_ACTOR})(?:\s*\([^)]*\))?\s+(?:has\s+|have\s+)?(?:{_SAY})\b"),
+    re.compile(rf"(?P<who>\b{_ACTOR})(?:\s*\([^)]*\))?,?\s+(?:has\s+|have\s+)?(?:{_SAY})\b"),
     re.compile(rf"\b(?:{_SAY})\s+(?P<who>{_ACTOR})"),
 )
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
@@ -117,21 +134,44 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
 _PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
 _SAME_SENSE_GROUPS = [
-    {"die", "died", "dead", "death", "deaths", "kill", "killed", "killing", "killings", "toll", "lives", "fatal",
-     "fatalities", "perished", "lost", "lose"},
+    {"die", "died", "dead", "death", "deaths", "kill", "killed", "killing", "killings", "toll", "fatal", "fatalities",
+     "perished", "lost", "lose"},
     {"injure", "injured", "injuries", "wounded", "hurt", "hospital", "hospitalised", "hospitalized"},
     {"arrest", "arrested", "detained", "held", "custody"},
     {"cost", "costs", "paid", "pay", "price", "spent", "worth", "value", "valued"},
     {"weigh", "weighs", "weight", "grams", "g"},
     {"win", "won", "winner", "victory", "champion", "champions", "title", "beat"},
     {"born", "age", "aged", "old"},
-    {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge"},
+    {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge",
+     "command", "commands", "commanding", "commander"},
 ]  # fmt: skip
+# And words that say one thing of a name: "who will become chief executive" is answered by "X was elected".
+_AGENT_SENSE_GROUPS = [
+    {"become", "becomes", "became", "promoted", "elected", "appointed", "named", "succeed", "succeeds", "replace"},
+    {"make", "makes", "maker", "makers", "made", "produce", "produces", "producer", "manufacturer", "manufactures"},
+    {"write", "wrote", "written", "writes", "writer", "author", "authored"},
+    {"belong", "belongs", "subsidiary", "unit", "owned", "owns", "owner", "parent", "division"},
+]  # fmt: skip
+_IRREGULAR_PAST = {
+    "won",
+    "made",
+    "ran",
+    "led",
+    "wrote",
+    "told",
+    "said",
+    "became",
+    "began",
+    "took",
+    "gave",
+    "held",
+    "lost",
+}
 # A number measuring something other than what the question counts: "100 metres" away, "three years" on, "seven
 # times" more.
 _UNIT_AFTER = re.compile(
     rf"[\s-]*(?:mph|kph|km/h|{_TIME_UNITS}|metres?|meters?|km|kilometres?|kilometers?|miles?|feet|foot|ft|kg|kilos?|tonnes?|tons?"
-    r"|grams?|pounds|lbs?|points?|laps?|goals?|runs?|games?|times)\b",
+    r"|grams?|pounds|lbs?|points?|laps?|goals?|runs?|games?|times|square|sq)\b",
     re.IGNORECASE,
 )
 # What a value is said of when it is not what the question asks as a whole: one strike, all strikes, a place, a span.
@@ -146,6 +186,20 @@ _SCOPE = re.compile(
 # question words that ask for it.
 _FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
 _EARLIER = {"before", "previous", "previously", "earlier", "former", "prior", "ago", "originally", "initially"}
+# Question words that ask a rate or a change, which a percentage answers.
+_RATE = (
+    r"rate|inflation|growth|share|stake|yield|interest|unemployment|margin|rise|rose|fall|fell|increase|increased"
+    r"|decrease|decreased|drop|dropped|grow|grew|raise|raised|cut|jump|jumped|climb|climbed|gain|gained|lower|lowered"
+)
+# The units of a dimension a question asks ("how heavy"), one of which must follow the number ("150g", "131 feet").
+_LENGTH = r"m|metres?|meters?|km|kilometres?|kilometers?|miles?|feet|foot|ft|inch|inches|yards?|cm|mm"
+_DIMENSIONS = [
+    (re.compile(r"\bhow heavy\b|\bweigh", re.I),
+     re.compile(r"[\s-]?(?:g|grams?|kg|kilos?|kilograms?|pounds|lbs?|ounces|oz|tonnes?|tons?|stone)\b", re.I)),
+    (re.compile(r"\bhow fast\b|\bspeed\b", re.I),
+     re.compile(r"[\s-]?(?:mph|kph|km/h|knots|miles per hour|kilometres per hour|kilometers per hour)\b", re.I)),
+    (re.compile(r"\bhow (?:deep|tall|wide)\b", re.I), re.compile(rf"[\s-]?(?:{_LENGTH})\b", re.I)),
+]  # fmt: skip
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
@@ -260,7 +314,11 @@ class Sought:
     terms: frozenset[str]  # the question's content words
     wanted: frozenset[str]  # the stems of its distinctive words, and of the words that say the same (_senses)
     counted: frozenset[str]  # the stems of what a "how many" question counts (_counted)
-    measure: str | None  # AMOUNT or FACTOR (_measure)
+    measure: str | None  # AMOUNT, CHANGE, FACTOR or SHARE (_measure)
+    deed: Deed | None = None  # for a name: what the question asks it to have done or be (_deed)
+    unit: re.Pattern | None = None  # for a number: the units of the dimension asked ("how heavy": grams …)
+    count: bool = False  # "how many": a number of things, not a measure
+    year: bool = False  # "in what year": a date with its year
 
 
 def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
@@ -279,6 +337,10 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         frozenset(_senses(distinctive)),
         frozenset(_counted(question)),
         _measure(question),
+        _deed(question) if kind == NAME else None,
+        next((units for asks, units in _DIMENSIONS if asks.search(question)), None),
+        bool(re.search(r"\bhow many\b", question, re.I)),
+        bool(re.search(r"\b(?:what|which)\s+year\b", question, re.I)),
     )
     stories = _stories([r.passage.path for r in results], copies or {})
     floor = SIMILARITY_FLOOR * results[0].score
@@ -355,15 +417,97 @@ def _stem(word: str) -> str:
 
 _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
 _ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE))]  # and the nouns a question may count people by
+_AGENT_SENSES = [frozenset(map(_stem, group)) for group in _AGENT_SENSE_GROUPS]
+_WRITING = _AGENT_SENSES[2]
+_SPEECH = frozenset(map(_stem, _SPEECH_VERBS))
 
 
-def _senses(words: set[str]) -> set[str]:
+def _senses(words: set[str], groups: list[frozenset[str]] = _ALIKE) -> set[str]:
     """The stems of words, and of the words that say the same (_ALIKE)."""
     stems = {_stem(w) for w in words}
-    for group in _ALIKE:
+    for group in groups:
         if stems & group:
             stems |= group
     return stems
+
+
+@dataclass(frozen=True)
+class Deed:
+    """What a name question asks the name to have done or to be, as its sentence must say of it (_does)."""
+
+    words: frozenset[str]  # stems of the question's verb or role words, and of the words that say the same
+    speech: bool  # it asks who said something: the sentence's speaker answers
+    naming: bool  # it asks for a name: "named X", "called X" answer
+
+
+def _deed(question: str) -> Deed:
+    """The verb or role a name question asks about: the words after "who" ("who directs", "who is the head of"),
+    after "the name of", or after the noun of "which …" ("which driver won"), up to the next short word; auxiliary
+    verbs and the question's own names skipped. The verb (none before it) and the last role word are read with
+    the words that say the same."""
+    tokens = re.findall(r"[\w'’.-]+", question)
+    lower = [re.sub(r"['’]s$", "", t.lower()) for t in tokens]
+    naming = bool(re.search(r"\bname of\b", question, re.I))
+    if naming:
+        start = next(i for i in range(len(lower) - 1) if lower[i : i + 2] == ["name", "of"]) + 2
+    elif "who" in lower[:2]:
+        start = lower.index("who") + 1
+    else:
+        which = next((i for i, w in enumerate(lower) if w in ("which", "what")), -1)
+        nouns = [i for i in range(which + 1, min(which + 5, len(lower))) if _CATEGORY.fullmatch(lower[i])]
+        start = nouns[0] + 1 if nouns else which + 1
+    collected: list[str] = []
+    copula = naming  # "who is the head of": a role; "who will become", "who was promoted": a verb
+    for token, word in zip(tokens[start:], lower[start:], strict=True):
+        if not collected and word in _AUXILIARY:
+            copula = word in _BE
+        elif word in STOPWORDS or word == "whose" or (token[0].isupper() and collected and token.lower() == word):
+            if collected:
+                break
+        elif not token[0].isupper():
+            collected.append(word)
+            if len(collected) == 4:
+                break
+    verb = collected[:1] if not copula or collected[:1] and collected[0].endswith("ed") else []
+    read_alike = collected[-1:] + verb
+    groups = [*_ALIKE, *_AGENT_SENSES]
+    stems = {_stem(w) for w in collected} | _senses(set(read_alike), groups)
+    return Deed(frozenset(stems), bool(stems & _SPEECH), naming)
+
+
+def _does(deed: Deed, sentence: str, start: int, end: int, speakers: list[tuple[int, int]]) -> bool:
+    """Whether the sentence says the name at sentence[start:end] does or is what the question asks: it is the
+    speaker asked for ("X said", "according to X"); it follows "named"; it stands alone (a byline) asked who wrote;
+    its title just before it is the role asked ("director Rami Abdelrahman", "commanding general Steve Townsend",
+    "the product's maker, US-based Mondelez", "a subsidiary of Emerson"); or the verb asked follows it, in its
+    subject's place ("Tom Ricketts hired him", "Evans has been elected"), or the role after a comma or "as"
+    ("Chris Woods, the director of Airwars", "John Johnstone as its chief executive")."""
+    if not deed.words:
+        return True
+    if deed.speech and any(s < end and start < e for s, e in speakers):
+        return True
+    if deed.naming and re.search(r"\b(?:named|called|known as)\s+$", sentence[:start]):
+        return True
+    if deed.words & _WRITING and not sentence[:start].strip() and not sentence[end:].strip(" ."):
+        return True
+    title = re.split(r"[;:()“”\"]", sentence[:start])[-1]
+    title = re.sub(r"\s+of\s+(?:the\s+)?$", " ", title)  # "a subsidiary of Emerson"
+    before = re.findall(r"[\w'’.-]+,?", title)[-3:]
+    while len(before) > 1 and "-" in before[-1]:
+        before.pop()  # "the product's maker, US-based Mondelez": the title is before it
+    if before and before[-1].endswith(","):
+        before = before[-1:]  # "the boy's uncle, Song Jiandang": the uncle is the title, not the boy
+    if any(_stem(re.sub(r"['’]s$|,$", "", word)) in deed.words and not _past(word.rstrip(",")) for word in before[-2:]):
+        return True
+    clause = re.split(r"[.;:!?“”\"]\s", re.sub(r"\([^)]*\)", "", sentence[end:]) + " ")[0]
+    appositive = re.match(r"\s*(?:,|\bas\b)\s*(?:(?:the|a|an|its|his|her|their)\s+)?", clause)
+    after = re.findall(r"[\w'’-]+", clause[appositive.end() :] if appositive else clause)[:3]
+    return any(_stem(word) in deed.words for word in after)
+
+
+def _past(word: str) -> bool:
+    """Whether a word is a verb's past form ("he won, Massa lost"): no title before a name."""
+    return word.lower().endswith("ed") or word.lower() in _IRREGULAR_PAST
 
 
 def _counted(question: str) -> set[str]:
@@ -378,18 +522,44 @@ def _counted(question: str) -> set[str]:
 
 
 def _measure(question: str) -> str | None:
-    """What a number question asks beyond a count: an AMOUNT ("how much", "how big") or a FACTOR ("by what
-    factor", "how many times")."""
+    """What a number question asks beyond a count: a FACTOR ("by what factor", "how many times"), a SHARE ("what
+    percentage"), a CHANGE or a rate ("by how much", "how much did it grow", "how high was inflation": a
+    percentage answers) or an AMOUNT ("how much sugar", "how big": a percentage does not)."""
     if re.search(r"\bfactor\b|\bhow many times\b|\bhow much (?:bigger|larger|higher|more)\b", question, re.I):
         return FACTOR
-    return AMOUNT if re.search(r"\bhow (?:much|large|big|high)\b", question, re.I) else None
+    if re.search(r"\b(?:what|which)\s+(?:share|proportion|percentage|per\s?cent|fraction)\b", question, re.I):
+        return SHARE
+    if not re.search(r"\bhow (?:much|large|big|high)\b", question, re.I):
+        return None
+    return CHANGE if re.search(rf"\bby how much\b|\b(?:{_RATE})\b", question, re.I) else AMOUNT
+
+
+def _misfits(sought: Sought, sentence: str, start: int, end: int, normalized: str) -> bool:
+    """Whether a number is of another measure than the one asked: a count for a share, a weight without its unit,
+    "several countries" or a percentage for an amount ("how much palm oil"), "100 metres" or "two years" for how
+    many people."""
+    after = sentence[end:]
+    if sought.measure == SHARE:
+        return not normalized.endswith("%")
+    if sought.unit is not None:
+        return not sought.unit.match(after)
+    if sought.measure == AMOUNT and normalized.endswith("%"):
+        return True
+    if sought.measure in (AMOUNT, CHANGE) and re.fullmatch(_VAGUE, normalized) and not re.match(r"\s+of\b", after):
+        return True
+    unit = _UNIT_AFTER.match(sentence, end)
+    asked = {_stem(term) for term in sought.terms} | sought.counted
+    return bool(
+        sought.count and sought.measure is None and unit and not asked & {_stem(w) for w in terms(unit.group())}
+    )
 
 
 def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:
     """The value of the kind asked for that the question's words support most in the result's answering sentence,
     if they support it enough for the passage's rank."""
     found = _sentence_mention(sought, result, rank, result.answer)
-    if sought.kind == PERSON and not (found and _person_like(found[1].value)):
+    linked = found and sought.deed and sought.deed.words  # the name does what is asked: no need to read on
+    if sought.kind == PERSON and not (found and (linked or _person_like(found[1].value))):
         following = [span for span in result.passage.sentences if span[0] >= result.answer[1]][:1]
         after = _sentence_mention(sought, result, rank, following[0]) if following else None
         if after and _person_like(after[1].value) and after[0] >= ANSWER_SUPPORT:
@@ -411,9 +581,14 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     question_stems = {_stem(term) for term in question_terms}
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     speaker = _attribution(sentence)
+    speakers = _speakers(sentence) if sought.deed else []
     best = None
     for candidate in _candidates(kind, sentence, question_terms):
         value_start, value_end = candidate[:2]
+        if sought.year and not re.search(r"\b\d{4}\b", candidate[2]):
+            continue  # "in what year" is not answered by "Wednesday" or "6.10am"
+        if sought.deed and not _does(sought.deed, sentence, value_start, value_end, speakers):
+            continue  # a name the sentence does not say did what is asked: "the coalition fighting ISIS"
         item = _list_item(sentence, value_start, value_end)  # the words of other items of a list support nothing
         before = [w for w in words if item[0] <= w[0] < value_start][-window:]
         after = [w for w in words if value_end <= w[0] < item[1]][:window]
@@ -422,6 +597,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if stem in wanted and stem not in counted:
                 nearest[stem] = min(nearest.get(stem, distance), distance)
         score = sum(1 / (1 + distance / 5) for distance in nearest.values())
+        if sought.deed and sought.deed.words and wanted and not nearest and sentence.strip(" .") != candidate[2]:
+            continue  # a speaker whose words say nothing the question asks of (a byline says nothing at all)
         preferred = False
         if kind in (NAME, PERSON):
             score += 0.25 * (" " in candidate[3]) + 0.25 * (speaker == candidate[3])
@@ -430,11 +607,19 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         if kind == PLACE:
             score += 0.5 * any(stem in question_stems for _, stem in before[-3:])  # "the consulate in Mazar"
         if kind in (NUMBER, DURATION):
-            own = list(takewhile(lambda w: not w[1][0].isdigit(), after))  # the words up to the next number
-            sense = _sense_of(before[-1:], own[:4]) if kind == NUMBER else None
+            clause_end = _clause(sentence, value_start, value_end)[1]
+            in_clause = [w for w in after if w[0] < clause_end]
+            own = list(takewhile(lambda w: not w[1][0].isdigit(), in_clause))  # its words, up to the next number
+            joined = list(takewhile(lambda w: w[1] not in ("and", "or", "but", "while"), own))
+            sense = _sense_of(before[-1:], joined[:4]) if kind == NUMBER else None
             if sense is not None and sense not in _senses(question_terms):
                 continue  # "dozens were injured" does not say how many died
+            doing = re.search(r"\b(\w+ing)\s+$", sentence[:value_start])
+            if sense is None and doing and doing.group(1).lower() not in STOPWORDS and _has_sense(question_terms):
+                continue  # "trapping five people and injuring another 40": five were trapped, not injured
             counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
+            if not counts and _part_of_breakdown(sentence, value_start, value_end):
+                continue  # "six men and one woman died": neither is how many people died
             measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
             if counted and measured and measure is None and not counted & {w[1] for w in after[:1]}:
                 continue  # "100 metres" away, "100 per cent" sure: not how many shells
@@ -442,13 +627,15 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "including at least 10 children": a part of the count
             if _FORMER.search(sentence, 0, value_start) and not question_terms & _EARLIER:
                 continue  # "rose to 3.66 mln tonnes from 3.46 mln": the figure now is asked, not the one before
-            amount = measure == AMOUNT and (
+            amount = measure in (AMOUNT, CHANGE) and (
                 _AMOUNT_SCALE.search(candidate[2]) or _AMOUNT_UNIT.match(sentence, value_end)
             )
             if counted and not (counts or amount or _bare(sentence, value_end)):
                 continue  # "how much sugar" is answered by "3.66 mln tonnes", "how many shells" by "30,000 rounds"
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
+            if _misfits(sought, sentence, value_start, value_end, candidate[3]):
+                continue
             if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
                 continue  # "by what factor" is answered by "ten times", not by a count
             score += 2 * counts
@@ -524,6 +711,7 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
                 or re.search(r"\w[-/]$", sentence[: m.start()])  # "M-1", "1985/86"
                 or _is_year(m)
                 or _DURATION_AFTER.match(sentence, m.end())
+                or re.match(r"(?i)(?:st|nd|rd|th)\b", sentence[m.end() :])  # "4th quarter"
             ):
                 continue
             normalized = _number(m.group("amount"))
@@ -537,8 +725,8 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             yield m.start(), m.end(), m.group(), normalized + ("%" if m.group("percent") else ""), NUMBER
     elif kind == DURATION:
         for m in _DURATION_RE.finditer(sentence):
-            if re.match(r"[\s-]old\b", sentence[m.end() :]):
-                continue  # "a five-year-old boy" is an age
+            if re.match(r"[\s-](?:old|anniversary)\b", sentence[m.end() :]):
+                continue  # "a five-year-old boy" is an age, "the one-year anniversary" a date
             amount = "1" if m.group("amount").lower() in ("a", "an") else _number(m.group("amount"))
             amount = f"{float(amount) + 0.5:g}" if m.group("half") else amount
             unit = m.group("unit").lower().rstrip("s")
@@ -585,6 +773,17 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             end = start + len(re.sub(r"(?:['’]s)?[.'’]*$", "", sentence[start:end]))
             value = sentence[start:end]
             yield start, end, value, collapse_whitespace(value), NAME if kind == PERSON else kind
+
+
+def _part_of_breakdown(sentence: str, start: int, end: int) -> bool:
+    """Whether a number is one part of a count given by its parts: "six men and one woman died", "two women
+    passengers and the driver"."""
+    part = rf"(?:\d[\d,]*|{_ONE_WORD}|the|a|an)\s+(?!(?:{_STOP})\b)[a-z]+"
+    first = re.match(rf"(?:\s+(?!(?:{_STOP})\b)[a-z]+(?<!ed)){{1,2}}\s+and\s+{part}", sentence[end:], re.I)
+    second = re.search(
+        rf"\b(?:\d[\d,]*|{_ONE_WORD})\s+(?!(?:{_STOP})\b)[a-z]+(?<!ed)\s+and\s+$", sentence[:start], re.I
+    )
+    return bool(first or second)
 
 
 def _ends_sentence(word: str) -> bool:
@@ -705,6 +904,11 @@ def _attribution(sentence: str) -> str | None:
             if who.split()[0].lower() not in _NOT_NAMES - {"the", "a", "an"}:
                 return who
     return None
+
+
+def _speakers(sentence: str) -> list[tuple[int, int]]:
+    """The spans of everyone the sentence says gives its claims ("according to X", "X said", "said X")."""
+    return [m.span("who") for pattern in _ATTRIBUTION for m in pattern.finditer(sentence)]
 
 
 def _grouped(mentions: list[Mention]) -> list[Figure]:
