@@ -174,13 +174,15 @@ _UNIT_AFTER = re.compile(
     r"|grams?|pounds|lbs?|points?|laps?|goals?|runs?|games?|times|square|sq)\b",
     re.IGNORECASE,
 )
-# What a value is said of when it is not what the question asks as a whole: one strike, all strikes, a place, a span.
+# What a value is said of when it is not what the question asks as a whole: one strike, all strikes, a place, a span,
+# a part of a set ("of the 31 reports it reviewed").
 _SCOPE = re.compile(
-    r"(?i:\b(?:(?:in|during|from|by)\s+)?(?:a|an|one|a\s+single|each|the\s+same)\s+(?:[\w.-]+\s+){0,3}?"
+    r"(?P<event>(?i:\b(?:(?:in|during|from|by)\s+)?(?:a|an|one|a\s+single|each|the\s+same)\s+(?:[\w.-]+\s+){0,3}?"
     r"(?:air\s?strike|strike|raid|attack|bombing|blast|explosion|incident)\b"
-    r"|\b(?:in|on|during)\s+(?:one|a\s+single|each)\s+(?:day|night|week|month)\b)"
-    r"|\b(?:in|across|throughout)\s+(?:the\s+)?[A-Z][\w-]+\s+and\s+[A-Z][\w-]+"
-    r"|\bsince\s+(?:early\s+|late\s+|mid-?\s*)?(?:\d{4}|[A-Z][a-z]+(?:\s+\d{4})?)"
+    r"|\b(?:in|on|during)\s+(?:one|a\s+single|each)\s+(?:day|night|week|month)\b))"
+    r"|(?P<place>\b(?:in|across|throughout)\s+(?:the\s+)?[A-Z][\w-]+\s+and\s+[A-Z][\w-]+)"
+    r"|(?P<since>\bsince\s+(?:early\s+|late\s+|mid-?\s*)?(?:\d{4}|[A-Z][a-z]+(?:\s+\d{4})?))"
+    r"|(?P<part>\b(?i:of|among|out\s+of)\s+(?:the\s+)?\d[\d,]*\s+[\w-]+(?:\s+(?!and\b)[\w-]+){0,2}(?=\s*,))"
 )
 # A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
 # question words that ask for it.
@@ -346,6 +348,7 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
     floor = SIMILARITY_FLOOR * results[0].score
     first = stories[results[0].passage.path]
     about = {stories[r.passage.path] for r in results[:READ_ANY_ARTICLE] if r.score >= floor}
+    asked_scope = {m.lastgroup for m in _SCOPE.finditer(question)} & {"event"} if kind in (NUMBER, DURATION) else set()
     mentions: list[Mention] = []
     for rank, result in enumerate(results, start=1):
         deeper = rank > READ_ANY_ARTICLE
@@ -355,7 +358,9 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         mention = _best_mention(sought, result, rank)
         if mention is None or (deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions])):
             continue
-        scope = _qualifier(mention, question_terms) if kind in (NUMBER, DURATION) else None
+        if asked_scope and not asked_scope & {m.lastgroup for m, _ in _scopes(mention)}:
+            continue  # asked "in a single raid", a toll of the whole battle does not answer
+        scope = _qualifier(mention, question_terms, asked_scope) if kind in (NUMBER, DURATION) else None
         mentions.append(replace(mention, qualifier=scope, story=story))
     return _grouped(mentions)[:MAX_VALUES]
 
@@ -380,22 +385,29 @@ def _stories(paths: list[str], copies: dict[str, list[str]]) -> dict[str, str]:
     return story
 
 
-def _qualifier(mention: Mention, question_terms: set[str]) -> str | None:
+def _qualifier(mention: Mention, question_terms: set[str], asked: set[str]) -> str | None:
     """The words of the value's sentence that say what it counts when that is narrower or wider than the question
-    asks ("A U.S.-led coalition airstrike", "in Iraq and Syria"), as written; None when the sentence says nothing
-    the question does not."""
+    asks ("A U.S.-led coalition airstrike", "in Iraq and Syria", "Of the 31 reports it reviewed"), as written; None
+    when the sentence says nothing the question does not, or gives the kind of scope the question asks (`asked`:
+    "in a single raid" asked is answered by "a coalition airstrike")."""
+    found = []
+    for m, distance in _scopes(mention):
+        scope_words = {_stem(w) for w in terms(m.group()) if not w[0].isdigit()} - {"all", "single"}
+        if m.lastgroup not in asked and scope_words and not scope_words <= {_stem(term) for term in question_terms}:
+            found.append((distance, m.group()))
+    return min(found)[1].strip() if found else None
+
+
+def _scopes(mention: Mention) -> list[tuple[re.Match, int]]:
+    """The scopes the value's sentence gives (_SCOPE), with their distance from the value; not the value itself."""
     sentence = mention.sentence
     start = mention.value_span[0] - mention.sentence_span[0]
     end = mention.value_span[1] - mention.sentence_span[0]
-    stems = {_stem(term) for term in question_terms}
-    found = []
-    for m in _SCOPE.finditer(sentence):
-        if m.start() < end and m.end() > start:
-            continue  # the value itself ("one", "a week")
-        scope_words = {_stem(w) for w in terms(m.group())} - {"all", "single"}
-        if scope_words and not scope_words <= stems:
-            found.append((min(abs(m.start() - end), abs(start - m.end())), m.group()))
-    return min(found)[1].strip() if found else None
+    return [
+        (m, min(abs(m.start() - end), abs(start - m.end())))
+        for m in _SCOPE.finditer(sentence)
+        if not (m.start() < end and m.end() > start)  # the value itself ("one", "a week")
+    ]
 
 
 def _distinctive(question_terms: set[str], sentences: list[str]) -> set[str]:
@@ -897,12 +909,14 @@ def _phrase(sentence: str, start: int, end: int, clause_start: int, clause_end: 
 
 
 def _attribution(sentence: str) -> str | None:
-    """Who the sentence says gives its claim: "according to X", "X said", "said X"."""
+    """Who the sentence says gives its claim: "according to X", "X said", "said X"; an article opening it in lower
+    case, as it reads after "according to" ("A monitoring group has claimed": a monitoring group)."""
     for pattern in _ATTRIBUTION:
         if match := pattern.search(sentence):
-            who = match.group("who").strip(" .")
+            who = match.group("who").strip()
+            who = who if re.search(r"\b[A-Z]\.$", who) else who.rstrip(".")  # "the U.S." keeps its full stop
             if who.split()[0].lower() not in _NOT_NAMES - {"the", "a", "an"}:
-                return who
+                return re.sub(r"^(?:The|An?)\b", lambda m: m.group().lower(), who)
     return None
 
 
