@@ -525,7 +525,7 @@ def _past(word: str) -> bool:
 def _counted(question: str) -> set[str]:
     """What a "how many …" question counts: the words between "how many" and its verb ("civilians")."""
     match = re.search(
-        r"\bhow (?:many|much)\s+((?:[\w-]+\s+){0,3}?)(?:were|was|are|is|did|do|does|have|has|had|\w+ed"
+        r"\bhow (?:many|much)\s+((?:[\w-]+\s+){0,4}?)(?:were|was|are|is|did|do|does|have|has|had|\w+ed"
         r"|lost|hit|hurt|left|fell|took|saw|came|got|won|gave|paid|spent|held|fled|sold|bought|shot|struck|caught)\b",
         question,
         re.I,
