@@ -132,7 +132,7 @@ _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "b
 _WORD = re.compile(r"\w+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
-_PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
+_PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children", "others"}
 _SAME_SENSE_GROUPS = [
     {"die", "died", "dead", "death", "deaths", "kill", "killed", "killing", "killings", "toll", "fatal", "fatalities",
      "perished", "lost", "lose"},
@@ -152,6 +152,10 @@ _AGENT_SENSE_GROUPS = [
     {"write", "wrote", "written", "writes", "writer", "author", "authored"},
     {"belong", "belongs", "subsidiary", "unit", "owned", "owns", "owner", "parent", "division"},
 ]  # fmt: skip
+# Past participles that do not end in -ed: "50 taken to hospital" counts no noun of its own.
+_PARTICIPLES = frozenset(
+    {"taken", "hurt", "left", "held", "shot", "hit", "struck", "caught", "found", "lost", "brought"}
+)
 _IRREGULAR_PAST = {
     "won",
     "made",
@@ -183,6 +187,11 @@ _SCOPE = re.compile(
     r"|(?P<place>\b(?:in|across|throughout)\s+(?:the\s+)?[A-Z][\w-]+\s+and\s+[A-Z][\w-]+)"
     r"|(?P<since>\bsince\s+(?:early\s+|late\s+|mid-?\s*)?(?:\d{4}|[A-Z][a-z]+(?:\s+\d{4})?))"
     r"|(?P<part>\b(?i:of|among|out\s+of)\s+(?:the\s+)?\d[\d,]*\s+[\w-]+(?:\s+(?!and\b)[\w-]+){0,2}(?=\s*,))"
+)
+# A question about one event ("the attack on the consulate"), of which "a truck bombing" says nothing narrower.
+_ONE_EVENT = re.compile(
+    r"\bthe\s+(?:[\w-]+\s+){0,3}?(?:air\s?strike|strike|raid|attack|bombing|blast|explosion|incident|crash|shooting)s?\b",
+    re.IGNORECASE,
 )
 # A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
 # question words that ask for it.
@@ -349,6 +358,7 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
     first = stories[results[0].passage.path]
     about = {stories[r.passage.path] for r in results[:READ_ANY_ARTICLE] if r.score >= floor}
     asked_scope = {m.lastgroup for m in _SCOPE.finditer(question)} & {"event"} if kind in (NUMBER, DURATION) else set()
+    one_event = {"event"} if _ONE_EVENT.search(question) else set()  # "the attack": "a truck bombing" is the same
     mentions: list[Mention] = []
     for rank, result in enumerate(results, start=1):
         deeper = rank > READ_ANY_ARTICLE
@@ -360,7 +370,7 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
             continue
         if asked_scope and not asked_scope & {m.lastgroup for m, _ in _scopes(mention)}:
             continue  # asked "in a single raid", a toll of the whole battle does not answer
-        scope = _qualifier(mention, question_terms, asked_scope) if kind in (NUMBER, DURATION) else None
+        scope = _qualifier(mention, question_terms, asked_scope | one_event) if kind in (NUMBER, DURATION) else None
         mentions.append(replace(mention, qualifier=scope, story=story))
     return _grouped(mentions)[:MAX_VALUES]
 
@@ -630,7 +640,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if sense is None and doing and doing.group(1).lower() not in STOPWORDS and _has_sense(question_terms):
                 continue  # "trapping five people and injuring another 40": five were trapped, not injured
             counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
-            if not counts and _part_of_breakdown(sentence, value_start, value_end):
+            if not question_stems & {w[1] for w in own[:2]} and _part_of_breakdown(sentence, value_start, value_end):
                 continue  # "six men and one woman died": neither is how many people died
             measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
             if counted and measured and measure is None and not counted & {w[1] for w in after[:1]}:
@@ -698,11 +708,13 @@ def _has_sense(question_terms: set[str]) -> bool:
 
 
 def _bare(sentence: str, end: int) -> bool:
-    """Whether a number stands alone, counting no noun of its own ("hundreds died", "rose to 7")."""
+    """Whether a number stands alone, counting no noun of its own ("hundreds died", "rose to 7", "50 taken to
+    hospital")."""
     following = re.match(r"\s*([A-Za-z]+)?", sentence[end:]).group(1)
     if following is None:
         return True
-    return following.lower() != "of" and (following.lower() in STOPWORDS or following.lower().endswith("ed"))
+    following = following.lower()
+    return following != "of" and (following in STOPWORDS | _PARTICIPLES or following.endswith("ed"))
 
 
 def _candidates(kind: str, sentence: str, question_terms: set[str]):
