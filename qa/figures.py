@@ -148,7 +148,7 @@ _SAME_SENSE_GROUPS = [
 # And words that say one thing of a name: "who will become chief executive" is answered by "X was elected".
 _AGENT_SENSE_GROUPS = [
     {"become", "becomes", "became", "promoted", "elected", "appointed", "named", "succeed", "succeeds", "replace"},
-    {"make", "makes", "maker", "makers", "made", "produce", "produces", "producer", "manufacturer", "manufactures"},
+    {"make", "makes", "maker", "makers", "made", "manufacturer", "manufactures"},
     {"write", "wrote", "written", "writes", "writer", "author", "authored"},
     {"belong", "belongs", "subsidiary", "unit", "owned", "owns", "owner", "parent", "division"},
 ]  # fmt: skip
@@ -604,6 +604,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     speaker = _attribution(sentence)
     speakers = _speakers(sentence) if sought.deed else []
+    supporting = wanted | (sought.deed.words if sought.deed else frozenset())  # "maker" supports who makes it
     best = None
     for candidate in _candidates(kind, sentence, question_terms):
         value_start, value_end = candidate[:2]
@@ -616,7 +617,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         after = [w for w in words if value_end <= w[0] < item[1]][:window]
         nearest: dict[str, int] = {}
         for distance, (_, stem) in [*enumerate(reversed(before)), *enumerate(after)]:
-            if stem in wanted and stem not in counted:
+            if stem in supporting and stem not in counted:
                 nearest[stem] = min(nearest.get(stem, distance), distance)
         score = sum(1 / (1 + distance / 5) for distance in nearest.values())
         if sought.deed and sought.deed.words and wanted and not nearest and sentence.strip(" .") != candidate[2]:
@@ -640,7 +641,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if sense is None and doing and doing.group(1).lower() not in STOPWORDS and _has_sense(question_terms):
                 continue  # "trapping five people and injuring another 40": five were trapped, not injured
             counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
-            if not question_stems & {w[1] for w in own[:2]} and _part_of_breakdown(sentence, value_start, value_end):
+            if not question_stems & {w[1] for w in own[:1]} and _part_of_breakdown(sentence, value_start, value_end):
                 continue  # "six men and one woman died": neither is how many people died
             measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
             if counted and measured and measure is None and not counted & {w[1] for w in after[:1]}:
@@ -767,10 +768,13 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
         for m in _NAME_RE.finditer(sentence):
             name_words = list(re.finditer(r"\S+", m.group()))
             possessive = sentence.startswith(("'s", "’s"), m.end())
-            if m.start() == 0 and len(name_words) == 1 and not possessive:
-                continue  # a sentence's first word is capitalised whatever it is
+            first_word = not sentence[: m.start()].strip(" \"'“‘(") or sentence[: m.start()].endswith(("“", '"', "‘"))
+            if first_word and len(name_words) == 1 and not possessive or re.fullmatch(r"I['’]\w+", m.group()):
+                continue  # a sentence's first word is capitalised whatever it is; "I'm" is no name
             while name_words and re.sub(r"['’]s$", "", name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
+            while name_words and re.search(r"\w-[a-z]+$", name_words[0].group()):
+                name_words.pop(0)  # "US-based Mondelez": Mondelez
             while name_words and name_words[-1].group().lower() in _NOT_NAMES:
                 name_words.pop()  # "The Paper Image": The Paper
             stop = next((i for i, w in enumerate(name_words) if _ends_sentence(w.group())), None)
