@@ -145,6 +145,7 @@ _SAME_SENSE_GROUPS = [
     {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge",
      "command", "commands", "commanding", "commander"},
 ]  # fmt: skip
+_LASTING = {"long", "last", "lasts", "lasted", "lasting", "duration"}  # "how long" is answered by "lasted an hour"
 # And words that say one thing of a name: "who will become chief executive" is answered by "X was elected".
 _AGENT_SENSE_GROUPS = [
     {"become", "becomes", "became", "promoted", "elected", "appointed", "named", "succeed", "succeeds", "replace"},
@@ -438,7 +439,7 @@ def _stem(word: str) -> str:
 
 
 _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
-_ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE))]  # and the nouns a question may count people by
+_ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE)), frozenset(map(_stem, _LASTING))]  # and people, and lasting
 _AGENT_SENSES = [frozenset(map(_stem, group)) for group in _AGENT_SENSE_GROUPS]
 _WRITING = _AGENT_SENSES[2]
 _SPEECH = frozenset(map(_stem, _SPEECH_VERBS))
