@@ -4,9 +4,11 @@ the ranked passages, with every different value other sources give.
 Each answering sentence offers at most one value of the kind asked for (qa/answer_type.py `figure_kind`): the
 candidate nearest the question's distinctive words (those most of the answering sentences do not share). A number
 must count what the question counts ("how many civilians": "21 civilians", "hundreds died") and stand in a clause
-that says what the question asks ("killed", "deaths" for "died"). Values are normalised ("seven" = 7, "1,600" =
-1600, "more than" kept in the value as written, full dates in ISO, durations with their unit), sources giving the
-same value are grouped (a syndicated copy counting once with its original), and values are ordered by their
+that says what the question asks ("killed", "deaths" for "died"), and be of the measure asked (a percentage for a
+share, a weight for "how heavy"); a name must be said to do what the question asks ("Amnesty said" for "who
+accused", "director Rami Abdelrahman" for "who runs"), else none is shown. Values are normalised ("seven" = 7,
+"1,600" = 1600, "more than" kept in the value as written, full dates in ISO, durations with their unit), sources
+giving the same value are grouped (a syndicated copy counting once with its original), and values are ordered by their
 support across independent stories (Figure.support). A value whose sentence says it is of something narrower or
 wider than the question asks ("in a single airstrike", "in Syria and Iraq") carries that as its qualifier and is
 shown beside the others without being counted as a disagreement (`disagree`).
@@ -157,21 +159,7 @@ _AGENT_SENSE_GROUPS = [
 _PARTICIPLES = frozenset(
     {"taken", "hurt", "left", "held", "shot", "hit", "struck", "caught", "found", "lost", "brought"}
 )
-_IRREGULAR_PAST = {
-    "won",
-    "made",
-    "ran",
-    "led",
-    "wrote",
-    "told",
-    "said",
-    "became",
-    "began",
-    "took",
-    "gave",
-    "held",
-    "lost",
-}
+_IRREGULAR_PAST = frozenset("won made ran led wrote told said became began took gave held lost".split())
 # A number measuring something other than what the question counts: "100 metres" away, "three years" on, "seven
 # times" more.
 _UNIT_AFTER = re.compile(
