@@ -8,9 +8,11 @@ on a first build, a rebuild, or when the exported files are missing or damaged.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from collections import Counter
 from collections.abc import Callable, Container, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, as_completed, wait
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 from typing import Protocol
@@ -114,14 +116,26 @@ def embed_group(encoder: onnx_encoder.OnnxEncoder, group: EmbeddingGroup) -> Emb
 
 
 class LocalEmbedder:
-    """Embeds groups one after the other in this process, with every core."""
+    """Embeds groups in this process, one a core at a time, each on one thread of a shared session: threads of one
+    run meet at every operator, which on short texts (and on a busy machine) costs more than it saves."""
 
     def __init__(self, directory: Path, spec: ModelSpec):
-        self.encoder = onnx_encoder.OnnxEncoder(directory, spec, bulk=True)
+        self.workers = os.cpu_count() or 1
+        self.encoder = onnx_encoder.OnnxEncoder(directory, spec, bulk=True, threads=1)
         self.dimension = self.encoder.dimension
 
     def embedded(self, groups: list[EmbeddingGroup]) -> Iterator[Embedded]:
-        return (embed_group(self.encoder, group) for group in groups)
+        pool = ThreadPoolExecutor(self.workers)
+        try:
+            running: set[Future[Embedded]] = set()
+            for group in groups:  # a few groups ahead of what is stored, not all of them
+                if len(running) >= 2 * self.workers:
+                    finished, running = wait(running, return_when=FIRST_COMPLETED)
+                    yield from (future.result() for future in finished)
+                running.add(pool.submit(embed_group, self.encoder, group))
+            yield from (future.result() for future in as_completed(running))
+        finally:
+            pool.shutdown(cancel_futures=True)
 
 
 def embedding_key(model: ModelSpec, search_text: str) -> str:
@@ -571,7 +585,7 @@ def _embedding_groups(written: list[NewArticle], texts: dict[str, str], missing:
     groups, seen = [], set()
     for start in range(0, len(ordered), GROUP):
         members = ordered[start : start + GROUP]
-        keys = [key for passage in members for key in passages[passage] if key not in seen]
+        keys = [key for key in dict.fromkeys(k for passage in members for k in passages[passage]) if key not in seen]
         seen.update(keys)
         groups.append((len(members), sorted(((key, texts[key]) for key in keys), key=lambda item: len(item[1]))))
     return groups
