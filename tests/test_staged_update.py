@@ -54,6 +54,8 @@ def test_batches_are_staged_unseen_and_committed_at_once(index, small_batches, t
     assert {live for live, _ in seen} == {5}  # readers saw the seed articles alone until the commit
     assert max(staged for _, staged in seen) >= 2  # while earlier batches waited, staged
     assert counts(index) == (10, 0)
+    with sqlite3.connect(index / "qa.sqlite") as db:  # the staging's pages are given back
+        assert db.execute("PRAGMA freelist_count").fetchone()[0] == 0
     assert check(index).healthy  # every moved passage and sentence has its lexical row and its vector
     answers = run_json("ask", "--json", "--source", "copies", "How many civilians died in Raqqa?", index=index)
     assert answers["results"] and all("/copies/" in result["path"] for result in answers["results"])

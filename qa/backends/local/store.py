@@ -182,12 +182,15 @@ class Store:
 
     @classmethod
     def _connect(cls, path: Path, directory: Path) -> Store:
+        new = not path.exists() or path.stat().st_size == 0
         try:
             # one user at a time, though not always the thread that opened it (a server's pool of searchers)
             connection = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
             connection.create_function("casefold", 1, _casefold, deterministic=True)
             # a new file only: pages that hold a stored vector whole (with 4 KiB pages each spills into two more)
             connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
+            if new:  # before the first write: the pages an update frees (its staging, rows deleted) can be given back
+                connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             store = cls(connection, directory)
@@ -209,7 +212,9 @@ class Store:
         return manifest
 
     def checkpoint(self) -> None:
-        """Move every committed page from the write-ahead log into qa.sqlite, so that file alone is the whole index."""
+        """Give the pages the update freed back to the file system (in an index made with auto_vacuum), and move
+        every committed page from the write-ahead log into qa.sqlite, so that file alone is the whole index."""
+        self.connection.executescript("PRAGMA incremental_vacuum")  # stepped to its end, unlike execute
         self.connection.execute("PRAGMA wal_checkpoint(TRUNCATE)")
 
     def _user_version(self) -> int:
