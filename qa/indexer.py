@@ -241,7 +241,7 @@ class _Writer:
     def add(self, article: NewArticle) -> None:
         self.pending.append(article)
         self.pending_passages += len(article.passages)
-        self.signatures[article.path] = Signature.of(" ".join(p.chunk.text for p in article.passages))
+        self.signatures[article.path] = Signature.of_passages(p.chunk.text for p in article.passages)
         if self.pending_passages >= BATCH:
             self.flush()
 
@@ -269,12 +269,12 @@ class _Writer:
             passage_keys = {passage.embedding_key for article in self.pending for passage in article.passages}
             embedder = self.embedding.embedder_now()
             groups = _embedding_groups(self.pending, texts, missing)
-            began, batch, done = self.written, self._read() - self.written, 0
+            began, batch, done, passages = self.written, self._read() - self.written, 0, sum(n for n, _ in groups)
             for count, keys, vectors in embedder.embedded(groups):
                 self.store.put_embeddings(keys, vectors, passage_keys)
                 self.passages_done += count
                 done += count
-                self._report(began + batch * done // sum(n for n, _ in groups))
+                self._report(began + batch * done // passages)
             self.passages_embedded += len(missing & passage_keys)
             self.sentences_embedded += len(missing - passage_keys)
             if self.rebuild:
@@ -497,7 +497,7 @@ def _copies(
     gone = {*removed, *new}
     kept = {} if rebuild else {path: value for path, value in store.signatures().items() if path not in gone}
     unsigned = [] if rebuild else [path for path in store.unsigned_articles() if path not in gone]
-    signed = {path: Signature.of(" ".join(p.text for p in store.article_passages(path))) for path in unsigned}
+    signed = {path: Signature.of_passages(p.text for p in store.article_passages(path)) for path in unsigned}
     fresh = {**signed, **new}
     return links({**elsewhere, **kept, **fresh}, fresh), fresh
 
@@ -522,12 +522,13 @@ def _records(
     """Hand the writer the new or changed records of a file of records (those `keeps` keeps) as articles, and return
     the keys of all its records; only a record whose bytes changed is read into an article. Raises IngestError when
     the file cannot be read on, with its articles taken back from the writer."""
-    from qa.formats.records import BadRecord
+    from qa.formats.records import BadRecord, Record
 
     keys, written, counts, problems = [], [], Counter(), []
     try:
         for record in read_records(path, mapping):
-            writer.reached(record.offset)
+            if isinstance(record, Record):
+                writer.reached(record.offset)
             key = record_key(path_text(path), record.index)
             if keeps and not keeps(key):
                 continue

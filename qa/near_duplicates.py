@@ -39,6 +39,11 @@ class Signature:
     def of(cls, text: str) -> Signature:
         return cls(_minhash(text), frozenset(_FIGURE.findall(text)))
 
+    @classmethod
+    def of_passages(cls, texts: Iterable[str]) -> Signature:
+        """An article's signature, from its passages' texts (new or stored: both sign the same text)."""
+        return cls.of(" ".join(texts))
+
 
 @cache
 def _permutations():

@@ -45,7 +45,6 @@ class BadRecord:
     line: int | None  # 1-based line of the file where the record starts, where lines mean something
     reason: str
     count: int = 1
-    offset: int | None = None
 
     def as_skipped(self, path: Path) -> dict:
         """The record as `qa index` lists what it skipped: its file, then its line, else its index or count."""
