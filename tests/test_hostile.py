@@ -84,13 +84,17 @@ def qa(*args, index, **kwargs):
 @pytest.fixture(scope="module")
 def hostile(tmp_path_factory, seed_index):
     """The hostile corpus indexed once into a copy of the seed index: (folder, index, first summary)."""
+    # pytest clears old temporary folders with a recursive shutil.rmtree, which 1,100 levels overflow: a run stopped
+    # before its clean-up below left its deep folder to every later run
+    runs = tmp_path_factory.getbasetemp().parent  # pytest's folder of numbered runs (unless --basetemp is given)
+    for left in runs.glob("*/hostile*/archive/deep") if runs.name.startswith("pytest-of-") else ():
+        subprocess.run(["rm", "-rf", str(left)], check=True)
     tmp_path = tmp_path_factory.mktemp("hostile")
     index = tmp_path / "index"
     shutil.copytree(seed_index, index)
     folder = hostile_corpus(tmp_path)
     summary = json.loads(qa("index", "--json", str(folder), index=index).stdout)
     yield folder, index, summary
-    # pytest clears old temporary folders with a recursive shutil.rmtree, which 1,100 levels overflow
     subprocess.run(["rm", "-rf", str(folder / "deep")], check=True)
 
 

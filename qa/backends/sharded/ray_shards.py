@@ -45,8 +45,10 @@ class ShardServer:
 
 
 # Named and detached, a server outlives the process that started it: every `qa` process on the cluster asks the
-# same ones. It waits most of its life, so it takes no CPU from the cluster's tasks and every shard finds a node.
-Server = ray.remote(num_cpus=0, max_restarts=-1)(ShardServer)
+# same ones. It waits most of its life, so it takes no CPU from the cluster's tasks and every shard finds a node. It
+# asks for some memory: Ray places an actor that asks for no resource at all on any node, whatever its placement.
+SERVER_MEMORY = 64 << 20
+Server = ray.remote(num_cpus=0, memory=SERVER_MEMORY, max_restarts=-1)(ShardServer)
 
 
 def placement(shard: int):
