@@ -51,7 +51,7 @@ def main() -> None:
     texts = {path: " ".join(p.text for p in store.article_passages(path)) for path in articles}
     signatures = {path: Signature.of(text) for path, text in texts.items()}
     signed = time.perf_counter()
-    pairs = links(signatures, list(signatures))
+    pairs = links([signatures.items()])
     linked = time.perf_counter()
     found = groups(pairs)
     print(

@@ -30,7 +30,7 @@ from qa.errors import QAError
 from qa.ingest import MAX_FILE_BYTES, read_article, read_bytes, read_records, record_format
 from qa.locations import record_key
 from qa.manifest import Manifest, ModelSpec
-from qa.near_duplicates import Signature, links
+from qa.near_duplicates import Signature, Signed, links
 from qa.records import NewArticle, NewPassage, NewSentence, Source
 from qa.scan import path_from_text, path_text, scan
 from qa.text import normalize_for_search
@@ -46,7 +46,7 @@ class OneShard:
 
     keeps: Callable[[str], bool]  # whether an article (by store key) is routed to this shard
     indexed: frozenset[str]  # every shard's article keys: byte-identical files are stored under one of them
-    signatures: dict[str, Signature]  # the other shards' articles' signatures: copies are found across shards
+    signatures: tuple[Signed, ...]  # the other shards' articles' signatures: copies are found across shards
     reuse: Store | None = None  # an index being split into shards: its vectors are taken for equal texts
 
 
@@ -219,7 +219,6 @@ class _Writer:
         self.written = 0  # bytes read whose articles are staged (a batch's, as its groups are embedded)
         self.pending: list[NewArticle] = []
         self.pending_passages = 0
-        self.signatures: dict[str, Signature] = {}  # of every article written: copies are found among them at the end
         self.fresh: set[str] = set()  # vectors a rebuild embedded already: equal texts are embedded once a run
         self.passages_embedded = self.sentences_embedded = self.passages_done = 0
 
@@ -239,9 +238,9 @@ class _Writer:
                 self._passed()
 
     def add(self, article: NewArticle) -> None:
-        self.pending.append(article)
+        signature = Signature.of_passages(p.chunk.text for p in article.passages)  # staged with it, to find copies
+        self.pending.append(replace(article, signature=signature))
         self.pending_passages += len(article.passages)
-        self.signatures[article.path] = Signature.of_passages(p.chunk.text for p in article.passages)
         if self.pending_passages >= BATCH:
             self.flush()
 
@@ -250,8 +249,6 @@ class _Writer:
         dropped = set(paths)
         self.pending = [article for article in self.pending if article.path not in dropped]
         self.pending_passages = sum(len(article.passages) for article in self.pending)
-        for path in dropped:
-            self.signatures.pop(path, None)
         self.store.unstage(dropped)
 
     def flush(self) -> None:
@@ -404,8 +401,8 @@ def update(
         summary.sentences_embedded = writer.sentences_embedded
         onnx_sha256, dimension = embedding.digest_and_dimension()
 
-        elsewhere = shard.signatures if shard else {}
-        copies, signed = _copies(store, writer.signatures, removed, rebuild, elsewhere)
+        written = summary.added or summary.updated
+        copies, signed = _copies(store, removed, rebuild, shard.signatures if shard else ()) if written else ((), {})
         summary.near_duplicates = len(copies)
         updated = replace(
             settings,
@@ -419,7 +416,7 @@ def update(
             chunker_version=str(CHUNKER_VERSION),
             record_fields=field_names,
         )
-        changed = writer.signatures or removed or set(sources.values()) != set(recorded)
+        changed = written or removed or set(sources.values()) != set(recorded)
         if changed or rebuild or updated != manifest or not manifest.generation:
             store.commit_update(
                 manifest=updated,
@@ -487,19 +484,17 @@ def _sizes(groups: dict[str, list[Path]]) -> dict[str, int]:
 
 
 def _copies(
-    store: Store, new: dict[str, Signature], removed: list[str], rebuild: bool, elsewhere: dict[str, Signature]
+    store: Store, removed: list[str], rebuild: bool, elsewhere: tuple[Signed, ...]
 ) -> tuple[set[tuple[str, str]], dict[str, Signature]]:
-    """The pairs of copies among the new articles (by their signatures) and the others kept (here, and `elsewhere`:
-    in the other shards of a sharded index), and the signatures to store: the new ones, and those of kept articles
-    signed here from their stored passages (those stored before their signature was kept whole)."""
-    if not new:
-        return set(), {}
-    gone = {*removed, *new}
-    kept = {} if rebuild else {path: value for path, value in store.signatures().items() if path not in gone}
+    """The pairs of copies among the staged articles and the others kept (here, and `elsewhere`: in the other shards
+    of a sharded index), and the signatures of kept articles signed here from their stored passages (those stored
+    before their signature was kept whole), to store."""
+    staged = store.staged_signatures()
+    gone = set(removed)
     unsigned = [] if rebuild else [path for path in store.unsigned_articles() if path not in gone]
     signed = {path: Signature.of_passages(p.text for p in store.article_passages(path)) for path in unsigned}
-    fresh = {**signed, **new}
-    return links({**elsewhere, **kept, **fresh}, fresh), fresh
+    kept = () if rebuild else (store.signatures(leaving_out=removed),)
+    return links([staged, signed.items()], [*kept, *elsewhere]), signed
 
 
 def _fields_for(path: Path, field_names: dict[str, dict[str, str]]) -> dict[str, str]:

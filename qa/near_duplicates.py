@@ -1,7 +1,7 @@
 """Syndicated copies: articles whose text is mostly the same (wire copy republished, a story updated).
 
 Each article's signature is a MinHash (datasketch) of its word 5-grams, lower-cased, and the set
-of figures it gives. At each update, LSH (banding, over every stored signature in memory) finds
+of figures it gives. At each update, LSH (banding, over every stored signature, streamed) finds
 the stored articles that may share at least THRESHOLD of their 5-grams with a new or changed one
 (estimated Jaccard similarity); the signatures' estimate confirms each pair, and so must the
 figures: a copy gives the story's figures, while routine items written to one template (a
@@ -12,9 +12,10 @@ datasketch is imported only when signing.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from functools import cache
+from itertools import chain, islice
 
 import numpy as np
 
@@ -26,6 +27,7 @@ THRESHOLD = 0.35  # below news5w1h's copies and updates (bench/results/archives.
 # Two articles giving at least this many distinct figures between them are copies only if they share
 # at least SAME_FIGURES of them (Jaccard); fewer say too little to judge by.
 MIN_FIGURES, SAME_FIGURES = 3, 0.5
+CHUNK = 4096  # signatures hashed together
 _WORD = re.compile(r"\w+")
 _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
@@ -72,33 +74,61 @@ def overlap(a: Signature, b: Signature) -> float:
     return float(np.mean(np.frombuffer(a.minhash, dtype="<u8") == np.frombuffer(b.minhash, dtype="<u8")))
 
 
-def links(signatures: dict[str, Signature], new: Iterable[str]) -> set[tuple[str, str]]:
-    """The pairs (in key order) of articles that are copies of each other, each with at least one of `new`.
+Signed = Iterable[tuple[str, Signature]]  # articles' signatures by path; read twice, so a stored one can stream
+
+
+def links(new: Sequence[Signed], known: Sequence[Signed] = ()) -> set[tuple[str, str]]:
+    """The pairs (in key order) of articles that are copies of each other, each with at least one of `new`, among
+    the articles of `new` and `known`.
 
     LSH by banding: articles whose signatures agree on all ROWS values of any of the BANDS bands are
     candidates (at 35% overlap, 84% of pairs are; at 50%, 99.6%), confirmed by the share of all values
-    equal and by their figures."""
-    keys = list(signatures)
-    if not keys:
+    equal and by their figures. The signatures are read twice, once for each band's hash and once for the
+    candidates', so memory holds BANDS four-byte hashes an article, not its signature."""
+    sources = [*new, *known]
+    hashes, wanted = [], []
+    for number, source in enumerate(sources):
+        for chunk in _chunks(source):
+            hashes.append(_band_hashes(b"".join(signature.minhash for _, signature in chunk)))
+            wanted.append(np.full(len(chunk), number < len(new)))
+    if not hashes:
         return set()
-    matrix = np.frombuffer(b"".join(s.minhash for s in signatures.values()), dtype="<u8").reshape(len(keys), NUM_PERM)
-    position = {key: row for row, key in enumerate(keys)}
-    wanted = np.zeros(len(keys), dtype=bool)
-    wanted[[position[key] for key in new]] = True
+    candidates = _candidates(np.concatenate(hashes), np.concatenate(wanted))
+    needed = {row for pair in candidates for row in pair}
+    found = {row: item for row, item in enumerate(chain.from_iterable(sources)) if row in needed}
+    pairs = set()
+    for a, b in candidates:
+        (path_a, signature_a), (path_b, signature_b) = found[a], found[b]
+        if path_a != path_b and overlap(signature_a, signature_b) >= THRESHOLD:
+            if same_figures(signature_a.figures, signature_b.figures):
+                pairs.add((min(path_a, path_b), max(path_a, path_b)))
+    return pairs
+
+
+def _chunks(items: Iterable) -> Iterable[list]:
+    iterator = iter(items)
+    while chunk := list(islice(iterator, CHUNK)):
+        yield chunk
+
+
+def _band_hashes(minhashes: bytes) -> np.ndarray:
+    """Each signature's hash of each band (rows: signatures, columns: bands), the high half of a mixing sum."""
+    matrix = np.frombuffer(minhashes, dtype="<u8").reshape(-1, NUM_PERM)[:, : BANDS * ROWS]
     mixing = np.random.default_rng(0).integers(1, 2**63, ROWS, dtype=np.uint64) | np.uint64(1)
+    summed = (matrix.reshape(-1, BANDS, ROWS) * mixing).sum(axis=2, dtype=np.uint64)  # wraps around, as wanted
+    return (summed >> np.uint64(32)).astype(np.uint32)
+
+
+def _candidates(hashes: np.ndarray, wanted: np.ndarray) -> set[tuple[int, int]]:
+    """The pairs of rows (a < b), one of them wanted, whose hashes agree in some band."""
     candidates: set[tuple[int, int]] = set()
     for band in range(BANDS):
-        hashed = (matrix[:, band * ROWS : (band + 1) * ROWS] * mixing).sum(axis=1)  # wraps around, as wanted
-        order = np.argsort(hashed, kind="stable")
-        starts = np.flatnonzero(np.diff(hashed[order], prepend=hashed[order][0] - np.uint64(1)))
+        column = hashes[:, band]
+        order = np.argsort(column, kind="stable")
+        starts = np.flatnonzero(np.diff(column[order], prepend=column[order][0] ^ np.uint32(1)))
         lengths = np.diff(starts, append=len(order))
         for start, length in zip(starts[lengths > 1], lengths[lengths > 1], strict=True):
             rows = order[start : start + length]
             if wanted[rows].any():
                 candidates.update((min(a, b), max(a, b)) for a in rows if wanted[a] for b in rows if a != b)
-    return {
-        (min(keys[a], keys[b]), max(keys[a], keys[b]))
-        for a, b in candidates
-        if np.mean(matrix[a] == matrix[b]) >= THRESHOLD
-        and same_figures(signatures[keys[a]].figures, signatures[keys[b]].figures)
-    }
+    return candidates

@@ -85,7 +85,7 @@ def update_shards(
         summaries = []
         for number, store in enumerate(stores):
             others = stores[:number] if rebuild else [*stores[:number], *stores[number + 1 :]]
-            signatures = {path: s for other in others for path, s in other.signatures().items()}
+            signatures = tuple(other.signatures() for other in others)
             before = {} if rebuild else _versions(store)
             shard = OneShard(partial(_routed, number, len(stores)), indexed, signatures, reuse)
             summaries.append(update(store, paths, rebuild=rebuild, shard=shard, **options))

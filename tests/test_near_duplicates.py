@@ -33,7 +33,7 @@ def test_a_correction_is_a_copy_and_a_template_with_other_figures_is_not():
         "report": Signature.of(REPORT.format("PEGASUS", "3RD QTR DEC 31", "Nine mths")),
         "corrected": Signature.of(REPORT.format("CORRECTED", "4TH QTR", "Year")),
     }
-    assert links(signatures, list(signatures)) == {("corrected", "report")}
+    assert links([signatures.items()]) == {("corrected", "report")}
 
 
 def test_articles_indexed_before_their_signature_was_whole_are_linked_at_the_next_update(tmp_path):

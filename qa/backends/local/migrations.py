@@ -156,6 +156,15 @@ def staging(db: sqlite3.Connection) -> None:
     )
 
 
+@migration(9)
+def staged_signatures(db: sqlite3.Connection) -> None:
+    """Each staged article's signature (as article_signatures holds it), so that an update finds copies by reading
+    the signatures from the index, not by holding the archive's in memory."""
+    for column in ("signature BLOB", "figures TEXT"):
+        if column.split()[0] not in _columns(db, "staged_articles"):
+            db.execute(f"ALTER TABLE staged_articles ADD COLUMN {column}")
+
+
 SCHEMA_VERSION = max(MIGRATIONS)
 
 

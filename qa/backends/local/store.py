@@ -37,7 +37,7 @@ from qa.backends.local.vector_sums import (
 from qa.errors import QAError
 from qa.locations import RECORD_MARK
 from qa.manifest import Manifest
-from qa.near_duplicates import Signature
+from qa.near_duplicates import Signature, Signed
 from qa.records import ArticleVersion, Filters, NewArticle, Source, StoredArticle, StoredPassage
 
 DB_FILE = "qa.sqlite"
@@ -127,6 +127,19 @@ def _not_an_index(directory: Path) -> str:
         f"{directory / DB_FILE} is not a qa index (another program's database?): "
         "leave it be and choose another folder with --index"
     )
+
+
+@dataclass(frozen=True)
+class _Signatures:
+    """Articles' signatures by path, as a query reads them: each iteration runs it again."""
+
+    connection: sqlite3.Connection
+    query: str
+    parameters: tuple
+
+    def __iter__(self) -> Iterator[tuple[str, Signature]]:
+        for path, minhash, figures in self.connection.execute(self.query, self.parameters):
+            yield path, Signature(minhash, frozenset(json.loads(figures)))
 
 
 @dataclass(frozen=True)
@@ -294,10 +307,11 @@ class Store:
         return {row[1]: StoredArticle(*row[:4], json.loads(row[4]), tuple(json.loads(row[5])), row[6]) for row in rows}
 
     def unsigned_articles(self) -> list[str]:
-        """The articles stored without a whole signature: indexed before copies were found, or before figures were
-        kept."""
+        """The articles stored without a whole signature (indexed before copies were found, or before figures were
+        kept), but those staged to replace them."""
         rows = self.connection.execute(
-            "SELECT path FROM articles WHERE path NOT IN (SELECT path FROM article_signatures WHERE figures NOT NULL)"
+            "SELECT path FROM articles WHERE path NOT IN (SELECT path FROM article_signatures WHERE figures NOT NULL) "
+            "AND path NOT IN (SELECT path FROM staged_articles)"
         )
         return [path for (path,) in rows]
 
@@ -319,10 +333,22 @@ class Store:
             found.update((path, ArticleVersion(digest, tuple(json.loads(also_at)))) for path, digest, also_at in rows)
         return found
 
-    def signatures(self) -> dict[str, Signature]:
-        """The signature of each article that has a whole one (its figures too), by path."""
-        rows = self.connection.execute("SELECT path, signature, figures FROM article_signatures WHERE figures NOT NULL")
-        return {path: Signature(minhash, frozenset(json.loads(figures))) for path, minhash, figures in rows}
+    def signatures(self, leaving_out: Iterable[str] = ()) -> Signed:
+        """The signature of each article that has a whole one (its figures too), by path, but those of the
+        articles `leaving_out` and of those staged (an update replaces them): read from the index at each
+        iteration."""
+        return _Signatures(
+            self.connection,
+            "SELECT path, signature, figures FROM article_signatures WHERE figures NOT NULL "
+            "AND path NOT IN (SELECT path FROM staged_articles) AND path NOT IN (SELECT value FROM json_each(?))",
+            (json.dumps(list(leaving_out)),),
+        )
+
+    def staged_signatures(self) -> Signed:
+        """The signature of each staged article that has one, read from the index at each iteration."""
+        return _Signatures(
+            self.connection, "SELECT path, signature, figures FROM staged_articles WHERE signature NOT NULL", ()
+        )
 
     def copies(self, paths: list[str] | None = None) -> dict[str, list[str]]:
         """The articles found to be copies of each article (of the given paths, or of every one) that has any."""
@@ -643,8 +669,7 @@ class Store:
         removed: article paths to drop; written: articles new or changed, besides those staged already (each
         replaces the article at its path). wipe drops every article first. copies: the pairs of copies found among
         the new articles and the others (the links of removed and new articles are dropped first); signed: the
-        signatures to store (each new article's, and kept articles signed again); a written article's own
-        signature is stored too.
+        signatures of kept articles signed again, to store beside each new article's own.
         """
         removed = list(removed)
         with self.transaction() as db:
@@ -675,9 +700,8 @@ class Store:
                 unused_keys |= self._delete_article(db, path, generation)
             now = time.time()
             add_staged_vectors(db, sums)
+            self._link_copies(db, removed + new_paths, copies, signed or {})
             self._move_staged(db, now, generation)
-            signatures = {**(signed or {}), **{a.path: a.signature for a in written if a.signature}}
-            self._link_copies(db, removed + new_paths, copies, signatures)
             db.executemany(
                 "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
                 [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
@@ -725,6 +749,10 @@ class Store:
             "INSERT OR REPLACE INTO article_signatures(path, signature, figures) VALUES (?, ?, ?)",
             [(path, s.minhash, json.dumps(sorted(s.figures))) for path, s in signed.items()],
         )
+        db.execute(
+            "INSERT OR REPLACE INTO article_signatures(path, signature, figures) "
+            "SELECT path, signature, figures FROM staged_articles WHERE signature NOT NULL"
+        )
         db.executemany(
             "INSERT OR IGNORE INTO copies VALUES (?, ?)", [(a, b) for pair in copies for a, b in (pair, pair[::-1])]
         )
@@ -750,8 +778,10 @@ class Store:
     def _stage_article(db: sqlite3.Connection, article: NewArticle) -> None:
         if db.execute("SELECT 1 FROM staged_articles WHERE path = ?", (article.path,)).fetchone():
             Store._unstage(db, [article.path])
+        signature = article.signature
         article_id = db.execute(
-            "INSERT INTO staged_articles(path, content_hash, title, metadata, also_at, date) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO staged_articles(path, content_hash, title, metadata, also_at, date, signature, figures) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             (
                 article.path,
                 article.content_hash,
@@ -759,6 +789,8 @@ class Store:
                 json.dumps(article.metadata, ensure_ascii=False),
                 json.dumps(list(article.also_at), ensure_ascii=False),
                 article.metadata.get("date"),
+                signature and signature.minhash,
+                signature and json.dumps(sorted(signature.figures)),
             ),
         ).lastrowid
         heading = " ".join(filter(None, (article.title, article.metadata.get("outlet"))))  # "according to Al Jazeera"
