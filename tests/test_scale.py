@@ -104,7 +104,7 @@ def test_an_ivf_base_is_read_memory_mapped_and_finds_each_passage(seed_index, tm
         base.nprobe = base.nlist
         vector_index.save(base, index, generation)
         loaded = vector_index.load(store)
-        assert type(loaded.base).__name__ == "IndexIVFFlat"
+        assert type(loaded.base).__name__ == "IndexIVFScalarQuantizer"
         for passage, vector in list(store.passage_vectors(list(range(1, 200))).items())[:10]:
             # stored in float16: a vector's inner product with itself is 1 to within 1e-4
             assert loaded.search(np.asarray(vector), 1) == [(passage, pytest.approx(1.0, abs=1e-4))]

@@ -11,6 +11,8 @@ vectors, never re-embedding.
 Up to APPROXIMATE_FROM passages the base is exact (flat inner product). Above, it is an
 IVF index trained on the stored vectors, its lists memory-mapped when read, so opening
 it costs no read of the whole file (bench/scale.py measures the recall and the switch).
+Either holds the vectors in float16, as the store does: half the disk and memory of
+float32 for the same inner products (a base written before in float32 is read as it is).
 """
 
 from __future__ import annotations
@@ -32,7 +34,7 @@ TRAINING_PER_LIST = 40  # training vectors per IVF list
 PROBED = 16  # lists searched per question: recall@10 >= 0.98 against exact search (bench/results/scale.md)
 REBUILD_SHARE = 0.02  # changes since the base, as a share of it, that make `refresh` write a new base
 REBUILD_MINIMUM = 2_000  # ...and never for fewer changes than this
-BATCH = 50_000  # stored vectors read at a time while building
+BATCH = 10_000  # stored vectors read at a time while building: memory holds the base and one batch
 
 
 def base_path(directory: Path, generation: int) -> Path:
@@ -59,11 +61,15 @@ def build(store: Store, approximate: bool | None = None):
     with store.snapshot():
         generation, count = store.generation, store.passage_count()
         dimension = store.manifest().dimension
+        half, inner = faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
         if not (count >= APPROXIMATE_FROM if approximate is None else approximate):
-            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+            index = faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dimension, half, inner))
         else:
             lists = int(LISTS_PER_ROOT * math.sqrt(count))
-            index = faiss.IndexIVFFlat(faiss.IndexFlatIP(dimension), dimension, lists, faiss.METRIC_INNER_PRODUCT)
+            by_residual = False  # each vector's own float16 values, not its offset from its list's centre
+            index = faiss.IndexIVFScalarQuantizer(
+                faiss.IndexFlatIP(dimension), dimension, lists, half, inner, by_residual
+            )
             every = max(1, count // (lists * TRAINING_PER_LIST))
             index.train(np.vstack([vectors for _, vectors in store.vector_batches(BATCH, every)]))
             index.nprobe = PROBED
@@ -190,7 +196,7 @@ def refresh(store: Store) -> None:
     """After an update: write a new base when there is none or the changes since it outgrew it.
 
     Decided from the change log, without reading the base (a flat base of 100k passages is
-    150 MB, seconds to read from a cold disk); a damaged base is found and rebuilt by the next
+    77 MB, seconds to read from a cold disk); a damaged base is found and rebuilt by the next
     reader. Called by the indexer, holding the update lock; after writing a base it forgets the
     changes the base holds and deletes the vectors no passage uses any more.
     """
