@@ -116,13 +116,29 @@ def show_answer(console: Console, answer: Answer, brief: bool = False) -> None:
         console.print()
 
 
+SOURCE_TITLE_CHARS = 48  # a headline naming a source that states no outlet is cut to this length
+
+
 def _source_line(mention: Mention) -> str:
-    """Outlet, date — file:lines of one mention of a value."""
+    """Who published it, date — file:lines of one mention of a value. The outlet names the source, else its
+    author, else its headline (quoted and shortened): a date alone would stand where a reader looks for who said
+    it."""
     p = mention.result.passage
     place = place_text(p.path, p.metadata, *mention.phrase_span, mention.lines, p.lines_in, display_path)
     when = p.metadata.get("date") or p.metadata.get("date_text")
-    where = ", ".join(str(value) for value in (p.metadata.get("outlet"), when) if value)
+    who = p.metadata.get("outlet") or p.metadata.get("author") or (p.title and f"“{_shortened(p.title)}”")
+    where = ", ".join(str(value) for value in (who, when) if value)
     return one_line(" — ".join(part for part in (where, place) if part))
+
+
+def _shortened(title: str) -> str:
+    """A headline cut at a word (within a word if its first is longer) to SOURCE_TITLE_CHARS, an ellipsis marking
+    the cut."""
+    title = " ".join(title.split())
+    if len(title) <= SOURCE_TITLE_CHARS:
+        return title
+    space = title.rfind(" ", 0, SOURCE_TITLE_CHARS)
+    return title[: space if space > 0 else SOURCE_TITLE_CHARS - 1].rstrip(",;:") + "…"
 
 
 def show_values(console: Console, figures: tuple[Figure, ...]) -> None:

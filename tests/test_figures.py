@@ -269,6 +269,14 @@ def test_ask_prints_the_answer_block_before_the_passages_and_brief_prints_it_alo
     assert "No short answer" in none
 
 
+def test_a_source_line_names_who_published_it_never_a_date_alone(seed_index):
+    brief = run_qa("ask", "--brief", RAQQA, index=seed_index).stdout
+    sources = [line.strip() for line in brief.splitlines() if "seeds/" in line]
+    assert sources and not any(re.match(r"\d{1,2} \w+ —|\d{4}-\d\d-\d\d —", line) for line in sources)
+    assert "“U.S.-Led Coalition Airstrike Kills 21 Civilians…”, 6 June — seeds/000_3bfce553260361f3.txt" in brief
+    assert "Saul Bowman, 2017-08-09 — seeds/003_17e51d554a60860d.txt" in brief
+
+
 def test_chat_figures_shows_every_value_with_its_sentence(seed_index):
     out = run_qa("chat", index=seed_index, input=f":figures\n{RAQQA}\n:figures\n").stdout
     before, after = out.split(f"» {RAQQA}")
