@@ -131,7 +131,8 @@ def _not_an_index(directory: Path) -> str:
 
 @dataclass(frozen=True)
 class _Signatures:
-    """Articles' signatures by path, as a query reads them: each iteration runs it again."""
+    """Articles' signatures by path, as a query reads them: each iteration runs it again, and reads them in the
+    same order while the index is unchanged."""
 
     connection: sqlite3.Connection
     query: str
@@ -340,14 +341,17 @@ class Store:
         return _Signatures(
             self.connection,
             "SELECT path, signature, figures FROM article_signatures WHERE figures NOT NULL "
-            "AND path NOT IN (SELECT path FROM staged_articles) AND path NOT IN (SELECT value FROM json_each(?))",
+            "AND path NOT IN (SELECT path FROM staged_articles) AND path NOT IN (SELECT value FROM json_each(?)) "
+            "ORDER BY path",
             (json.dumps(list(leaving_out)),),
         )
 
     def staged_signatures(self) -> Signed:
         """The signature of each staged article that has one, read from the index at each iteration."""
         return _Signatures(
-            self.connection, "SELECT path, signature, figures FROM staged_articles WHERE signature NOT NULL", ()
+            self.connection,
+            "SELECT path, signature, figures FROM staged_articles WHERE signature NOT NULL ORDER BY id",
+            (),
         )
 
     def copies(self, paths: list[str] | None = None) -> dict[str, list[str]]:
