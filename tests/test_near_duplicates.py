@@ -36,6 +36,22 @@ def test_a_correction_is_a_copy_and_a_template_with_other_figures_is_not():
     assert links([signatures.items()]) == {("corrected", "report")}
 
 
+def test_copies_are_sought_for_new_articles_only_and_never_of_themselves():
+    """The stored articles are read as the index gives them (here a generator, read afresh each time): pairs hold a
+    new article, and an article rewritten under its path is no copy of its former version."""
+    report = Signature.of(REPORT.format("PEGASUS", "3RD QTR DEC 31", "Nine mths"))
+    corrected = Signature.of(REPORT.format("CORRECTED", "4TH QTR", "Year"))
+    monday = Signature.of(SLAUGHTER.format("265,000", "275,000", "286,000", "278,000", "132,000", "137,000"))
+
+    class Stored:
+        def __iter__(self):
+            yield from {"report": report, "corrected": corrected, "monday": monday}.items()
+
+    assert links([{"report": report}.items()], [Stored()]) == {("corrected", "report")}
+    assert links([{"monday": monday}.items()], [Stored()]) == set()
+    assert links([{"tuesday": monday}.items()], [Stored()]) == {("monday", "tuesday")}
+
+
 def test_articles_indexed_before_their_signature_was_whole_are_linked_at_the_next_update(tmp_path):
     corpus, index = tmp_path / "articles", tmp_path / "index"
     shutil.copytree(SEEDS, corpus)
