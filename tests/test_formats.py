@@ -20,6 +20,7 @@ from qa.article import IngestError
 from qa.backends.local.store import DB_FILE
 from qa.chunking import chunk
 from qa.ingest import read_article
+from qa.locations import place_text
 from qa.scan import walk
 
 INDEXING_ONLY = (
@@ -351,3 +352,16 @@ def test_asking_and_info_never_load_the_format_readers(library_index, args):
     imported, output = imported_after(["--index", str(index), *args], INDEXING_ONLY)
     assert output
     assert imported == []
+
+
+def test_a_citation_says_line_for_one_line_and_lines_for_several():
+    record = {"record": 16364, "record_id": "reuters-18397"}
+    assert (
+        place_text("x.jsonl#16364", record, 0, 9, (31, 31), "record")
+        == "x.jsonl, record 16364 (id reuters-18397), line 31"
+    )
+    assert (
+        place_text("x.jsonl#16364", record, 0, 9, (1, 7), "record")
+        == "x.jsonl, record 16364 (id reuters-18397), lines 1-7"
+    )
+    assert place_text("story.txt", {}, 0, 9, (4, 4), "file") == "story.txt:4"
