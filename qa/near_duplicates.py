@@ -94,6 +94,8 @@ def links(new: Sequence[Signed], known: Sequence[Signed] = ()) -> set[tuple[str,
     if not hashes:
         return set()
     candidates = _candidates(np.concatenate(hashes), np.concatenate(wanted))
+    if not candidates:
+        return set()  # (most updates: the signatures need no second reading)
     needed = {row for pair in candidates for row in pair}
     found = {row: item for row, item in enumerate(chain.from_iterable(sources)) if row in needed}
     pairs = set()
