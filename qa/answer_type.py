@@ -1,13 +1,14 @@
 """What kind of answer a question asks for, and whether a sentence can hold one.
 
-"How long…" asks for a duration; "how many/much/far…", "what share/proportion/percentage/
-number/factor" and "by what" for a quantity; "When…", "since when" and "what/which year, date,
-day, month" for a time; "Who…", "which spokesperson/group/agency/…" and "what … name" for a
-name. A sentence can answer a duration when it holds a number of time units ("three years",
-"seven-month"), a quantity when it holds a number (digits or a number word), a time when it
-names a year, a month or a day of the week, and a name when it holds a capitalised word that
-is not the first of the sentence and not one of the question's own words. Other questions ask
-for no particular kind.
+"How long…" asks for a duration; "how many/much/far/fast/deep…", "what share/proportion/
+percentage/number/factor" and "by what" for a quantity; "what time" for a clock time; "When…",
+"since when" and "what/which year, date, day, month" for a time; "Who…", "Where…", "which
+spokesperson/group/team/city/…" and "what … name" for a name. A sentence can answer a duration
+when it holds a number of time units ("three years", "seven-month", "90 minutes"), a quantity
+when it holds a number (digits or a number word), a clock time when it holds one ("6.04am"), a
+time when it names a year, a month or a day of the week, and a name when it holds a capitalised
+word that is not the first of the sentence and not one of the question's own words. Other
+questions ask for no particular kind.
 
 Whatever the kind, a short line that does not end as a statement does (a heading, a byline, a
 link to another story) seldom answers anything.
@@ -24,28 +25,36 @@ from qa.text import STOPWORDS
 DURATION = "duration"
 QUANTITY = "quantity"
 TIME = "time"
+CLOCK = "clock"
 NAME = "name"
 
 _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?"
     "|thousands?|millions?|billions?|dozens?"
 )
+_PLACES = (
+    r"country|countries|city|town|state|region|province|river|waterway|place|street|station|village|area|port|capital"
+)
+_NAMED = r"team|club|firm|company|party|driver|player|airline|brand|bank|outlet|newspaper|broadcaster"
+_WHERE = r"^\W*where\b|\bin what (country|city|town|state)\b"
 _ASKS = (
     (DURATION, re.compile(r"\bhow long\b", re.IGNORECASE)),
     (
         QUANTITY,
         re.compile(
-            r"\bhow (many|much|far|old|big|large|often)\b|\b(what|which) (share|proportion|percentage|number|factor)\b"
-            r"|\bby what\b",
+            r"\bhow (many|much|far|old|big|large|often|deep|tall|high|wide|heavy|fast)\b"
+            r"|\b(what|which) (share|proportion|percentage|number|factor)\b|\bby what\b",
             re.IGNORECASE,
         ),
     ),
+    (CLOCK, re.compile(r"\b(what|which) time\b|\bat what hour\b", re.IGNORECASE)),
     (TIME, re.compile(r"^\W*when\b|\bsince when\b|\b(what|which) (year|date|day|month)\b", re.IGNORECASE)),
     (
         NAME,
         re.compile(
             r"^\W*who\b|\bwhich (\w+ ){0,2}(spokes\w*|official|group|organi[sz]ation|monitor|agency|person|commander"
-            r"|leader|minister|company|country|city|river|waterway|newspaper|outlet)\b"
+            r"|leader|minister)\b"
+            rf"|\bwhich (\w+ ){{0,2}}({_PLACES}|{_NAMED})\b|{_WHERE}"  # "what area" asks for a name less often
             r"|\bwhat ([\w-]+ ){0,3}(?<!other )name\b",  # not "another name for": that asks for a synonym
             re.IGNORECASE,
         ),
@@ -53,7 +62,8 @@ _ASKS = (
 )
 _HOLDS = {
     DURATION: re.compile(
-        rf"(\d|\b(a|an|several|few|many|{_NUMBER_WORDS}))[\s-]*(years?|months?|weeks?|days?|hours?|decades?)\b",
+        rf"(\d|\b(a|an|several|few|many|{_NUMBER_WORDS}))[\s-]*"
+        r"(years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur(y|ies))\b",
         re.IGNORECASE,
     ),
     QUANTITY: re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE),
@@ -62,6 +72,7 @@ _HOLDS = {
         r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
         re.IGNORECASE,
     ),
+    CLOCK: re.compile(r"\b\d{1,2}([.:]\d\d)?\s?[ap]\.?m\b|\b\d{1,2}[.:]\d\d\b|\b(noon|midnight)\b", re.IGNORECASE),
 }
 _CAPITALISED_WITHIN = re.compile(r"(?<=\w[\s,;:(“\"'-])[A-Z][\w-]*")
 _STATEMENT_END = re.compile(r"[.!?\"'”’)]$")
@@ -98,26 +109,10 @@ def is_statement(sentence: str) -> bool:
 
 
 _FIGURE_ASKS = (
-    ("time", re.compile(r"\b(what|which) time\b|\bat what hour\b", re.IGNORECASE)),
-    ("number", re.compile(r"\bhow (deep|tall|high|wide|heavy|fast)\b", re.IGNORECASE)),
-    (
-        "place",
-        re.compile(
-            r"^\W*where\b|\b(which|what) (\w+ ){0,2}(country|countries|city|town|state|region|province|river|waterway"
-            r"|place|street|station|village|area|port|capital)\b|\bin what (country|city|town|state)\b",
-            re.IGNORECASE,
-        ),
-    ),
-    (
-        "name",
-        re.compile(
-            r"\b(which|what) (\w+ ){0,2}(team|club|firm|company|party|driver|player|airline|brand|bank|outlet|newspaper"
-            r"|broadcaster)\b",
-            re.IGNORECASE,
-        ),
-    ),
+    ("place", re.compile(rf"{_WHERE}|\b(which|what) (\w+ ){{0,2}}({_PLACES})\b", re.IGNORECASE)),
+    ("name", re.compile(rf"\b(which|what) (\w+ ){{0,2}}({_NAMED})\b", re.IGNORECASE)),
 )
-_FIGURE_KINDS = {DURATION: "duration", QUANTITY: "number", TIME: "date", NAME: "name"}
+_FIGURE_KINDS = {DURATION: "duration", QUANTITY: "number", TIME: "date", CLOCK: "time", NAME: "name"}
 
 
 def figure_kind(question: str) -> str | None:

@@ -16,7 +16,8 @@ from qa.text import normalize_for_search
 
 # Bump whenever passage boundaries or search text could change: stored articles are re-chunked.
 # 3: the lexical title column holds the article's outlet too. 4: lines over PIECE_CHARS split before pysbd.
-CHUNKER_VERSION = 4
+# 5: sentences over RUN_ON_WORDS split at likely sentence ends.
+CHUNKER_VERSION = 5
 
 MIN_WORDS = 8  # a block shorter than this is a fragment, merged with a neighbour
 MAX_WORDS = 160  # a block longer than this is split at sentence boundaries
@@ -37,6 +38,9 @@ _LIKELY_END = re.compile(r"[a-z]{3}[.!?]['\"”’)]?\s+")  # after a word, not 
 # pysbd rewrites a piece once per abbreviation-like mark in it: a piece with more is a list or noise, not prose
 _MARKS = re.compile(r"(?<!\w)\w{1,3}\.")
 MAX_MARKS = 60
+# pysbd keeps a quotation whole, and a stray quotation mark (common in scraped news) runs many sentences into one:
+# a "sentence" this long is cut again at its likely sentence ends.
+RUN_ON_WORDS = 60
 
 Span = tuple[int, int]
 
@@ -128,13 +132,24 @@ def sentence_spans(text: str, careful_chars: int = SEGMENTED_CHARS) -> list[Span
                 sentence = sentence.strip()
                 position = piece.find(sentence, cursor) if sentence else -1
                 if position >= 0:
-                    found.append([piece_start + position, piece_start + position + len(sentence)])
+                    offset = piece_start + position
+                    found.extend([offset + start, offset + end] for start, end in _run_on_cut(sentence))
                     cursor = position + len(sentence)
         if not found:
             found = [[0, len(line)]]
         found[-1][1] = len(line)  # whatever the segmenter left over belongs to the last sentence
         spans.extend((line_start + start, line_start + end) for start, end in found)
     return spans
+
+
+def _run_on_cut(sentence: str) -> list[Span]:
+    """A sentence's span, or the spans of the sentences run into it, cut after each likely end, when it runs on."""
+    if word_count(sentence) <= RUN_ON_WORDS:
+        return [(0, len(sentence))]
+    return [
+        (start, start + len(sentence[start:end].rstrip()))
+        for start, end in _spans_between(sentence, _LIKELY_END.finditer(sentence))
+    ]
 
 
 @dataclass

@@ -115,6 +115,7 @@ _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "b
 _WORD = re.compile(r"\w+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
+_BACK_REFERENCE = {"others", "more"}  # "50 others were injured": the number counts what the sentence counted before
 _PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
 _SAME_SENSE_GROUPS = [
     {"die", "died", "dead", "death", "deaths", "kill", "killed", "killing", "killings", "toll", "lives", "fatal",
@@ -499,11 +500,12 @@ def _has_sense(question_terms: set[str]) -> bool:
 
 
 def _bare(sentence: str, end: int) -> bool:
-    """Whether a number stands alone, counting no noun of its own ("hundreds died", "rose to 7")."""
+    """Whether a number stands alone, counting no noun of its own ("hundreds died", "rose to 7", "50 others")."""
     following = re.match(r"\s*([A-Za-z]+)?", sentence[end:]).group(1)
     if following is None:
         return True
-    return following.lower() != "of" and (following.lower() in STOPWORDS or following.lower().endswith("ed"))
+    word = following.lower()
+    return word in _BACK_REFERENCE or (word != "of" and (word in STOPWORDS or word.endswith("ed")))
 
 
 def _candidates(kind: str, sentence: str, question_terms: set[str]):
@@ -579,8 +581,8 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
                 continue  # "headed to Iraq" names no one
             if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
                 continue  # "Kurdish", "Syrian": a people's adjective, not a name
-            if re.search(r"-[a-z]+$", name_words[-1].group()):
-                continue  # "U.S.-led", "London-based": a description
+            if re.search(r"-[a-z]+$", name_words[-1].group()) or re.search(r"\b[a-z]+-$", sentence[:start]):
+                continue  # "U.S.-led", "London-based", "anti-ISIS": a description
             end = m.start() + name_words[-1].end()
             end = start + len(re.sub(r"(?:['’]s)?[.'’]*$", "", sentence[start:end]))
             value = sentence[start:end]

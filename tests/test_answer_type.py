@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer_type import DURATION, NAME, QUANTITY, TIME, asked_for, holds, is_statement
+from qa.answer_type import CLOCK, DURATION, NAME, QUANTITY, TIME, asked_for, holds, is_statement
 from qa.question import words
 
 
@@ -21,6 +21,11 @@ from qa.question import words
         ("Who is Donatella Rovera?", NAME),
         ("Which coalition spokesperson replied by email?", NAME),
         ("What Arabic-derived name did the spokesman use for the group?", NAME),
+        ("How fast was the tram going on the bend?", QUANTITY),
+        ("How deep was the abandoned well?", QUANTITY),
+        ("What time were firefighters called?", CLOCK),
+        ("Where were worried relatives told to go?", NAME),
+        ("Which team ended the longest drought in baseball?", NAME),
         ("What is another name for an input of a problem?", None),  # a synonym, not a name
         ("Why did the coalition bomb the city?", None),
     ],
@@ -37,6 +42,13 @@ def test_a_sentence_holds_a_duration_a_quantity_or_a_time():
     assert holds(when, "It began in September 2014.") and holds(when, "The report came out on Thursday.")
     assert not holds(when, "It lost 39 members.") and not holds(how_many, "Nobody was hurt.")
     assert not holds(asked_for("Why?"), "It lost 39 members in 2017.")
+
+
+def test_a_clock_time_answers_what_time_and_minutes_answer_how_long():
+    what_time, how_long = asked_for("What time were firefighters called?"), asked_for("How long did the talks run?")
+    assert holds(what_time, "The brigade was called at 6.04am.") and holds(what_time, "It landed at 3:30 pm.")
+    assert not holds(what_time, "The brigade was called on Wednesday.")  # a day answers when, not what time
+    assert holds(how_long, "They met for more than 90 minutes.") and holds(how_long, "It went on for an hour.")
 
 
 def test_a_name_answers_only_when_the_question_does_not_give_it():

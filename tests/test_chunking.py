@@ -133,3 +133,16 @@ def test_text_that_is_not_utf8_is_decoded_with_a_stated_fallback(tmp_path, conte
 def test_a_line_the_sentence_splitter_fails_on_is_one_sentence():
     line = "Item \x1f4. was listed twice"  # pysbd raises ValueError on a control character before a list number
     assert sentence_spans(line) == [(0, len(line))]
+
+
+def test_sentences_run_together_by_a_stray_quotation_mark_are_cut_apart():
+    # Scraped news often loses a closing quotation mark, and the sentence splitter then keeps all that follows as one.
+    sentences = [
+        '" Police have confirmed a 42-year-old man from Beckenham has been arrested on suspicion of manslaughter.',
+        "He is currently in police custody following the deadly crash on Wednesday morning.",
+        "Robin Smith, Assistant Chief Constable at the British Transport Police, confirmed there had been fatalities "
+        'and called it a "tragic" incident.',
+        'He said: "Sadly we can say there has been some loss of life.',
+    ]
+    line = " ".join(sentences)
+    assert [line[start:end] for start, end in sentence_spans(line)] == sentences

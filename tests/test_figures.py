@@ -187,6 +187,11 @@ def test_a_number_measuring_or_aging_something_else_is_no_count():
     ]
 
 
+def test_a_number_counting_others_counts_what_the_sentence_counted():
+    sentence = "At least seven people were killed and more than 50 others were injured when the tram derailed."
+    assert _values("How many passengers were hurt when the tram crashed?", sentence) == [("more than 50", "50")]
+
+
 def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     sentence = "Sugar output at the mills rose to 3.66 mln tonnes from 3.46 mln a year before."
     assert _values("How much sugar did the mills turn out?", sentence) == [("3.66 mln", "3660000")]
@@ -206,6 +211,8 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
     assert _values("Who is Italy's prime minister?", "The crisis is mainly Prime Minister Bettino Craxi's doing.") == [
         ("Bettino Craxi", "Bettino Craxi")
     ]
+    # "anti-ISIS" describes the strikes: it names no one who counted the deaths
+    assert _values("Who counted the deaths?", "A monitor counted 4,724 deaths from anti-ISIS coalition strikes.") == []
 
 
 def test_no_value_for_a_question_asking_for_no_short_fact():
