@@ -30,6 +30,13 @@ from qa.text import STOPWORDS, collapse_whitespace, terms
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
 PERSON = "person"  # a name asked of a person: shown as a name
 AMOUNT, FACTOR = "amount", "factor"
+# What "how fast / deep / tall / wide / heavy" asks for: a number in a unit of that measure ("12mph", "40 metres").
+_MEASURED_IN = {
+    "fast": r"mph|kph|km/h|kmh|knots|(?:miles|kilometres|kilometers)\s+(?:an|per)\s+hour",
+    "deep": r"m|metres?|meters?|km|kilometres?|kilometers?|cm|ft|feet|foot|inches|miles?|yards?",
+    "heavy": r"g|grams?|kg|kilos?|kilograms?|tonnes?|tons?|lbs?|pounds|ounces|oz",
+}
+_MEASURED_IN["tall"] = _MEASURED_IN["wide"] = _MEASURED_IN["deep"]
 MAX_VALUES = 6
 # The best-ranked passages are read whatever their article; those below them (down to qa/ranking.py's FIGURE_POOL)
 # only where their article, or a copy of it, is among these passages' articles (the story the question is about),
@@ -123,7 +130,7 @@ _SAME_SENSE_GROUPS = [
     {"injure", "injured", "injuries", "wounded", "hurt", "hospital", "hospitalised", "hospitalized"},
     {"arrest", "arrested", "detained", "held", "custody"},
     {"cost", "costs", "paid", "pay", "price", "spent", "worth", "value", "valued"},
-    {"weigh", "weighs", "weight", "grams", "g"},
+    {"weigh", "weighs", "weight", "heavy", "grams", "g"},
     {"win", "won", "winner", "victory", "champion", "champions", "title", "beat"},
     {"born", "age", "aged", "old"},
     {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge"},
@@ -261,7 +268,7 @@ class Sought:
     terms: frozenset[str]  # the question's content words
     wanted: frozenset[str]  # the stems of its distinctive words, and of the words that say the same (_senses)
     counted: frozenset[str]  # the stems of what a "how many" question counts (_counted)
-    measure: str | None  # AMOUNT or FACTOR (_measure)
+    measure: str | None  # AMOUNT, FACTOR or a key of _MEASURED_IN (_measure)
 
 
 def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
@@ -379,10 +386,13 @@ def _counted(question: str) -> set[str]:
 
 
 def _measure(question: str) -> str | None:
-    """What a number question asks beyond a count: an AMOUNT ("how much", "how big") or a FACTOR ("by what
-    factor", "how many times")."""
+    """What a number question asks beyond a count: an AMOUNT ("how much", "how big"), a FACTOR ("by what
+    factor", "how many times") or a measure in units (_MEASURED_IN: "how fast", "how deep")."""
     if re.search(r"\bfactor\b|\bhow many times\b|\bhow much (?:bigger|larger|higher|more)\b", question, re.I):
         return FACTOR
+    measured = re.search(rf"\bhow ({'|'.join(_MEASURED_IN)})\b", question, re.I)
+    if measured:
+        return measured.group(1).lower()
     return AMOUNT if re.search(r"\bhow (?:much|large|big|high)\b", question, re.I) else None
 
 
@@ -452,6 +462,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
             if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
                 continue  # "by what factor" is answered by "ten times", not by a count
+            if measure in _MEASURED_IN and not re.match(rf"[\s-]?(?:{_MEASURED_IN[measure]})\b", sentence[value_end:]):
+                continue  # "how fast" is answered by "12mph", not by "five people"
             score += 2 * counts
             preferred = bool(amount)  # chooses between the sentence's values; says nothing of the sentence
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells

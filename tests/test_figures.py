@@ -192,6 +192,17 @@ def test_a_number_counting_others_counts_what_the_sentence_counted():
     assert _values("How many passengers were hurt when the tram crashed?", sentence) == [("more than 50", "50")]
 
 
+def test_a_measure_is_answered_by_a_number_in_its_units():
+    assert _values(
+        "How fast was the tram going on the bend?", "The tram carrying five people took the bend at 40mph."
+    ) == [("40", "40")]
+    assert _values("How fast was the tram going?", "The tram carrying five people was going too fast.") == []
+    assert _values("How deep was the well?", "The boy fell 40 metres down a well dug by two men.") == [("40", "40")]
+    assert _values("How heavy is the smaller bar now?", "Two of the bars now weigh 150g, with wider gaps.") == [
+        ("150", "150")
+    ]
+
+
 def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     sentence = "Sugar output at the mills rose to 3.66 mln tonnes from 3.46 mln a year before."
     assert _values("How much sugar did the mills turn out?", sentence) == [("3.66 mln", "3660000")]
