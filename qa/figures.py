@@ -121,8 +121,8 @@ _ATTRIBUTION = (
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
+_BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
-_BACK_REFERENCE = {"others", "more"}  # "50 others were injured": the number counts what the sentence counted before
 _PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
 _SAME_SENSE_GROUPS = [
     {"die", "died", "dead", "death", "deaths", "kill", "killed", "killing", "killings", "toll", "lives", "fatal",
