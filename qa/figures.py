@@ -353,12 +353,14 @@ def _distinctive(question_terms: set[str], sentences: list[str]) -> set[str]:
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    """A crude stem: the word less a plural or verb ending, cut to six letters ("directs", "director": "direct")."""
+    """A crude stem: the word less a plural or verb ending or a final e, cut to six letters ("directs", "director":
+    "direct")."""
     word = word.lower()
     for suffix in ("ies", "es", "s", "ed", "ing"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)][:6]
-    return word[:6]
+            word = word[: -len(suffix)]
+            break
+    return (word[:-1] if word.endswith("e") and len(word) >= 4 else word)[:6]  # "seize" as "seized", "seizing"
 
 
 _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb

@@ -203,6 +203,13 @@ def test_a_measure_is_answered_by_a_number_in_its_units():
     ]
 
 
+def test_a_verb_supports_its_value_in_any_of_its_forms():
+    # "seize" and "seized" are one word; the militants and the city, in every sentence, tell nothing
+    seized = "The militants seized the city in early 2014."
+    others = ("The militants lost the city in 2017.", "The militants ruled the city with fear in 2016.")
+    assert _values("When did the militants seize the city?", seized, *others) == [("early 2014", "2014")]
+
+
 def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     sentence = "Sugar output at the mills rose to 3.66 mln tonnes from 3.46 mln a year before."
     assert _values("How much sugar did the mills turn out?", sentence) == [("3.66 mln", "3660000")]
