@@ -563,6 +563,8 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             yield m.start(), m.end(), m.group(), f"{amount} {unit}", DURATION
     elif kind in (DATE, TIME):
         for m in _DATE_RE.finditer(sentence) if kind == DATE else ():
+            if "year" in question_terms and not any(m.group(g) for g in ("year", "y1", "y2", "y3")):
+                continue  # "Oct. 15" does not say in what year
             start = m.start("year") if m.group("year") else m.start("month") if m.group("month") else m.start()
             yield start, m.end(), sentence[start : m.end()], _iso(m), DATE
         for m in _TIME_RE.finditer(sentence):

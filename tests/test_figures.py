@@ -203,6 +203,14 @@ def test_a_measure_is_answered_by_a_number_in_its_units():
     ]
 
 
+def test_a_question_asking_what_year_is_answered_by_a_date_with_a_year():
+    assert _values("In what year was the bar first made?", "The bar was first made on October 15, 1908.") == [
+        ("October 15, 1908", "1908-10-15")
+    ]
+    assert _values("In what year was the bar first made?", "The bar was first made on Oct. 15.") == []
+    assert _values("When was the bar first made?", "The bar was first made on Oct. 15.") == [("Oct. 15", "October 15")]
+
+
 def test_a_verb_supports_its_value_in_any_of_its_forms():
     # "seize" and "seized" are one word; the militants and the city, in every sentence, tell nothing
     seized = "The militants seized the city in early 2014."
