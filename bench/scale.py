@@ -259,6 +259,7 @@ def ready(size: int, cache: Path, source: Path) -> Path:
         print(f"{size}: built in {time.perf_counter() - began:.0f} s", file=sys.stderr)
         # Built through the store, its articles are unsigned, as in an index made before copies were sought: the
         # first update signs them all. Done here, once, so that adding an article is measured as it costs after.
+        # (An index cached by an older bench/scale.py is signed by its first measured add instead.)
         signed, _ = qa(directory, "index", str(new_article_folder(cache, size, present=True)))
         qa(directory, "index", str(new_article_folder(cache, size, present=False)))
         print(f"{size}: signed in {signed:.0f} s", file=sys.stderr)

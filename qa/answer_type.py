@@ -32,6 +32,7 @@ _NUMBER_WORDS = (
     "one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|twenty|thirty|forty|fifty|hundreds?"
     "|thousands?|millions?|billions?|dozens?"
 )
+_MEASURES = r"deep|tall|high|wide|heavy|fast"  # "how fast": a number in units
 _PLACES = (
     r"country|countries|city|town|state|region|province|river|waterway|place|street|station|village|area|port|capital"
 )
@@ -42,7 +43,7 @@ _ASKS = (
     (
         QUANTITY,
         re.compile(
-            r"\bhow (many|much|far|old|big|large|often|deep|tall|high|wide|heavy|fast)\b"
+            rf"\bhow (many|much|far|old|big|large|often|{_MEASURES})\b"
             r"|\b(what|which) (share|proportion|percentage|number|factor)\b|\bby what\b",
             re.IGNORECASE,
         ),
@@ -54,7 +55,8 @@ _ASKS = (
         re.compile(
             r"^\W*who\b|\bwhich (\w+ ){0,2}(spokes\w*|official|group|organi[sz]ation|monitor|agency|person|commander"
             r"|leader|minister)\b"
-            rf"|\bwhich (\w+ ){{0,2}}({_PLACES}|{_NAMED})\b|{_WHERE}"  # "what area" asks for a name less often
+            # "which" alone here: "what area", "what state" ask for a name less often
+            rf"|\bwhich (\w+ ){{0,2}}({_PLACES}|{_NAMED})\b|{_WHERE}"
             r"|\bwhat ([\w-]+ ){0,3}(?<!other )name\b",  # not "another name for": that asks for a synonym
             re.IGNORECASE,
         ),
@@ -63,7 +65,7 @@ _ASKS = (
 _HOLDS = {
     DURATION: re.compile(
         rf"(\d|\b(a|an|several|few|many|{_NUMBER_WORDS}))[\s-]*"
-        r"(years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centur(y|ies))\b",
+        r"(years?|months?|weeks?|days?|hours?|minutes?|seconds|decades?|centur(y|ies))\b",  # not "a second time"
         re.IGNORECASE,
     ),
     QUANTITY: re.compile(rf"\d|\b({_NUMBER_WORDS})\b", re.IGNORECASE),
@@ -72,7 +74,10 @@ _HOLDS = {
         r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)\b",
         re.IGNORECASE,
     ),
-    CLOCK: re.compile(r"\b\d{1,2}([.:]\d\d)?\s?[ap]\.?m\b|\b\d{1,2}[.:]\d\d\b|\b(noon|midnight)\b", re.IGNORECASE),
+    CLOCK: re.compile(  # as the answer reads a time (qa/figures.py): "6.04am", "3:30 p.m.", "15:30"; not "1.50 dlrs"
+        r"\b\d{1,2}([.:]\d\d)?\s?[ap]\.?m\b|\b([01]?\d|2[0-3]):[0-5]\d\b|\b\d{1,2}\s?o'clock\b|\b(noon|midnight)\b",
+        re.IGNORECASE,
+    ),
 }
 _CAPITALISED_WITHIN = re.compile(r"(?<=\w[\s,;:(“\"'-])[A-Z][\w-]*")
 _STATEMENT_END = re.compile(r"[.!?\"'”’)]$")
@@ -112,11 +117,16 @@ _FIGURE_ASKS = (
     ("place", re.compile(rf"{_WHERE}|\b(which|what) (\w+ ){{0,2}}({_PLACES})\b", re.IGNORECASE)),
     ("name", re.compile(rf"\b(which|what) (\w+ ){{0,2}}({_NAMED})\b", re.IGNORECASE)),
 )
+_MEASURE_ASK = re.compile(rf"\bhow ({_MEASURES})\b", re.IGNORECASE)
 _FIGURE_KINDS = {DURATION: "duration", QUANTITY: "number", TIME: "date", CLOCK: "time", NAME: "name"}
 
 
 def figure_kind(question: str) -> str | None:
     """The kind of value a question asks for, as answers name it: number, duration, date, time, name or place
-    (None for a question that asks for no short fact). Finer than asked_for's kind, which ranking reads."""
+    (None for a question that asks for no short fact). Finer than asked_for's kind, which ranking reads: a clock
+    time or a measure first, then a place or a named thing, then asked_for's kind."""
+    asked = asked_for(question).kind
+    if asked == CLOCK or _MEASURE_ASK.search(question):
+        return _FIGURE_KINDS[asked]
     kind = next((kind for kind, asks in _FIGURE_ASKS if asks.search(question)), None)
-    return kind or _FIGURE_KINDS.get(asked_for(question).kind)
+    return kind or _FIGURE_KINDS.get(asked)

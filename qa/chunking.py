@@ -41,6 +41,7 @@ MAX_MARKS = 60
 # pysbd keeps a quotation whole, and a stray quotation mark (common in scraped news) runs many sentences into one:
 # a "sentence" this long is cut again at its likely sentence ends.
 RUN_ON_WORDS = 60
+_RUN_ON_END = re.compile(_LIKELY_END.pattern + r"(?!\d)")  # and no number next: "Sept. 21" is no end
 
 Span = tuple[int, int]
 
@@ -120,7 +121,8 @@ def _spans_between(text: str, ends) -> list[Span]:
 
 def sentence_spans(text: str, careful_chars: int = SEGMENTED_CHARS) -> list[Span]:
     """Sentence spans within text; a line break in unwrapped text also ends a sentence. pysbd finds those in
-    the first careful_chars characters, likely sentence ends alone the others."""
+    the first careful_chars characters, likely sentence ends alone the others; a sentence over RUN_ON_WORDS is cut
+    again at its likely ends."""
     spans: list[Span] = []
     for line_start, line_end in _line_spans(text):
         line = text[line_start:line_end]
@@ -148,7 +150,7 @@ def _run_on_cut(sentence: str) -> list[Span]:
         return [(0, len(sentence))]
     return [
         (start, start + len(sentence[start:end].rstrip()))
-        for start, end in _spans_between(sentence, _LIKELY_END.finditer(sentence))
+        for start, end in _spans_between(sentence, _RUN_ON_END.finditer(sentence))
     ]
 
 

@@ -32,9 +32,9 @@ PERSON = "person"  # a name asked of a person: shown as a name
 AMOUNT, FACTOR = "amount", "factor"
 # What "how fast / deep / tall / wide / heavy" asks for: a number in a unit of that measure ("12mph", "40 metres").
 _MEASURED_IN = {
-    "fast": r"mph|kph|km/h|kmh|knots|(?:miles|kilometres|kilometers)\s+(?:an|per)\s+hour",
-    "deep": r"m|metres?|meters?|km|kilometres?|kilometers?|cm|ft|feet|foot|inches|miles?|yards?",
-    "heavy": r"g|grams?|kg|kilos?|kilograms?|tonnes?|tons?|lbs?|pounds|ounces|oz",
+    "fast": r"mph|kph|kmph|km/hr?|kmh|m/s|knots|(?:miles|km|kilometres|kilometers)\s+(?:an|per)\s+hour",
+    "deep": r"m|metres?|meters?|km|kilometres?|kilometers?|cm|ft|feet|foot|inch(?:es)?|miles?|yards?",
+    "heavy": r"g|gram(?:me)?s?|kg|kilos?|kilogram(?:me)?s?|tonnes?|tons?|lbs?|pounds|ounces|oz",
 }
 _MEASURED_IN["tall"] = _MEASURED_IN["wide"] = _MEASURED_IN["deep"]
 MAX_VALUES = 6
@@ -80,6 +80,9 @@ _DURATION_RE = re.compile(
     re.IGNORECASE,
 )
 # "seven-month" is a length, "three-for-two" a ratio
+# A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
+_MODIFIER_BEFORE = re.compile(r"\b(?!(?:al|el|bin|ibn|abu|de|van|von)-$)[a-z]+-$")
+_YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)
 _DURATION_AFTER = re.compile(rf"-(?:(?:{_TIME_UNITS})\b(?!-old)|for-)", re.IGNORECASE)
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]  # fmt: skip
@@ -269,6 +272,7 @@ class Sought:
     wanted: frozenset[str]  # the stems of its distinctive words, and of the words that say the same (_senses)
     counted: frozenset[str]  # the stems of what a "how many" question counts (_counted)
     measure: str | None  # AMOUNT, FACTOR or a key of _MEASURED_IN (_measure)
+    asks_year: bool = False  # "in what year": a date must give one
 
 
 def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
@@ -287,6 +291,7 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         frozenset(_senses(distinctive)),
         frozenset(_counted(question)),
         _measure(question),
+        bool(_YEAR_ASKED.search(question)),
     )
     stories = _stories([r.passage.path for r in results], copies or {})
     floor = SIMILARITY_FLOOR * results[0].score
@@ -358,9 +363,8 @@ def _stem(word: str) -> str:
     word = word.lower()
     for suffix in ("ies", "es", "s", "ed", "ing"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            word = word[: -len(suffix)]
-            break
-    return (word[:-1] if word.endswith("e") and len(word) >= 4 else word)[:6]  # "seize" as "seized", "seizing"
+            return word[: -len(suffix)][:6]
+    return (word[:-1] if word.endswith("e") and len(word) >= 5 else word)[:6]  # "seize" as "seized", "seizing"
 
 
 _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
@@ -425,7 +429,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     speaker = _attribution(sentence)
     best = None
-    for candidate in _candidates(kind, sentence, question_terms):
+    for candidate in _candidates(kind, sentence, question_terms, sought.asks_year):
         value_start, value_end = candidate[:2]
         item = _list_item(sentence, value_start, value_end)  # the words of other items of a list support nothing
         before = [w for w in words if item[0] <= w[0] < value_start][-window:]
@@ -522,7 +526,7 @@ def _bare(sentence: str, end: int) -> bool:
     return word in _BACK_REFERENCE or (word != "of" and (word in STOPWORDS or word.endswith("ed")))
 
 
-def _candidates(kind: str, sentence: str, question_terms: set[str]):
+def _candidates(kind: str, sentence: str, question_terms: set[str], asks_year: bool = False):
     """(start, end, value, normalized, kind) of every value of the kind in the sentence."""
     question_stems = {_stem(term) for term in question_terms}
     if kind == NUMBER:
@@ -563,7 +567,7 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
             yield m.start(), m.end(), m.group(), f"{amount} {unit}", DURATION
     elif kind in (DATE, TIME):
         for m in _DATE_RE.finditer(sentence) if kind == DATE else ():
-            if "year" in question_terms and not any(m.group(g) for g in ("year", "y1", "y2", "y3")):
+            if asks_year and not any(m.group(g) for g in ("year", "y1", "y2", "y3")):
                 continue  # "Oct. 15" does not say in what year
             start = m.start("year") if m.group("year") else m.start("month") if m.group("month") else m.start()
             yield start, m.end(), sentence[start : m.end()], _iso(m), DATE
@@ -577,6 +581,8 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
                 continue  # a sentence's first word is capitalised whatever it is
             while name_words and re.sub(r"['’]s$", "", name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
+            if name_words and _MODIFIER_BEFORE.search(sentence, 0, m.start() + name_words[0].start()):
+                name_words.pop(0)  # "anti-ISIS coalition strikes", "pro-European Emmanuel Macron": Emmanuel Macron
             while name_words and name_words[-1].group().lower() in _NOT_NAMES:
                 name_words.pop()  # "The Paper Image": The Paper
             stop = next((i for i, w in enumerate(name_words) if _ends_sentence(w.group())), None)
@@ -597,8 +603,8 @@ def _candidates(kind: str, sentence: str, question_terms: set[str]):
                 continue  # "headed to Iraq" names no one
             if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
                 continue  # "Kurdish", "Syrian": a people's adjective, not a name
-            if re.search(r"-[a-z]+$", name_words[-1].group()) or re.search(r"\b[a-z]+-$", sentence[:start]):
-                continue  # "U.S.-led", "London-based", "anti-ISIS": a description
+            if re.search(r"-[a-z]+$", name_words[-1].group()):
+                continue  # "U.S.-led", "London-based": a description
             end = m.start() + name_words[-1].end()
             end = start + len(re.sub(r"(?:['’]s)?[.'’]*$", "", sentence[start:end]))
             value = sentence[start:end]

@@ -48,7 +48,9 @@ def test_a_clock_time_answers_what_time_and_minutes_answer_how_long():
     what_time, how_long = asked_for("What time were firefighters called?"), asked_for("How long did the talks run?")
     assert holds(what_time, "The brigade was called at 6.04am.") and holds(what_time, "It landed at 3:30 pm.")
     assert not holds(what_time, "The brigade was called on Wednesday.")  # a day answers when, not what time
+    assert not holds(what_time, "Shares rose 1.50 dlrs to 12.45.")  # prices are no clock times
     assert holds(how_long, "They met for more than 90 minutes.") and holds(how_long, "It went on for an hour.")
+    assert not holds(how_long, "The convoy was struck a second time.")
 
 
 def test_a_name_answers_only_when_the_question_does_not_give_it():

@@ -146,3 +146,9 @@ def test_sentences_run_together_by_a_stray_quotation_mark_are_cut_apart():
     ]
     line = " ".join(sentences)
     assert [line[start:end] for start, end in sentence_spans(line)] == sentences
+
+
+def test_a_run_on_sentence_is_not_cut_after_an_abbreviated_month():
+    # the stray quotation mark makes the splitter return all of it as one run-on sentence
+    line = '" The agency reported on Sept. 21 that ' + "the count went on " * 13 + "until the end. Then it stopped."
+    assert [line[start:end] for start, end in sentence_spans(line)] == [line[: line.index(" Then")], "Then it stopped."]

@@ -94,10 +94,11 @@ def _every(path, step: int, tmp_path):
     ],
     ids=["news5w1h", "reuters21578", "squad5"],
 )
-def test_dev_archive_stays_above_its_floors(questions, unanswerable, step, index, floors, flagged_at_most, request):
+def test_dev_archive_stays_above_its_floors(
+    questions, unanswerable, step, index, floors, flagged_at_most, request, tmp_path
+):
     """One `qa eval` of an archive's answerable and unanswerable questions, failing below a floor or when more
     than `flagged_at_most` of its answerable questions are flagged."""
-    tmp_path = request.getfixturevalue("tmp_path")
     done = run_qa(
         "eval",
         str(_every(questions, step, tmp_path)),

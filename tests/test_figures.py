@@ -209,6 +209,7 @@ def test_a_question_asking_what_year_is_answered_by_a_date_with_a_year():
     ]
     assert _values("In what year was the bar first made?", "The bar was first made on Oct. 15.") == []
     assert _values("When was the bar first made?", "The bar was first made on Oct. 15.") == [("Oct. 15", "October 15")]
+    assert _values("When does the fiscal year end?", "Its fiscal year ends on June 30.") == [("June 30", "June 30")]
 
 
 def test_a_verb_supports_its_value_in_any_of_its_forms():
@@ -237,8 +238,12 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
     assert _values("Who is Italy's prime minister?", "The crisis is mainly Prime Minister Bettino Craxi's doing.") == [
         ("Bettino Craxi", "Bettino Craxi")
     ]
-    # "anti-ISIS" describes the strikes: it names no one who counted the deaths
+    # "anti-ISIS" describes the strikes: it names no one who counted the deaths; "al-" begins a name
     assert _values("Who counted the deaths?", "A monitor counted 4,724 deaths from anti-ISIS coalition strikes.") == []
+    assert _values("Who won the election?", "The election was won by pro-European Emmanuel Macron.") == [
+        ("Emmanuel Macron", "Emmanuel Macron")
+    ]
+    assert _values("Who leads the group?", "The group is led by its chief al-Baghdadi.") == [("Baghdadi", "Baghdadi")]
 
 
 def test_no_value_for_a_question_asking_for_no_short_fact():
