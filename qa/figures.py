@@ -468,8 +468,12 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
             if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
                 continue  # "by what factor" is answered by "ten times", not by a count
-            if measure in _MEASURED_IN and not re.match(rf"[\s-]?(?:{_MEASURED_IN[measure]})\b", sentence[value_end:]):
-                continue  # "how fast" is answered by "12mph", not by "five people"
+            if measure in _MEASURED_IN:
+                unit = re.match(rf"[\s-]?(?:{_MEASURED_IN[measure]})\b", sentence[value_end:])
+                if not unit:
+                    continue  # "how fast" is answered by "12mph", not by "five people"
+                end = value_end + unit.end()  # and the value shown is the measure: "12mph", "150 grams"
+                candidate = (value_start, end, sentence[value_start:end], *candidate[3:])
             score += 2 * counts
             preferred = bool(amount)  # chooses between the sentence's values; says nothing of the sentence
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells

@@ -192,14 +192,16 @@ def test_a_number_counting_others_counts_what_the_sentence_counted():
     assert _values("How many passengers were hurt when the tram crashed?", sentence) == [("more than 50", "50")]
 
 
-def test_a_measure_is_answered_by_a_number_in_its_units():
+def test_a_measure_is_answered_by_a_number_in_its_units_shown_with_them():
     assert _values(
         "How fast was the tram going on the bend?", "The tram carrying five people took the bend at 40mph."
-    ) == [("40", "40")]
+    ) == [("40mph", "40")]
     assert _values("How fast was the tram going?", "The tram carrying five people was going too fast.") == []
-    assert _values("How deep was the well?", "The boy fell 40 metres down a well dug by two men.") == [("40", "40")]
+    assert _values("How deep was the well?", "The boy fell 40 metres down a well dug by two men.") == [
+        ("40 metres", "40")
+    ]
     assert _values("How heavy is the smaller bar now?", "Two of the bars now weigh 150g, with wider gaps.") == [
-        ("150", "150")
+        ("150g", "150")
     ]
 
 
