@@ -31,12 +31,13 @@ NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time"
 PERSON = "person"  # a name asked of a person: shown as a name
 AMOUNT, FACTOR = "amount", "factor"
 # What "how fast / deep / tall / wide / heavy" asks for: a number in a unit of that measure ("12mph", "40 metres").
-_MEASURED_IN = {
-    "fast": r"mph|kph|kmph|km/hr?|kmh|m/s|knots|(?:miles|km|kilometres|kilometers)\s+(?:an|per)\s+hour",
-    "deep": r"m|metres?|meters?|km|kilometres?|kilometers?|cm|ft|feet|foot|inch(?:es)?|miles?|yards?",
-    "heavy": r"g|gram(?:me)?s?|kg|kilos?|kilogram(?:me)?s?|tonnes?|tons?|lbs?|pounds|ounces|oz",
+_SPEED = r"mph|kph|kmph|km/hr?|kmh|m/s|knots|(?:miles|km|kilometres|kilometers)\s+(?:an|per)\s+hour"
+_LENGTH = r"m|metres?|meters?|km|kilometres?|kilometers?|cm|ft|feet|foot|inch(?:es)?|miles?|yards?"
+_WEIGHT = r"g|gram(?:me)?s?|kg|kilos?|kilogram(?:me)?s?|tonnes?|tons?|lbs?|pounds|ounces|oz"
+_MEASURED_IN = {  # the unit just after a number
+    asked: re.compile(rf"[\s-]?(?:{units})\b")
+    for asked, units in (("fast", _SPEED), ("deep", _LENGTH), ("tall", _LENGTH), ("wide", _LENGTH), ("heavy", _WEIGHT))
 }
-_MEASURED_IN["tall"] = _MEASURED_IN["wide"] = _MEASURED_IN["deep"]
 MAX_VALUES = 6
 # The best-ranked passages are read whatever their article; those below them (down to qa/ranking.py's FIGURE_POOL)
 # only where their article, or a copy of it, is among these passages' articles (the story the question is about),
@@ -80,9 +81,6 @@ _DURATION_RE = re.compile(
     re.IGNORECASE,
 )
 # "seven-month" is a length, "three-for-two" a ratio
-# A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
-_MODIFIER_BEFORE = re.compile(r"\b(?!(?:al|el|bin|ibn|abu|de|van|von)-$)[a-z]+-$")
-_YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)
 _DURATION_AFTER = re.compile(rf"-(?:(?:{_TIME_UNITS})\b(?!-old)|for-)", re.IGNORECASE)
 _MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
            "november", "december"]  # fmt: skip
@@ -97,6 +95,7 @@ _DATE_RE = re.compile(
     rf"|(?:(?:in|since|last|early|late|mid|until|by)[\s-]+)(?P<month>January|February|March|April|May|June|July|August"
     rf"|September|October|November|December)(?![\s,]+\d))\b"
 )
+_YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)  # a date must give one
 _TIME_RE = re.compile(
     r"\b(?P<hour>\d{1,2})(?:[.:](?P<minute>\d\d))?\s?(?P<half>am|pm|a\.m\.|p\.m\.)"
     r"|\b(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>\d\d)(?:\s?(?:GMT|BST|UTC|ET|EST|local time))?\b",
@@ -104,6 +103,8 @@ _TIME_RE = re.compile(
 )
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+)?[A-Z][\w'’.&-]*)*")
+# A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
+_MODIFIER_BEFORE = re.compile(r"\b(?!(?:al|el|bin|ibn|abu|de|van|von)-$)[a-z]+-$")
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of)\s+(?:the\s+)?$"
 )
@@ -272,7 +273,7 @@ class Sought:
     wanted: frozenset[str]  # the stems of its distinctive words, and of the words that say the same (_senses)
     counted: frozenset[str]  # the stems of what a "how many" question counts (_counted)
     measure: str | None  # AMOUNT, FACTOR or a key of _MEASURED_IN (_measure)
-    asks_year: bool = False  # "in what year": a date must give one
+    asks_year: bool  # "in what year": a date must give one
 
 
 def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
@@ -469,10 +470,10 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
                 continue  # "by what factor" is answered by "ten times", not by a count
             if measure in _MEASURED_IN:
-                unit = re.match(rf"[\s-]?(?:{_MEASURED_IN[measure]})\b", sentence[value_end:])
+                unit = _MEASURED_IN[measure].match(sentence, value_end)
                 if not unit:
                     continue  # "how fast" is answered by "12mph", not by "five people"
-                end = value_end + unit.end()  # and the value shown is the measure: "12mph", "150 grams"
+                end = unit.end()  # and the value shown is the measure: "12mph", "150 grams"
                 candidate = (value_start, end, sentence[value_start:end], *candidate[3:])
             score += 2 * counts
             preferred = bool(amount)  # chooses between the sentence's values; says nothing of the sentence
@@ -530,7 +531,7 @@ def _bare(sentence: str, end: int) -> bool:
     return word in _BACK_REFERENCE or (word != "of" and (word in STOPWORDS or word.endswith("ed")))
 
 
-def _candidates(kind: str, sentence: str, question_terms: set[str], asks_year: bool = False):
+def _candidates(kind: str, sentence: str, question_terms: set[str], asks_year: bool):
     """(start, end, value, normalized, kind) of every value of the kind in the sentence."""
     question_stems = {_stem(term) for term in question_terms}
     if kind == NUMBER:
