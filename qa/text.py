@@ -56,6 +56,12 @@ def normalize_for_search(text: str) -> str:
     return collapse_whitespace(unicodedata.normalize("NFKC", text))
 
 
+def search_form_if_changed(text: str) -> str | None:
+    """text's search form where NFKC changes its characters (a ligature, a full-width digit), else None: the lexical
+    index reads a text as written, which tokenizes as its search form does unless NFKC changes it."""
+    return None if unicodedata.is_normalized("NFKC", text) else normalize_for_search(text)
+
+
 def replace_undecoded(text: str) -> str:
     """text with each lone surrogate (a byte that was not UTF-8) replaced by U+FFFD, as no encoder or database
     takes one."""

@@ -83,11 +83,11 @@ def test_check_finds_an_encoder_damaged_in_place_and_the_update_replaces_it(inde
 
 def test_check_finds_stored_rows_that_disagree_with_the_record(index):
     with closing(sqlite3.connect(index / "qa.sqlite")) as db:
-        db.execute("DELETE FROM sentences_fts WHERE rowid IN (SELECT rowid FROM sentences_fts LIMIT 3)")
+        db.execute("UPDATE manifest SET value = value + 3 WHERE key = 'passages'")
         db.commit()
     done = run_qa("check", index=index, check=False)
     assert done.returncode == 1
-    assert "counts: FAILED" in done.stdout and "rows in sentences_fts" in done.stdout
+    assert "counts: FAILED" in done.stdout and "passages stored" in done.stdout
     assert done.stdout.splitlines()[-1].startswith("damaged: run `qa index --rebuild`")
 
 
@@ -161,3 +161,14 @@ def test_a_read_only_index_answers_and_an_update_is_one_line(index, small_disk):
     assert run_json("ask", "--json", QUESTION, index=small_disk / "index")["results"]
     assert "cannot write" in one_line(run_qa("index", index=small_disk / "index", check=False))
     assert "cannot write" in one_line(run_qa("index", index=small_disk / "new", check=False))
+
+
+def test_check_finds_text_changed_under_the_lexical_index(index):
+    with closing(sqlite3.connect(index / "qa.sqlite")) as db:
+        db.execute(
+            "UPDATE passages SET text = 'Nothing of what was indexed.' WHERE id = (SELECT min(id) FROM passages)"
+        )
+        db.commit()
+    done = run_qa("check", index=index, check=False)
+    assert done.returncode == 1
+    assert "sqlite: FAILED" in done.stdout and "passages_fts disagrees with the text it indexes" in done.stdout

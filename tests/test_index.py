@@ -135,3 +135,30 @@ def test_an_index_of_float32_vectors_answers_and_its_next_update_converts_them_o
     assert [r["chars"] for r in after["results"]] == [r["chars"] for r in before["results"]]
     assert run_qa("index", index=index).stderr == ""
     assert run_json("check", "--json", index=index)["healthy"]
+
+
+LIGATURES = """Bank of Gondor reports quarterly ﬁgures
+
+The ﬁnancial regulator ﬁned the bank ４０ million crowns after auditors found gaps in its ledgers.
+
+Its chief executive resigned on Friday.
+"""
+
+
+def test_the_lexical_index_keeps_no_copy_of_the_text_and_reads_ligatures_as_letters(tmp_path, corpus):
+    """The lexical tables index the passages' own text (no second copy), in NFKC form where it differs: "ﬁned"
+    is found by "fined". The article edited, then removed, leaves the lexical tables agreeing with the text."""
+    index = tmp_path / "index"
+    (corpus / "bank.txt").write_text(LIGATURES)
+    run_json("index", str(corpus), "--json", index=index)
+    with closing(sqlite3.connect(index / DB_FILE)) as db:
+        tables = {name for (name,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    assert not {"passages_fts_content", "sentences_fts_content"} & tables
+    answer = run_json("ask", "--json", "--mode", "lexical", "Which regulator fined the bank 40 million?", index=index)
+    first = answer["results"][0]
+    assert first["article"].endswith("bank.txt") and "ﬁned the bank ４０ million" in first["text"]
+    (corpus / "bank.txt").write_text(LIGATURES.replace("Friday", "Saturday"))
+    assert run_json("index", "--json", index=index)["updated"] == 1
+    (corpus / "bank.txt").unlink()
+    assert run_json("index", "--json", index=index)["removed"] == 1
+    assert run_qa("check", index=index, check=False).returncode == 0

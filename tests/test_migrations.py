@@ -46,6 +46,28 @@ def test_an_index_of_schema_3_is_migrated_when_opened_and_keeps_every_article(ol
     assert before["articles"] == 5 and before["passages"] == 23
 
 
+def lexical_scores(db) -> list[list[tuple]]:
+    """bm25 of every passage and sentence matching a few words, as the index's lexical tables give it."""
+    match = '"civilians" OR "raqqa" OR "amnesty" OR "coalition"'
+    return [
+        db.execute(
+            f"SELECT rowid, round(bm25({table}), 9) FROM {table} WHERE {table} MATCH ? ORDER BY rowid", (match,)
+        ).fetchall()
+        for table in ("passages_fts", "sentences_fts")
+    ]
+
+
+def test_a_migrated_index_scores_every_lexical_match_as_before_from_one_copy_of_the_text(old_index):
+    with closing(sqlite3.connect(f"{SCHEMA_3.as_uri()}?mode=ro", uri=True)) as db:
+        before = lexical_scores(db)
+        assert "passages_fts_content" in {row[0] for row in db.execute("SELECT name FROM sqlite_master")}
+    with closing(Store.open(old_index)) as store:
+        after = lexical_scores(store.connection)
+        names = {row[0] for row in store.connection.execute("SELECT name FROM sqlite_master")}
+    assert after == before and all(len(rows) > 5 for rows in before)
+    assert not {"passages_fts_content", "sentences_fts_content"} & names
+
+
 def test_a_migrated_index_answers_filters_updates_and_checks_healthy(old_index, tmp_path):
     restored = run_json("index", "--json", index=old_index)  # its sources are gone: it keeps their articles
     assert (restored["unchanged"], restored["removed"]) == (0, 0)

@@ -126,7 +126,7 @@ class FtsIndex:
         texts = {
             row[0]: row[1:]
             for row in self.connection.execute(
-                "SELECT rowid, title, body FROM passages_fts WHERE rowid IN (SELECT value FROM json_each(?))",
+                "SELECT id, title, body FROM passages_search WHERE id IN (SELECT value FROM json_each(?))",
                 (json.dumps(candidates),),
             )
         }

@@ -13,6 +13,7 @@ from collections.abc import Callable
 
 from qa.backends.local.bm25 import TOKENIZER
 from qa.backends.local.vector_sums import encode_sums, sum_all_vectors
+from qa.text import search_form_if_changed
 
 BASE_VERSION = 3
 BASE_SCHEMA = f"""
@@ -163,6 +164,60 @@ def staged_signatures(db: sqlite3.Connection) -> None:
     for column in ("signature BLOB", "figures TEXT"):
         if column.split()[0] not in _columns(db, "staged_articles"):
             db.execute(f"ALTER TABLE staged_articles ADD COLUMN {column}")
+
+
+# What the lexical tables index, as views of the passages and sentences: a passage's article title and outlet
+# ("according to Al Jazeera") and its text, a sentence's text, each as written or in its search form where NFKC
+# changes it. The lexical tables read a row's text here when they remove it, so a row leaves the view after it
+# leaves its lexical table, never before.
+LEXICAL_VIEWS = """
+CREATE VIEW IF NOT EXISTS passages_search(id, title, body) AS
+    SELECT p.id, trim(a.title || ' ' || coalesce(json_extract(a.metadata, '$.outlet'), '')),
+           coalesce(p.normalized, p.text)
+    FROM passages p JOIN articles a ON a.id = p.article_id;
+CREATE VIEW IF NOT EXISTS sentences_search(id, body) AS
+    SELECT s.id, coalesce(s.normalized, substr(p.text, s.start - p.start + 1, s.end - s.start))
+    FROM sentences s JOIN passages p ON p.id = s.passage_id;
+"""
+
+
+@migration(10)
+def lexical_text_once(db: sqlite3.Connection) -> None:
+    """The lexical tables keep no copy of the text they index (a fifth of the disk): they read it from the views
+    above, and are rebuilt from them once. A passage or sentence keeps its search form (`normalized`) only where
+    NFKC changes its characters. The staged rows carry that form, not the search text and heading they carried."""
+    for table in ("passages", "sentences", "staged_passages", "staged_sentences"):
+        if "normalized" not in _columns(db, table):
+            db.execute(f"ALTER TABLE {table} ADD COLUMN normalized TEXT")
+    for table, columns in (("staged_passages", ("heading", "search_text")), ("staged_sentences", ("search_text",))):
+        db.execute(f"DELETE FROM {table}")  # an interrupted update's; the next update stages them again
+        for column in set(columns) & _columns(db, table):
+            db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    changed = [
+        (form, passage, text, start)
+        for passage, text, start in db.execute("SELECT id, text, start FROM passages")
+        if (form := search_form_if_changed(text)) is not None
+    ]
+    for form, passage, text, start in changed:
+        db.execute("UPDATE passages SET normalized = ? WHERE id = ?", (form, passage))
+        sentences = db.execute("SELECT id, start, end FROM sentences WHERE passage_id = ?", (passage,)).fetchall()
+        db.executemany(
+            "UPDATE sentences SET normalized = ? WHERE id = ?",
+            [(search_form_if_changed(text[s - start : e - start]), sentence) for sentence, s, e in sentences],
+        )
+    for statement in LEXICAL_VIEWS.split(";"):
+        if statement.strip():
+            db.execute(statement)
+    for table, columns, view in (
+        ("passages_fts", "title, body", "passages_search"),
+        ("sentences_fts", "body", "sentences_search"),
+    ):
+        db.execute(f"DROP TABLE {table}")
+        db.execute(
+            f"CREATE VIRTUAL TABLE {table} USING fts5({columns}, content='{view}', content_rowid='id', "
+            f"tokenize='{TOKENIZER}')"
+        )
+        db.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
 
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -39,6 +39,7 @@ from qa.locations import RECORD_MARK
 from qa.manifest import Manifest
 from qa.near_duplicates import Signature, Signed
 from qa.records import ArticleVersion, Filters, NewArticle, Source, StoredArticle, StoredPassage
+from qa.text import search_form_if_changed
 
 DB_FILE = "qa.sqlite"
 PAGE_SIZE = 8192
@@ -249,6 +250,7 @@ class Store:
             )
         if version < SCHEMA_VERSION:
             migrations.migrate(self.connection)
+            self.checkpoint()  # the pages a migration freed given back
 
     def close(self) -> None:
         self.connection.close()
@@ -686,11 +688,11 @@ class Store:
             dimension = manifest.dimension
             sums = decode_sums({} if wipe else recorded, dimension)
             if wipe:
+                for table in ("sentences_fts", "passages_fts"):  # before the rows they read their text from
+                    db.execute(f"INSERT INTO {table}({table}) VALUES ('delete-all')")
                 for table in (
                     "sentences",
-                    "sentences_fts",
                     "passages",
-                    "passages_fts",
                     "articles",
                     "passage_changes",
                     "article_signatures",
@@ -797,13 +799,11 @@ class Store:
                 signature and json.dumps(sorted(signature.figures)),
             ),
         ).lastrowid
-        heading = " ".join(filter(None, (article.title, article.metadata.get("outlet"))))  # "according to Al Jazeera"
         for new in article.passages:
             p = new.chunk
             passage_id = db.execute(
                 "INSERT INTO staged_passages(article_id, ordinal, text, first_block, last_block, start, end, "
-                "first_line, last_line, lines_in, embedding_key, heading, search_text) "
-                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "first_line, last_line, lines_in, embedding_key, normalized) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (
                     article_id,
                     p.ordinal,
@@ -816,13 +816,21 @@ class Store:
                     p.last_line,
                     p.lines_in,
                     new.embedding_key,
-                    heading,
-                    p.search_text,
+                    search_form_if_changed(p.text),
                 ),
             ).lastrowid
             db.executemany(
-                "INSERT INTO staged_sentences(passage_id, start, end, embedding_key, search_text) VALUES (?, ?, ?, ?, ?)",
-                [(passage_id, s.start, s.end, s.embedding_key, s.search_text) for s in new.sentences],
+                "INSERT INTO staged_sentences(passage_id, start, end, embedding_key, normalized) VALUES (?, ?, ?, ?, ?)",
+                [
+                    (
+                        passage_id,
+                        s.start,
+                        s.end,
+                        s.embedding_key,
+                        search_form_if_changed(p.text[s.start - p.start : s.end - p.start]),
+                    )
+                    for s in new.sentences
+                ],
             )
 
     @staticmethod
@@ -839,23 +847,24 @@ class Store:
         )
         db.execute(
             "INSERT INTO passages(id, article_id, ordinal, text, first_block, last_block, start, end, first_line, "
-            "last_line, lines_in, embedding_key) SELECT id + ?, article_id + ?, ordinal, text, first_block, last_block, "
-            "start, end, first_line, last_line, lines_in, embedding_key FROM staged_passages ORDER BY id",
+            "last_line, lines_in, embedding_key, normalized) SELECT id + ?, article_id + ?, ordinal, text, "
+            "first_block, last_block, start, end, first_line, last_line, lines_in, embedding_key, normalized "
+            "FROM staged_passages ORDER BY id",
             (passages, articles),
-        )
-        db.execute(
-            "INSERT INTO passages_fts(rowid, title, body) SELECT id + ?, heading, search_text FROM staged_passages "
-            "ORDER BY id",
-            (passages,),
         )
         db.execute("INSERT INTO passage_changes SELECT ?, id + ?, 1 FROM staged_passages", (generation, passages))
         db.execute(
-            "INSERT INTO sentences(id, passage_id, start, end, embedding_key) "
-            "SELECT id + ?, passage_id + ?, start, end, embedding_key FROM staged_sentences ORDER BY id",
+            "INSERT INTO sentences(id, passage_id, start, end, embedding_key, normalized) "
+            "SELECT id + ?, passage_id + ?, start, end, embedding_key, normalized FROM staged_sentences ORDER BY id",
             (sentences, passages),
         )
         db.execute(
-            "INSERT INTO sentences_fts(rowid, body) SELECT id + ?, search_text FROM staged_sentences ORDER BY id",
+            "INSERT INTO passages_fts(rowid, title, body) SELECT id, title, body FROM passages_search WHERE id > ? "
+            "ORDER BY id",
+            (passages,),
+        )
+        db.execute(
+            "INSERT INTO sentences_fts(rowid, body) SELECT id, body FROM sentences_search WHERE id > ? ORDER BY id",
             (sentences,),
         )
         for table in STAGING_TABLES:
@@ -874,6 +883,7 @@ class Store:
             key for (key,) in db.execute(f"SELECT embedding_key FROM sentences WHERE passage_id IN ({passages})", row)
         )
         db.execute("INSERT INTO passage_changes SELECT ?, id, 0 FROM passages WHERE article_id = ?", (generation, *row))
+        # each lexical row before the rows it reads its text from (qa/backends/local/migrations.py)
         db.execute(f"DELETE FROM sentences_fts WHERE rowid IN ({sentences})", row)
         db.execute(f"DELETE FROM sentences WHERE passage_id IN ({passages})", row)
         db.execute(f"DELETE FROM passages_fts WHERE rowid IN ({passages})", row)
