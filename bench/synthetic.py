@@ -32,7 +32,7 @@ from qa.backends.local import vector_index  # noqa: E402
 from qa.backends.local.store import Store  # noqa: E402
 from qa.chunking import Passage  # noqa: E402
 from qa.manifest import Manifest  # noqa: E402
-from qa.records import NewArticle, NewPassage, NewSentence  # noqa: E402
+from qa.records import VECTOR_KEY_BYTES, NewArticle, NewPassage, NewSentence  # noqa: E402
 
 PASSAGES_PER_ARTICLE = 10
 SENTENCES_PER_PASSAGE = 2
@@ -95,11 +95,11 @@ class Generator:
         self.real = vector_format.decode([row[0] for row in rows], source.dimension())
         self.serial = 0
 
-    def _key(self) -> str:
+    def _key(self) -> bytes:
         self.serial += 1
-        return f"synthetic-{self.serial:057x}"
+        return self.serial.to_bytes(VECTOR_KEY_BYTES, "big")
 
-    def articles(self, count: int, first: int) -> tuple[list[NewArticle], list[str], np.ndarray]:
+    def articles(self, count: int, first: int) -> tuple[list[NewArticle], list[bytes], np.ndarray]:
         """count articles numbered from first, the keys of their vectors and the vectors."""
         passages = count * PASSAGES_PER_ARTICLE
         sentences = passages * SENTENCES_PER_PASSAGE

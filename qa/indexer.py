@@ -31,7 +31,7 @@ from qa.ingest import MAX_FILE_BYTES, read_article, read_bytes, read_records, re
 from qa.locations import record_key
 from qa.manifest import Manifest, ModelSpec
 from qa.near_duplicates import Signature, Signed, links
-from qa.records import NewArticle, NewPassage, NewSentence, Source
+from qa.records import VECTOR_KEY_BYTES, NewArticle, NewPassage, NewSentence, Source
 from qa.scan import path_from_text, path_text, scan
 from qa.text import normalize_for_search
 
@@ -98,8 +98,8 @@ class IndexSummary:
 Progress = Callable[[int, int, str, int], None]
 
 
-EmbeddingGroup = tuple[int, list[tuple[str, str]]]  # (how many passages, [(key, text)]): see _embedding_groups
-Embedded = tuple[int, list[str], np.ndarray]  # a group embedded: how many passages, its keys, their vectors
+EmbeddingGroup = tuple[int, list[tuple[bytes, str]]]  # (how many passages, [(key, text)]): see _embedding_groups
+Embedded = tuple[int, list[bytes], np.ndarray]  # a group embedded: how many passages, its keys, their vectors
 
 
 class Embedder(Protocol):
@@ -138,9 +138,9 @@ class LocalEmbedder:
             pool.shutdown(cancel_futures=True)
 
 
-def embedding_key(model: ModelSpec, search_text: str) -> str:
+def embedding_key(model: ModelSpec, search_text: str) -> bytes:
     """Vectors are cached by model and embedded text: equal text is never embedded twice."""
-    return hashlib.sha256(f"{model.sha256}\0{search_text}".encode()).hexdigest()
+    return hashlib.sha256(f"{model.sha256}\0{search_text}".encode()).digest()[:VECTOR_KEY_BYTES]
 
 
 def indexed_model(manifest: Manifest, model_path: Path | None, rebuild: bool) -> ModelSpec:
@@ -219,7 +219,7 @@ class _Writer:
         self.written = 0  # bytes read whose articles are staged (a batch's, as its groups are embedded)
         self.pending: list[NewArticle] = []
         self.pending_passages = 0
-        self.fresh: set[str] = set()  # vectors a rebuild embedded already: equal texts are embedded once a run
+        self.fresh: set[bytes] = set()  # vectors a rebuild embedded already: equal texts are embedded once a run
         self.passages_embedded = self.sentences_embedded = self.passages_done = 0
 
     def reading(self, digest: str) -> None:

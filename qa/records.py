@@ -63,12 +63,15 @@ class StoredPassage:
         return normalize_for_search(self.text[start - self.start : end - self.start])
 
 
+VECTOR_KEY_BYTES = 16  # a vector's key: the first bytes of the sha256 of the model and the embedded text
+
+
 @dataclass(frozen=True)
 class NewSentence:
     start: int
     end: int
     search_text: str
-    embedding_key: str
+    embedding_key: bytes
 
 
 @dataclass(frozen=True)
@@ -76,7 +79,7 @@ class NewPassage:
     """What the indexer hands the store for one passage: the chunk, and the vector keys of it and its sentences."""
 
     chunk: Passage
-    embedding_key: str
+    embedding_key: bytes
     sentences: tuple[NewSentence, ...]
 
 

@@ -7,7 +7,7 @@ import hashlib
 import re
 
 from qa.chunking import Passage
-from qa.records import NewArticle, NewPassage, NewSentence
+from qa.records import VECTOR_KEY_BYTES, NewArticle, NewPassage, NewSentence
 from qa.text import normalize_for_search
 
 _SENTENCE = re.compile(r"[^.!?]+[.!?]?")
@@ -68,8 +68,8 @@ ARTICLES: dict[str, tuple[str, dict, list[str]]] = {
 COPIES = [("courier/bridge-digest.txt", "gazette/bridge.txt")]
 
 
-def vector_key(text: str) -> str:
-    return hashlib.sha256(text.encode()).hexdigest()
+def vector_key(text: str) -> bytes:
+    return hashlib.sha256(text.encode()).digest()[:VECTOR_KEY_BYTES]
 
 
 def new_article(path: str, title: str, metadata: dict, paragraphs: list[str]) -> NewArticle:
@@ -86,7 +86,7 @@ def new_article(path: str, title: str, metadata: dict, paragraphs: list[str]) ->
             NewSentence(s, e, text, vector_key(text)) for s, e in spans for text in [normalize_for_search(source[s:e])]
         )
         passages.append(NewPassage(chunk, vector_key(chunk.search_text), sentences))
-    return NewArticle(path, vector_key(source), title, metadata, passages)
+    return NewArticle(path, hashlib.sha256(source.encode()).hexdigest(), title, metadata, passages)
 
 
 def new_articles() -> list[NewArticle]:

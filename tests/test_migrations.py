@@ -12,6 +12,9 @@ from conftest import ROOT, run_json, run_qa
 
 from qa.backends.local import migrations
 from qa.backends.local.store import DB_FILE, Store
+from qa.indexer import embedding_key
+from qa.records import VECTOR_KEY_BYTES
+from qa.text import normalize_for_search
 
 SCHEMA_3 = ROOT / "tests" / "data" / "schema3" / DB_FILE
 
@@ -66,6 +69,15 @@ def test_a_migrated_index_scores_every_lexical_match_as_before_from_one_copy_of_
         names = {row[0] for row in store.connection.execute("SELECT name FROM sqlite_master")}
     assert after == before and all(len(rows) > 5 for rows in before)
     assert not {"passages_fts_content", "sentences_fts_content"} & names
+
+
+def test_a_migrated_index_keys_each_vector_as_the_indexer_does_so_nothing_is_embedded_again(old_index):
+    with closing(Store.open(old_index)) as store:
+        model = store.manifest().model
+        rows = store.connection.execute("SELECT text, embedding_key FROM passages").fetchall()
+        vectors = store.connection.execute("SELECT count(*), min(length(key)), max(length(key)) FROM embeddings")
+        assert vectors.fetchone()[1:] == (VECTOR_KEY_BYTES, VECTOR_KEY_BYTES)
+    assert rows and all(key == embedding_key(model, normalize_for_search(text)) for text, key in rows)
 
 
 def test_a_migrated_index_answers_filters_updates_and_checks_healthy(old_index, tmp_path):

@@ -8,11 +8,14 @@ schema is a new migration at the end, never an edit of one already released.
 
 from __future__ import annotations
 
+import hashlib
+import re
 import sqlite3
 from collections.abc import Callable
 
 from qa.backends.local.bm25 import TOKENIZER
 from qa.backends.local.vector_sums import encode_sums, sum_all_vectors
+from qa.records import VECTOR_KEY_BYTES
 from qa.text import search_form_if_changed
 
 BASE_VERSION = 3
@@ -61,6 +64,8 @@ CREATE TABLE embeddings (key TEXT PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROW
 CREATE VIRTUAL TABLE passages_fts USING fts5(title, body, tokenize='{TOKENIZER}');
 CREATE VIRTUAL TABLE sentences_fts USING fts5(body, tokenize='{TOKENIZER}');
 """
+
+_SHA256_HEX = re.compile("[0-9a-f]{64}")
 
 Migration = Callable[[sqlite3.Connection], None]
 MIGRATIONS: dict[int, Migration] = {}  # by the schema version each makes
@@ -218,6 +223,32 @@ def lexical_text_once(db: sqlite3.Connection) -> None:
             f"tokenize='{TOKENIZER}')"
         )
         db.execute(f"INSERT INTO {table}({table}) VALUES ('rebuild')")
+
+
+def _short_key(key: str | bytes) -> bytes:
+    """A vector's key as VECTOR_KEY_BYTES bytes: the first of its sha256 written in hex, or of the sha256 of any
+    other text key (as tools wrote)."""
+    if isinstance(key, bytes):
+        return key
+    digest = bytes.fromhex(key) if _SHA256_HEX.fullmatch(key) else hashlib.sha256(key.encode()).digest()
+    return digest[:VECTOR_KEY_BYTES]
+
+
+@migration(11)
+def short_vector_keys(db: sqlite3.Connection) -> None:
+    """Each vector keyed by 16 bytes instead of 64 hexadecimal characters: a key is stored with its vector, with
+    each passage and sentence using it and in their indexes (a seventh of the disk)."""
+    db.create_function("short_key", 1, _short_key, deterministic=True)
+    db.execute("DELETE FROM staged_sentences")  # an interrupted update's; the next update stages them again
+    db.execute("DELETE FROM staged_passages")
+    db.execute("CREATE TABLE short_embeddings (key BLOB PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID")
+    db.execute("INSERT INTO short_embeddings SELECT short_key(key), vector FROM embeddings ORDER BY key")
+    db.execute("DROP TABLE embeddings")
+    db.execute("ALTER TABLE short_embeddings RENAME TO embeddings")
+    for table in ("passages", "sentences"):
+        db.execute(f"DROP INDEX IF EXISTS {table}_embedding")  # made again after the keys change: faster than kept up
+        db.execute(f"UPDATE {table} SET embedding_key = short_key(embedding_key)")
+        db.execute(f"CREATE INDEX {table}_embedding ON {table}(embedding_key)")
 
 
 SCHEMA_VERSION = max(MIGRATIONS)

@@ -123,6 +123,13 @@ def _article_filter(filters: Filters) -> tuple[str, list[str]]:
     return " AND ".join(clauses), values
 
 
+def _chunks(values: list, size: int = 500) -> Iterator[tuple[list, str]]:
+    """values a few hundred at a time, each with the SQL parameter marks for it."""
+    for start in range(0, len(values), size):
+        chunk = values[start : start + size]
+        yield chunk, ",".join("?" * len(chunk))
+
+
 def _not_an_index(directory: Path) -> str:
     return (
         f"{directory / DB_FILE} is not a qa index (another program's database?): "
@@ -519,33 +526,28 @@ class Store:
 
     # -- embeddings ----------------------------------------------------------------------
 
-    def missing_embeddings(self, keys: Iterable[str]) -> list[str]:
+    def missing_embeddings(self, keys: Iterable[bytes]) -> list[bytes]:
         """The keys, in order and without repeats, that have no stored vector yet."""
         wanted = list(dict.fromkeys(keys))
-        present: set[str] = set()
-        for start in range(0, len(wanted), 500):
-            chunk = wanted[start : start + 500]
-            marks = ",".join("?" * len(chunk))
+        present: set[bytes] = set()
+        for chunk, marks in _chunks(wanted):
             present.update(
                 row[0] for row in self.connection.execute(f"SELECT key FROM embeddings WHERE key IN ({marks})", chunk)
             )
         return [key for key in wanted if key not in present]
 
-    def take_embeddings(self, source: Store, keys: Iterable[str]) -> set[str]:
+    def take_embeddings(self, source: Store, keys: Iterable[bytes]) -> set[bytes]:
         """Copy the stored vectors of the keys that the source index holds, as stored there; the keys copied."""
-        taken: set[str] = set()
-        wanted = list(keys)
-        for start in range(0, len(wanted), 500):
-            rows = source.connection.execute(
-                "SELECT key, vector FROM embeddings WHERE key IN (SELECT value FROM json_each(?))",
-                (json.dumps(wanted[start : start + 500]),),
-            ).fetchall()
+        taken: set[bytes] = set()
+        for chunk, marks in _chunks(list(keys)):
+            rows = source.connection.execute(f"SELECT key, vector FROM embeddings WHERE key IN ({marks})", chunk)
+            rows = rows.fetchall()
             with self.transaction() as db:
                 db.executemany("INSERT OR REPLACE INTO embeddings(key, vector) VALUES (?, ?)", rows)
             taken.update(key for key, _ in rows)
         return taken
 
-    def put_embeddings(self, keys: list[str], vectors: np.ndarray, passage_keys: Container[str] = ()) -> None:
+    def put_embeddings(self, keys: list[bytes], vectors: np.ndarray, passage_keys: Container[bytes] = ()) -> None:
         """Store one batch of vectors in its own transaction, so an interrupted run keeps it (those of
         passage_keys in float16, the others in int8: qa/vector_format.py)."""
         stored = vector_format.encode(vectors, [key in passage_keys for key in keys])
@@ -558,7 +560,7 @@ class Store:
         """Store every float32 vector (as an index made before stored them) in its smaller form, a batch per
         transaction (either form reads alike, so an interrupted conversion is resumed by the next); return
         how many were converted."""
-        dimension, converted, after = self.dimension(), 0, ""
+        dimension, converted, after = self.dimension(), 0, b""
         while rows := self.connection.execute(
             "SELECT key, vector FROM embeddings WHERE key > ? ORDER BY key LIMIT ?", (after, batch)
         ).fetchall():
@@ -568,9 +570,9 @@ class Store:
                 keys = [key for key, _ in old]
                 passage_keys = {
                     row[0]
+                    for chunk, marks in _chunks(keys)
                     for row in self.connection.execute(
-                        "SELECT embedding_key FROM passages WHERE embedding_key IN (SELECT value FROM json_each(?))",
-                        (json.dumps(keys),),
+                        f"SELECT embedding_key FROM passages WHERE embedding_key IN ({marks})", chunk
                     )
                 }
                 self.put_embeddings(keys, vector_format.decode([blob for _, blob in old], dimension), passage_keys)
@@ -684,7 +686,7 @@ class Store:
             generation = int(recorded.get("generation", 0)) + 1
             # the change log is complete after this generation: the one before this update, or this one after a wipe
             changes_from = recorded["changes_from"]
-            unused_keys: set[str] = set()
+            unused_keys: set[bytes] = set()
             dimension = manifest.dimension
             sums = decode_sums({} if wipe else recorded, dimension)
             if wipe:
@@ -722,12 +724,13 @@ class Store:
                 **encode_sums(sums),
             }
             db.executemany("INSERT OR REPLACE INTO manifest(key, value) VALUES (?, ?)", values.items())
-            db.execute(
-                "DELETE FROM embeddings WHERE key IN (SELECT value FROM json_each(?)) "
-                "AND NOT EXISTS (SELECT 1 FROM passages WHERE embedding_key = embeddings.key) "
-                "AND NOT EXISTS (SELECT 1 FROM sentences WHERE embedding_key = embeddings.key)",
-                (json.dumps(sorted(unused_keys)),),
-            )
+            for chunk, marks in _chunks(sorted(unused_keys)):
+                db.execute(
+                    f"DELETE FROM embeddings WHERE key IN ({marks}) "
+                    "AND NOT EXISTS (SELECT 1 FROM passages WHERE embedding_key = embeddings.key) "
+                    "AND NOT EXISTS (SELECT 1 FROM sentences WHERE embedding_key = embeddings.key)",
+                    chunk,
+                )
         if wipe:
             self.drop_unused_vectors()
         return generation
@@ -871,7 +874,7 @@ class Store:
             db.execute(f"DELETE FROM {table}")
 
     @staticmethod
-    def _delete_article(db: sqlite3.Connection, path: str, generation: int) -> set[str]:
+    def _delete_article(db: sqlite3.Connection, path: str, generation: int) -> set[bytes]:
         """Delete the article at path; return the vector keys its passages and sentences used."""
         row = db.execute("SELECT id FROM articles WHERE path = ?", (path,)).fetchone()
         if not row:
