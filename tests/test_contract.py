@@ -412,7 +412,7 @@ def test_dense_cosines_are_those_of_the_stored_vectors(backend):
     found = backend.dense.search(query, len(passages), Filters())
     assert sorted(i for i, _ in found) == sorted(vectors)
     for passage_id, cosine in found:
-        assert cosine == pytest.approx(float(vectors[passage_id] @ query), abs=1e-4)
+        assert cosine == pytest.approx(float(vectors[passage_id] @ query), abs=1e-6)
 
 
 def test_dense_filters_keep_exactly_the_passages_of_the_articles_let_through(backend):

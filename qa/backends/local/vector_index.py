@@ -8,11 +8,13 @@ writes a new one when the changes outgrow a share of it. A base file is written 
 temporary name then renamed; when none is usable the cache is rebuilt from the stored
 vectors, never re-embedding.
 
-Up to APPROXIMATE_FROM passages the base is exact (flat inner product). Above, it is an
-IVF index trained on the stored vectors, its lists memory-mapped when read, so opening
-it costs no read of the whole file (bench/scale.py measures the recall and the switch).
-Either holds the vectors in float16, as the store does: half the disk and memory of
-float32 for the same inner products (a base written before in float32 is read as it is).
+Up to APPROXIMATE_FROM passages the base is searched exhaustively (flat inner product). Above,
+it is an IVF index trained on the stored vectors, its lists memory-mapped when read, so
+opening it costs no read of the whole file (bench/scale.py measures the recall and the
+switch). Either holds each vector in 8 bits a dimension (a quarter of float32), and finds
+RESCORED times the passages asked for, which are then ranked by their stored vectors: the
+cosines returned are the stored vectors' (a base written before in float32 or float16 is
+read as it is).
 """
 
 from __future__ import annotations
@@ -31,7 +33,9 @@ from qa.records import Filters
 APPROXIMATE_FROM = 200_000  # passages; an exact search over more takes over ~10 ms a question here
 LISTS_PER_ROOT = 1.0  # IVF lists: this many times the square root of the passage count
 TRAINING_PER_LIST = 40  # training vectors per IVF list
+TRAINING_SAMPLE = 20_000  # and at least this many (or all) for the range of each dimension
 PROBED = 16  # lists searched per question: recall@10 >= 0.98 against exact search (bench/results/scale.md)
+RESCORED = 2  # the passages taken from the base for each one returned, ranked again by their stored vectors
 REBUILD_SHARE = 0.02  # changes since the base, as a share of it, that make `refresh` write a new base
 REBUILD_MINIMUM = 2_000  # ...and never for fewer changes than this
 BATCH = 10_000  # stored vectors read at a time while building: memory holds the base and one batch
@@ -61,18 +65,21 @@ def build(store: Store, approximate: bool | None = None):
     with store.snapshot():
         generation, count = store.generation, store.passage_count()
         dimension = store.manifest().dimension
-        half, inner = faiss.ScalarQuantizer.QT_fp16, faiss.METRIC_INNER_PRODUCT
+        codes, inner = faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
         if not (count >= APPROXIMATE_FROM if approximate is None else approximate):
-            index = faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dimension, half, inner))
+            index = faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dimension, codes, inner))
+            lists = 1
         else:
             lists = int(LISTS_PER_ROOT * math.sqrt(count))
-            by_residual = False  # each vector's own float16 values, not its offset from its list's centre
+            by_residual = False  # each vector's own values, not its offset from its list's centre
             index = faiss.IndexIVFScalarQuantizer(
-                faiss.IndexFlatIP(dimension), dimension, lists, half, inner, by_residual
+                faiss.IndexFlatIP(dimension), dimension, lists, codes, inner, by_residual
             )
-            every = max(1, count // (lists * TRAINING_PER_LIST))
-            index.train(np.vstack([vectors for _, vectors in store.vector_batches(BATCH, every)]))
             index.nprobe = PROBED
+        # the range of each dimension, which its 8 bits divide (and the IVF lists' centres)
+        every = max(1, count // max(lists * TRAINING_PER_LIST, TRAINING_SAMPLE))
+        if count:
+            index.train(np.vstack([vectors for _, vectors in store.vector_batches(BATCH, every)]))
         for ids, vectors in store.vector_batches(BATCH):
             index.add_with_ids(vectors, ids)
     return index, generation
@@ -99,6 +106,7 @@ class VectorIndex:
         import faiss
 
         self.base = base
+        self.store = store
         self.removed = np.asarray(changes.removed, dtype=np.int64)
         self.added = None
         self._added_ids = np.asarray(changes.added, dtype=np.int64)
@@ -116,8 +124,9 @@ class VectorIndex:
 
         faiss.omp_set_num_threads(1)  # one query at a time: threads would contend with the lexical search
         query = np.asarray(query, dtype=np.float32).reshape(1, -1)
+        taken = RESCORED * k
         if among is not None and hasattr(self.base, "nprobe"):
-            found = self._ivf_among(query, k, np.setdiff1d(np.asarray(among, dtype=np.int64), self._added_ids))
+            found = self._ivf_among(query, taken, np.setdiff1d(np.asarray(among, dtype=np.int64), self._added_ids))
         else:
             if among is not None:
                 base_selector = faiss.IDSelectorBatch(np.setdiff1d(np.asarray(among, dtype=np.int64), self.removed))
@@ -125,14 +134,16 @@ class VectorIndex:
                 base_selector = faiss.IDSelectorNot(faiss.IDSelectorBatch(self.removed))
             else:
                 base_selector = None
-            found = _search(self.base, query, k, base_selector)
+            found = _search(self.base, query, taken, base_selector)
+        vectors = self.store.passage_vectors([passage for passage, _ in found])
+        found = [(passage, float(vectors[passage] @ query[0])) for passage, _ in found if passage in vectors]
         if self.added is not None:
             added_selector = None if among is None else faiss.IDSelectorBatch(np.asarray(among, dtype=np.int64))
             found += _search(self.added, query, k, added_selector)
         return sorted(found, key=lambda pair: -pair[1])[:k]
 
     def _ivf_among(self, query: np.ndarray, k: int, ids: np.ndarray) -> list[tuple[int, float]]:
-        """The k nearest of the given ids of an IVF base, exactly: their vectors are read from its lists by id (a
+        """The k nearest of the given ids of an IVF base, by their codes: these are read from its lists by id (a
         hash table of where each id lies, made at the first such search) and compared with the query. Probing
         every list instead reads every id of the base."""
         import faiss
