@@ -22,6 +22,7 @@ import numpy as np
 NUM_PERM = 128
 BANDS, ROWS = 42, 3  # LSH bands of the signature (126 of its values)
 SCHEME = "affine32"  # datasketch's hashing scheme: stored signatures are compared only with ones made by it
+VALUE = "<u4"  # how a signature's values are stored: the scheme's hashes are 32 bits
 SHINGLE_WORDS = 5
 THRESHOLD = 0.35  # below news5w1h's copies and updates (bench/results/archives.md, "Syndicated copies")
 # Two articles giving at least this many distinct figures between them are copies only if they share
@@ -34,7 +35,7 @@ _FIGURE = re.compile(r"\d+(?:[.,]\d+)*")
 
 @dataclass(frozen=True)
 class Signature:
-    minhash: bytes  # NUM_PERM little-endian uint64 values
+    minhash: bytes  # NUM_PERM VALUEs
     figures: frozenset[str]  # the numbers as written ("1,600", "6", "3", "16" of "6-3/16")
 
     @classmethod
@@ -61,7 +62,7 @@ def _minhash(text: str) -> bytes:
     shingles = {" ".join(words[i : i + SHINGLE_WORDS]).encode() for i in range(max(len(words) - SHINGLE_WORDS + 1, 1))}
     minhash = MinHash(num_perm=NUM_PERM, permutations=_permutations(), scheme=SCHEME)
     minhash.update_batch(list(shingles))
-    return minhash.hashvalues.astype("<u8").tobytes()
+    return minhash.hashvalues.astype(VALUE).tobytes()
 
 
 def same_figures(a: frozenset[str], b: frozenset[str]) -> bool:
@@ -71,7 +72,7 @@ def same_figures(a: frozenset[str], b: frozenset[str]) -> bool:
 
 def overlap(a: Signature, b: Signature) -> float:
     """The estimated Jaccard similarity of two articles' word 5-grams."""
-    return float(np.mean(np.frombuffer(a.minhash, dtype="<u8") == np.frombuffer(b.minhash, dtype="<u8")))
+    return float(np.mean(np.frombuffer(a.minhash, dtype=VALUE) == np.frombuffer(b.minhash, dtype=VALUE)))
 
 
 Signed = Iterable[tuple[str, Signature]]  # articles' signatures by path; read twice, so a stored one can stream
@@ -115,7 +116,7 @@ def _chunks(items: Iterable) -> Iterable[list]:
 
 def _band_hashes(minhashes: bytes) -> np.ndarray:
     """Each signature's hash of each band (rows: signatures, columns: bands), the high half of a mixing sum."""
-    matrix = np.frombuffer(minhashes, dtype="<u8").reshape(-1, NUM_PERM)[:, : BANDS * ROWS]
+    matrix = np.frombuffer(minhashes, dtype=VALUE).reshape(-1, NUM_PERM)[:, : BANDS * ROWS].astype(np.uint64)
     mixing = np.random.default_rng(0).integers(1, 2**63, ROWS, dtype=np.uint64) | np.uint64(1)
     summed = (matrix.reshape(-1, BANDS, ROWS) * mixing).sum(axis=2, dtype=np.uint64)  # wraps around, as wanted
     return (summed >> np.uint64(32)).astype(np.uint32)

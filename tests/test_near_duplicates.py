@@ -7,9 +7,10 @@ import shutil
 import sqlite3
 from contextlib import closing
 
+import numpy as np
 from conftest import SEEDS, run_json, run_qa
 
-from qa.near_duplicates import Signature, links
+from qa.near_duplicates import NUM_PERM, Signature, links
 
 # Two days' Reuters slaughter estimates: one template, other figures (reuters21578).
 SLAUGHTER = (
@@ -67,3 +68,20 @@ def test_articles_indexed_before_their_signature_was_whole_are_linked_at_the_nex
     assert run_json("index", "--json", index=index)["near_duplicates"] == 1
     listed = {entry["path"]: entry["copies"] for entry in run_json("info", "--json", index=index)["article_list"]}
     assert listed[str(corpus / "republished.txt")] == [str(corpus / "001_f2d3ef5ba37a2115.txt")]
+
+
+def test_signatures_stored_in_64_bit_values_are_halved_and_still_find_copies(tmp_path):
+    corpus, index = tmp_path / "articles", tmp_path / "index"
+    shutil.copytree(SEEDS, corpus)
+    run_qa("index", str(corpus), index=index)
+    with closing(sqlite3.connect(index / "qa.sqlite")) as db:  # as an index of schema 11 stored them
+        db.create_function("widen", 1, lambda blob: np.frombuffer(blob, dtype="<u4").astype("<u8").tobytes())
+        db.execute("UPDATE article_signatures SET signature = widen(signature)")
+        db.execute("PRAGMA user_version = 11")
+        db.commit()
+    original = (corpus / "004_7d1420245ddc1626.txt").read_text(encoding="utf-8").split("\n\n")
+    (corpus / "republished.txt").write_text("\n\n".join(["Coalition admits civilian deaths", *original[1:]]))
+    assert run_json("index", "--json", index=index)["near_duplicates"] == 1
+    with closing(sqlite3.connect(index / "qa.sqlite")) as db:
+        sizes = {length for (length,) in db.execute("SELECT length(signature) FROM article_signatures")}
+    assert sizes == {4 * NUM_PERM}

@@ -13,8 +13,11 @@ import re
 import sqlite3
 from collections.abc import Callable
 
+import numpy as np
+
 from qa.backends.local.bm25 import TOKENIZER
 from qa.backends.local.vector_sums import encode_sums, sum_all_vectors
+from qa.near_duplicates import NUM_PERM, VALUE
 from qa.records import VECTOR_KEY_BYTES
 from qa.text import search_form_if_changed
 
@@ -249,6 +252,21 @@ def short_vector_keys(db: sqlite3.Connection) -> None:
         db.execute(f"DROP INDEX IF EXISTS {table}_embedding")  # made again after the keys change: faster than kept up
         db.execute(f"UPDATE {table} SET embedding_key = short_key(embedding_key)")
         db.execute(f"CREATE INDEX {table}_embedding ON {table}(embedding_key)")
+
+
+def _narrow_signature(signature: bytes | None) -> bytes | None:
+    """A signature of 64-bit values (each under 2**32) as 32-bit ones."""
+    if signature is None or len(signature) != 8 * NUM_PERM:
+        return signature
+    return np.frombuffer(signature, dtype="<u8").astype(VALUE).tobytes()
+
+
+@migration(12)
+def narrow_signatures(db: sqlite3.Connection) -> None:
+    """Each article's signature in 32-bit values, as its hashes are, instead of 64-bit ones: half the size."""
+    db.create_function("narrow_signature", 1, _narrow_signature, deterministic=True)
+    for table in ("article_signatures", "staged_articles"):
+        db.execute(f"UPDATE {table} SET signature = narrow_signature(signature)")
 
 
 SCHEMA_VERSION = max(MIGRATIONS)
