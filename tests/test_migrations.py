@@ -39,6 +39,9 @@ def test_the_fixture_is_a_schema_3_index():
 
 
 def test_an_index_of_schema_3_is_migrated_when_opened_and_keeps_every_article(old_index):
+    said = run_qa("info", "--json", index=old_index).stderr
+    assert said.count("\n") == 1 and "up to date with this version of qa" in said
+    assert run_qa("info", "--json", index=old_index).stderr == ""  # once
     before = run_json("info", "--json", index=old_index)
     assert user_version(old_index) == migrations.SCHEMA_VERSION
     with closing(Store.open(old_index)) as store:

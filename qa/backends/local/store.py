@@ -10,6 +10,7 @@ ahead of it, batch by batch, where only a later run will look them up.
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sqlite3
 import time
@@ -255,7 +256,10 @@ class Store:
                 f"version of qa (schema {version}, this one reads {BASE_VERSION} to {SCHEMA_VERSION}): "
                 "run `qa index --rebuild`"
             )
-        if version < SCHEMA_VERSION:
+        if version < SCHEMA_VERSION:  # said first: a migration can take minutes at a million passages
+            logging.getLogger(__name__).warning(
+                "qa: bringing the index at %s up to date with this version of qa, once…", self.directory
+            )
             migrations.migrate(self.connection)
             self.checkpoint()  # the pages a migration freed given back
 
