@@ -92,6 +92,13 @@ def _recorded_source_paths(path: Path) -> list[str]:
         return []
 
 
+def _frozen(path: Path) -> bool:
+    """Whether the index file lies on a read-only file system without the shared-memory file of its write-ahead log
+    (an update removes both when it ends): SQLite can then read it only as a file that cannot change, as it is."""
+    shared_memory = path.with_name(f"{path.name}-shm")
+    return path.exists() and bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY) and not shared_memory.exists()
+
+
 def _casefold(text: str | None) -> str | None:
     return text.casefold() if text else text
 
@@ -206,9 +213,16 @@ class Store:
     @classmethod
     def _connect(cls, path: Path, directory: Path) -> Store:
         new = not path.exists() or path.stat().st_size == 0
+        frozen = _frozen(path)
         try:
             # one user at a time, though not always the thread that opened it (a server's pool of searchers)
-            connection = sqlite3.connect(path, isolation_level=None, timeout=30, check_same_thread=False)
+            connection = sqlite3.connect(
+                f"{path.resolve().as_uri()}?immutable=1" if frozen else path,
+                uri=frozen,
+                isolation_level=None,
+                timeout=30,
+                check_same_thread=False,
+            )
             connection.create_function("casefold", 1, _casefold, deterministic=True)
             # a new file only: pages that hold a stored vector whole (with 4 KiB pages each spills into two more)
             connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
