@@ -56,10 +56,13 @@ def normalize_for_search(text: str) -> str:
     return collapse_whitespace(unicodedata.normalize("NFKC", text))
 
 
-def search_form_if_changed(text: str) -> str | None:
-    """text's search form where NFKC changes its characters (a ligature, a full-width digit), else None: the lexical
-    index reads a text as written, which tokenizes as its search form does unless NFKC changes it."""
-    return None if unicodedata.is_normalized("NFKC", text) else normalize_for_search(text)
+def search_form_if_changed(text: str, within: str | None = None) -> str | None:
+    """text's search form where the lexical index cannot read it as written, else None: where NFKC changes its
+    characters (a ligature, a full-width digit), or where the text it is cut from (`within`: a sentence's passage)
+    holds a NUL, at which SQLite's substr stops. Read as written, a text tokenizes as its search form does."""
+    if "\x00" in (text if within is None else within) or not unicodedata.is_normalized("NFKC", text):
+        return normalize_for_search(text)
+    return None
 
 
 def replace_undecoded(text: str) -> str:

@@ -13,7 +13,7 @@ from contextlib import closing, contextmanager
 from pathlib import Path
 
 import pytest
-from conftest import run_json, run_qa
+from conftest import ROOT, run_json, run_qa
 
 QUESTION = "How many civilians did the coalition kill in Raqqa?"
 
@@ -165,6 +165,15 @@ def test_a_read_only_index_answers_and_an_update_is_one_line(index, small_disk):
     assert "the lexical tables not checked: the index is read-only" in checked
     assert "cannot write" in one_line(run_qa("index", index=small_disk / "index", check=False))
     assert "cannot write" in one_line(run_qa("index", index=small_disk / "new", check=False))
+
+
+def test_an_index_of_an_earlier_version_on_a_read_only_disk_is_one_line_naming_the_fix(small_disk):
+    shutil.copytree(ROOT / "tests" / "data" / "schema3", small_disk / "old")
+    subprocess.run(["mount", "-o", "remount,ro", str(small_disk)], check=True)
+    said = run_qa("ask", QUESTION, index=small_disk / "old", check=False)
+    message = said.stderr.splitlines()[-1]
+    assert said.returncode == 2 and "Traceback" not in said.stderr and message.startswith("qa: ")
+    assert "made by an earlier version of qa and cannot be brought up to date where it is" in message
 
 
 def test_check_finds_text_changed_under_the_lexical_index(index):

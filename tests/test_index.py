@@ -162,3 +162,27 @@ def test_the_lexical_index_keeps_no_copy_of_the_text_and_reads_ligatures_as_lett
     (corpus / "bank.txt").unlink()
     assert run_json("index", "--json", index=index)["removed"] == 1
     assert run_qa("check", index=index, check=False).returncode == 0
+
+
+def test_an_index_first_built_from_an_empty_folder_answers_once_an_article_is_added(tmp_path):
+    index, empty, more = tmp_path / "index", tmp_path / "empty", tmp_path / "more"
+    empty.mkdir()
+    more.mkdir()
+    assert run_json("index", "--json", str(empty), index=index)["added"] == 0
+    (more / "005_new.txt").write_text(NEW_ARTICLE)
+    assert run_json("index", "--json", str(more), index=index)["added"] == 1
+    for mode in ("dense", "hybrid"):
+        answer = run_json("ask", "--json", "--mode", mode, "When will the schools reopen?", index=index)
+        assert answer["results"][0]["article"].endswith("005_new.txt")
+
+
+def test_every_sentence_of_a_record_holding_a_nul_is_searchable(tmp_path):
+    """A NUL in a record's text (JSON allows one) does not hide the sentences after it from the lexical index."""
+    index, records = tmp_path / "index", tmp_path / "wire.jsonl"
+    text = "Alpha beta gamma.\u0000 Delta epsilon zeta eta theta iota.\n\nKappa lambda mu nu xi omicron."
+    records.write_text(json.dumps({"title": "Greek letters", "text": text}) + "\n")
+    run_json("index", "--json", str(records), index=index)
+    with closing(sqlite3.connect(index / DB_FILE)) as db:
+        for word in ("zeta", "omicron", "alpha"):
+            assert db.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?", (word,)).fetchone()[0]
+    assert run_qa("check", index=index, check=False).returncode == 0

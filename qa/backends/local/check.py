@@ -81,8 +81,9 @@ def _integrity(store) -> Finding:
     for table in ("passages_fts", "sentences_fts"):
         try:
             store.connection.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.OperationalError:  # FTS5 checks in a write transaction, which a read-only index refuses
-            checked = "integrity check passed (the lexical tables not checked: the index is read-only)"
+        except sqlite3.OperationalError as error:  # FTS5 checks in a write transaction, which may not be had
+            reason = "the index is read-only" if "readonly" in str(error) else str(error)
+            checked = f"integrity check passed (the lexical tables not checked: {reason})"
         except sqlite3.DatabaseError as error:
             problems.append(f"{table} disagrees with the text it indexes ({error})")
     if not problems:

@@ -1,8 +1,8 @@
 """How the local indexes apply Filters: by how much of the index they keep.
 
 A narrow filter (at most NARROW_PASSAGES passages, as estimated from the share of articles it keeps) is
-applied by listing the passages it keeps, cheap then, and searching among them: FAISS exactly (an IVF base
-probes every list), BM25 within the match budget counted in their rows. Listing those of a
+applied by listing the passages it keeps, cheap then, and searching among them: FAISS over all of them (an IVF
+base reads their codes by id), BM25 within the match budget counted in their rows. Listing those of a
 wide one would cost more than the search (half a million ids for a filter keeping half of a million
 passages), and most candidates pass it anyway: the index searches as without a filter, asking for more
 candidates (k / share, and a margin), keeps those whose article passes, and asks for twice as many while

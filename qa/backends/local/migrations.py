@@ -193,14 +193,25 @@ CREATE VIEW IF NOT EXISTS sentences_search(id, body) AS
 def lexical_text_once(db: sqlite3.Connection) -> None:
     """The lexical tables keep no copy of the text they index (a fifth of the disk): they read it from the views
     above, and are rebuilt from them once. A passage or sentence keeps its search form (`normalized`) only where
-    NFKC changes its characters. The staged rows carry that form, not the search text and heading they carried."""
-    for table in ("passages", "sentences", "staged_passages", "staged_sentences"):
+    NFKC changes its characters (or its passage holds a NUL). The staged rows carry that form, not the search text and
+    heading they carried: the staging tables are made anew (an interrupted update's rows, which the next update
+    stages again, dropped), as dropping a column needs SQLite 3.35."""
+    for table in ("passages", "sentences"):
         if "normalized" not in _columns(db, table):
             db.execute(f"ALTER TABLE {table} ADD COLUMN normalized TEXT")
-    for table, columns in (("staged_passages", ("heading", "search_text")), ("staged_sentences", ("search_text",))):
-        db.execute(f"DELETE FROM {table}")  # an interrupted update's; the next update stages them again
-        for column in set(columns) & _columns(db, table):
-            db.execute(f"ALTER TABLE {table} DROP COLUMN {column}")
+    db.execute("DELETE FROM staged_articles")
+    db.execute("DROP TABLE staged_passages")
+    db.execute("DROP TABLE staged_sentences")
+    db.execute(
+        "CREATE TABLE staged_passages (id INTEGER PRIMARY KEY, article_id INTEGER NOT NULL, ordinal INTEGER NOT NULL, "
+        "text TEXT NOT NULL, first_block INTEGER NOT NULL, last_block INTEGER NOT NULL, start INTEGER NOT NULL, "
+        "end INTEGER NOT NULL, first_line INTEGER NOT NULL, last_line INTEGER NOT NULL, lines_in TEXT NOT NULL, "
+        "embedding_key BLOB NOT NULL, normalized TEXT)"
+    )
+    db.execute(
+        "CREATE TABLE staged_sentences (id INTEGER PRIMARY KEY, passage_id INTEGER NOT NULL, start INTEGER NOT NULL, "
+        "end INTEGER NOT NULL, embedding_key BLOB NOT NULL, normalized TEXT)"
+    )
     changed = [
         (form, passage, text, start)
         for passage, text, start in db.execute("SELECT id, text, start FROM passages")
@@ -211,7 +222,7 @@ def lexical_text_once(db: sqlite3.Connection) -> None:
         sentences = db.execute("SELECT id, start, end FROM sentences WHERE passage_id = ?", (passage,)).fetchall()
         db.executemany(
             "UPDATE sentences SET normalized = ? WHERE id = ?",
-            [(search_form_if_changed(text[s - start : e - start]), sentence) for sentence, s, e in sentences],
+            [(search_form_if_changed(text[s - start : e - start], text), sentence) for sentence, s, e in sentences],
         )
     for statement in LEXICAL_VIEWS.split(";"):
         if statement.strip():
@@ -242,8 +253,8 @@ def short_vector_keys(db: sqlite3.Connection) -> None:
     """Each vector keyed by 16 bytes instead of 64 hexadecimal characters: a key is stored with its vector, with
     each passage and sentence using it and in their indexes (a seventh of the disk)."""
     db.create_function("short_key", 1, _short_key, deterministic=True)
-    db.execute("DELETE FROM staged_sentences")  # an interrupted update's; the next update stages them again
-    db.execute("DELETE FROM staged_passages")
+    for table in ("staged_sentences", "staged_passages", "staged_articles"):
+        db.execute(f"DELETE FROM {table}")  # an interrupted update's; the next update stages them again
     db.execute("CREATE TABLE short_embeddings (key BLOB PRIMARY KEY, vector BLOB NOT NULL) WITHOUT ROWID")
     db.execute("INSERT INTO short_embeddings SELECT short_key(key), vector FROM embeddings ORDER BY key")
     db.execute("DROP TABLE embeddings")
@@ -288,7 +299,8 @@ def create(db: sqlite3.Connection) -> None:
 
 def migrate(db: sqlite3.Connection) -> None:
     """Apply the migrations an index of an earlier schema (BASE_VERSION or later) lacks, in one transaction;
-    another process opening it meanwhile waits, then finds it migrated."""
+    another process opening it meanwhile waits (30 s at most, then says the index is being written), then finds it
+    migrated."""
     db.execute("BEGIN IMMEDIATE")
     try:
         _apply(db, db.execute("PRAGMA user_version").fetchone()[0])

@@ -93,10 +93,13 @@ def _recorded_source_paths(path: Path) -> list[str]:
 
 
 def _frozen(path: Path) -> bool:
-    """Whether the index file lies on a read-only file system without the shared-memory file of its write-ahead log
-    (an update removes both when it ends): SQLite can then read it only as a file that cannot change, as it is."""
-    shared_memory = path.with_name(f"{path.name}-shm")
-    return path.exists() and bool(os.statvfs(path.parent).f_flag & os.ST_RDONLY) and not shared_memory.exists()
+    """Whether the index file lies on a read-only file system without its write-ahead log (an update checkpoints it
+    and removes it and its shared-memory file when it ends): SQLite can then read it only as a file that cannot
+    change, as it is."""
+    if not path.exists() or not os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+        return False
+    log, shared_memory = (path.with_name(f"{path.name}-{end}") for end in ("wal", "shm"))
+    return not shared_memory.exists() and not (log.exists() and log.stat().st_size)
 
 
 def _casefold(text: str | None) -> str | None:
@@ -136,6 +139,24 @@ def _chunks(values: list, size: int = 500) -> Iterator[tuple[list, str]]:
     for start in range(0, len(values), size):
         chunk = values[start : start + size]
         yield chunk, ",".join("?" * len(chunk))
+
+
+def _not_brought_up_to_date(directory: Path, error: sqlite3.OperationalError) -> str:
+    """What a migration that could not run means, and what to do (the index is left as it was)."""
+    text = str(error)
+    if "locked" in text:
+        return f"the index at {directory} is being written by another qa process: run this again when it has finished"
+    if "readonly" in text:
+        return (
+            f"the index at {directory} was made by an earlier version of qa and cannot be brought up to date where it "
+            "is (read-only): open it once with this version where it can be written"
+        )
+    if "full" in text:
+        return (
+            f"no space left on the device to bring the index at {directory} up to date (it needs about its own size "
+            "free): free some and run this again"
+        )
+    return f"the index at {directory} could not be brought up to date ({text}): run `qa check`"
 
 
 def _not_an_index(directory: Path) -> str:
@@ -274,7 +295,10 @@ class Store:
             logging.getLogger(__name__).warning(
                 "qa: bringing the index at %s up to date with this version of qa, once…", self.directory
             )
-            migrations.migrate(self.connection)
+            try:
+                migrations.migrate(self.connection)
+            except sqlite3.OperationalError as error:
+                raise StoreError(_not_brought_up_to_date(self.directory, error)) from None
             self.checkpoint()  # the pages a migration freed given back
 
     def close(self) -> None:
@@ -848,7 +872,7 @@ class Store:
                         s.start,
                         s.end,
                         s.embedding_key,
-                        search_form_if_changed(p.text[s.start - p.start : s.end - p.start]),
+                        search_form_if_changed(p.text[s.start - p.start : s.end - p.start], p.text),
                     )
                     for s in new.sentences
                 ],

@@ -66,7 +66,10 @@ def build(store: Store, approximate: bool | None = None):
         generation, count = store.generation, store.passage_count()
         dimension = store.manifest().dimension
         codes, inner = faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
-        if not (count >= APPROXIMATE_FROM if approximate is None else approximate):
+        if not count:  # nothing to learn the range of 8-bit codes from, which a search needs
+            index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
+            lists = 1
+        elif not (count >= APPROXIMATE_FROM if approximate is None else approximate):
             index = faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dimension, codes, inner))
             lists = 1
         else:
@@ -119,7 +122,7 @@ class VectorIndex:
 
     def search(self, query: np.ndarray, k: int, among: list[int] | None = None) -> list[tuple[int, float]]:
         """(passage id, cosine) pairs, best first; only passages whose ids are `among` (current passages), when
-        given: exactly among them."""
+        given: among all of them."""
         import faiss
 
         faiss.omp_set_num_threads(1)  # one query at a time: threads would contend with the lexical search
