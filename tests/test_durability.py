@@ -102,6 +102,13 @@ def lock_held_by_us(index: Path):
         yield
 
 
+def test_check_beside_a_running_update_leaves_the_lexical_tables_to_it(index):
+    with lock_held_by_us(index):
+        done = run_qa("check", index=index, check=False)
+    assert done.returncode == 0 and "the lexical tables not checked: an update is running" in done.stdout
+    assert "lexical tables agree with the text they index" in run_qa("check", index=index).stdout
+
+
 def test_a_stuck_update_is_named_and_wait_gives_up(index):
     with lock_held_by_us(index):
         done = run_qa("index", "--wait", "0.5", index=index, check=False)

@@ -7,10 +7,12 @@ model's sha256 (no remembered digest is trusted). It takes seconds per gigabyte 
 
 from __future__ import annotations
 
+import errno
 import sqlite3
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from qa.backends.local.update_lock import LockTimeout, update_lock
 from qa.errors import QAError
 from qa.manifest import Manifest
 
@@ -75,17 +77,25 @@ def check(directory: Path) -> Report:
 
 
 def _integrity(store) -> Finding:
-    """SQLite's check of the file, and FTS5's of each lexical table against the text it reads."""
+    """SQLite's check of the file, and FTS5's of each lexical table against the text it reads (in a write
+    transaction: not while an update runs, which would wait for it)."""
     problems = [row[0] for row in store.connection.execute("PRAGMA integrity_check(5)") if row[0] != "ok"]
     checked = "integrity check passed, and the lexical tables agree with the text they index"
-    for table in ("passages_fts", "sentences_fts"):
-        try:
-            store.connection.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
-        except sqlite3.OperationalError as error:  # FTS5 checks in a write transaction, which may not be had
-            reason = "the index is read-only" if "readonly" in str(error) else str(error)
-            checked = f"integrity check passed (the lexical tables not checked: {reason})"
-        except sqlite3.DatabaseError as error:
-            problems.append(f"{table} disagrees with the text it indexes ({error})")
+    try:
+        with update_lock(store.directory, wait=0):
+            for table in ("passages_fts", "sentences_fts"):
+                try:
+                    store.connection.execute(f"INSERT INTO {table}({table}, rank) VALUES ('integrity-check', 1)")
+                except sqlite3.OperationalError:
+                    raise
+                except sqlite3.DatabaseError as error:
+                    problems.append(f"{table} disagrees with the text it indexes ({error})")
+    except LockTimeout:
+        checked = "integrity check passed (the lexical tables not checked: an update is running)"
+    except (OSError, sqlite3.OperationalError) as error:
+        read_only = "readonly" in str(error) or getattr(error, "errno", None) in (errno.EROFS, errno.EACCES)
+        reason = "the index is read-only" if read_only else str(error)
+        checked = f"integrity check passed (the lexical tables not checked: {reason})"
     if not problems:
         return Finding("sqlite", True, checked)
     return Finding("sqlite", False, "; ".join(problems), REBUILD)
