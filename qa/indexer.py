@@ -430,6 +430,10 @@ def update(
                 vector_index.refresh(store)
             except OSError as error:  # committed already; the next reader rebuilds the cache from stored vectors
                 summary.warnings.append({"path": str(store.directory), "warning": f"FAISS cache not written ({error})"})
+            if rebuild or store.passage_count() >= 2 * (manifest.passages or 0):
+                # most vectors are new (a first build, a rebuild): their table, filled in no order of their keys
+                # (hashes), is packed, a tenth of the disk
+                store.compact()
         store.checkpoint()
         summary.seconds = round(time.perf_counter() - began, 3)
         return summary

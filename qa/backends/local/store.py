@@ -622,8 +622,8 @@ class Store:
         return converted
 
     def compact(self) -> None:
-        """Give the pages freed by a conversion back to the system: the file is rewritten (a reader meanwhile
-        sees it as before)."""
+        """Rewrite the file packed: the pages freed by a conversion given back, each table in the order of its keys
+        (a reader meanwhile sees it as before)."""
         self.connection.execute("VACUUM")
 
     def vector_batches(self, size: int, every: int = 1) -> Iterator[tuple[np.ndarray, np.ndarray]]:
