@@ -432,7 +432,7 @@ def update(
                 summary.warnings.append({"path": str(store.directory), "warning": f"FAISS cache not written ({error})"})
             if rebuild or store.passage_count() >= 2 * (manifest.passages or 0):
                 # most vectors are new (a first build, a rebuild): their table, filled in no order of their keys
-                # (hashes), is packed, a tenth of the disk
+                # (hashes), is packed
                 store.compact()
         store.checkpoint()
         summary.seconds = round(time.perf_counter() - began, 3)
