@@ -102,15 +102,22 @@ def ray_cluster():
     temp = tempfile.mkdtemp(prefix="qa-ray-", dir="/tmp")  # short: Ray's socket paths must fit in 107 bytes
     loopback = {"node_ip_address": "127.0.0.1", "object_store_memory": NODE_MEMORY}
     head = {**loopback, "num_cpus": 0, "include_dashboard": False, "temp_dir": temp}
-    cluster = Cluster(initialize_head=True, head_node_args={**head, "_system_config": NODE_LOST_WITHIN_MS})
-    try:
-        for _ in range(2):
-            cluster.add_node(num_cpus=1, **loopback)
-        cluster.wait_for_nodes()
-        yield cluster
-    finally:
-        import ray
+    # Ray notes the address of a cluster it starts in RAY_TMPDIR/ray, which it does not create (/tmp/ray by default,
+    # missing on a machine that never ran Ray): there, in this cluster's own folder
+    os.makedirs(os.path.join(temp, "ray"))
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("RAY_TMPDIR", temp)
+        cluster = None
+        try:
+            cluster = Cluster(initialize_head=True, head_node_args={**head, "_system_config": NODE_LOST_WITHIN_MS})
+            for _ in range(2):
+                cluster.add_node(num_cpus=1, **loopback)
+            cluster.wait_for_nodes()
+            yield cluster
+        finally:
+            import ray
 
-        ray.shutdown()  # the test process, if it joined
-        cluster.shutdown()
-        shutil.rmtree(temp, ignore_errors=True)
+            ray.shutdown()  # the test process, if it joined
+            if cluster is not None:
+                cluster.shutdown()
+            shutil.rmtree(temp, ignore_errors=True)
