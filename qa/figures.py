@@ -102,6 +102,7 @@ _TIME_RE = re.compile(
     re.IGNORECASE,
 )
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
+_LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
 _NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+)?[A-Z][\w'’.&-]*)*")
 # A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
 _MODIFIER_BEFORE = re.compile(r"\b(?!(?:al|el|bin|ibn|abu|de|van|von)-$)[a-z]+-$")
@@ -161,7 +162,8 @@ _EARLIER = {"before", "previous", "previously", "earlier", "former", "prior", "a
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
-_AMOUNT_UNIT = re.compile(r"\s?(?:dlrs?|dollars?|pounds|euros?|yen|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)\b")
+_MONEY = r"dlrs?|dollars?|pounds|euros?|yen"
+_AMOUNT_UNIT = re.compile(rf"\s?(?:{_MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)\b")
 _PERSON_ASKED = re.compile(
     r"^\W*who\b|\bwhich (?:\w+ ){0,2}(?:person|commander|minister|official|spokes\w*|leader|adviser|director|driver"
     r"|player|chief|executive|president|chairman|manager)\b",
@@ -274,6 +276,7 @@ class Sought:
     counted: frozenset[str]  # the stems of what a "how many" question counts (_counted)
     measure: str | None  # AMOUNT, FACTOR or a key of _MEASURED_IN (_measure)
     asks_year: bool  # "in what year": a date must give one
+    lowercase: frozenset[str]  # the words the passages read also write in lower case: "Like", "However" name nothing
 
 
 def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
@@ -293,6 +296,7 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         frozenset(_counted(question)),
         _measure(question),
         bool(_YEAR_ASKED.search(question)),
+        frozenset(word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text)),
     )
     stories = _stories([r.passage.path for r in results], copies or {})
     floor = SIMILARITY_FLOOR * results[0].score
@@ -430,7 +434,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     speaker = _attribution(sentence)
     best = None
-    for candidate in _candidates(kind, sentence, question_terms, sought.asks_year):
+    for candidate in _candidates(sought, sentence):
         value_start, value_end = candidate[:2]
         item = _list_item(sentence, value_start, value_end)  # the words of other items of a list support nothing
         before = [w for w in words if item[0] <= w[0] < value_start][-window:]
@@ -531,8 +535,9 @@ def _bare(sentence: str, end: int) -> bool:
     return word in _BACK_REFERENCE or (word != "of" and (word in STOPWORDS or word.endswith("ed")))
 
 
-def _candidates(kind: str, sentence: str, question_terms: set[str], asks_year: bool):
-    """(start, end, value, normalized, kind) of every value of the kind in the sentence."""
+def _candidates(sought: Sought, sentence: str):
+    """(start, end, value, normalized, kind) of every value of the kind sought in the sentence."""
+    kind, question_terms, asks_year = sought.kind, sought.terms, sought.asks_year
     question_stems = {_stem(term) for term in question_terms}
     if kind == NUMBER:
         taken = [(m.start(), m.end()) for m in _DATE_RE.finditer(sentence)] + [
@@ -557,8 +562,12 @@ def _candidates(kind: str, sentence: str, question_terms: set[str], asks_year: b
             if bool(question_terms & {"old", "age", "aged"}) != _is_age(sentence, m.start(), m.end()):
                 continue  # "how old" asks for an age, and an age counts nothing else
             compound = re.match(r"-([a-z]+)\b(?!-old)", sentence[m.end() :])
-            if compound and _stem(compound.group(1)) not in question_stems:
-                continue  # "a two-carriage tram" counts no passengers
+            if (
+                compound
+                and _stem(compound.group(1)) not in question_stems
+                and not re.fullmatch(_MONEY, compound.group(1))
+            ):
+                continue  # "a two-carriage tram" counts no passengers; "a 500 mln-dlr loan" is a sum
             yield m.start(), m.end(), m.group(), normalized + ("%" if m.group("percent") else ""), NUMBER
     elif kind == DURATION:
         for m in _DURATION_RE.finditer(sentence):
@@ -582,8 +591,8 @@ def _candidates(kind: str, sentence: str, question_terms: set[str], asks_year: b
         for m in _NAME_RE.finditer(sentence):
             name_words = list(re.finditer(r"\S+", m.group()))
             possessive = sentence.startswith(("'s", "’s"), m.end())
-            if m.start() == 0 and len(name_words) == 1 and not possessive:
-                continue  # a sentence's first word is capitalised whatever it is
+            if len(name_words) == 1 and not possessive and not re.search(r"\w", sentence[: m.start()]):
+                continue  # a sentence's first word is capitalised whatever it is, after a quotation mark too
             while name_words and re.sub(r"['’]s$", "", name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
             if name_words and _MODIFIER_BEFORE.search(sentence, 0, m.start() + name_words[0].start()):
@@ -600,6 +609,9 @@ def _candidates(kind: str, sentence: str, question_terms: set[str], asks_year: b
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
                 continue
+            word = name_words[0].group().strip(".,;:'’")
+            if len(name_words) == 1 and word.istitle() and word.lower() in sought.lowercase:
+                continue  # a common word capitalised ("However" after a caption that lost its full stop), not "IS"
             start = m.start() + name_words[0].start()
             placed = _PLACE_BEFORE.search(sentence[:start])
             if kind == PLACE and not (possessive or placed):

@@ -185,6 +185,12 @@ def test_a_number_measuring_or_aging_something_else_is_no_count():
     assert _values("How much did the money supply rise?", "M-1 money supply rose 2.1 billion dlrs.") == [
         ("2.1 billion", "2100000000")
     ]
+    # a number joined to a noun describes it ("a two-carriage tram"), but joined to a currency it is a sum
+    assert _values("How many passengers were on the tram?", "A two-carriage tram carried passengers.") == []
+    bridge = "Several industrial countries will provide a 500 mln-dlr short-term bridge loan to Argentina."
+    assert _values("How large a short-term loan were the nations putting together for Argentina?", bridge) == [
+        ("500 mln", "500000000")
+    ]
 
 
 def test_a_number_counting_others_counts_what_the_sentence_counted():
@@ -307,6 +313,22 @@ def test_ask_prints_the_answer_block_before_the_passages_and_brief_prints_it_alo
     assert brief.strip() == out[: out.index("[1]")].strip()
     none = run_qa("ask", "--brief", "What did Amnesty investigate?", index=seed_index).stdout
     assert "No short answer" in none
+
+
+def test_a_capitalised_common_word_names_nothing():
+    question = "Which company makes Toblerone?"
+    quoted = '"Like many other companies, we are experiencing higher costs," Toblerone said.'
+    caption = "Image caption The company made the announcement on its website However, other fans praised the company."
+    # the passages read write "like" and "however" in lower case: common words, capitalised where a sentence begins
+    plain = (
+        "Toblerone is made by the company Mondelez International, which would like to keep it; however, it costs more."
+    )
+    assert _values(question, quoted, plain) == [("Mondelez International", "Mondelez International")]
+    assert _values(question, caption, plain) == [("Mondelez International", "Mondelez International")]
+    # an acronym is a name even where its letters make a common word: "IS" held Raqqa
+    assert _values("Which group held Raqqa?", "The city was held by IS until October; it is free now.") == [
+        ("IS", "IS")
+    ]
 
 
 def test_a_source_line_names_who_published_it_never_a_date_alone(seed_index):
