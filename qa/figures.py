@@ -60,6 +60,7 @@ _UNITS = {
     "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12,
 }  # fmt: skip
 _SCALES = {"hundred": 100, "thousand": 1_000, "million": 10**6, "mln": 10**6, "billion": 10**9, "bln": 10**9}
+_SHORT_SCALES = {"k": 1_000, "m": 10**6, "bn": 10**9}
 _VAGUE = r"dozens|scores|hundreds\s+of\s+thousands|tens\s+of\s+thousands|hundreds|thousands|millions|several|a\s+few"
 _QUALIFIER = (
     r"more than|fewer than|less than|at least|at most|up to|as many as|nearly|almost|about|around|over|under"
@@ -67,10 +68,13 @@ _QUALIFIER = (
 ).replace(" ", r"\s+")
 _ONE_WORD = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|a dozen|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"  # noqa: E501
 _WORD_NUMBER = rf"(?:{_ONE_WORD}(?:[\s-]+(?:hundred|thousand)(?:(?:[\s-]+and)?[\s-]+{_ONE_WORD})?)*)"
-_AMOUNT = rf"(?:[$£€]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORD_NUMBER})(?:\s(?:hundred|thousand|million|mln|billion|bln)\b)?"  # noqa: E501
+# A sum written short: "£304m", "$1.3bn", "€5k"; "10bn" (a bare "5m" may be metres)
+_COMPACT = r"[$£€]\s?\d+(?:\.\d+)?(?:bn|m|k)\b|\d+(?:\.\d+)?bn\b"
+_AMOUNT = rf"(?:{_COMPACT}|(?:[$£€]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORD_NUMBER})(?:\s(?:hundred|thousand|million|mln|billion|bln)\b)?)"  # noqa: E501
+_STARTS = r"(?:\b|(?<!\w)(?=[$£€]))"  # a number's first word, or its currency sign ("paid £304m")
 _NUMBER_RE = re.compile(
-    rf"\b(?P<range>between\s+(?P<low>{_AMOUNT})\s+and\s+(?P<high>{_AMOUNT}))(?![\w,.]\d)"
-    rf"|\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>{_AMOUNT}|{_VAGUE})(?P<percent>\s?(?:%|percent\b|per cent\b|pct\b))?"
+    rf"{_STARTS}(?P<range>between\s+(?P<low>{_AMOUNT})\s+and\s+(?P<high>{_AMOUNT}))(?![\w,.]\d)"
+    rf"|{_STARTS}(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>{_AMOUNT}|{_VAGUE})(?P<percent>\s?(?:%|percent\b|per cent\b|pct\b))?"
     rf"(?![\w,.]\d)",
     re.IGNORECASE,
 )
@@ -665,6 +669,8 @@ def _number(amount: str) -> str | None:
     parts = text.split()
     if len(parts) == 2 and parts[1] in _SCALES:
         scale, text = _SCALES[parts[1]], parts[0]
+    elif short := re.fullmatch(r"([\d.]+)(bn|m|k)", text):
+        scale, text = _SHORT_SCALES[short.group(2)], short.group(1)
     if text in _UNITS or re.fullmatch(_WORD_NUMBER, text):
         number = _UNITS.get(text) or _words_number(text)
     else:

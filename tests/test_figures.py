@@ -78,6 +78,15 @@ def test_numbers_are_normalised_to_digits_keeping_their_qualifier_as_written():
         ("400 mln", "400000000")
     ]
     assert _values("How many were wounded?", "Dozens were wounded.") == [("Dozens", "dozens")]
+    # a sum keeps its currency sign, and one written short its scale: "£304m" is no 304
+    assert _values("How much did the broadcaster pay for the rights?", "It paid £304m for the rights.") == [
+        ("£304m", "304000000")
+    ]
+    assert _values("How much did the network bid?", "The network bid more than $1.3bn in all.") == [
+        ("more than $1.3bn", "1300000000")
+    ]
+    assert _values("How much is the deal worth?", "The deal is worth $5 million.") == [("$5 million", "5000000")]
+    assert _values("How deep is the well?", "The well is 5m deep.") == [("5m", "5")]  # metres, not millions
 
 
 def test_years_dates_and_lengths_are_not_counts():
