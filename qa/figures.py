@@ -29,7 +29,7 @@ from qa.text import STOPWORDS, collapse_whitespace, terms
 
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
 PERSON = "person"  # a name asked of a person: shown as a name
-AMOUNT, FACTOR = "amount", "factor"
+AMOUNT, FACTOR, SHARE = "amount", "factor", "share"
 # What "how fast / deep / tall / wide / heavy" asks for: a number in a unit of that measure ("12mph", "40 metres").
 _SPEED = r"mph|kph|kmph|km/hr?|kmh|m/s|knots|(?:miles|km|kilometres|kilometers)\s+(?:an|per)\s+hour"
 _LENGTH = r"m|metres?|meters?|km|kilometres?|kilometers?|cm|ft|feet|foot|inch(?:es)?|miles?|yards?"
@@ -278,7 +278,7 @@ class Sought:
     terms: frozenset[str]  # the question's content words
     wanted: frozenset[str]  # the stems of its distinctive words, and of the words that say the same (_senses)
     counted: frozenset[str]  # the stems of what a "how many" question counts (_counted)
-    measure: str | None  # AMOUNT, FACTOR or a key of _MEASURED_IN (_measure)
+    measure: str | None  # AMOUNT, FACTOR, SHARE or a key of _MEASURED_IN (_measure)
     asks_year: bool  # "in what year": a date must give one
     lowercase: frozenset[str]  # the words the passages read also write in lower case: "Like", "However" name nothing
 
@@ -402,9 +402,12 @@ def _counted(question: str) -> set[str]:
 
 def _measure(question: str) -> str | None:
     """What a number question asks beyond a count: an AMOUNT ("how much", "how big"), a FACTOR ("by what
-    factor", "how many times") or a measure in units (_MEASURED_IN: "how fast", "how deep")."""
+    factor", "how many times"), a SHARE ("what percentage") or a measure in units (_MEASURED_IN: "how fast",
+    "how deep")."""
     if re.search(r"\bfactor\b|\bhow many times\b|\bhow much (?:bigger|larger|higher|more)\b", question, re.I):
         return FACTOR
+    if re.search(r"\b(?:what|which) (?:share|proportion|percentage|per ?cent)\b", question, re.I):
+        return SHARE
     measured = re.search(rf"\bhow ({'|'.join(_MEASURED_IN)})\b", question, re.I)
     if measured:
         return measured.group(1).lower()
@@ -477,6 +480,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
             if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
                 continue  # "by what factor" is answered by "ten times", not by a count
+            if measure == SHARE and not candidate[3].endswith("%"):
+                continue  # "what share" is answered by "90 percent", not by "3 million"
             if measure in _MEASURED_IN:
                 unit = _MEASURED_IN[measure].match(sentence, value_end)
                 if not unit:

@@ -218,6 +218,10 @@ def test_a_measure_is_answered_by_a_number_in_its_units_shown_with_them():
     assert _values("How heavy is the smaller bar now?", "Two of the bars now weigh 150g, with wider gaps.") == [
         ("150g", "150")
     ]
+    # a share is answered by a percentage, not by the count beside it
+    sentence = "Victoria's 3 million dairy cattle are 60% of the country's herd."
+    assert _values("What percentage of the country's dairy cattle are in Victoria?", sentence) == [("60%", "60%")]
+    assert _values("What share of the dairy cattle are in Victoria?", "Victoria holds 3 million dairy cattle.") == []
 
 
 def test_a_question_asking_what_year_is_answered_by_a_date_with_a_year():
