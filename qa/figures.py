@@ -142,6 +142,7 @@ _SAME_SENSE_GROUPS = [
     {"weigh", "weighs", "weight", "heavy", "grams", "g"},
     {"win", "won", "winner", "victory", "champion", "champions", "title", "beat"},
     {"born", "age", "aged", "old"},
+    {"begin", "began", "begun", "beginning", "start", "started", "starts", "launch", "launched", "opened", "commenced"},
     {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge"},
 ]  # fmt: skip
 # A number measuring something other than what the question counts: "100 metres" away, "three years" on, "seven
