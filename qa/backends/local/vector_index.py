@@ -66,12 +66,11 @@ def build(store: Store, approximate: bool | None = None):
         generation, count = store.generation, store.passage_count()
         dimension = store.manifest().dimension
         codes, inner = faiss.ScalarQuantizer.QT_8bit, faiss.METRIC_INNER_PRODUCT
+        lists = 1
         if not count:  # nothing to learn the range of 8-bit codes from, which a search needs
             index = faiss.IndexIDMap2(faiss.IndexFlatIP(dimension))
-            lists = 1
         elif not (count >= APPROXIMATE_FROM if approximate is None else approximate):
             index = faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dimension, codes, inner))
-            lists = 1
         else:
             lists = int(LISTS_PER_ROOT * math.sqrt(count))
             by_residual = False  # each vector's own values, not its offset from its list's centre
