@@ -168,6 +168,7 @@ _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
 _MONEY = r"dlrs?|dollars?|pounds|euros?|yen"
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
 _AMOUNT_UNIT = re.compile(rf"\s?(?:{_MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)\b")
 _PERSON_ASKED = re.compile(
     r"^\W*who\b|\bwhich (?:\w+ ){0,2}(?:person|commander|minister|official|spokes\w*|leader|adviser|director|driver"
@@ -569,6 +570,10 @@ def _candidates(sought: Sought, sentence: str):
             normalized = _number(m.group("amount"))
             if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
                 continue  # "when one …" is a pronoun more often than a count
+            if ordinal := _ORDINAL.match(sentence, m.end()):  # "finished 15th", "his 52nd win": a place, no count
+                if not sought.counted:
+                    yield m.start(), ordinal.end(), m.group() + ordinal.group(), normalized + ordinal.group(), NUMBER
+                continue
             if bool(question_terms & {"old", "age", "aged"}) != _is_age(sentence, m.start(), m.end()):
                 continue  # "how old" asks for an age, and an age counts nothing else
             compound = re.match(r"-([a-z]+)\b(?!-old)", sentence[m.end() :])

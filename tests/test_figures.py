@@ -202,6 +202,14 @@ def test_a_number_measuring_or_aging_something_else_is_no_count():
     ]
 
 
+def test_a_place_in_an_order_is_shown_whole_and_counts_nothing():
+    sentence = "A late stop dropped Verstappen to 15th place, and he fought back to third."
+    assert _values("How far back did Verstappen drop after the late stop?", sentence) == [("15th", "15th")]
+    assert _values("How many drivers did Verstappen pass?", "Verstappen finished 15th and passed 12 drivers.") == [
+        ("12", "12")
+    ]
+
+
 def test_a_number_counting_others_counts_what_the_sentence_counted():
     sentence = "At least seven people were killed and more than 50 others were injured when the tram derailed."
     assert _values("How many passengers were hurt when the tram crashed?", sentence) == [("more than 50", "50")]
