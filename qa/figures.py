@@ -125,7 +125,7 @@ _ACTOR = (
 _ATTRIBUTION = (
     re.compile(rf"\baccording to\s+(?P<who>(?:the\s+|a\s+|an\s+)?(?:{_ACTOR}|(?:new\s+|latest\s+)?\w+(?:\s+\w+)?))"),
     re.compile(rf"(?P<who>\b{_ACTOR})(?:\s*\([^)]*\))?\s+(?:has\s+|have\s+)?(?:{_SAY})\b"),
-    re.compile(rf"\b(?:{_SAY})\s+(?P<who>{_ACTOR})"),
+    re.compile(rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>{_ACTOR})"),  # '…," said X': not "X said Y signed"
 )
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
@@ -441,7 +441,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     words = [(m.start(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
     question_stems = {_stem(term) for term in question_terms}
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
-    speaker = _attribution(sentence)
+    attributions = _attributions(sentence)
     best = None
     for candidate in _candidates(sought, sentence):
         value_start, value_end = candidate[:2]
@@ -455,7 +455,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         score = sum(1 / (1 + distance / 5) for distance in nearest.values())
         preferred = False
         if kind in (NAME, PERSON):
-            score += 0.25 * (" " in candidate[3]) + 0.25 * (speaker == candidate[3])
+            score += 0.25 * (" " in candidate[3]) + 0.25 * (_nearest(attributions, *candidate[:2]) == candidate[3])
         if kind == PERSON:
             score += 0.5 * _person_like(candidate[3])
         if kind == PLACE:
@@ -509,7 +509,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         (start + value_start, start + value_end),
         (start + phrase[0], start + phrase[1]),
         (start, end),
-        speaker,
+        _nearest(attributions, value_start, value_end),
         best[0],
     )
     return best[0], mention
@@ -755,14 +755,22 @@ def _phrase(sentence: str, start: int, end: int, clause_start: int, clause_end: 
     return first, max(last, end)
 
 
-def _attribution(sentence: str) -> str | None:
-    """Who the sentence says gives its claim: "according to X", "X said", "said X"."""
+def _attributions(sentence: str) -> list[tuple[int, int, str]]:
+    """Where the sentence says who gives a claim ("according to X", "X said", "said X"), and who."""
+    found = []
     for pattern in _ATTRIBUTION:
-        if match := pattern.search(sentence):
-            who = match.group("who").strip(" .")
+        for match in pattern.finditer(sentence):
+            who = match.group("who").strip()
+            who = who[:-1] if _ends_sentence(who.split()[-1]) else who  # "The U.S." keeps its full stop
             if who.split()[0].lower() not in _NOT_NAMES - {"the", "a", "an"}:
-                return who
-    return None
+                found.append((match.start(), match.end(), who))
+    return found
+
+
+def _nearest(attributions: list[tuple[int, int, str]], start: int, end: int) -> str | None:
+    """Who gives the claim of the value at sentence[start:end]: the attribution nearest it ("The U.S. said it fired
+    30,000 rounds, and American jets flew 90 percent of the strikes, Amnesty reported": Amnesty for 90 percent)."""
+    return min(attributions, key=lambda a: max(a[0] - end, start - a[1], 0), default=(0, 0, None))[2]
 
 
 def _grouped(mentions: list[Mention]) -> list[Figure]:

@@ -133,6 +133,22 @@ def test_sources_giving_the_same_value_are_grouped_and_different_ones_kept_apart
     assert found[0].attributed_to == "BBC"
 
 
+def test_a_value_is_attributed_to_whoever_the_sentence_says_gives_it():
+    sentence = (
+        "The U.S. said it fired more than 30,000 artillery rounds, and American jets flew 90 percent of the "
+        "strikes on the city, Amnesty reported."
+    )
+    rounds = _figures("How many artillery rounds were fired on the city?", sentence)
+    strikes = _figures("What share of the strikes on the city did American jets fly?", sentence)
+    assert [(f.first.value, f.attributed_to) for f in rounds + strikes] == [
+        ("more than 30,000", "The U.S."),
+        ("90 percent", "Amnesty"),
+    ]
+    # "said X" names who speaks after a quotation or a comma; "X said Y signed" names X
+    orders = _figures("How many jets did the airline order?", "McDonnell Douglas said Korean Air ordered four jets.")
+    assert [(f.first.value, f.attributed_to) for f in orders] == [("four", "McDonnell Douglas")]
+
+
 def test_values_of_another_scope_carry_their_qualifier_and_are_no_disagreement():
     question = "How many civilians died in the battle?"
     found = _figures(
