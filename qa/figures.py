@@ -570,12 +570,12 @@ def _candidates(sought: Sought, sentence: str):
             normalized = _number(m.group("amount"))
             if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
                 continue  # "when one …" is a pronoun more often than a count
+            if bool(question_terms & {"old", "age", "aged"}) != _is_age(sentence, m.start(), m.end()):
+                continue  # "how old" asks for an age, and an age counts nothing else
             if ordinal := _ORDINAL.match(sentence, m.end()):  # "finished 15th", "his 52nd win": a place, no count
                 if not sought.counted:
                     yield m.start(), ordinal.end(), m.group() + ordinal.group(), normalized + ordinal.group(), NUMBER
                 continue
-            if bool(question_terms & {"old", "age", "aged"}) != _is_age(sentence, m.start(), m.end()):
-                continue  # "how old" asks for an age, and an age counts nothing else
             compound = re.match(r"-([a-z]+)\b(?!-old)", sentence[m.end() :])
             if (
                 compound

@@ -224,6 +224,7 @@ def test_a_place_in_an_order_is_shown_whole_and_counts_nothing():
     assert _values("How many drivers did Verstappen pass?", "Verstappen finished 15th and passed 12 drivers.") == [
         ("12", "12")
     ]
+    assert _values("How old is the driver?", "The driver celebrated his 52nd birthday on the day of the crash.") == []
 
 
 def test_a_number_counting_others_counts_what_the_sentence_counted():
