@@ -302,7 +302,9 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         frozenset(_counted(question)),
         _measure(question),
         bool(_YEAR_ASKED.search(question)),
-        frozenset(word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text)),
+        frozenset(word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text))
+        if kind in (NAME, PLACE)  # only names are told from common words
+        else frozenset(),
     )
     stories = _stories([r.passage.path for r in results], copies or {})
     floor = SIMILARITY_FLOOR * results[0].score
