@@ -69,7 +69,7 @@ _QUALIFIER = (
 _ONE_WORD = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|a dozen|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"  # noqa: E501
 _WORD_NUMBER = rf"(?:{_ONE_WORD}(?:[\s-]+(?:hundred|thousand)(?:(?:[\s-]+and)?[\s-]+{_ONE_WORD})?)*)"
 # A sum written short: "£304m", "$1.3bn", "€5k"; "10bn" (a bare "5m" may be metres)
-_COMPACT = r"[$£€]\s?\d+(?:\.\d+)?(?:bn|m|k)\b|\d+(?:\.\d+)?bn\b"
+_COMPACT = rf"[$£€]\s?\d+(?:\.\d+)?(?:{'|'.join(_SHORT_SCALES)})\b|\d+(?:\.\d+)?bn\b"
 _AMOUNT = rf"(?:{_COMPACT}|(?:[$£€]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORD_NUMBER})(?:\s(?:hundred|thousand|million|mln|billion|bln)\b)?)"  # noqa: E501
 _STARTS = r"(?:\b|(?<!\w)(?=[$£€]))"  # a number's first word, or its currency sign ("paid £304m")
 _NUMBER_RE = re.compile(
@@ -682,7 +682,7 @@ def _number(amount: str) -> str | None:
     parts = text.split()
     if len(parts) == 2 and parts[1] in _SCALES:
         scale, text = _SCALES[parts[1]], parts[0]
-    elif short := re.fullmatch(r"([\d.]+)(bn|m|k)", text):
+    elif short := re.fullmatch(rf"([\d.]+)({'|'.join(_SHORT_SCALES)})", text):
         scale, text = _SHORT_SCALES[short.group(2)], short.group(1)
     if text in _UNITS or re.fullmatch(_WORD_NUMBER, text):
         number = _UNITS.get(text) or _words_number(text)
