@@ -86,7 +86,7 @@ class Chat:
         for name, command in COMMANDS.items():
             self.console.print(wrapped(self.console, Text(command.summary), usages[name].ljust(width)))
         note = (
-            "help, quit and exit work without the colon too. Anything else is a question; "
+            "help, clear, quit and exit work without the colon too. Anything else is a question; "
             "a short follow-up is read in the context of the last one."
         )
         self.console.print(wrapped(self.console, Text(note)))
@@ -168,6 +168,9 @@ class Chat:
         self.as_json = not self.as_json
         self.console.print(f"JSON output {'on' if self.as_json else 'off'}")
 
+    def clear(self, _: str) -> None:
+        self.console.clear()
+
     def leave(self, _: str) -> bool:
         return False
 
@@ -189,9 +192,11 @@ COMMANDS = {
     ":sources": Command(Chat.list_sources, "", "the articles in the index"),
     ":reindex": Command(Chat.reindex, "", "bring the index up to date with its sources"),
     ":json": Command(Chat.toggle_json, "", "switch raw JSON output on or off"),
+    ":clear": Command(Chat.clear, "", "clear the screen"),
     ":quit": Command(Chat.leave, "", "leave (or Ctrl-D)"),
 }
-BARE_COMMANDS = {"help": ":help", "quit": ":quit", "exit": ":quit"}  # typed alone, they ask for no passage
+# typed alone, these ask for no passage
+BARE_COMMANDS = {"help": ":help", "clear": ":clear", "quit": ":quit", "exit": ":quit"}
 
 
 class CommandCompleter(Completer):

@@ -145,9 +145,12 @@ def test_commands(chat_index):
     assert terminal.leave() == 0
 
 
-def test_help_quit_and_exit_typed_alone_are_commands(chat_index):
+def test_help_clear_quit_and_exit_typed_alone_are_commands(chat_index):
     terminal = Terminal(chat_index)
     assert ":sources" in terminal.enter("Help", "Anything else is a question")
+    terminal.child.sendline("clear")
+    terminal.child.expect_exact("\x1b[2J")  # the screen cleared: no question asked
+    terminal.child.expect_exact(PROMPT)
     terminal.child.sendline("exit")
     terminal.child.expect(pexpect.EOF)
     terminal.child.close()
