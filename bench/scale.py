@@ -302,7 +302,7 @@ def measure(size: int, cache: Path, source: Path, count: int) -> dict:
 def table(rows: list[dict]) -> str:
     lines = [
         "| passages | open (ms) | hybrid p50 / p95 (ms) | dense p50 / p95 (ms) | cold hybrid p50 / p95 (ms) "
-        "| peak memory (MB) | disk (MB) | add one article (s) | `qa ask` process (s) |",
+        "| peak memory (MB) | disk (MiB) | add one article (s) | `qa ask` process (s) |",
         "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
     ]
     for r in rows:

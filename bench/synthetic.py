@@ -47,6 +47,7 @@ FIRST_DAY = date(2015, 1, 1)  # articles' dates: every day of ten years from her
 DAYS = 3652
 STRIDE = 7919  # article n is dated FIRST_DAY + (n * STRIDE) % DAYS days: consecutive articles far apart in time
 MARKER = "synthetic.json"  # written last: the index is whole
+BUILDER = 2  # changes when what build() leaves changes, so a cached index made before is built again
 ENCODER_FILES = (onnx_encoder.ONNX_FILE, onnx_encoder.WEIGHTS_FILE, onnx_encoder.TOKENIZER_FILE, "encoder.json")
 MODEL_FIELDS = (
     "onnx_sha256",
@@ -165,7 +166,8 @@ def set_dates(store: Store) -> int:
 
 
 def build(source_directory: Path, target: Path, passages: int) -> Store:
-    """An index of `passages` synthetic passages at target (the FAISS base written as `qa index` would)."""
+    """An index of `passages` synthetic passages at target, its FAISS base written and its file packed as `qa index`
+    leaves a first build."""
     source = Store.open(source_directory)
     shutil.rmtree(target, ignore_errors=True)
     store = Store.create(target)
@@ -182,15 +184,17 @@ def build(source_directory: Path, target: Path, passages: int) -> Store:
         print(f"\r{first + len(written)} / {articles} articles", end="", file=sys.stderr, flush=True)
     print(file=sys.stderr)
     vector_index.refresh(store)
-    (target / MARKER).write_text(json.dumps({"passages": passages}))
+    store.compact()  # as `qa index` packs the file after a first build
+    store.checkpoint()
+    (target / MARKER).write_text(json.dumps({"passages": passages, "builder": BUILDER}))
     return store
 
 
 def built(target: Path, passages: int) -> bool:
     """Whether target holds a finished synthetic index of that many passages (articles added later aside)."""
     try:
-        return json.loads((target / MARKER).read_text())["passages"] == passages
-    except (OSError, ValueError, KeyError):
+        return json.loads((target / MARKER).read_text()) == {"passages": passages, "builder": BUILDER}
+    except (OSError, ValueError):
         return False
 
 

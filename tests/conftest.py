@@ -14,6 +14,7 @@ import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
 SEEDS = ROOT / "seeds"
+REUTERS = ROOT / "bench" / "reuters21578"
 
 
 def run_qa(
@@ -62,6 +63,14 @@ def seed_index(tmp_path_factory) -> Path:
     """An index built once over the seed articles, shared read-only by the tests."""
     index = tmp_path_factory.mktemp("seed-index")
     run_qa("index", str(SEEDS), index=index)
+    return index
+
+
+@pytest.fixture(scope="session")
+def reuters_index(tmp_path_factory) -> Path:
+    """The 300-story Reuters sample (561 passages), one article per JSON line."""
+    index = tmp_path_factory.mktemp("reuters-index")
+    run_qa("index", str(REUTERS / "sample.jsonl"), index=index)
     return index
 
 

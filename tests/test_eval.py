@@ -5,11 +5,10 @@ from __future__ import annotations
 import json
 
 import pytest
-from conftest import ROOT, SEEDS, run_json, run_qa
+from conftest import REUTERS, ROOT, SEEDS, run_json, run_qa
 
 SQUAD = ROOT / "bench" / "squad5"
 NEWS = ROOT / "bench" / "news5w1h"
-REUTERS = ROOT / "bench" / "reuters21578"
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
 OFF_TOPIC = ROOT / "tests" / "data" / "off_topic.jsonl"
 
@@ -26,14 +25,6 @@ def news_index(tmp_path_factory):
     """news5w1h's 96 news-please articles, indexed as a user would index them."""
     index = tmp_path_factory.mktemp("news5w1h-index")
     run_qa("index", str(NEWS / "json"), index=index)
-    return index
-
-
-@pytest.fixture(scope="session")
-def reuters_index(tmp_path_factory):
-    """The 300-story Reuters sample, one article per JSON line."""
-    index = tmp_path_factory.mktemp("reuters-index")
-    run_qa("index", str(REUTERS / "sample.jsonl"), index=index)
     return index
 
 

@@ -9,9 +9,9 @@ from contextlib import closing
 
 import numpy as np
 import pytest
-from conftest import ROOT, run_json, run_qa
+from conftest import REUTERS, ROOT, run_json, run_qa
 
-from qa import vector_format
+from qa import onnx_encoder, vector_format
 from qa.backends.local import vector_index
 from qa.backends.local.lexical import FtsIndex, any_of
 from qa.backends.local.store import Store
@@ -108,6 +108,33 @@ def test_an_ivf_base_is_read_memory_mapped_and_finds_each_passage(seed_index, tm
         for passage, vector in list(store.passage_vectors(list(range(1, 200))).items())[:10]:
             # stored in float16: a vector's inner product with itself is 1 to within 1e-4
             assert loaded.search(np.asarray(vector), 1) == [(passage, pytest.approx(1.0, abs=1e-4))]
+
+
+def test_an_ivf_base_of_product_codes_finds_the_passages_an_exact_search_finds(reuters_index, tmp_path, monkeypatch):
+    # Product codes take over from PRODUCT_CODES_FROM passages: lowered here for the Reuters sample's 561 (training
+    # the codes needs 256 vectors at least).
+    monkeypatch.setattr(vector_index, "PRODUCT_CODES_FROM", 500)
+    index = tmp_path / "index"
+    shutil.copytree(reuters_index, index)
+    questions = [json.loads(line)["question"] for line in (REUTERS / "retrieval.jsonl").open()]
+    with closing(Store.open(index)) as store:
+        base, generation = vector_index.build(store, approximate=True)
+        base.nprobe = base.nlist
+        vector_index.save(base, index, generation)
+        loaded = vector_index.load(store)  # memory-mapped
+        assert type(loaded.base).__name__ == "IndexIVFPQ" and loaded.rescored == vector_index.RESCORED_PRODUCT
+        assert loaded.base.code_size == store.dimension() // vector_index.DIMENSIONS_PER_CODE
+        batches = list(store.vector_batches(10_000))
+        ids, stored = np.concatenate([i for i, _ in batches]), np.vstack([v for _, v in batches])
+        every_other = ids[::2].tolist()
+        for vector in onnx_encoder.load(index, store.manifest()).encode(questions):
+            for among in (None, every_other):  # the whole base, and its codes read by id
+                kept = ids if among is None else np.asarray(among)
+                nearest = np.sort(stored[np.isin(ids, kept)] @ vector)[::-1][:10]  # an exhaustive float32 scan
+                found = loaded.search(vector, 10, among)
+                # the cosines of the ten nearest (those of their stored vectors: equal texts tie), and passages kept
+                assert [cosine for _, cosine in found] == pytest.approx(nearest.tolist(), abs=1e-6)
+                assert set(kept.tolist()) >= {passage for passage, _ in found}
 
 
 def full_scan_means(store: Store) -> list[np.ndarray]:

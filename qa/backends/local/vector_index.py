@@ -8,13 +8,14 @@ writes a new one when the changes outgrow a share of it. A base file is written 
 temporary name then renamed; when none is usable the cache is rebuilt from the stored
 vectors, never re-embedding.
 
-Up to APPROXIMATE_FROM passages the base is searched exhaustively (flat inner product). Above,
-it is an IVF index trained on the stored vectors, its lists memory-mapped when read, so
-opening it costs no read of the whole file (bench/scale.py measures the recall and the
-switch). Either holds each vector in 8 bits a dimension (a quarter of float32), and finds
-RESCORED times the passages asked for, which are then ranked by their stored vectors: the
-cosines returned are the stored vectors' (a base written before in float32 or float16 is
-read as it is).
+Up to APPROXIMATE_FROM passages the base is searched exhaustively (flat inner product), each
+vector held in 8 bits a dimension (a quarter of float32). Above, it is an IVF index trained on
+the stored vectors, its lists memory-mapped when read, so opening it costs no read of the whole
+file (bench/scale.py measures the recall and the switch); from PRODUCT_CODES_FROM passages it holds
+product codes, one byte for each DIMENSIONS_PER_CODE dimensions (a quarter of the 8-bit codes). A search finds RESCORED (or,
+through product codes, RESCORED_PRODUCT) times the passages asked for, which are then ranked by
+their stored vectors: the cosines returned are the stored vectors' (a base written before in
+another form is read as it is).
 """
 
 from __future__ import annotations
@@ -34,8 +35,11 @@ APPROXIMATE_FROM = 200_000  # passages; an exact search over more takes over ~10
 LISTS_PER_ROOT = 1.0  # IVF lists: this many times the square root of the passage count
 TRAINING_PER_LIST = 40  # training vectors per IVF list
 TRAINING_SAMPLE = 20_000  # and at least this many (or all) for the range of each dimension
-PROBED = 16  # lists searched per question: recall@10 >= 0.98 against exact search (bench/results/scale.md)
+PROBED = 16  # lists searched per question: recall@10 >= 0.99 against exact search at 1M (bench/results/scale.md)
 RESCORED = 2  # the passages taken from the base for each one returned, ranked again by their stored vectors
+RESCORED_PRODUCT = 8  # ...from product codes, coarser: the exact nearest found as often as through 8-bit codes
+DIMENSIONS_PER_CODE = 4  # dimensions a byte of a product code stands for (96 bytes a 384-dimension vector)
+PRODUCT_CODES_FROM = 10_000  # passages: enough to train 256 centres for each part of the codes (an IVF base)
 REBUILD_SHARE = 0.02  # changes since the base, as a share of it, that make `refresh` write a new base
 REBUILD_MINIMUM = 2_000  # ...and never for fewer changes than this
 BATCH = 10_000  # stored vectors read at a time while building: memory holds the base and one batch
@@ -73,12 +77,17 @@ def build(store: Store, approximate: bool | None = None):
             index = faiss.IndexIDMap2(faiss.IndexScalarQuantizer(dimension, codes, inner))
         else:
             lists = int(LISTS_PER_ROOT * math.sqrt(count))
-            by_residual = False  # each vector's own values, not its offset from its list's centre
-            index = faiss.IndexIVFScalarQuantizer(
-                faiss.IndexFlatIP(dimension), dimension, lists, codes, inner, by_residual
-            )
+            if count >= PRODUCT_CODES_FROM and dimension % DIMENSIONS_PER_CODE == 0:
+                parts = dimension // DIMENSIONS_PER_CODE  # each coding its vector's offset from its list's centre
+                index = faiss.IndexIVFPQ(faiss.IndexFlatIP(dimension), dimension, lists, parts, 8, inner)
+            else:
+                by_residual = False  # each vector's own values, not its offset from its list's centre
+                index = faiss.IndexIVFScalarQuantizer(
+                    faiss.IndexFlatIP(dimension), dimension, lists, codes, inner, by_residual
+                )
             index.nprobe = PROBED
-        # the range of each dimension, which its 8 bits divide (and the IVF lists' centres)
+        # the range of each dimension, which its 8 bits divide, or the centres of each part of the product codes
+        # (and the IVF lists' centres)
         every = max(1, count // max(lists * TRAINING_PER_LIST, TRAINING_SAMPLE))
         if count:
             index.train(np.vstack([vectors for _, vectors in store.vector_batches(BATCH, every)]))
@@ -108,6 +117,7 @@ class VectorIndex:
         import faiss
 
         self.base = base
+        self.rescored = RESCORED_PRODUCT if isinstance(base, faiss.IndexIVFPQ) else RESCORED
         self.store = store
         self.removed = np.asarray(changes.removed, dtype=np.int64)
         self.added = None
@@ -126,7 +136,7 @@ class VectorIndex:
 
         faiss.omp_set_num_threads(1)  # one query at a time: threads would contend with the lexical search
         query = np.asarray(query, dtype=np.float32).reshape(1, -1)
-        taken = RESCORED * k
+        taken = self.rescored * k
         if among is not None and hasattr(self.base, "nprobe"):
             found = self._ivf_among(query, taken, np.setdiff1d(np.asarray(among, dtype=np.int64), self._added_ids))
         else:
