@@ -639,9 +639,11 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # "Kurdish", "Syrian": a people's adjective, not a name
             if re.search(r"-[a-z]+$", name_words[-1].group()):
                 continue  # "U.S.-led", "London-based": a description
-            end = m.start() + name_words[-1].end()
-            end = start + len(re.sub(r"(?:['’]s)?[.'’]*$", "", sentence[start:end]))
-            value = sentence[start:end]
+            written = sentence[start : m.start() + name_words[-1].end()]
+            value = re.sub(r"(?:['’]s)?[.'’]*$", "", written)
+            if written.endswith(".") and not _ends_sentence(written.split()[-1]):
+                value += "."  # "the U.S." keeps its full stop
+            end = start + len(value)
             yield start, end, value, collapse_whitespace(value), NAME if kind == PERSON else kind
 
 

@@ -376,6 +376,16 @@ def test_a_capitalised_common_word_names_nothing():
     ]
 
 
+def test_a_name_keeps_an_abbreviations_full_stop_and_loses_a_sentences():
+    question = "Who fired most of the shells?"
+    assert _values(question, "Most of the shells were fired by the U.S. in the last week of the siege.") == [
+        ("U.S.", "U.S.")
+    ]
+    assert _values(question, "Most of the shells were fired from the artillery of France. It denies this.") == [
+        ("France", "France")
+    ]
+
+
 def test_a_source_line_names_who_published_it_never_a_date_alone(seed_index):
     brief = run_qa("ask", "--brief", RAQQA, index=seed_index).stdout
     sources = [line.strip() for line in brief.splitlines() if "seeds/" in line]
