@@ -11,8 +11,8 @@ vectors, never re-embedding.
 Up to APPROXIMATE_FROM passages the base is searched exhaustively (flat inner product), each
 vector held in 8 bits a dimension (a quarter of float32). Above, it is an IVF index trained on
 the stored vectors, its lists memory-mapped when read, so opening it costs no read of the whole
-file (bench/scale.py measures the recall and the switch); from PRODUCT_CODES_FROM passages it holds
-product codes, one byte for each DIMENSIONS_PER_CODE dimensions (a quarter of the 8-bit codes). A search finds RESCORED (or,
+file (bench/scale.py measures the recall and the switch); it holds product codes, one byte for
+each DIMENSIONS_PER_CODE dimensions (a quarter of the 8-bit codes). A search finds RESCORED (or,
 through product codes, RESCORED_PRODUCT) times the passages asked for, which are then ranked by
 their stored vectors: the cosines returned are the stored vectors' (a base written before in
 another form is read as it is).
