@@ -17,10 +17,10 @@ import time
 from pathlib import Path
 
 from answers import qa
+from index_throughput import ARCHIVE
 
 ROOT = Path(__file__).resolve().parent.parent
 REUTERS = ROOT / "bench" / "reuters21578"
-ARCHIVE = Path("/work/shared/bench/reuters21578/reuters21578.jsonl")
 RESULTS = ROOT / "bench" / "results" / "retrieval.md"
 COLUMNS = {  # question set: the metrics shown of it
     "retrieval": ("hit@1", "hit@5", "mrr@10", "answer@1", "flagged_unanswerable", "flagged_answerable"),
@@ -63,9 +63,8 @@ def main() -> None:
         index = args.work / f"index-{number}"
         qa("index", str(source), index=index)
         rows[collection] = evaluate(index)
-    report = f"\n## {time.strftime('%Y-%m-%d %H:%M')}: the Reuters questions, sample and whole archive\n\n" + table(
-        rows
-    )
+    heading = f"\n## {time.strftime('%Y-%m-%d %H:%M')}: the Reuters questions, sample and whole archive\n\n"
+    report = heading + table(rows)
     print(report)
     with RESULTS.open("a") as results:
         results.write(report)
