@@ -30,7 +30,7 @@ EXAMPLES = [
     ("news5w1h", "How many people lost their lives when the Croydon tram came off the rails?"),
     ("reuters", "How much is the Army's field radio contract with ITT worth?"),
 ]
-METRICS = ("answer@1", "text@1", "value_recall", "value_precision", "hit@1")
+METRICS = ("answer@1", "text@1", "shown_precision", "value_recall", "value_precision", "hit@1")
 
 
 def qa(*args: str, index: Path, input: str | None = None) -> str:

@@ -326,8 +326,10 @@ def _gives(golds: tuple[str, ...], figure) -> bool:
 
 def answer_figures(rankings: list[Ranking]) -> dict[str, float]:
     """answer@1: the first value shown is a gold string (answers or values), over the questions asking for a
-    short fact; text@1: its quoted phrase holds one; value_recall: the share of a line's gold values shown, and
-    value_precision: the share of shown values that are gold, over lines listing values."""
+    short fact; text@1: its quoted phrase holds one; shown_precision: the share of all the values shown for them
+    that are gold (a lower bound where a line lists one answer and its sources give others too); value_recall: the
+    share of a line's gold values shown, and value_precision: the share of shown values that are gold, over lines
+    listing values."""
     from qa.answer_type import figure_kind
 
     asked = [r for r in rankings if (r.question.answers or r.question.values) and figure_kind(r.question.text)]
@@ -338,6 +340,8 @@ def answer_figures(rankings: list[Ranking]) -> dict[str, float]:
         found["answer@1"] = sum(bool(r.values) and _gives(g, r.values[0]) for r, g in golds) / len(asked)
         found["text@1"] = sum(bool(r.values) and any(_holds(x, r.values[0].first.phrase) for x in g) for r, g in golds)
         found["text@1"] /= len(asked)
+        judged = [_gives(g, f) for r, g in golds for f in r.values]
+        found["shown_precision"] = sum(judged) / max(len(judged), 1)
     if listed:
         recall = [
             sum(any(_gives((v,), f) for f in r.values) for v in r.question.values) / len(r.question.values)

@@ -39,6 +39,10 @@ _MEASURED_IN = {  # the unit just after a number
     for asked, units in (("fast", _SPEED), ("deep", _LENGTH), ("tall", _LENGTH), ("wide", _LENGTH), ("heavy", _WEIGHT))
 }
 MAX_VALUES = 6
+# A name or place asked for has one answer far more often than a figure has: another name is shown beside the first
+# only when its support (Figure.support) is at least this share of the first's. Figures of other kinds are all shown:
+# sources disagree on counts, sums and dates.
+OTHER_NAME_SUPPORT = 0.3
 # The best-ranked passages are read whatever their article; those below them (down to qa/ranking.py's FIGURE_POOL)
 # only where their article, or a copy of it, is among these passages' articles (the story the question is about),
 # and a value there counts only when the question's words support it nearly as well as the values above (their median).
@@ -321,7 +325,10 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
             continue
         scope = _qualifier(mention, question_terms) if kind in (NUMBER, DURATION) else None
         mentions.append(replace(mention, qualifier=scope, story=story))
-    return _grouped(mentions)[:MAX_VALUES]
+    found = _grouped(mentions)
+    if kind in (NAME, PLACE):
+        found = found[:1] + [f for f in found[1:] if f.support >= OTHER_NAME_SUPPORT * found[0].support]
+    return found[:MAX_VALUES]
 
 
 def _median(weights: list[float]) -> float:

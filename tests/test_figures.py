@@ -280,6 +280,22 @@ def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     ]
 
 
+def test_another_name_is_shown_only_when_supported_nearly_as_well_as_the_first_and_another_count_always():
+    question = "Who won the rain-soaked race at Interlagos on Sunday?"
+    first = "Lewis Hamilton won the rain-soaked race at Interlagos on Sunday."
+    assert _values(question, first, "Nico Rosberg finished the race second.") == [("Lewis Hamilton", "Lewis Hamilton")]
+    disputed = _figures(question, first, "Max Verstappen won the rain-soaked race, Dutch media said.")
+    assert [f.first.value for f in disputed] == ["Lewis Hamilton", "Max Verstappen"]
+    counts = _figures(
+        "How many cars crashed in the rain-soaked race at Interlagos on Sunday?",
+        "Five cars crashed in the rain-soaked race at Interlagos on Sunday.",
+        "The rain fell all day.",
+        "Three cars crashed.",
+    )
+    assert [f.first.value for f in counts] == ["Five", "Three"]
+    assert counts[1].support < 0.3 * counts[0].support
+
+
 def test_a_question_for_a_person_is_answered_by_a_persons_name():
     assert _values(
         "Who runs the Syrian Observatory for Human Rights?",
@@ -406,9 +422,10 @@ def test_chat_figures_shows_every_value_with_its_sentence(seed_index):
 
 def test_eval_reports_answer_metrics_above_their_floors(seed_index):
     figures_ = run_json("eval", str(FIGURE_QUESTIONS), "--json", index=seed_index)["hybrid"]
-    # Measured on the 28 seed figure questions: answer@1 0.808, value recall 0.750, value precision 0.818
-    # (bench/results/answers.md).
+    # Measured on the 28 seed figure questions: answer@1 0.808, value recall 0.750, value precision 0.818, of all
+    # the values shown 0.722 gold (bench/results/answers.md).
     assert figures_["answer@1"] >= 0.78 and figures_["value_recall"] >= 0.72 and figures_["value_precision"] >= 0.78
+    assert figures_["shown_precision"] >= 0.7
     assert figures_["hit@1"] >= 0.8  # retrieval figures are reported unchanged beside them
 
 
