@@ -497,8 +497,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 unit = _MEASURED_IN[measure].match(sentence, value_end)
                 if not unit:
                     continue  # "how fast" is answered by "12mph", not by "five people"
-                end = unit.end()  # and the value shown is the measure: "12mph", "150 grams"
-                candidate = (value_start, end, sentence[value_start:end], *candidate[3:])
+                measured_end = unit.end()  # and the value shown is the measure: "12mph", "150 grams"
+                candidate = (value_start, measured_end, sentence[value_start:measured_end], *candidate[3:])
             score += 2 * counts
             preferred = bool(amount)  # chooses between the sentence's values; says nothing of the sentence
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells

@@ -237,9 +237,9 @@ def test_a_measure_is_answered_by_a_number_in_its_units_shown_with_them():
         "How fast was the tram going on the bend?", "The tram carrying five people took the bend at 40mph."
     ) == [("40mph", "40")]
     assert _values("How fast was the tram going?", "The tram carrying five people was going too fast.") == []
-    assert _values("How deep was the well?", "The boy fell 40 metres down a well dug by two men.") == [
-        ("40 metres", "40")
-    ]
+    deep = _figures("How deep was the well?", "The boy fell 40 metres down a well dug by two men.")
+    assert [(f.first.value, f.first.normalized) for f in deep] == [("40 metres", "40")]
+    assert deep[0].first.sentence == "The boy fell 40 metres down a well dug by two men."  # as `:figures` shows it
     assert _values("How heavy is the smaller bar now?", "Two of the bars now weigh 150g, with wider gaps.") == [
         ("150g", "150")
     ]
