@@ -39,9 +39,12 @@ _MEASURED_IN = {  # the unit just after a number
     for asked, units in (("fast", _SPEED), ("deep", _LENGTH), ("tall", _LENGTH), ("wide", _LENGTH), ("heavy", _WEIGHT))
 }
 MAX_VALUES = 6
-# A name or place asked for has one answer far more often than a figure has: another name is shown beside the first
-# only when its support (Figure.support) is at least this share of the first's. Figures of other kinds are all shown:
-# sources disagree on counts, sums and dates.
+# A value is shown beside the first only when the question's words support it in its sentence (Mention.weight) at
+# least this share as closely as they do the first (asked how many members of one family were killed, "Amnesty says
+# hundreds died" is no other count). A name or place asked for has one answer far more often than a figure has:
+# another name also needs at least OTHER_NAME_SUPPORT of the first's support (Figure.support). Other values are not
+# cut by support: sources disagree on counts, sums and dates, and the less-read ones too.
+OTHER_VALUE_CLOSENESS = 1 / 3
 OTHER_NAME_SUPPORT = 0.3
 # The best-ranked passages are read whatever their article; those below them (down to qa/ranking.py's FIGURE_POOL)
 # only where their article, or a copy of it, is among these passages' articles (the story the question is about),
@@ -268,6 +271,11 @@ class Figure:
         return sum(best.values())
 
     @property
+    def closeness(self) -> float:
+        """How closely the question's words support the value in the sentence that supports it most."""
+        return max(m.weight for m in self.mentions)
+
+    @property
     def qualifier(self) -> str | None:
         return self.first.qualifier
 
@@ -326,8 +334,10 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         scope = _qualifier(mention, question_terms) if kind in (NUMBER, DURATION) else None
         mentions.append(replace(mention, qualifier=scope, story=story))
     found = _grouped(mentions)
-    if kind in (NAME, PLACE):
-        found = found[:1] + [f for f in found[1:] if f.support >= OTHER_NAME_SUPPORT * found[0].support]
+    if found:
+        closeness = OTHER_VALUE_CLOSENESS * found[0].closeness
+        support = OTHER_NAME_SUPPORT * found[0].support if kind in (NAME, PLACE) else 0.0
+        found = found[:1] + [f for f in found[1:] if f.closeness >= closeness and f.support >= support]
     return found[:MAX_VALUES]
 
 
