@@ -137,6 +137,8 @@ _ATTRIBUTION = (
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
+_GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
+_NEXT_CLAUSE = {"and", "or", "but", "while", "as", "after", "before", "when"}  # a number's sense is not read past them
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
 _PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
@@ -481,9 +483,14 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             score += 0.5 * any(stem in question_stems for _, stem in before[-3:])  # "the consulate in Mazar"
         if kind in (NUMBER, DURATION):
             own = list(takewhile(lambda w: not w[1][0].isdigit(), after))  # the words up to the next number
-            sense = _sense_of(before[-1:], own[:4]) if kind == NUMBER else None
+            clause = list(takewhile(lambda w: w[1] not in _NEXT_CLAUSE, own[:4]))
+            sense = _sense_of(before[-1:], clause) if kind == NUMBER else None
             if sense is not None and sense not in _senses(question_terms):
                 continue  # "dozens were injured" does not say how many died
+            if kind == NUMBER and sense is None and counted and before and _has_sense(question_terms):
+                verb = re.match(r"\w+", sentence[before[-1][0] :]).group().lower()
+                if verb.endswith(("ing", "ed")):
+                    continue  # asked how many were hurt, "trapping five people and injuring another 40": not five
             counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
             measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
             if counted and measured and measure is None and not counted & {w[1] for w in after[:1]}:
@@ -582,6 +589,8 @@ def _candidates(sought: Sought, sentence: str):
             if (
                 any(s <= m.start("amount") < e for s, e in taken)
                 or re.search(r"\w[-/]$", sentence[: m.start()])  # "M-1", "1985/86"
+                or _GALLERY_BEFORE.search(sentence, 0, m.start())  # "Getty Images 22": a photo gallery's counter
+                or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too
                 or _is_year(m)
                 or _DURATION_AFTER.match(sentence, m.end())
             ):

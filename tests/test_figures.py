@@ -218,6 +218,13 @@ def test_a_number_measuring_or_aging_something_else_is_no_count():
     ]
 
 
+def test_a_number_another_verb_governs_or_a_photo_gallery_counts_is_no_count():
+    question = "How many passengers were hurt when the tram crashed?"
+    assert _values(question, "The tram overturned, trapping five people and injuring another 40.") == [("40", "40")]
+    assert _values(question, "The crash site Getty Images 22 Passengers were hurt when the tram crashed.") == []
+    assert _values(question, "Police at the crash site 2/8 The tram crashed on a bend.") == []
+
+
 def test_a_place_in_an_order_is_shown_whole_and_counts_nothing():
     sentence = "A late stop dropped Verstappen to 15th place, and he fought back to third."
     assert _values("How far back did Verstappen drop after the late stop?", sentence) == [("15th", "15th")]
