@@ -59,6 +59,9 @@ WINDOW = 10  # words each side of a value in which the question's words count as
 # The least support a value needs in the answering sentence of the best passage (a distinctive word 12 words away),
 # times √rank below it: a passage far down the ranking must say more to be believed.
 ANSWER_SUPPORT = 0.3
+# When no answering sentence gives a value, the other sentences of the passages are read, and a value there needs this
+# much support (times √rank): the question's words close around it, or the noun it counts.
+OTHER_SENTENCE_SUPPORT = 1.8
 
 _UNITS = {
     "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
@@ -297,6 +300,7 @@ class Sought:
     measure: str | None  # AMOUNT, FACTOR, SHARE or a key of _MEASURED_IN (_measure)
     asks_year: bool  # "in what year": a date must give one
     lowercase: frozenset[str]  # the words the passages read also write in lower case: "Like", "However" name nothing
+    every_sentence: bool = False  # every sentence of a passage read, not its answering one alone
 
 
 def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
@@ -322,6 +326,20 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
     )
     stories = _stories([r.passage.path for r in results], copies or {})
     floor = SIMILARITY_FLOOR * results[0].score
+    mentions = _mentions(sought, results, stories, floor)
+    if not mentions:  # "How many residents did Amnesty's researchers speak to?": "… interviewed 112 civilian residents"
+        mentions = _mentions(replace(sought, every_sentence=True), results, stories, floor)
+    found = _grouped(mentions)
+    if found:
+        closeness = OTHER_VALUE_CLOSENESS * found[0].closeness
+        support = OTHER_NAME_SUPPORT * found[0].support if kind in (NAME, PLACE) else 0.0
+        found = found[:1] + [f for f in found[1:] if f.closeness >= closeness and f.support >= support]
+    return found[:MAX_VALUES]
+
+
+def _mentions(sought: Sought, results: list[Result], stories: dict[str, str], floor: float) -> list[Mention]:
+    """The best mention of each result read: the ten best-ranked passages' of the story the question is about, or
+    of another story ranked above the floor, and below them those of these stories (READ_ANY_ARTICLE)."""
     first = stories[results[0].passage.path]
     about = {stories[r.passage.path] for r in results[:READ_ANY_ARTICLE] if r.score >= floor}
     mentions: list[Mention] = []
@@ -333,14 +351,9 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         mention = _best_mention(sought, result, rank)
         if mention is None or (deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions])):
             continue
-        scope = _qualifier(mention, question_terms) if kind in (NUMBER, DURATION) else None
+        scope = _qualifier(mention, set(sought.terms)) if sought.kind in (NUMBER, DURATION) else None
         mentions.append(replace(mention, qualifier=scope, story=story))
-    found = _grouped(mentions)
-    if found:
-        closeness = OTHER_VALUE_CLOSENESS * found[0].closeness
-        support = OTHER_NAME_SUPPORT * found[0].support if kind in (NAME, PLACE) else 0.0
-        found = found[:1] + [f for f in found[1:] if f.closeness >= closeness and f.support >= support]
-    return found[:MAX_VALUES]
+    return mentions
 
 
 def _median(weights: list[float]) -> float:
@@ -438,8 +451,12 @@ def _measure(question: str) -> str | None:
 
 
 def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:
-    """The value of the kind asked for that the question's words support most in the result's answering sentence,
-    if they support it enough for the passage's rank."""
+    """The value of the kind asked for that the question's words support most in the result's answering sentence
+    (in any of its sentences, sought.every_sentence), if they support it enough for the passage's rank."""
+    if sought.every_sentence:
+        weighed = (_sentence_mention(sought, result, rank, span) for span in result.passage.sentences)
+        found = max(filter(None, weighed), key=lambda mention: mention[0], default=None)
+        return found[1] if found and found[0] >= OTHER_SENTENCE_SUPPORT * rank**0.5 else None
     found = _sentence_mention(sought, result, rank, result.answer)
     if sought.kind == PERSON and not (found and _person_like(found[1].value)):
         following = [span for span in result.passage.sentences if span[0] >= result.answer[1]][:1]
