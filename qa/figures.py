@@ -508,6 +508,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 verb = re.match(r"\w+", sentence[before[-1][0] :]).group().lower()
                 if verb.endswith(("ing", "ed")):
                     continue  # asked how many were hurt, "trapping five people and injuring another 40": not five
+            if [w[1] for w in own] == ["of"]:  # "21 of 71 laps": the 21 are laps too
+                own = list(takewhile(lambda w: not w[1][0].isdigit(), after[2:]))
             counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
             measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
             if counted and measured and measure is None and not counted & {w[1] for w in after[:1]}:

@@ -237,6 +237,9 @@ def test_a_place_in_an_order_is_shown_whole_and_counts_nothing():
 def test_a_number_counting_others_counts_what_the_sentence_counted():
     sentence = "At least seven people were killed and more than 50 others were injured when the tram derailed."
     assert _values("How many passengers were hurt when the tram crashed?", sentence) == [("more than 50", "50")]
+    # "21 of 71 laps": the 21 are laps too, and nearer the question's words than the 71
+    sentence = "The race was red-flagged with 21 of 71 laps completed."
+    assert _values("How many laps had been run when the race was red-flagged?", sentence) == [("21", "21")]
 
 
 def test_a_measure_is_answered_by_a_number_in_its_units_shown_with_them():
