@@ -141,6 +141,7 @@ _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "b
 _WORD = re.compile(r"\w+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
+_THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
 _NEXT_CLAUSE = {"and", "or", "but", "while", "as", "after", "before", "when"}  # a number's sense is not read past them
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
@@ -495,7 +496,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         if kind in (NAME, PERSON):
             score += 0.25 * (" " in candidate[3]) + 0.25 * (_nearest(attributions, *candidate[:2]) == candidate[3])
         if kind == PERSON:
-            score += 0.5 * _person_like(candidate[3])
+            score += 0.5 * (_person_like(candidate[3]) and not _THE_BEFORE.search(sentence, 0, value_start))
         if kind == PLACE:
             score += 0.5 * any(stem in question_stems for _, stem in before[-3:])  # "the consulate in Mazar"
         if kind in (NUMBER, DURATION):

@@ -347,6 +347,9 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
         ("Emmanuel Macron", "Emmanuel Macron")
     ]
     assert _values("Who leads the group?", "The group is led by its chief al-Baghdadi.") == [("Baghdadi", "Baghdadi")]
+    # "the Red Cross" names an organisation, however many words it has
+    sentence = "The head of the Red Cross relief effort, John Smith, spoke."
+    assert _values("Who heads the relief effort?", sentence) == [("John Smith", "John Smith")]
 
 
 def test_no_value_for_a_question_asking_for_no_short_fact():
