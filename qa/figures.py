@@ -653,8 +653,8 @@ def _candidates(sought: Sought, sentence: str):
     else:
         for m in _NAME_RE.finditer(sentence):
             name_words = list(re.finditer(r"\S+", m.group()))
-            possessive = sentence.startswith(("'s", "’s"), m.end())
-            if len(name_words) == 1 and not possessive and not re.search(r"\w", sentence[: m.start()]):
+            owner = next((i for i, w in enumerate(name_words) if w.group().endswith(("'s", "’s"))), None)
+            if len(name_words) == 1 and owner is None and not re.search(r"\w", sentence[: m.start()]):
                 continue  # a sentence's first word is capitalised whatever it is, after a quotation mark too
             while name_words and re.sub(r"['’]s$", "", name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
@@ -668,6 +668,7 @@ def _candidates(sought: Sought, sentence: str):
             owner = next((i for i, w in enumerate(name_words) if w.group().endswith(("'s", "’s"))), None)
             if owner is not None and owner + 1 < len(name_words):
                 name_words = name_words[: owner + 1]  # "Bettino Craxi's Socialist Party": Bettino Craxi
+            possessive = owner is not None  # "Switzerland's economy": a place where it is asked for
             if not name_words or any(_stem(w.group()) in question_stems for w in name_words):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):

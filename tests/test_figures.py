@@ -330,6 +330,14 @@ def test_when_no_answering_sentence_gives_a_value_the_passages_other_sentences_a
     assert figures(question, [_result_of_sentences(unsupported, 33)]) == []
 
 
+def test_a_place_is_read_after_a_word_of_place_or_as_an_owner():
+    question = "Which country's economy did the OECD find in excellent shape?"
+    sentence = "Switzerland's economy is in excellent condition, the OECD said."
+    assert _values(question, sentence) == [("Switzerland", "Switzerland")]
+    assert _values("Where did the tram derail?", "The tram derailed near Sandilands.") == [("Sandilands", "Sandilands")]
+    assert _values("Where did the tram derail?", "Sandilands saw the tram derail.") == []
+
+
 def test_a_question_for_a_person_is_answered_by_a_persons_name():
     assert _values(
         "Who runs the Syrian Observatory for Human Rights?",
