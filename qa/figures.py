@@ -59,6 +59,9 @@ WINDOW = 10  # words each side of a value in which the question's words count as
 # The least support a value needs in the answering sentence of the best passage (a distinctive word 12 words away),
 # times √rank below it: a passage far down the ranking must say more to be believed.
 ANSWER_SUPPORT = 0.3
+# A place asked for is read after a word of place ("in", "near", "the city of") or as an owner ("Switzerland's"); a name
+# with neither counts too, with this much less support.
+UNPLACED_PLACE = 1.5
 # When no answering sentence gives a value, the other sentences of the passages are read, and a value there needs this
 # much support (times √rank): the question's words close around it, or the noun it counts.
 OTHER_SENTENCE_SUPPORT = 1.8
@@ -499,6 +502,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             score += 0.5 * (_person_like(candidate[3]) and not _THE_BEFORE.search(sentence, 0, value_start))
         if kind == PLACE:
             score += 0.5 * any(stem in question_stems for _, stem in before[-3:])  # "the consulate in Mazar"
+            if not (_PLACE_BEFORE.search(sentence, 0, value_start) or sentence.startswith(("'s", "’s"), value_end)):
+                score -= UNPLACED_PLACE  # no word says it is a place: "Melbourne is the capital"
         if kind in (NUMBER, DURATION):
             own = list(takewhile(lambda w: not w[1][0].isdigit(), after))  # the words up to the next number
             clause = list(takewhile(lambda w: w[1] not in _NEXT_CLAUSE, own[:4]))
@@ -656,8 +661,10 @@ def _candidates(sought: Sought, sentence: str):
             owner = next((i for i, w in enumerate(name_words) if w.group().endswith(("'s", "’s"))), None)
             if len(name_words) == 1 and owner is None and not re.search(r"\w", sentence[: m.start()]):
                 continue  # a sentence's first word is capitalised whatever it is, after a quotation mark too
+            whole = len(name_words)
             while name_words and re.sub(r"['’]s$", "", name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
+            trimmed = len(name_words) < whole
             if name_words and _MODIFIER_BEFORE.search(sentence, 0, m.start() + name_words[0].start()):
                 name_words.pop(0)  # "anti-ISIS coalition strikes", "pro-European Emmanuel Macron": Emmanuel Macron
             while name_words and name_words[-1].group().lower() in _NOT_NAMES:
@@ -678,8 +685,8 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # a common word capitalised ("However" after a caption that lost its full stop), not "IS"
             start = m.start() + name_words[0].start()
             placed = _PLACE_BEFORE.search(sentence[:start])
-            if kind == PLACE and not (possessive or placed):
-                continue
+            if kind == PLACE and trimmed and not (possessive or placed):
+                continue  # "Varian Associates Inc" asked of Varian: "Associates" is what is left of a company
             if kind == PERSON and placed and len(name_words) == 1:
                 continue  # "headed to Iraq" names no one
             if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):

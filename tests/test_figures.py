@@ -330,12 +330,17 @@ def test_when_no_answering_sentence_gives_a_value_the_passages_other_sentences_a
     assert figures(question, [_result_of_sentences(unsupported, 33)]) == []
 
 
-def test_a_place_is_read_after_a_word_of_place_or_as_an_owner():
+def test_a_place_is_read_after_a_word_of_place_as_an_owner_or_with_strong_support():
     question = "Which country's economy did the OECD find in excellent shape?"
     sentence = "Switzerland's economy is in excellent condition, the OECD said."
     assert _values(question, sentence) == [("Switzerland", "Switzerland")]
     assert _values("Where did the tram derail?", "The tram derailed near Sandilands.") == [("Sandilands", "Sandilands")]
     assert _values("Where did the tram derail?", "Sandilands saw the tram derail.") == []
+    # a name no word says is a place needs the question's words close around it: 1.5 more support
+    assert _values("Which city is the capital of Victoria?", "Victoria's capital city is Melbourne.") == [
+        ("Melbourne", "Melbourne")
+    ]
+    assert _values("Which city is the capital of Victoria?", "The capital has a tram, Melbourne Flyer.") == []
 
 
 def test_a_question_for_a_person_is_answered_by_a_persons_name():
