@@ -108,7 +108,9 @@ _DATE_RE = re.compile(
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}}))?"
     rf"|(?P<m3>{_MONTH})\s+(?P<y3>\d{{4}})"
     rf"|(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?"
-    rf"|(?:(?:in|since|from|by|until|of)\s+)(?P<year>(?:(?:early|late|mid)[\s-]+)?(?:1[89]\d\d|20\d\d))"
+    rf"|(?:(?i:in|since|from|by|until|of)\s+)(?P<year>(?:(?:early|late|mid)[\s-]+)?(?:1\d\d\d|20\d\d))"
+    rf"|(?:(?i:in|since|from|by|until|of|during)\s+the\s+)(?P<era>(?:(?:early|late|mid)[\s-]+)?"
+    rf"(?:(?:1\d|20)\d0s|\d{{1,2}}(?:st|nd|rd|th)\s+centur(?:y|ies)))"
     rf"|(?:(?:in|since|last|early|late|mid|until|by)[\s-]+)(?P<month>January|February|March|April|May|June|July|August"
     rf"|September|October|November|December)(?![\s,]+\d))\b"
 )
@@ -651,7 +653,8 @@ def _candidates(sought: Sought, sentence: str):
         for m in _DATE_RE.finditer(sentence) if kind == DATE else ():
             if asks_year and not any(m.group(g) for g in ("year", "y1", "y2", "y3")):
                 continue  # "Oct. 15" does not say in what year
-            start = m.start("year") if m.group("year") else m.start("month") if m.group("month") else m.start()
+            named = next((g for g in ("year", "era", "month") if m.group(g)), None)  # "in 1066": 1066
+            start = m.start(named) if named else m.start()
             yield start, m.end(), sentence[start : m.end()], _iso(m), DATE
         for m in _TIME_RE.finditer(sentence):
             yield m.start(), m.end(), m.group(), _clock(m), TIME
@@ -766,8 +769,8 @@ def _words_number(text: str) -> int:
 
 def _iso(m: re.Match) -> str:
     """ISO date where day, month and year are given, YYYY-MM for a month of a year, else the words as written."""
-    if m.group("month") or m.group("weekday"):
-        return m.group("month") or m.group("weekday")
+    if m.group("month") or m.group("weekday") or m.group("era"):
+        return collapse_whitespace(m.group("month") or m.group("weekday") or m.group("era"))
     month = next((m.group(g) for g in ("m1", "m2", "m3") if m.group(g)), None)
     day = m.group("d1") or m.group("d2")
     year = m.group("y1") or m.group("y2") or m.group("y3")

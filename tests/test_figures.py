@@ -259,6 +259,20 @@ def test_a_measure_is_answered_by_a_number_in_its_units_shown_with_them():
     assert _values("What share of the dairy cattle are in Victoria?", "Victoria holds 3 million dairy cattle.") == []
 
 
+def test_a_year_of_any_century_a_decade_and_a_century_are_dates():
+    assert _values("When was the Battle of Hastings?", "In 1066, Duke William won the Battle of Hastings.") == [
+        ("1066", "1066")
+    ]
+    assert _values("When did Herve serve as a general?", "Herve served as a general in the 1050s.") == [
+        ("1050s", "1050s")
+    ]
+    assert _values("When did the church reform begin?", "The reform began in the early 11th century.") == [
+        ("early 11th century", "early 11th century")
+    ]
+    # a year after "in" is no count
+    assert _values("How many people died?", "In 1665 people died of plague in London.") == []
+
+
 def test_a_question_asking_what_year_is_answered_by_a_date_with_a_year():
     assert _values("In what year was the bar first made?", "The bar was first made on October 15, 1908.") == [
         ("October 15, 1908", "1908-10-15")
