@@ -520,7 +520,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 own = list(takewhile(lambda w: not w[1][0].isdigit(), after[2:]))
             counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
             measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
-            if counted and measured and measure is None and not counted & {w[1] for w in after[:1]}:
+            noun = after[1:2] if [w[1] for w in after[:1]] == ["of"] else after[:1]  # "20% of Victorians"
+            if counted and measured and measure is None and not counted & {w[1] for w in noun}:
                 continue  # "100 metres" away, "100 per cent" sure: not how many shells
             if before[-1:] and before[-1][1] == "includ":
                 continue  # "including at least 10 children": a part of the count

@@ -257,6 +257,11 @@ def test_a_measure_is_answered_by_a_number_in_its_units_shown_with_them():
     sentence = "Victoria's 3 million dairy cattle are 60% of the country's herd."
     assert _values("What percentage of the country's dairy cattle are in Victoria?", sentence) == [("60%", "60%")]
     assert _values("What share of the dairy cattle are in Victoria?", "Victoria holds 3 million dairy cattle.") == []
+    # "how many Victorians" is answered by a share of them, not by a share of something else
+    assert _values("How many Victorians have no religion?", "Around 20% of Victorians claim no religion.") == [
+        ("Around 20%", "20%")
+    ]
+    assert _values("How many Victorians have no religion?", "Victorians are 100 per cent sure of it.") == []
 
 
 def test_a_year_of_any_century_a_decade_and_a_century_are_dates():
