@@ -73,13 +73,14 @@ def _every(path, step: int, tmp_path):
             0.03,
         ),
         # A fixed fifth of squad5's questions (the whole set is in bench/results/retrieval.md): measured gold@1 0.865,
-        # mrr@10 0.953, answer@1 0.442; 7.8% of the unanswerable flagged, 0.7% of the answerable.
+        # mrr@10 0.953, answer@1 0.538, of all the values shown 0.416 gold; 7.8% of the unanswerable flagged, 0.7% of
+        # the answerable.
         (
             SQUAD / "questions.jsonl",
             SQUAD / "unanswerable.jsonl",
             5,
             "squad_index",
-            {"gold@1": 0.84, "mrr@10": 0.93, "answer@1": 0.42, "flagged_unanswerable": 0.05},
+            {"gold@1": 0.84, "mrr@10": 0.93, "answer@1": 0.5, "shown_precision": 0.38, "flagged_unanswerable": 0.05},
             0.03,
         ),
     ],
@@ -113,7 +114,7 @@ def test_dev_archive_stays_above_its_floors(
         # shown 0.551 gold, hit@1 0.587.
         (NEWS, "news_index", {"answer@1": 0.58, "value_recall": 0.55, "shown_precision": 0.5, "hit@1": 0.54}),
         # Measured answer@1 0.821, value recall 0.500 (one line lists values), shown 0.559 gold, hit@1 1.000.
-        (REUTERS, "reuters_index", {"answer@1": 0.76, "shown_precision": 0.5, "hit@1": 0.95}),
+        (REUTERS, "reuters_index", {"answer@1": 0.79, "shown_precision": 0.52, "hit@1": 0.95}),
     ],
     ids=["news5w1h", "reuters21578"],
 )
