@@ -1,15 +1,17 @@
 """The answer itself: the figure, date, name or place a question asks for, read from the answering sentences of
-the ranked passages, with every different value other sources give.
+the ranked passages, with the different values other sources give.
 
 Each answering sentence offers at most one value of the kind asked for (qa/answer_type.py `figure_kind`): the
-candidate nearest the question's distinctive words (those most of the answering sentences do not share). A number
+candidate nearest the question's distinctive words (those most of the answering sentences do not share); when no
+answering sentence offers one, every sentence of the passages is read, a value there needing stronger support. A number
 must count what the question counts ("how many civilians": "21 civilians", "hundreds died") and stand in a clause
 that says what the question asks ("killed", "deaths" for "died"). Values are normalised ("seven" = 7, "1,600" =
 1600, "more than" kept in the value as written, full dates in ISO, durations with their unit), sources giving the
 same value are grouped (a syndicated copy counting once with its original), and values are ordered by their
 support across independent stories (Figure.support). A value whose sentence says it is of something narrower or
 wider than the question asks ("in a single airstrike", "in Syria and Iraq") carries that as its qualifier and is
-shown beside the others without being counted as a disagreement (`disagree`).
+shown beside the others without being counted as a disagreement (`disagree`). A value the question's words support
+much less closely than the first, or a name much less supported, is not shown (OTHER_VALUE_CLOSENESS).
 """
 
 from __future__ import annotations
@@ -18,7 +20,7 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
-from itertools import takewhile
+from itertools import dropwhile, takewhile
 from math import inf
 from statistics import median
 
@@ -59,8 +61,8 @@ WINDOW = 10  # words each side of a value in which the question's words count as
 # The least support a value needs in the answering sentence of the best passage (a distinctive word 12 words away),
 # times √rank below it: a passage far down the ranking must say more to be believed.
 ANSWER_SUPPORT = 0.3
-# A place asked for is read after a word of place ("in", "near", "the city of") or as an owner ("Switzerland's"); a name
-# with neither counts too, with this much less support.
+# A place asked for is read after a word of place ("in", "near", "the city of") or as an owner ("Switzerland's"); a
+# whole name with neither counts too, with this much less support (what is left of a name the question holds does not).
 UNPLACED_PLACE = 1.5
 # When no answering sentence gives a value, the other sentences of the passages are read, and a value there needs this
 # much support (times √rank): the question's words close around it, or the noun it counts.
@@ -108,10 +110,11 @@ _DATE_RE = re.compile(
     rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}}))?"
     rf"|(?P<m3>{_MONTH})\s+(?P<y3>\d{{4}})"
     rf"|(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?"
-    rf"|(?:(?i:in|since|from|by|until|of)\s+)(?P<year>(?:(?:early|late|mid)[\s-]+)?(?:1\d\d\d|20\d\d))"
+    rf"|(?:(?i:in|since|from|by|until|of)\s+)(?P<year>(?:(?:early|late|mid)[\s-]+)?(?:1[89]\d\d|20\d\d"
+    rf"|1[0-7]\d\d(?![\s-]*[a-z%])))"  # "in 1066," but not "of 1500 people"
     rf"|(?:(?i:in|since|from|by|until|of|during)\s+the\s+)(?P<era>(?:(?:early|late|mid)[\s-]+)?"
     rf"(?:(?:1\d|20)\d0s|\d{{1,2}}(?:st|nd|rd|th)\s+centur(?:y|ies)))"
-    rf"|(?:(?:in|since|last|early|late|mid|until|by)[\s-]+)(?P<month>January|February|March|April|May|June|July|August"
+    rf"|(?:(?i:in|since|last|early|late|mid|until|by)[\s-]+)(?P<month>January|February|March|April|May|June|July|August"
     rf"|September|October|November|December)(?![\s,]+\d))\b"
 )
 _YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)  # a date must give one
@@ -126,7 +129,8 @@ _NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+)?[A-Z][\w'
 # A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
 _MODIFIER_BEFORE = re.compile(r"\b(?!(?:al|el|bin|ibn|abu|de|van|von)-$)[a-z]+-$")
 _PLACE_BEFORE = re.compile(
-    r"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of)\s+(?:the\s+)?$"
+    r"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of)\s+(?:the\s+)?$",
+    re.IGNORECASE,  # "In Melbourne, …"
 )
 _SAY = r"said|says|told|reported|claimed|claims|estimated|estimates|confirmed|announced|stated|added|believes"
 _ROLE = (
@@ -145,9 +149,9 @@ _ATTRIBUTION = (
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
+_CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where", "how", "why", "it"}  # "Here's why"
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
-_NEXT_CLAUSE = {"and", "or", "but", "while", "as", "after", "before", "when"}  # a number's sense is not read past them
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
 _PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
@@ -311,8 +315,9 @@ class Sought:
 
 def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
     """The values the ranked results give for what the question asks, most supported first (none when the
-    question asks for no short fact). `copies`: the articles found to be copies of each (by path), which count
-    as one story."""
+    question asks for no short fact): read in the answering sentences, or in every sentence of the passages when
+    none gives one; those beside the first only when supported nearly as well (OTHER_VALUE_CLOSENESS). `copies`:
+    the articles found to be copies of each (by path), which count as one story."""
     kind = figure_kind(question)
     if kind is None or not results:
         return []
@@ -344,8 +349,9 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
 
 
 def _mentions(sought: Sought, results: list[Result], stories: dict[str, str], floor: float) -> list[Mention]:
-    """The best mention of each result read: the ten best-ranked passages' of the story the question is about, or
-    of another story ranked above the floor, and below them those of these stories (READ_ANY_ARTICLE)."""
+    """The best mention of each result read (_best_mention), with its story and qualifier: the ten best-ranked
+    passages' of the best passage's story, or of another story scoring above the floor, and below them those of
+    these stories whose support reaches DEEPER_SUPPORT of the median above (READ_ANY_ARTICLE)."""
     first = stories[results[0].passage.path]
     about = {stories[r.passage.path] for r in results[:READ_ANY_ARTICLE] if r.score >= floor}
     mentions: list[Mention] = []
@@ -420,6 +426,8 @@ def _stem(word: str) -> str:
 
 _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
 _ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE))]  # and the nouns a question may count people by
+# A number's sense is not read past these: "trapping five people and injuring another 40".
+_NEXT_CLAUSE = frozenset(map(_stem, ("and", "or", "but", "while", "as", "after", "before", "when")))
 
 
 def _senses(words: set[str]) -> set[str]:
@@ -461,7 +469,7 @@ def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:
     (in any of its sentences, sought.every_sentence), if they support it enough for the passage's rank."""
     if sought.every_sentence:
         weighed = (_sentence_mention(sought, result, rank, span) for span in result.passage.sentences)
-        found = max(filter(None, weighed), key=lambda mention: mention[0], default=None)
+        found = max(filter(None, weighed), key=lambda supported: supported[0], default=None)
         return found[1] if found and found[0] >= OTHER_SENTENCE_SUPPORT * rank**0.5 else None
     found = _sentence_mention(sought, result, rank, result.answer)
     if sought.kind == PERSON and not (found and _person_like(found[1].value)):
@@ -475,9 +483,10 @@ def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:
 def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int, int]) -> tuple[float, Mention] | None:
     """The value of the kind asked for in one sentence that the question's words near it support most, and that
     support: each distinctive word counts the more the nearer it is (1 beside the value, 1/2 five words away), the
-    noun a number counts 2; a full name, and the name the sentence quotes, a quarter more; a person's name, asked
-    for a person, and a place just after the question's words, a half more. Asked how much, a sum of money, a share
-    or a quantity in units is preferred among the sentence's values, adding nothing to its support."""
+    noun a number counts 2; a full name, and the name the sentence quotes, a quarter more; a person's name (not after
+    "the"), asked for a person, and a place just after the question's words, a half more; a place no word of place
+    comes before, UNPLACED_PLACE less. Asked how much, a sum of money, a share or a quantity in units is preferred
+    among the sentence's values, adding nothing to its support."""
     kind, question_terms, wanted, counted = sought.kind, sought.terms, sought.wanted, sought.counted
     measure = sought.measure
     start, end = span
@@ -512,12 +521,14 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             sense = _sense_of(before[-1:], clause) if kind == NUMBER else None
             if sense is not None and sense not in _senses(question_terms):
                 continue  # "dozens were injured" does not say how many died
-            if kind == NUMBER and sense is None and counted and before and _has_sense(question_terms):
+            if kind == NUMBER and sense is None and before and _has_sense(question_terms):
                 verb = re.match(r"\w+", sentence[before[-1][0] :]).group().lower()
-                if verb.endswith(("ing", "ed")):
+                if verb.endswith(("ing", "ed")) and verb not in STOPWORDS and counted & {w[1] for w in own[:5]}:
                     continue  # asked how many were hurt, "trapping five people and injuring another 40": not five
-            if [w[1] for w in own] == ["of"]:  # "21 of 71 laps": the 21 are laps too
-                own = list(takewhile(lambda w: not w[1][0].isdigit(), after[2:]))
+            if [w[1] for w in own] == ["of"]:  # "21 of 71 laps", "210 of 1,500 runners": the 21 are laps too
+                own = list(
+                    takewhile(lambda w: not w[1][0].isdigit(), dropwhile(lambda w: w[1][0].isdigit(), after[1:]))
+                )
             counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
             measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
             noun = after[1:2] if [w[1] for w in after[:1]] == ["of"] else after[:1]  # "20% of Victorians"
@@ -577,8 +588,9 @@ def _list_item(sentence: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _sense_of(before: list[tuple[int, str]], after: list[tuple[int, str]]) -> str | None:
-    """What a number counts by the verb or noun beside it: the word just before it ("killing at least six") or
-    the first of the few after it ("dozens were injured"), when that word has a sense listed in _SAME_SENSE."""
+    """What a number counts by the verb or noun beside it: the first word, of the one just before it ("killing at
+    least six") and the few after it in its clause ("dozens were injured"), that has a sense listed in
+    _SAME_SENSE."""
     for _, stem in before + after:
         if any(stem in group for group in _SAME_SENSE):
             return stem
@@ -662,9 +674,11 @@ def _candidates(sought: Sought, sentence: str):
     else:
         for m in _NAME_RE.finditer(sentence):
             name_words = list(re.finditer(r"\S+", m.group()))
-            owner = next((i for i, w in enumerate(name_words) if w.group().endswith(("'s", "’s"))), None)
-            if len(name_words) == 1 and owner is None and not re.search(r"\w", sentence[: m.start()]):
-                continue  # a sentence's first word is capitalised whatever it is, after a quotation mark too
+            base = re.sub(r"['’]s$", "", name_words[0].group())
+            owner_first = base != name_words[0].group() and base.lower() not in _CONTRACTED | sought.lowercase
+            if len(name_words) == 1 and not owner_first and not re.search(r"\w", sentence[: m.start()]):
+                continue  # a sentence's first word is capitalised whatever it is ("Here's why"), unless it owns what
+                # follows ("Switzerland's economy"); after a quotation mark too
             whole = len(name_words)
             while name_words and re.sub(r"['’]s$", "", name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
@@ -684,7 +698,7 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
                 continue
-            word = name_words[0].group().strip(".,;:'’")
+            word = re.sub(r"['’]s$", "", name_words[0].group()).strip(".,;:'’")
             if len(name_words) == 1 and word.istitle() and word.lower() in sought.lowercase:
                 continue  # a common word capitalised ("However" after a caption that lost its full stop), not "IS"
             start = m.start() + name_words[0].start()
