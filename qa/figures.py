@@ -149,6 +149,9 @@ _ATTRIBUTION = (
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
+# A count joined by "and" to a count of something else: "six men and one woman".
+_JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{_AMOUNT})\s+[a-z]+", re.IGNORECASE)
+_JOINED_BEFORE = re.compile(rf"\b(?:{_AMOUNT})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
 _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where", "how", "why", "it"}  # "Here's why"
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
@@ -536,6 +539,10 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "100 metres" away, "100 per cent" sure: not how many shells
             if before[-1:] and before[-1][1] == "includ":
                 continue  # "including at least 10 children": a part of the count
+            noun = re.match(r"\s+([a-z]+)", sentence[value_end:])
+            joined = _JOINED_BEFORE.search(sentence, 0, value_start) or _JOINED_AFTER.match(sentence, value_end)
+            if joined and noun and _stem(noun.group(1)) not in question_stems:
+                continue  # "six men and one woman died": each a part of a count the sentence does not give
             if _FORMER.search(sentence, 0, value_start) and not question_terms & _EARLIER:
                 continue  # "rose to 3.66 mln tonnes from 3.46 mln": the figure now is asked, not the one before
             amount = measure == AMOUNT and (

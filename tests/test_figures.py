@@ -222,6 +222,10 @@ def test_a_number_another_verb_governs_or_a_photo_gallery_counts_is_no_count():
     question = "How many passengers were hurt when the tram crashed?"
     assert _values(question, "The tram overturned, trapping five people and injuring another 40.") == [("40", "40")]
     assert _values("How many people died?", "Police counted 12 people while others died.") == []
+    # "six men and one woman": each a part of a count the sentence does not give, unless asked for that part
+    sentence = "Six men and one woman died when the tram overturned on a bend."
+    assert _values("How many people died when the tram overturned?", sentence) == []
+    assert _values("How many men died when the tram overturned?", sentence) == [("Six", "6")]
     # a verb before a number that counts nothing the question counts says nothing against it
     assert _values("How many people died in the floods?", "The death toll from the floods has topped 100.") == [
         ("100", "100")
