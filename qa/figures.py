@@ -471,7 +471,8 @@ def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:
     """The value of the kind asked for that the question's words support most in the result's answering sentence
     (in any of its sentences, sought.every_sentence), if they support it enough for the passage's rank."""
     if sought.every_sentence:
-        weighed = (_sentence_mention(sought, result, rank, span) for span in result.passage.sentences)
+        others = [span for span in result.passage.sentences if span != result.answer]  # the answering one gave none
+        weighed = (_sentence_mention(sought, result, rank, span) for span in others)
         found = max(filter(None, weighed), key=lambda supported: supported[0], default=None)
         return found[1] if found and found[0] >= OTHER_SENTENCE_SUPPORT * rank**0.5 else None
     found = _sentence_mention(sought, result, rank, result.answer)
@@ -513,10 +514,10 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         if kind in (NAME, PERSON):
             score += 0.25 * (" " in candidate[3]) + 0.25 * (_nearest(attributions, *candidate[:2]) == candidate[3])
         if kind == PERSON:
-            score += 0.5 * (_person_like(candidate[3]) and not _THE_BEFORE.search(sentence, 0, value_start))
+            score += 0.5 * (_person_like(candidate[3]) and not _ends_before(_THE_BEFORE, sentence, value_start))
         if kind == PLACE:
             score += 0.5 * any(stem in question_stems for _, stem in before[-3:])  # "the consulate in Mazar"
-            if not (_PLACE_BEFORE.search(sentence, 0, value_start) or sentence.startswith(("'s", "’s"), value_end)):
+            if not (_ends_before(_PLACE_BEFORE, sentence, value_start) or sentence.startswith(("'s", "’s"), value_end)):
                 score -= UNPLACED_PLACE  # no word says it is a place: "Melbourne is the capital"
         if kind in (NUMBER, DURATION):
             own = list(takewhile(lambda w: not w[1][0].isdigit(), after))  # the words up to the next number
@@ -540,7 +541,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if before[-1:] and before[-1][1] == "includ":
                 continue  # "including at least 10 children": a part of the count
             noun = re.match(r"\s+([a-z]+)", sentence[value_end:])
-            joined = _JOINED_BEFORE.search(sentence, 0, value_start) or _JOINED_AFTER.match(sentence, value_end)
+            joined = _ends_before(_JOINED_BEFORE, sentence, value_start) or _JOINED_AFTER.match(sentence, value_end)
             if joined and noun and _stem(noun.group(1)) not in question_stems:
                 continue  # "six men and one woman died": each a part of a count the sentence does not give
             if _FORMER.search(sentence, 0, value_start) and not question_terms & _EARLIER:
@@ -585,6 +586,12 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         best[0],
     )
     return best[0], mention
+
+
+def _ends_before(pattern: re.Pattern, sentence: str, end: int) -> re.Match | None:
+    """pattern (anchored with $) matched just before sentence[end], looking back at most 100 characters: a long
+    sentence of many values is not read again from its start for each."""
+    return pattern.search(sentence, max(0, end - 100), end)
 
 
 def _list_item(sentence: str, start: int, end: int) -> tuple[int, int]:
@@ -636,7 +643,7 @@ def _candidates(sought: Sought, sentence: str):
             if (
                 any(s <= m.start("amount") < e for s, e in taken)
                 or re.search(r"\w[-/]$", sentence[: m.start()])  # "M-1", "1985/86"
-                or _GALLERY_BEFORE.search(sentence, 0, m.start())  # "Getty Images 22": a photo gallery's counter
+                or _ends_before(_GALLERY_BEFORE, sentence, m.start())  # "Getty Images 22": a photo gallery's counter
                 or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too
                 or _is_year(m)
                 or _DURATION_AFTER.match(sentence, m.end())
@@ -709,7 +716,7 @@ def _candidates(sought: Sought, sentence: str):
             if len(name_words) == 1 and word.istitle() and word.lower() in sought.lowercase:
                 continue  # a common word capitalised ("However" after a caption that lost its full stop), not "IS"
             start = m.start() + name_words[0].start()
-            placed = _PLACE_BEFORE.search(sentence[:start])
+            placed = _ends_before(_PLACE_BEFORE, sentence, start)
             if kind == PLACE and trimmed and not (possessive or placed):
                 continue  # "Varian Associates Inc" asked of Varian: "Associates" is what is left of a company
             if kind == PERSON and placed and len(name_words) == 1:
