@@ -152,6 +152,7 @@ _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
 # A count joined by "and" to a count of something else: "six men and one woman".
 _JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{_AMOUNT})\s+[a-z]+", re.IGNORECASE)
 _JOINED_BEFORE = re.compile(rf"\b(?:{_AMOUNT})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
+_IN_PLACE = re.compile(r"\b(?:in|at|near|outside|into|across)\s+(?:the\s+)?$", re.IGNORECASE)  # not "from", "to"
 _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where", "how", "why", "it"}  # "Here's why"
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
@@ -719,8 +720,8 @@ def _candidates(sought: Sought, sentence: str):
             placed = _ends_before(_PLACE_BEFORE, sentence, start)
             if kind == PLACE and trimmed and not (possessive or placed):
                 continue  # "Varian Associates Inc" asked of Varian: "Associates" is what is left of a company
-            if kind == PERSON and placed and len(name_words) == 1:
-                continue  # "headed to Iraq" names no one
+            if kind == PERSON and placed and (len(name_words) == 1 or _ends_before(_IN_PLACE, sentence, start)):
+                continue  # "headed to Iraq", "in Deir Ezzor Province" name no one
             if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
                 continue  # "Kurdish", "Syrian": a people's adjective, not a name
             if re.search(r"-[a-z]+$", name_words[-1].group()):

@@ -392,6 +392,13 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
         ("Emmanuel Macron", "Emmanuel Macron")
     ]
     assert _values("Who leads the group?", "The group is led by its chief al-Baghdadi.") == [("Baghdadi", "Baghdadi")]
+    # a name after "in", "at" or "near" is a place, however many words it has; "according to" one is a source
+    sentence = "Rami Abdelrahman said militants held the bastion in Deir Ezzor Province."
+    assert _values("Who heads the monitoring group?", sentence) == [("Rami Abdelrahman", "Rami Abdelrahman")]
+    sentence = "Militants held the town in Deir Ezzor Province, according to Rami Abdelrahman."
+    assert _values("Who heads the monitoring group that says militants held the town?", sentence) == [
+        ("Rami Abdelrahman", "Rami Abdelrahman")
+    ]
     # "the Red Cross" names an organisation, however many words it has
     sentence = "The head of the Red Cross relief effort, John Smith, spoke."
     assert _values("Who heads the relief effort?", sentence) == [("John Smith", "John Smith")]
