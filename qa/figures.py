@@ -694,10 +694,10 @@ def _candidates(sought: Sought, sentence: str):
             if len(name_words) == 1 and not owner_first and not re.search(r"\w", sentence[: m.start()]):
                 continue  # a sentence's first word is capitalised whatever it is ("Here's why"), unless it owns what
                 # follows ("Switzerland's economy"); after a quotation mark too
-            whole = len(name_words)
+            popped = []
             while name_words and re.sub(r"['’]s$", "", name_words[0].group().lower()) in _NOT_NAMES | question_terms:
-                name_words.pop(0)  # "FBI Director James Comey" asked "which FBI director": James Comey
-            trimmed = len(name_words) < whole
+                popped.append(name_words.pop(0))  # "FBI Director James Comey" asked "which FBI director": James Comey
+            trimmed = any(re.sub(r"['’]s$", "", w.group().lower()) in question_terms for w in popped)
             if name_words and _MODIFIER_BEFORE.search(sentence, 0, m.start() + name_words[0].start()):
                 name_words.pop(0)  # "anti-ISIS coalition strikes", "pro-European Emmanuel Macron": Emmanuel Macron
             while name_words and name_words[-1].group().lower() in _NOT_NAMES:

@@ -373,6 +373,11 @@ def test_a_place_is_read_after_a_word_of_place_as_an_owner_or_with_strong_suppor
         ("Melbourne", "Melbourne")
     ]
     assert _values("Which city is the capital of Victoria?", "The capital has a tram, Melbourne Flyer.") == []
+    # what is left of a name once the question's words are taken off is no place; a name after "The" still is one
+    sentence = "Officials said The U.S. fired the shells in the battle for the city."
+    assert _values("Which country fired the shells in the battle?", sentence) == [("U.S.", "U.S.")]
+    sentence = "The venture of Varian Associates Inc and Siemens will run well."
+    assert _values("Where will Varian and Siemens run the venture?", sentence) == []
 
 
 def test_a_question_for_a_person_is_answered_by_a_persons_name():
