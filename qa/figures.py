@@ -154,6 +154,8 @@ _JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{_AMOUNT})\s+[a-z]+", re.IGNO
 _JOINED_BEFORE = re.compile(rf"\b(?:{_AMOUNT})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
 _IN_PLACE = re.compile(r"\b(?:in|at|near|outside|into|across)\s+(?:the\s+)?$", re.IGNORECASE)  # not "from", "to"
 _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where", "how", "why", "it"}  # "Here's why"
+_OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
+_JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
@@ -518,7 +520,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             score += 0.5 * (_person_like(candidate[3]) and not _ends_before(_THE_BEFORE, sentence, value_start))
         if kind == PLACE:
             score += 0.5 * any(stem in question_stems for _, stem in before[-3:])  # "the consulate in Mazar"
-            if not (_ends_before(_PLACE_BEFORE, sentence, value_start) or sentence.startswith(("'s", "’s"), value_end)):
+            if not _placed(sentence, value_start, value_end):
                 score -= UNPLACED_PLACE  # no word says it is a place: "Melbourne is the capital"
         if kind in (NUMBER, DURATION):
             own = list(takewhile(lambda w: not w[1][0].isdigit(), after))  # the words up to the next number
@@ -527,7 +529,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if sense is not None and sense not in _senses(question_terms):
                 continue  # "dozens were injured" does not say how many died
             if kind == NUMBER and sense is None and before and _has_sense(question_terms):
-                verb = re.match(r"\w+", sentence[before[-1][0] :]).group().lower()
+                verb = _WORD.match(sentence, before[-1][0]).group().lower()
                 if verb.endswith(("ing", "ed")) and verb not in STOPWORDS and counted & {w[1] for w in own[:5]}:
                     continue  # asked how many were hurt, "trapping five people and injuring another 40": not five
             if [w[1] for w in own] == ["of"]:  # "21 of 71 laps", "210 of 1,500 runners": the 21 are laps too
@@ -541,11 +543,11 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "100 metres" away, "100 per cent" sure: not how many shells
             if before[-1:] and before[-1][1] == "includ":
                 continue  # "including at least 10 children": a part of the count
-            noun = re.match(r"\s+([a-z]+)", sentence[value_end:])
+            next_word = re.match(r"\s+([a-z]+)", sentence[value_end:])
             joined = _ends_before(_JOINED_BEFORE, sentence, value_start) or _JOINED_AFTER.match(sentence, value_end)
-            if joined and noun and _stem(noun.group(1)) not in question_stems:
+            if joined and next_word and _stem(next_word.group(1)) not in question_stems:
                 continue  # "six men and one woman died": each a part of a count the sentence does not give
-            if _FORMER.search(sentence, 0, value_start) and not question_terms & _EARLIER:
+            if _ends_before(_FORMER, sentence, value_start) and not question_terms & _EARLIER:
                 continue  # "rose to 3.66 mln tonnes from 3.46 mln": the figure now is asked, not the one before
             amount = measure == AMOUNT and (
                 _AMOUNT_SCALE.search(candidate[2]) or _AMOUNT_UNIT.match(sentence, value_end)
@@ -643,7 +645,7 @@ def _candidates(sought: Sought, sentence: str):
                 continue
             if (
                 any(s <= m.start("amount") < e for s, e in taken)
-                or re.search(r"\w[-/]$", sentence[: m.start()])  # "M-1", "1985/86"
+                or _ends_before(_JOINED_TO_WORD, sentence, m.start())  # "M-1", "1985/86"
                 or _ends_before(_GALLERY_BEFORE, sentence, m.start())  # "Getty Images 22": a photo gallery's counter
                 or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too
                 or _is_year(m)
@@ -689,49 +691,62 @@ def _candidates(sought: Sought, sentence: str):
     else:
         for m in _NAME_RE.finditer(sentence):
             name_words = list(re.finditer(r"\S+", m.group()))
-            base = re.sub(r"['’]s$", "", name_words[0].group())
+            base = _unowned(name_words[0].group())
             owner_first = base != name_words[0].group() and base.lower() not in _CONTRACTED | sought.lowercase
             if len(name_words) == 1 and not owner_first and not re.search(r"\w", sentence[: m.start()]):
                 continue  # a sentence's first word is capitalised whatever it is ("Here's why"), unless it owns what
                 # follows ("Switzerland's economy"); after a quotation mark too
             popped = []
-            while name_words and re.sub(r"['’]s$", "", name_words[0].group().lower()) in _NOT_NAMES | question_terms:
+            while name_words and _unowned(name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 popped.append(name_words.pop(0))  # "FBI Director James Comey" asked "which FBI director": James Comey
-            trimmed = any(re.sub(r"['’]s$", "", w.group().lower()) in question_terms for w in popped)
-            if name_words and _MODIFIER_BEFORE.search(sentence, 0, m.start() + name_words[0].start()):
+            trimmed = any(_unowned(w.group().lower()) in question_terms for w in popped)
+            if name_words and _ends_before(_MODIFIER_BEFORE, sentence, m.start() + name_words[0].start()):
                 name_words.pop(0)  # "anti-ISIS coalition strikes", "pro-European Emmanuel Macron": Emmanuel Macron
             while name_words and name_words[-1].group().lower() in _NOT_NAMES:
                 name_words.pop()  # "The Paper Image": The Paper
             stop = next((i for i, w in enumerate(name_words) if _ends_sentence(w.group())), None)
             if stop is not None:
                 name_words = name_words[: stop + 1]  # "Manchester, England. ISIS threatens": England
-            owner = next((i for i, w in enumerate(name_words) if w.group().endswith(("'s", "’s"))), None)
+            owner = next((i for i, w in enumerate(name_words) if w.group().endswith(_OWNED)), None)
             if owner is not None and owner + 1 < len(name_words):
                 name_words = name_words[: owner + 1]  # "Bettino Craxi's Socialist Party": Bettino Craxi
-            possessive = owner is not None  # "Switzerland's economy": a place where it is asked for
             if not name_words or any(_stem(w.group()) in question_stems for w in name_words):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
                 continue
-            word = re.sub(r"['’]s$", "", name_words[0].group()).strip(".,;:'’")
+            word = _unowned(name_words[0].group()).strip(".,;:'’")
             if len(name_words) == 1 and word.istitle() and word.lower() in sought.lowercase:
                 continue  # a common word capitalised ("However" after a caption that lost its full stop), not "IS"
             start = m.start() + name_words[0].start()
-            placed = _ends_before(_PLACE_BEFORE, sentence, start)
-            if kind == PLACE and trimmed and not (possessive or placed):
-                continue  # "Varian Associates Inc" asked of Varian: "Associates" is what is left of a company
-            if kind == PERSON and placed and (len(name_words) == 1 or _ends_before(_IN_PLACE, sentence, start)):
-                continue  # "headed to Iraq", "in Deir Ezzor Province" name no one
-            if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
-                continue  # "Kurdish", "Syrian": a people's adjective, not a name
-            if re.search(r"-[a-z]+$", name_words[-1].group()):
-                continue  # "U.S.-led", "London-based": a description
             written = sentence[start : m.start() + name_words[-1].end()]
             value = re.sub(r"(?:['’]s)?[.'’]*$", "", written)
             if written.endswith(".") and not _ends_sentence(written.split()[-1]):
                 value += "."  # "the U.S." keeps its full stop
             end = start + len(value)
+            if kind == PLACE and trimmed and not _placed(sentence, start, end):
+                continue  # "Varian Associates Inc" asked of Varian: "Associates" is what is left of a company
+            if (
+                kind == PERSON
+                and _ends_before(_PLACE_BEFORE, sentence, start)
+                and (len(name_words) == 1 or _ends_before(_IN_PLACE, sentence, start))
+            ):
+                continue  # "headed to Iraq", "in Deir Ezzor Province" name no one
+            if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
+                continue  # "Kurdish", "Syrian": a people's adjective, not a name
+            if re.search(r"-[a-z]+$", name_words[-1].group()):
+                continue  # "U.S.-led", "London-based": a description
             yield start, end, value, collapse_whitespace(value), NAME if kind == PERSON else kind
+
+
+def _unowned(word: str) -> str:
+    """The word without its owner's "'s" ("Switzerland's": Switzerland)."""
+    return word[:-2] if word.endswith(_OWNED) else word
+
+
+def _placed(sentence: str, start: int, end: int) -> bool:
+    """Whether a word says sentence[start:end] is a place: one of place before it ("in", "near", "the city of"), or
+    its owner's "'s" after it ("Switzerland's economy")."""
+    return bool(_ends_before(_PLACE_BEFORE, sentence, start)) or sentence.startswith(_OWNED, end)
 
 
 def _ends_sentence(word: str) -> bool:
