@@ -317,6 +317,7 @@ class Sought:
     asks_year: bool  # "in what year": a date must give one
     lowercase: frozenset[str]  # the words the passages read also write in lower case: "Like", "However" name nothing
     every_sentence: bool = False  # every sentence of a passage read, not its answering one alone
+    any_noun: bool = False  # a number may count any noun of its own, not only the one the question counts
 
 
 def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
@@ -346,6 +347,9 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
     mentions = _mentions(sought, results, stories, floor)
     if not mentions:  # "How many residents did Amnesty's researchers speak to?": "… interviewed 112 civilian residents"
         mentions = _mentions(replace(sought, every_sentence=True), results, stories, floor)
+    if not mentions and sought.counted:  # "How many volunteers…?": "… saw 3,000 digital activists scan…"
+        best = results[:1]  # the best passage's answering sentence alone: the noun counted is not the question's
+        mentions = _mentions(replace(sought, any_noun=True), best, stories, floor)
     found = _grouped(mentions)
     if found:
         closeness = OTHER_VALUE_CLOSENESS * found[0].closeness
@@ -552,7 +556,9 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             amount = measure == AMOUNT and (
                 _AMOUNT_SCALE.search(candidate[2]) or _AMOUNT_UNIT.match(sentence, value_end)
             )
-            if counted and not (counts or amount or _bare(sentence, value_end)):
+            if sought.any_noun and not _counts_a_noun(sentence, value_end, candidate[3]):
+                continue
+            if counted and not (counts or amount or sought.any_noun or _bare(sentence, value_end)):
                 continue  # "how much sugar" is answered by "3.66 mln tonnes", "how many shells" by "30,000 rounds"
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
@@ -618,6 +624,16 @@ def _has_sense(question_terms: set[str]) -> bool:
     """Whether the question says what a number counts with a word of _SAME_SENSE ("died", "injured")."""
     stems = {_stem(term) for term in question_terms}
     return any(stems & group for group in _SAME_SENSE)
+
+
+def _counts_a_noun(sentence: str, end: int, normalized: str) -> bool:
+    """Whether a number counts things named just after it ("3,000 digital activists"): not a span of time or a
+    measure ("three years", "five times"), not "one of" or "the 15 largest", and not "one" (a pronoun as often)."""
+    following = re.match(r"\s+([A-Za-z]+)", sentence[end:])
+    if following is None or normalized == "1" or _UNIT_AFTER.match(sentence, end):
+        return False
+    word = following.group(1).lower()
+    return word not in STOPWORDS and not word.endswith("est")
 
 
 def _bare(sentence: str, end: int) -> bool:

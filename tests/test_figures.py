@@ -360,6 +360,19 @@ def test_when_no_answering_sentence_gives_a_value_the_passages_other_sentences_a
     assert figures(question, [_result_of_sentences(unsupported, 33)]) == []
 
 
+def test_when_nothing_counts_what_was_asked_the_best_sentence_may_name_it_in_other_words():
+    question = "How many volunteers helped go through satellite pictures?"
+    best = "A project saw 3,000 digital activists scan satellite imagery online."
+    assert _values(question, best) == [("3,000", "3000")]
+    # the best passage's answering sentence only, and a number that counts things of its own
+    assert _values(question, "Satellite imagery was scanned online.", best) == []
+    assert _values(question, "Satellite imagery was scanned online for three years.") == []
+    assert _values(question, "One of the satellite pictures was scanned five times.") == []
+    # what the question counts, where a sentence gives it, still comes first
+    counted = "The 200 volunteers scanned satellite pictures of 3,000 buildings."
+    assert _values(question, counted) == [("200", "200")]
+
+
 def test_a_place_is_read_after_a_word_of_place_as_an_owner_or_with_strong_support():
     question = "Which country's economy did the OECD find in excellent shape?"
     sentence = "Switzerland's economy is in excellent condition, the OECD said."
