@@ -192,6 +192,8 @@ _SCOPE = re.compile(
 # question words that ask for it.
 _FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
 _EARLIER = {"before", "previous", "previously", "earlier", "former", "prior", "ago", "originally", "initially"}
+_SUCCEEDED = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:e|es|ed|ing)|successor\s+to)\s+$", re.IGNORECASE)
+_SUCCESSION = _EARLIER | {"succeed", "succeeded", "succeeds", "replace", "replaced", "replaces", "predecessor"}
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
@@ -519,6 +521,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         score = sum(1 / (1 + distance / 5) for distance in nearest.values())
         preferred = False
         if kind in (NAME, PERSON):
+            if _ends_before(_SUCCEEDED, sentence, value_start) and not question_terms & _SUCCESSION:
+                continue  # "Johnstone will succeed John M. Henske as chief executive": Henske is leaving the post
             score += 0.25 * (" " in candidate[3]) + 0.25 * (_nearest(attributions, *candidate[:2]) == candidate[3])
         if kind == PERSON:
             score += 0.5 * (_person_like(candidate[3]) and not _ends_before(_THE_BEFORE, sentence, value_start))

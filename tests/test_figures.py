@@ -483,6 +483,12 @@ def test_ask_prints_the_answer_block_before_the_passages_and_brief_prints_it_alo
     assert "No short answer" in none
 
 
+def test_the_one_succeeded_or_replaced_is_not_who_takes_the_post():
+    sentence = "Olin said John Johnstone, its president, will succeed John Henske as chief executive in April."
+    assert _values("Who will become Olin's chief executive?", sentence) == [("John Johnstone", "John Johnstone")]
+    assert _values("Who is Johnstone to succeed at Olin?", sentence) == [("John Henske", "John Henske")]
+
+
 def test_a_capitalised_common_word_names_nothing():
     question = "Which company makes Toblerone?"
     quoted = '"Like many other companies, we are experiencing higher costs," Toblerone said.'
