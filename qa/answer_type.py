@@ -79,7 +79,7 @@ _HOLDS = {
         re.IGNORECASE,
     ),
 }
-_CAPITALISED_WITHIN = re.compile(r"(?<=\w[\s,;:(“\"'-])[A-Z][\w-]*")
+CAPITALISED_WITHIN = re.compile(r"(?<=\w[\s,;:(“\"'-])[A-Z][\w-]*")
 _STATEMENT_END = re.compile(r"[.!?\"'”’)]$")
 # Headlines, bylines and links are short; a line of 20 words or more is prose, as a long quote that lost its full stop
 # (figures in bench/results/ranking_history.md).
@@ -102,7 +102,7 @@ def asked_for(question: str) -> Asked:
 def holds(asked: Asked, sentence: str) -> bool:
     """Whether the sentence holds an answer of the kind asked for (never, for no kind)."""
     if asked.kind == NAME:
-        names = (word.lower() for word in _CAPITALISED_WITHIN.findall(sentence))
+        names = (word.lower() for word in CAPITALISED_WITHIN.findall(sentence))
         return any(name not in asked.words and name not in STOPWORDS for name in names)
     return asked.kind is not None and bool(_HOLDS[asked.kind].search(sentence))
 

@@ -17,6 +17,7 @@ much less closely than the first, or a name much less supported, is not shown (O
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
 from functools import lru_cache
@@ -25,7 +26,7 @@ from math import inf
 from statistics import median
 
 from qa.answer import Result
-from qa.answer_type import figure_kind
+from qa.answer_type import CAPITALISED_WITHIN, figure_kind
 from qa.locations import location_json
 from qa.text import STOPWORDS, collapse_whitespace, terms
 
@@ -322,11 +323,18 @@ class Sought:
     any_noun: bool = False  # a number may count any noun of its own, not only the one the question counts
 
 
-def figures(question: str, results: list[Result], copies: dict[str, list[str]] | None = None) -> list[Figure]:
+def figures(
+    question: str,
+    results: list[Result],
+    copies: dict[str, list[str]] | None = None,
+    article_text: Callable[[str], str] | None = None,
+) -> list[Figure]:
     """The values the ranked results give for what the question asks, most supported first (none when the
     question asks for no short fact): read in the answering sentences, or in every sentence of the passages when
-    none gives one; those beside the first only when supported nearly as well (OTHER_VALUE_CLOSENESS). `copies`:
-    the articles found to be copies of each (by path), which count as one story."""
+    none gives one; those beside the first only when supported nearly as well (OTHER_VALUE_CLOSENESS) and given
+    by an article naming all the question names (_names_all). `copies`: the articles found to be copies of each
+    (by path), which count as one story; `article_text`: an article's whole text by its path (else the text of
+    its passages among the results)."""
     kind = figure_kind(question)
     if kind is None or not results:
         return []
@@ -357,6 +365,10 @@ def figures(question: str, results: list[Result], copies: dict[str, list[str]] |
         closeness = OTHER_VALUE_CLOSENESS * found[0].closeness
         support = OTHER_NAME_SUPPORT * found[0].support if kind in (NAME, PLACE) else 0.0
         found = found[:1] + [f for f in found[1:] if f.closeness >= closeness and f.support >= support]
+        if len(found) > 1:
+            named = _named(question)
+            text = article_text or (lambda path: " ".join(r.passage.text for r in results if r.passage.path == path))
+            found = found[:1] + [f for f in found[1:] if any(_names_all(named, m, text) for m in f.mentions)]
     return found[:MAX_VALUES]
 
 
@@ -378,6 +390,20 @@ def _mentions(sought: Sought, results: list[Result], stories: dict[str, str], fl
         scope = _qualifier(mention, set(sought.terms)) if sought.kind in (NUMBER, DURATION) else None
         mentions.append(replace(mention, qualifier=scope, story=story))
     return mentions
+
+
+def _named(question: str) -> set[str]:
+    """The words a question names (capitalised, not its first): "Amnesty", "Croydon"."""
+    return set(terms(" ".join(CAPITALISED_WITHIN.findall(question))))
+
+
+def _names_all(named: set[str], mention: Mention, article_text: Callable[[str], str]) -> bool:
+    """Whether the mention's article (its title or text) names everything the question names: a value beside the
+    first from an article that does not is about something else ("fats and oils rose to 2.16 mln tonnes" for how
+    much palm oil Indonesia will produce), or not said by whom the question asks ("according to Amnesty")."""
+    passage = mention.result.passage
+    held = set(terms(f"{passage.title} {passage.text}"))
+    return named <= held or named <= held | set(terms(article_text(passage.path)))
 
 
 def _median(weights: list[float]) -> float:

@@ -125,7 +125,11 @@ class Searcher:
         """The values the question asks for, read from the answering sentences of the FIGURE_POOL best results
         (qa/figures.py), syndicated copies counted as one story."""
         pool = results[:FIGURE_POOL]
-        return figures(question, pool, self.store.copies([result.passage.path for result in pool]))
+        copies = self.store.copies([result.passage.path for result in pool])
+        return figures(question, pool, copies, self._article_text)
+
+    def _article_text(self, path: str) -> str:
+        return " ".join(passage.text for passage in self.store.article_passages(path))
 
     def rank(self, question: str, k: int = 5, mode: str = "hybrid", filters: Filters | None = None) -> Answer:
         """The k best passages in ranked order (as retrieval evaluation judges them), from the articles

@@ -324,13 +324,15 @@ def test_another_name_is_shown_only_when_supported_nearly_as_well_as_the_first_a
     question = "Who won the rain-soaked race at Interlagos on Sunday?"
     first = "Lewis Hamilton won the rain-soaked race at Interlagos on Sunday."
     assert _values(question, first, "Nico Rosberg finished the race second.") == [("Lewis Hamilton", "Lewis Hamilton")]
-    disputed = _figures(question, first, "Max Verstappen won the rain-soaked race, Dutch media said.")
+    disputed = _figures(
+        question, first, "Max Verstappen won Sunday's rain-soaked race at Interlagos, Dutch media said."
+    )
     assert [f.first.value for f in disputed] == ["Lewis Hamilton", "Max Verstappen"]
     counts = _figures(
         "How many cars crashed in the rain-soaked race at Interlagos on Sunday?",
         "Five cars crashed in the rain-soaked race at Interlagos on Sunday.",
         "The rain fell all day.",
-        "Three cars crashed.",
+        "Three cars crashed, said the stewards at Interlagos on Sunday.",
     )
     assert [f.first.value for f in counts] == ["Five", "Three"]
     assert counts[1].support < 0.3 * counts[0].support
@@ -340,10 +342,23 @@ def test_another_value_is_shown_only_when_the_questions_words_support_it_a_third
     question = "How many civilians did the coalition air strikes kill in Raqqa last June?"
     first = "Coalition air strikes killed 84 civilians in Raqqa last June."
     assert _values(question, first, "Amnesty says hundreds died in the war.") == [("84", "84")]
-    assert _values(question, first, "Monitors said the coalition air strikes killed 90 civilians.") == [
+    assert _values(
+        question, first, "Monitors said the coalition air strikes killed 90 civilians in Raqqa in June."
+    ) == [
         ("84", "84"),
         ("90", "90"),
     ]
+
+
+def test_another_value_comes_from_an_article_naming_everything_the_question_names():
+    question = "How much palm oil is Indonesia expected to produce in 1987?"
+    first = _result("Indonesia's palm oil output is expected to rise to 1.56 mln tonnes in 1987.", "a.txt")
+    other = _result("Output of palm oil is expected to rise to 2.16 mln tonnes in 1987.", "b.txt", score=0.9)
+    assert [f.first.value for f in figures(question, [first, other])] == ["1.56 mln"]
+    # named elsewhere in its article (or in its title), the other source's value is shown beside the first
+    articles = {"b.txt": "Jakarta ministry sees Indonesia's exports steady. Output of palm oil is expected to rise."}
+    found = figures(question, [first, other], article_text=articles.get)
+    assert [f.first.value for f in found] == ["1.56 mln", "2.16 mln"]
 
 
 def test_when_no_answering_sentence_gives_a_value_the_passages_other_sentences_are_read():
