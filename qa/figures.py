@@ -48,6 +48,7 @@ MAX_VALUES = 6
 # another name also needs at least OTHER_NAME_SUPPORT of the first's support (Figure.support). Other values are not
 # cut by support: sources disagree on counts, sums and dates, and the less-read ones too.
 OTHER_VALUE_CLOSENESS = 1 / 3
+OWN_STORY_CLOSENESS = 0.5  # a story seldom disagrees with itself: another value it gives is more often of another thing
 OTHER_NAME_SUPPORT = 0.3
 # The best-ranked passages are read whatever their article; those below them (down to qa/ranking.py's FIGURE_POOL)
 # only where their article, or a copy of it, is among these passages' articles (the story the question is about),
@@ -331,10 +332,9 @@ def figures(
 ) -> list[Figure]:
     """The values the ranked results give for what the question asks, most supported first (none when the
     question asks for no short fact): read in the answering sentences, or in every sentence of the passages when
-    none gives one; those beside the first only when supported nearly as well (OTHER_VALUE_CLOSENESS) and given
-    by an article naming all the question names (_names_all). `copies`: the articles found to be copies of each
-    (by path), which count as one story; `article_text`: an article's whole text by its path (else the text of
-    its passages among the results)."""
+    none gives one; those beside the first as _beside keeps them. `copies`: the articles found to be copies of
+    each (by path), which count as one story; `article_text`: an article's whole text by its path (else the text
+    of its passages among the results)."""
     kind = figure_kind(question)
     if kind is None or not results:
         return []
@@ -361,15 +361,29 @@ def figures(
         best = results[:1]  # the best passage's answering sentence alone: the noun counted is not the question's
         mentions = _mentions(replace(sought, any_noun=True), best, stories, floor)
     found = _grouped(mentions)
-    if found:
-        closeness = OTHER_VALUE_CLOSENESS * found[0].closeness
-        support = OTHER_NAME_SUPPORT * found[0].support if kind in (NAME, PLACE) else 0.0
-        found = found[:1] + [f for f in found[1:] if f.closeness >= closeness and f.support >= support]
-        if len(found) > 1:
-            named = _named(question)
-            text = article_text or (lambda path: " ".join(r.passage.text for r in results if r.passage.path == path))
-            found = found[:1] + [f for f in found[1:] if any(_names_all(named, m, text) for m in f.mentions)]
-    return found[:MAX_VALUES]
+    if not found:
+        return []
+    text = article_text or (lambda path: " ".join(r.passage.text for r in results if r.passage.path == path))
+    return [found[0], *_beside(found[0], found[1:], question, kind in (NAME, PLACE), text)][:MAX_VALUES]
+
+
+def _beside(
+    first: Figure, others: list[Figure], question: str, names: bool, article_text: Callable[[str], str]
+) -> list[Figure]:
+    """The other values shown beside the first: supported nearly as closely (OTHER_VALUE_CLOSENESS, or
+    OWN_STORY_CLOSENESS when only the first's own stories give it), a name or place (`names`) nearly as strongly
+    (OTHER_NAME_SUPPORT), and given by an article naming everything the question names (_names_all)."""
+    stories = {mention.story for mention in first.mentions}
+    support = OTHER_NAME_SUPPORT * first.support if names else 0.0
+    named = _named(question)
+    kept = []
+    for other in others:
+        own = all(mention.story in stories for mention in other.mentions)
+        closeness = (OWN_STORY_CLOSENESS if own else OTHER_VALUE_CLOSENESS) * first.closeness
+        if other.closeness >= closeness and other.support >= support:
+            if any(_names_all(named, mention, article_text) for mention in other.mentions):
+                kept.append(other)
+    return kept
 
 
 def _mentions(sought: Sought, results: list[Result], stories: dict[str, str], floor: float) -> list[Mention]:

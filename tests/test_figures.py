@@ -361,6 +361,20 @@ def test_another_value_comes_from_an_article_naming_everything_the_question_name
     assert [f.first.value for f in found] == ["1.56 mln", "2.16 mln"]
 
 
+def test_another_value_the_first_values_own_story_gives_needs_half_its_closeness():
+    question = "How many people died when the speeding tram overturned at Sandilands in Croydon early on Wednesday?"
+    first = _result("Seven people died when the speeding tram overturned at Sandilands in Croydon early on Wednesday.")
+    other = "Five people were named by police later today as having died."  # less than half as close as the first
+    article = {"a.txt": f"The tram overturned at Sandilands in Croydon early on Wednesday. {other}"}
+    assert [
+        f.first.value for f in figures(question, [first, _result(other, "a.txt", score=0.9)], None, article.get)
+    ] == ["Seven"]
+    # another story giving it is a source that disagrees
+    article["b.txt"] = article["a.txt"]
+    found = figures(question, [first, _result(other, "b.txt", score=0.9)], None, article.get)
+    assert [f.first.value for f in found] == ["Seven", "Five"]
+
+
 def test_when_no_answering_sentence_gives_a_value_the_passages_other_sentences_are_read():
     question = "How many residents did the researchers speak to?"
     found = figures(
