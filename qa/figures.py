@@ -467,12 +467,15 @@ def _distinctive(question_terms: set[str], sentences: list[str]) -> set[str]:
 
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
-    """A crude stem: the word less a plural or verb ending or a final e, cut to six letters ("directs", "director":
-    "direct")."""
+    """A crude stem: the word less a plural or verb ending (and a consonant doubled before it) or a final e, cut to
+    six letters ("directs", "director": "direct")."""
     word = word.lower()
     for suffix in ("ies", "es", "s", "ed", "ing"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)][:6]
+            stem = word[: -len(suffix)]
+            if suffix in ("ed", "ing") and stem[-1] == stem[-2] and stem[-1] not in "aeiouylsz":
+                stem = stem[:-1]  # "flagged", "stopping": "flag", "stop" (not "called", "passed")
+            return stem[:6]
     return (word[:-1] if word.endswith("e") and len(word) >= 5 else word)[:6]  # "seize" as "seized", "seizing"
 
 

@@ -375,6 +375,13 @@ def test_another_value_the_first_values_own_story_gives_needs_half_its_closeness
     assert [f.first.value for f in found] == ["Seven", "Five"]
 
 
+def test_a_word_supports_a_value_in_another_form():
+    # "flagged" and "flag", as "stopping" and "stop": the consonant doubled before a verb's ending is undone
+    question = "How many laps had been run when the race was stopped with a red flag?"
+    answer = "The race was red-flagged shortly afterwards with 21 of 71 laps completed."
+    assert _values(question, answer, "Red skies over the race.", "A red car won the race.") == [("21", "21")]
+
+
 def test_when_no_answering_sentence_gives_a_value_the_passages_other_sentences_are_read():
     question = "How many residents did the researchers speak to?"
     found = figures(
