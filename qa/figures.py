@@ -483,6 +483,20 @@ _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # 
 _ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE))]  # and the nouns a question may count people by
 # A number's sense is not read past these: "trapping five people and injuring another 40".
 _NEXT_CLAUSE = frozenset(map(_stem, ("and", "or", "but", "while", "as", "after", "before", "when")))
+_JOINED_SUBJECT = frozenset(("the", "a", "an", "his", "her", "their", "its"))  # "… passengers and the driver died"
+_AUXILIARY = frozenset(map(_stem, ("was", "were", "is", "are", "had", "have", "has")))
+
+
+def _clause_after(own: list[tuple[int, str]]) -> list[tuple[int, str]]:
+    """The few words after a number in its clause, where its verb is: not read past "and", "while" and the like
+    ("trapping five people and injuring another 40"), except past "and" joining a second subject ("two women
+    passengers and the driver died": they died)."""
+    clause = list(takewhile(lambda w: w[1] not in _NEXT_CLAUSE, own[:4]))
+    rest = [stem for _, stem in own[len(clause) :]]  # "and", "the", "driver", ("were",) "died"
+    if len(rest) > 3 and rest[0] == "and" and rest[1] in _JOINED_SUBJECT:
+        verb_end = 5 if rest[3] in _AUXILIARY else 4
+        clause += own[len(clause) + 3 : len(clause) + verb_end]
+    return clause
 
 
 def _senses(words: set[str]) -> set[str]:
@@ -575,7 +589,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 score -= UNPLACED_PLACE  # no word says it is a place: "Melbourne is the capital"
         if kind in (NUMBER, DURATION):
             own = list(takewhile(lambda w: not w[1][0].isdigit(), after))  # the words up to the next number
-            clause = list(takewhile(lambda w: w[1] not in _NEXT_CLAUSE, own[:4]))
+            clause = _clause_after(own)
             sense = _sense_of(before[-1:], clause) if kind == NUMBER else None
             if sense is not None and sense not in _senses(question_terms):
                 continue  # "dozens were injured" does not say how many died

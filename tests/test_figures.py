@@ -375,6 +375,14 @@ def test_another_value_the_first_values_own_story_gives_needs_half_its_closeness
     assert [f.first.value for f in found] == ["Seven", "Five"]
 
 
+def test_a_count_joined_to_a_second_subject_is_read_with_their_verb():
+    sentence = "In Croydon two women passengers and the driver died when the tram crashed."
+    assert _values("How many passengers were hurt when the tram crashed in Croydon?", sentence) == []
+    assert _values("How many passengers died when the tram crashed in Croydon?", sentence) == [("two", "2")]
+    injured = "In Croydon the tram crashed, trapping five passengers and injuring another 40."
+    assert _values("How many passengers were hurt when the tram crashed in Croydon?", injured) == [("40", "40")]
+
+
 def test_a_word_supports_a_value_in_another_form():
     # "flagged" and "flag", as "stopping" and "stop": the consonant doubled before a verb's ending is undone
     question = "How many laps had been run when the race was stopped with a red flag?"
