@@ -483,6 +483,9 @@ _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # 
 _ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE))]  # and the nouns a question may count people by
 # A number's sense is not read past these: "trapping five people and injuring another 40".
 _NEXT_CLAUSE = frozenset(map(_stem, ("and", "or", "but", "while", "as", "after", "before", "when")))
+_OF_GROUP = re.compile(
+    rf"\s+of\s+(?:the|those|them|these|us|its|his|her|their)\b(?!\s+(?:\d|{_ONE_WORD}))", re.IGNORECASE
+)
 _JOINED_SUBJECT = frozenset(("the", "a", "an", "his", "her", "their", "its"))  # "… passengers and the driver died"
 _AUXILIARY = frozenset(map(_stem, ("was", "were", "is", "are", "had", "have", "has")))
 
@@ -606,6 +609,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             noun = after[1:2] if [w[1] for w in after[:1]] == ["of"] else after[:1]  # "20% of Victorians"
             if counted and measured and measure is None and not counted & {w[1] for w in noun}:
                 continue  # "100 metres" away, "100 per cent" sure: not how many shells
+            if _OF_GROUP.match(sentence, value_end) and not measured:
+                continue  # "one of the injured passengers": one of a count, not the count ("two of the six" is)
             if before[-1:] and before[-1][1] == "includ":
                 continue  # "including at least 10 children": a part of the count
             next_word = re.match(r"\s+([a-z]+)", sentence[value_end:])

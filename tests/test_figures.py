@@ -383,6 +383,15 @@ def test_a_count_joined_to_a_second_subject_is_read_with_their_verb():
     assert _values("How many passengers were hurt when the tram crashed in Croydon?", injured) == [("40", "40")]
 
 
+def test_one_of_a_group_is_no_count_of_it_but_a_share_or_a_fraction_is():
+    question = "How many passengers were injured in the Croydon tram crash?"
+    assert _values(question, "One of the injured passengers of the Croydon tram crash spoke to us.") == []
+    fraction = "Setanta won two of the six Premier League packages."
+    assert _values("How many of the six packages did Setanta win?", fraction) == [("two", "2")]
+    share = "What share of the air strikes on Raqqa were American?"
+    assert _values(share, "American jets flew 90 percent of the air strikes on Raqqa.") == [("90 percent", "90%")]
+
+
 def test_a_word_supports_a_value_in_another_form():
     # "flagged" and "flag", as "stopping" and "stop": the consonant doubled before a verb's ending is undone
     question = "How many laps had been run when the race was stopped with a red flag?"
