@@ -11,7 +11,8 @@ same value are grouped (a syndicated copy counting once with its original), and 
 support across independent stories (Figure.support). A value whose sentence says it is of something narrower or
 wider than the question asks ("in a single airstrike", "in Syria and Iraq") carries that as its qualifier and is
 shown beside the others without being counted as a disagreement (`disagree`). A value the question's words support
-much less closely than the first, or a name much less supported, is not shown (OTHER_VALUE_CLOSENESS).
+much less closely than the first, or a name much less supported, or one from an article that does not name what the
+question names, is not shown (`_beside`).
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
-from functools import lru_cache
+from functools import cache, lru_cache
 from itertools import dropwhile, takewhile
 from math import inf
 from statistics import median
@@ -195,7 +196,11 @@ _SCOPE = re.compile(
 _FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
 _EARLIER = {"before", "previous", "previously", "earlier", "former", "prior", "ago", "originally", "initially"}
 _SUCCEEDED = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:e|es|ed|ing)|successor\s+to)\s+$", re.IGNORECASE)
-_SUCCESSION = _EARLIER | {"succeed", "succeeded", "succeeds", "replace", "replaced", "replaces", "predecessor"}
+# "Who did Johnstone succeed?", "Whose predecessor…": the one leaving; "Who will succeed Henske?": the one arriving
+_PREDECESSOR_ASKED = re.compile(
+    r"\bpredecessor\b|\bwho\w*\s+(?:did|does|do|will|would|is|was|has|had)\s+(?!succeed|replace)\S.*\b(?:succeed|replace)",
+    re.IGNORECASE,
+)
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
@@ -320,6 +325,7 @@ class Sought:
     measure: str | None  # AMOUNT, FACTOR, SHARE or a key of _MEASURED_IN (_measure)
     asks_year: bool  # "in what year": a date must give one
     lowercase: frozenset[str]  # the words the passages read also write in lower case: "Like", "However" name nothing
+    predecessor: bool  # the question asks whom someone succeeds or replaces (_PREDECESSOR_ASKED)
     every_sentence: bool = False  # every sentence of a passage read, not its answering one alone
     any_noun: bool = False  # a number may count any noun of its own, not only the one the question counts
 
@@ -351,6 +357,7 @@ def figures(
         frozenset(word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text))
         if kind in (NAME, PLACE)  # only names are told from common words
         else frozenset(),
+        bool(_PREDECESSOR_ASKED.search(question)),
     )
     stories = _stories([r.passage.path for r in results], copies or {})
     floor = SIMILARITY_FLOOR * results[0].score
@@ -364,11 +371,12 @@ def figures(
     if not found:
         return []
     text = article_text or (lambda path: " ".join(r.passage.text for r in results if r.passage.path == path))
-    return [found[0], *_beside(found[0], found[1:], question, kind in (NAME, PLACE), text)][:MAX_VALUES]
+    article_words = cache(lambda path: set(terms(text(path))))  # each article read once a question
+    return [found[0], *_beside(found[0], found[1:], question, kind in (NAME, PLACE), article_words)]
 
 
 def _beside(
-    first: Figure, others: list[Figure], question: str, names: bool, article_text: Callable[[str], str]
+    first: Figure, others: list[Figure], question: str, names: bool, article_words: Callable[[str], set[str]]
 ) -> list[Figure]:
     """The other values shown beside the first: supported nearly as closely (OTHER_VALUE_CLOSENESS, or
     OWN_STORY_CLOSENESS when only the first's own stories give it), a name or place (`names`) nearly as strongly
@@ -381,8 +389,10 @@ def _beside(
         own = all(mention.story in stories for mention in other.mentions)
         closeness = (OWN_STORY_CLOSENESS if own else OTHER_VALUE_CLOSENESS) * first.closeness
         if other.closeness >= closeness and other.support >= support:
-            if any(_names_all(named, mention, article_text) for mention in other.mentions):
+            if any(_names_all(named, mention, article_words) for mention in other.mentions):
                 kept.append(other)
+                if len(kept) == MAX_VALUES - 1:
+                    break
     return kept
 
 
@@ -407,17 +417,18 @@ def _mentions(sought: Sought, results: list[Result], stories: dict[str, str], fl
 
 
 def _named(question: str) -> set[str]:
-    """The words a question names (capitalised, not its first): "Amnesty", "Croydon"."""
+    """The words a question names (capitalised, not its first): "Amnesty", "Croydon", "February" (a monthly report
+    of another month gives another figure)."""
     return set(terms(" ".join(CAPITALISED_WITHIN.findall(question))))
 
 
-def _names_all(named: set[str], mention: Mention, article_text: Callable[[str], str]) -> bool:
+def _names_all(named: set[str], mention: Mention, article_words: Callable[[str], set[str]]) -> bool:
     """Whether the mention's article (its title or text) names everything the question names: a value beside the
     first from an article that does not is about something else ("fats and oils rose to 2.16 mln tonnes" for how
     much palm oil Indonesia will produce), or not said by whom the question asks ("according to Amnesty")."""
     passage = mention.result.passage
     held = set(terms(f"{passage.title} {passage.text}"))
-    return named <= held or named <= held | set(terms(article_text(passage.path)))
+    return named <= held or named <= held | article_words(passage.path)
 
 
 def _median(weights: list[float]) -> float:
@@ -473,8 +484,8 @@ def _stem(word: str) -> str:
     for suffix in ("ies", "es", "s", "ed", "ing"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)]
-            if suffix in ("ed", "ing") and stem[-1] == stem[-2] and stem[-1] not in "aeiouylsz":
-                stem = stem[:-1]  # "flagged", "stopping": "flag", "stop" (not "called", "passed")
+            if suffix in ("ed", "ing") and len(stem) >= 4 and stem[-1] == stem[-2] and stem[-1] not in "aeiouyflsz":
+                stem = stem[:-1]  # "flagged", "stopping": "flag", "stop" (not "called", "passed", "staffed", "added")
             return stem[:6]
     return (word[:-1] if word.endswith("e") and len(word) >= 5 else word)[:6]  # "seize" as "seized", "seizing"
 
@@ -483,8 +494,8 @@ _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # 
 _ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE))]  # and the nouns a question may count people by
 # A number's sense is not read past these: "trapping five people and injuring another 40".
 _NEXT_CLAUSE = frozenset(map(_stem, ("and", "or", "but", "while", "as", "after", "before", "when")))
-_OF_GROUP = re.compile(
-    rf"\s+of\s+(?:the|those|them|these|us|its|his|her|their)\b(?!\s+(?:\d|{_ONE_WORD}))", re.IGNORECASE
+_OF_GROUP = re.compile(  # not "two of the six packages": a fraction
+    rf"\s+of\s+(?:the|those|these|its|his|her|their)\s+(?!\d|{_ONE_WORD})(\w+)", re.IGNORECASE
 )
 _JOINED_SUBJECT = frozenset(("the", "a", "an", "his", "her", "their", "its"))  # "… passengers and the driver died"
 _AUXILIARY = frozenset(map(_stem, ("was", "were", "is", "are", "had", "have", "has")))
@@ -496,7 +507,7 @@ def _clause_after(own: list[tuple[int, str]]) -> list[tuple[int, str]]:
     passengers and the driver died": they died)."""
     clause = list(takewhile(lambda w: w[1] not in _NEXT_CLAUSE, own[:4]))
     rest = [stem for _, stem in own[len(clause) :]]  # "and", "the", "driver", ("were",) "died"
-    if len(rest) > 3 and rest[0] == "and" and rest[1] in _JOINED_SUBJECT:
+    if len(clause) < 4 and len(rest) > 3 and rest[0] == "and" and rest[1] in _JOINED_SUBJECT:
         verb_end = 5 if rest[3] in _AUXILIARY else 4
         clause += own[len(clause) + 3 : len(clause) + verb_end]
     return clause
@@ -581,7 +592,9 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         score = sum(1 / (1 + distance / 5) for distance in nearest.values())
         preferred = False
         if kind in (NAME, PERSON):
-            if _ends_before(_SUCCEEDED, sentence, value_start) and not question_terms & _SUCCESSION:
+            if _ends_before(_SUCCEEDED, sentence, value_start) and not (
+                sought.predecessor or question_terms & _EARLIER
+            ):
                 continue  # "Johnstone will succeed John M. Henske as chief executive": Henske is leaving the post
             score += 0.25 * (" " in candidate[3]) + 0.25 * (_nearest(attributions, *candidate[:2]) == candidate[3])
         if kind == PERSON:
@@ -609,8 +622,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             noun = after[1:2] if [w[1] for w in after[:1]] == ["of"] else after[:1]  # "20% of Victorians"
             if counted and measured and measure is None and not counted & {w[1] for w in noun}:
                 continue  # "100 metres" away, "100 per cent" sure: not how many shells
-            if _OF_GROUP.match(sentence, value_end) and not measured:
-                continue  # "one of the injured passengers": one of a count, not the count ("two of the six" is)
+            if not measured and _one_of_a_group(sentence, value_end):
+                continue  # "one of the injured passengers", "one of the largest": not "three of the passengers died"
             if before[-1:] and before[-1][1] == "includ":
                 continue  # "including at least 10 children": a part of the count
             next_word = re.match(r"\s+([a-z]+)", sentence[value_end:])
@@ -690,6 +703,16 @@ def _has_sense(question_terms: set[str]) -> bool:
     """Whether the question says what a number counts with a word of _SAME_SENSE ("died", "injured")."""
     stems = {_stem(term) for term in question_terms}
     return any(stems & group for group in _SAME_SENSE)
+
+
+def _one_of_a_group(sentence: str, end: int) -> bool:
+    """Whether a number counts some of a group ("one of the injured passengers described…") rather than those the
+    verb after the group says something of ("three of the passengers died")."""
+    group = _OF_GROUP.match(sentence, end)
+    if group is None:
+        return False
+    after = [(0, _stem(word)) for word in _WORD.findall(sentence, group.end(), group.end() + 40)[:3]]
+    return _sense_of([], [(0, _stem(group.group(1)))]) is not None or _sense_of([], after) is None
 
 
 def _counts_a_noun(sentence: str, end: int, normalized: str) -> bool:
