@@ -50,6 +50,7 @@ MAX_VALUES = 6
 # cut by support: sources disagree on counts, sums and dates, and the less-read ones too.
 OTHER_VALUE_CLOSENESS = 1 / 3
 OWN_STORY_CLOSENESS = 0.5  # a story seldom disagrees with itself: another value it gives is more often of another thing
+OWN_STORY_NAME_CLOSENESS = 0.75  # and seldom names two answers to one question
 OTHER_NAME_SUPPORT = 0.3
 # The best-ranked passages are read whatever their article; those below them (down to qa/ranking.py's FIGURE_POOL)
 # only where their article, or a copy of it, is among these passages' articles (the story the question is about),
@@ -379,15 +380,17 @@ def _beside(
     first: Figure, others: list[Figure], question: str, names: bool, article_words: Callable[[str], set[str]]
 ) -> list[Figure]:
     """The other values shown beside the first: supported nearly as closely (OTHER_VALUE_CLOSENESS, or
-    OWN_STORY_CLOSENESS when only the first's own stories give it), a name or place (`names`) nearly as strongly
-    (OTHER_NAME_SUPPORT), and given by an article naming everything the question names (_names_all)."""
+    OWN_STORY_CLOSENESS, OWN_STORY_NAME_CLOSENESS for a name or place, when only the first's own stories give it),
+    a name or place (`names`) nearly as strongly (OTHER_NAME_SUPPORT), and given by an article naming everything
+    the question names (_names_all)."""
     stories = {mention.story for mention in first.mentions}
     support = OTHER_NAME_SUPPORT * first.support if names else 0.0
     named = _named(question)
     kept = []
     for other in others:
         own = all(mention.story in stories for mention in other.mentions)
-        closeness = (OWN_STORY_CLOSENESS if own else OTHER_VALUE_CLOSENESS) * first.closeness
+        own_share = OWN_STORY_NAME_CLOSENESS if names else OWN_STORY_CLOSENESS
+        closeness = (own_share if own else OTHER_VALUE_CLOSENESS) * first.closeness
         if other.closeness >= closeness and other.support >= support:
             if any(_names_all(named, mention, article_words) for mention in other.mentions):
                 kept.append(other)

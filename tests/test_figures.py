@@ -407,6 +407,17 @@ def test_a_word_supports_a_value_in_another_form():
     assert _values(question, answer, "Red skies over the race.", "A red car won the race.") == [("21", "21")]
 
 
+def test_another_name_the_first_names_own_story_gives_needs_three_quarters_of_its_closeness():
+    question = "Who won the rain-soaked race at Interlagos on Sunday?"
+    first = _result("Lewis Hamilton won the rain-soaked race at Interlagos on Sunday.")
+    other = "Max Verstappen won praise for his drive in the rain-soaked race."  # about two thirds as close
+    articles = {"a.txt": "Interlagos on Sunday", "b.txt": "Interlagos on Sunday"}
+    own = figures(question, [first, _result(other, "a.txt", score=0.95)], None, articles.get)
+    assert [f.first.value for f in own] == ["Lewis Hamilton"]
+    elsewhere = figures(question, [first, _result(other, "b.txt", score=0.95)], None, articles.get)
+    assert [f.first.value for f in elsewhere] == ["Lewis Hamilton", "Max Verstappen"]
+
+
 def test_when_no_answering_sentence_gives_a_value_the_passages_other_sentences_are_read():
     question = "How many residents did the researchers speak to?"
     found = figures(
