@@ -327,6 +327,7 @@ class Sought:
     asks_year: bool  # "in what year": a date must give one
     lowercase: frozenset[str]  # the words the passages read also write in lower case: "Like", "However" name nothing
     predecessor: bool  # the question asks whom someone succeeds or replaces (_PREDECESSOR_ASKED)
+    named: frozenset[str]  # what the question names (_named)
     every_sentence: bool = False  # every sentence of a passage read, not its answering one alone
     any_noun: bool = False  # a number may count any noun of its own, not only the one the question counts
 
@@ -359,6 +360,7 @@ def figures(
         if kind in (NAME, PLACE)  # only names are told from common words
         else frozenset(),
         bool(_PREDECESSOR_ASKED.search(question)),
+        frozenset(_named(question)),
     )
     stories = _stories([r.passage.path for r in results], copies or {})
     floor = SIMILARITY_FLOOR * results[0].score
@@ -373,19 +375,18 @@ def figures(
         return []
     text = article_text or (lambda path: " ".join(r.passage.text for r in results if r.passage.path == path))
     article_words = cache(lambda path: set(terms(text(path))))  # each article read once a question
-    return [found[0], *_beside(found[0], found[1:], question, kind in (NAME, PLACE), article_words)]
+    return [found[0], *_beside(found[0], found[1:], sought.named, kind in (NAME, PLACE), article_words)]
 
 
 def _beside(
-    first: Figure, others: list[Figure], question: str, names: bool, article_words: Callable[[str], set[str]]
+    first: Figure, others: list[Figure], named: frozenset[str], names: bool, article_words: Callable[[str], set[str]]
 ) -> list[Figure]:
     """The other values shown beside the first: supported nearly as closely (OTHER_VALUE_CLOSENESS, or
     OWN_STORY_CLOSENESS, OWN_STORY_NAME_CLOSENESS for a name or place, when only the first's own stories give it),
     a name or place (`names`) nearly as strongly (OTHER_NAME_SUPPORT), and given by an article naming everything
-    the question names (_names_all)."""
+    the question names (`named`, _names_all)."""
     stories = {mention.story for mention in first.mentions}
     support = OTHER_NAME_SUPPORT * first.support if names else 0.0
-    named = _named(question)
     kept = []
     for other in others:
         own = all(mention.story in stories for mention in other.mentions)
@@ -401,22 +402,31 @@ def _beside(
 
 def _mentions(sought: Sought, results: list[Result], stories: dict[str, str], floor: float) -> list[Mention]:
     """The best mention of each result read (_best_mention), with its story and qualifier: the ten best-ranked
-    passages' of the best passage's story, or of another story scoring above the floor, and below them those of
-    these stories whose support reaches DEEPER_SUPPORT of the median above (READ_ANY_ARTICLE)."""
+    passages' of the best passage's story, or of another story scoring above the floor (or said by someone the
+    question names), and below them those of these stories whose support reaches DEEPER_SUPPORT of the median
+    above (READ_ANY_ARTICLE)."""
     first = stories[results[0].passage.path]
     about = {stories[r.passage.path] for r in results[:READ_ANY_ARTICLE] if r.score >= floor}
     mentions: list[Mention] = []
     for rank, result in enumerate(results, start=1):
         deeper = rank > READ_ANY_ARTICLE
         story = stories[result.passage.path]
-        if story not in about or (not deeper and story != first and result.score < floor):
+        below = story not in about or (not deeper and story != first and result.score < floor)
+        if below and deeper:
             continue
         mention = _best_mention(sought, result, rank)
-        if mention is None or (deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions])):
+        if mention is None or (below and not _said_by_named(sought, mention)):
+            continue  # below the floor, a value said by whom the question names still answers: "did Amnesty say"
+        if deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions]):
             continue
         scope = _qualifier(mention, set(sought.terms)) if sought.kind in (NUMBER, DURATION) else None
         mentions.append(replace(mention, qualifier=scope, story=story))
     return mentions
+
+
+def _said_by_named(sought: Sought, mention: Mention) -> bool:
+    """Whether the mention's sentence says its value is given by someone the question names."""
+    return mention.attributed_to is not None and bool(sought.named & set(terms(mention.attributed_to)))
 
 
 def _named(question: str) -> set[str]:
@@ -425,7 +435,7 @@ def _named(question: str) -> set[str]:
     return set(terms(" ".join(CAPITALISED_WITHIN.findall(question))))
 
 
-def _names_all(named: set[str], mention: Mention, article_words: Callable[[str], set[str]]) -> bool:
+def _names_all(named: frozenset[str], mention: Mention, article_words: Callable[[str], set[str]]) -> bool:
     """Whether the mention's article (its title or text) names everything the question names: a value beside the
     first from an article that does not is about something else ("fats and oils rose to 2.16 mln tonnes" for how
     much palm oil Indonesia will produce), or not said by whom the question asks ("according to Amnesty")."""

@@ -418,6 +418,15 @@ def test_another_name_the_first_names_own_story_gives_needs_three_quarters_of_it
     assert [f.first.value for f in elsewhere] == ["Lewis Hamilton", "Max Verstappen"]
 
 
+def test_a_value_said_by_whom_the_question_names_is_read_below_the_floor():
+    question = "How many civilians did Amnesty say were killed in Raqqa?"
+    first = _result("Monitors said 21 civilians were killed in Raqqa.", "a.txt")
+    amnesty = _result("More than 1,600 civilians were killed in Raqqa, Amnesty said.", "b.txt", score=0.5)
+    others = _result("Officials said 30 civilians were killed in Raqqa.", "c.txt", score=0.5)
+    found = figures(question, [first, amnesty, others])  # 21: from an article that never names Amnesty
+    assert [(f.first.value, f.attributed_to) for f in found] == [("More than 1,600", "Amnesty")]
+
+
 def test_when_no_answering_sentence_gives_a_value_the_passages_other_sentences_are_read():
     question = "How many residents did the researchers speak to?"
     found = figures(
