@@ -387,10 +387,10 @@ def _beside(
     the question names (`named`, _names_all)."""
     stories = {mention.story for mention in first.mentions}
     support = OTHER_NAME_SUPPORT * first.support if names else 0.0
+    own_share = OWN_STORY_NAME_CLOSENESS if names else OWN_STORY_CLOSENESS
     kept = []
     for other in others:
         own = all(mention.story in stories for mention in other.mentions)
-        own_share = OWN_STORY_NAME_CLOSENESS if names else OWN_STORY_CLOSENESS
         closeness = (own_share if own else OTHER_VALUE_CLOSENESS) * first.closeness
         if other.closeness >= closeness and other.support >= support:
             if any(_names_all(named, mention, article_words) for mention in other.mentions):
@@ -412,7 +412,7 @@ def _mentions(sought: Sought, results: list[Result], stories: dict[str, str], fl
         deeper = rank > READ_ANY_ARTICLE
         story = stories[result.passage.path]
         below = story not in about or (not deeper and story != first and result.score < floor)
-        if below and deeper:
+        if below and (deeper or not sought.named):
             continue
         mention = _best_mention(sought, result, rank)
         if mention is None or (below and not _said_by_named(sought, mention)):
@@ -724,8 +724,8 @@ def _one_of_a_group(sentence: str, end: int) -> bool:
     group = _OF_GROUP.match(sentence, end)
     if group is None:
         return False
-    after = [(0, _stem(word)) for word in _WORD.findall(sentence, group.end(), group.end() + 40)[:3]]
-    return _sense_of([], [(0, _stem(group.group(1)))]) is not None or _sense_of([], after) is None
+    after = _WORD.findall(sentence, group.end(), group.end() + 40)[:3]
+    return _has_sense({group.group(1)}) or not _has_sense(set(after))
 
 
 def _counts_a_noun(sentence: str, end: int, normalized: str) -> bool:
