@@ -206,7 +206,8 @@ _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
 _MONEY = r"dlrs?|dollars?|pounds|euros?|yen"
-_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b")
+_WORD_BEFORE = re.compile(r"\b([A-Za-z]+)\s+$")
+_ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)  # "4TH QTR" in a wire headline
 _AMOUNT_UNIT = re.compile(rf"\s?(?:{_MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)\b")
 _PERSON_ASKED = re.compile(
     r"^\W*who\b|\bwhich (?:\w+ ){0,2}(?:person|commander|minister|official|spokes\w*|leader|adviser|director|driver"
@@ -747,6 +748,13 @@ def _bare(sentence: str, end: int) -> bool:
     return word in _BACK_REFERENCE or (word != "of" and (word in STOPWORDS or word.endswith("ed")))
 
 
+def _labelled(sought: Sought, sentence: str, start: int) -> bool:
+    """Whether the number at start labels one of what the question counts rather than counting them: "Lap 29"
+    is no count of laps."""
+    before = _ends_before(_WORD_BEFORE, sentence, start)
+    return bool(before and _stem(before.group(1).lower()) in sought.counted)
+
+
 def _candidates(sought: Sought, sentence: str):
     """(start, end, value, normalized, kind) of every value of the kind sought in the sentence."""
     kind, question_terms, asks_year = sought.kind, sought.terms, sought.asks_year
@@ -765,6 +773,7 @@ def _candidates(sought: Sought, sentence: str):
                 any(s <= m.start("amount") < e for s, e in taken)
                 or _ends_before(_JOINED_TO_WORD, sentence, m.start())  # "M-1", "1985/86"
                 or _ends_before(_GALLERY_BEFORE, sentence, m.start())  # "Getty Images 22": a photo gallery's counter
+                or _labelled(sought, sentence, m.start())
                 or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too
                 or _is_year(m)
                 or _DURATION_AFTER.match(sentence, m.end())
@@ -776,7 +785,7 @@ def _candidates(sought: Sought, sentence: str):
             if bool(question_terms & {"old", "age", "aged"}) != _is_age(sentence, m.start(), m.end()):
                 continue  # "how old" asks for an age, and an age counts nothing else
             if ordinal := _ORDINAL.match(sentence, m.end()):  # "finished 15th", "his 52nd win": a place, no count
-                if not sought.counted:
+                if not sought.counted and sought.measure is None:  # nor an amount: "how big a loss" is no "4th"
                     yield m.start(), ordinal.end(), m.group() + ordinal.group(), normalized + ordinal.group(), NUMBER
                 continue
             compound = re.match(r"-([a-z]+)\b(?!-old)", sentence[m.end() :])
@@ -804,7 +813,7 @@ def _candidates(sought: Sought, sentence: str):
             named = next((g for g in ("year", "era", "month") if m.group(g)), None)  # "in 1066": 1066
             start = m.start(named) if named else m.start()
             yield start, m.end(), sentence[start : m.end()], _iso(m), DATE
-        for m in _TIME_RE.finditer(sentence):
+        for m in () if asks_year else _TIME_RE.finditer(sentence):  # "6.10am" says no year
             yield m.start(), m.end(), m.group(), _clock(m), TIME
     else:
         for m in _NAME_RE.finditer(sentence):

@@ -241,6 +241,9 @@ def test_a_place_in_an_order_is_shown_whole_and_counts_nothing():
         ("12", "12")
     ]
     assert _values("How old is the driver?", "The driver celebrated his 52nd birthday on the day of the crash.") == []
+    # nor an amount, in a wire headline's capitals too
+    assert _values("How big a loss did Coleco post?", "COLECO INDUSTRIES INC 4TH QTR LOSS") == []
+    assert _values("How far back did Verstappen drop?", "LATE STOP DROPS VERSTAPPEN TO 15TH") == [("15TH", "15TH")]
 
 
 def test_a_number_counting_others_counts_what_the_sentence_counted():
@@ -249,6 +252,8 @@ def test_a_number_counting_others_counts_what_the_sentence_counted():
     # "21 of 71 laps": the 21 are laps too, and nearer the question's words than the 71
     sentence = "The race was red-flagged with 21 of 71 laps completed."
     assert _values("How many laps had been run when the race was red-flagged?", sentence) == [("21", "21")]
+    # a number just after what is counted names one of them
+    assert _values("How many laps had been run?", "Lap 29: drivers are furious as the race is run.") == []
 
 
 def test_a_measure_is_answered_by_a_number_in_its_units_shown_with_them():
@@ -294,6 +299,7 @@ def test_a_question_asking_what_year_is_answered_by_a_date_with_a_year():
         ("October 15, 1908", "1908-10-15")
     ]
     assert _values("In what year was the bar first made?", "The bar was first made on Oct. 15.") == []
+    assert _values("In what year was the bar first made?", "The bar was first made at 6.10am.") == []
     assert _values("When was the bar first made?", "The bar was first made on Oct. 15.") == [("Oct. 15", "October 15")]
     assert _values("When does the fiscal year end?", "Its fiscal year ends on June 30.") == [("June 30", "June 30")]
 
