@@ -333,6 +333,26 @@ class Sought:
     any_noun: bool = False  # a number may count any noun of its own, not only the one the question counts
 
 
+def _sought(question: str, kind: str, results: list[Result]) -> Sought:
+    """What the question asks for, of the kind figure_kind reads in it, as the values are read from the results."""
+    question_terms = set(terms(question))
+    distinctive = _distinctive(question_terms, [r.answer_text for r in results])
+    person = kind == NAME and _PERSON_ASKED.search(question)
+    return Sought(
+        PERSON if person else kind,
+        frozenset(question_terms),
+        frozenset(_senses(distinctive)),
+        frozenset(_counted(question)),
+        _measure(question),
+        bool(_YEAR_ASKED.search(question)),
+        frozenset(word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text))
+        if kind in (NAME, PLACE)  # only names are told from common words
+        else frozenset(),
+        bool(_PREDECESSOR_ASKED.search(question)),
+        frozenset(_named(question)),
+    )
+
+
 def figures(
     question: str,
     results: list[Result],
@@ -347,22 +367,7 @@ def figures(
     kind = figure_kind(question)
     if kind is None or not results:
         return []
-    question_terms = set(terms(question))
-    distinctive = _distinctive(question_terms, [r.answer_text for r in results])
-    person = kind == NAME and _PERSON_ASKED.search(question)
-    sought = Sought(
-        PERSON if person else kind,
-        frozenset(question_terms),
-        frozenset(_senses(distinctive)),
-        frozenset(_counted(question)),
-        _measure(question),
-        bool(_YEAR_ASKED.search(question)),
-        frozenset(word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text))
-        if kind in (NAME, PLACE)  # only names are told from common words
-        else frozenset(),
-        bool(_PREDECESSOR_ASKED.search(question)),
-        frozenset(_named(question)),
-    )
+    sought = _sought(question, kind, results)
     stories = _stories([r.passage.path for r in results], copies or {})
     floor = SIMILARITY_FLOOR * results[0].score
     mentions = _mentions(sought, results, stories, floor)
