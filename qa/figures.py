@@ -129,9 +129,10 @@ _TIME_RE = re.compile(
 )
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
-_NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+)?[A-Z][\w'’.&-]*)*")
+_NAME_PREFIX = r"(?:al|el|bin|ibn|abu|de|van|von)-"  # begins a name's word: "Abu Bakr al-Baghdadi"
+_NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+|{_NAME_PREFIX})?[A-Z][\w'’.&-]*)*")
 # A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
-_MODIFIER_BEFORE = re.compile(r"\b(?!(?:al|el|bin|ibn|abu|de|van|von)-$)[a-z]+-$")
+_MODIFIER_BEFORE = re.compile(rf"\b(?!{_NAME_PREFIX}$)[a-z]+-$")
 _PLACE_BEFORE = re.compile(
     r"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of)\s+(?:the\s+)?$",
     re.IGNORECASE,  # "In Melbourne, …"
