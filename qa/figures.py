@@ -833,6 +833,8 @@ def _candidates(sought: Sought, sentence: str):
             while name_words and _unowned(name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 popped.append(name_words.pop(0))  # "FBI Director James Comey" asked "which FBI director": James Comey
             trimmed = any(_unowned(w.group().lower()) in question_terms for w in popped)
+            if popped and name_words and name_words[0].group().islower():
+                continue  # "Bohemond of Taranto" asked of Bohemond: what is left, "of Taranto", is the same name
             if name_words and _ends_before(_MODIFIER_BEFORE, sentence, m.start() + name_words[0].start()):
                 name_words.pop(0)  # "anti-ISIS coalition strikes", "pro-European Emmanuel Macron": Emmanuel Macron
             while name_words and name_words[-1].group().lower() in _NOT_NAMES:

@@ -500,6 +500,9 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
     ]
     assert _values("Who leads the group?", "The group is led by its chief al-Baghdadi.") == [("Baghdadi", "Baghdadi")]
     assert _values("Who leads the group?", "It is led by Abu Bakr al-Baghdadi.") == [("Abu Bakr al-Baghdadi",) * 2]
+    # what is left of the name the question gives ("Bohemond of Taranto") is no other name
+    sentence = "The Normans of Amalfi were joined by Bohemond of Taranto and his nephew Tancred."
+    assert _values("What was the name of Bohemond's nephew?", sentence) == [("Tancred", "Tancred")]
     # a name after "in", "at" or "near" is a place, however many words it has; "according to" one is a source
     sentence = "Rami Abdelrahman said militants held the bastion in Deir Ezzor Province."
     assert _values("Who heads the monitoring group?", sentence) == [("Rami Abdelrahman", "Rami Abdelrahman")]
