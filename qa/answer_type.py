@@ -99,6 +99,12 @@ def asked_for(question: str) -> Asked:
     return Asked(kind, frozenset(words(question)))
 
 
+def asking_phrase(question: str) -> str | None:
+    """The words by which a question asks for its kind of answer, as written: "How many", "when", "which company"."""
+    found = next((m for _, asks in _ASKS if (m := asks.search(question))), None)
+    return found.group().strip(" \t\"'“‘(") if found else None
+
+
 def holds(asked: Asked, sentence: str) -> bool:
     """Whether the sentence holds an answer of the kind asked for (never, for no kind)."""
     if asked.kind == NAME:

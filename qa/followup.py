@@ -2,19 +2,25 @@
 
 "and how many did the coalition admit?" after "How many civilians did the coalition
 kill in Raqqa?" is searched as the follow-up plus the earlier question's content
-words it lacks: "and how many did the coalition admit? civilians kill Raqqa".
+words it lacks: "and how many did the coalition admit? civilians kill Raqqa". One that
+asks nothing of its own ("and the coalition?") asks what the earlier one asked: "and
+the coalition? How many civilians kill Raqqa".
 """
 
 from __future__ import annotations
 
 import re
 
+from qa.answer_type import asking_phrase
 from qa.text import content_words
 
 # Openings that continue the previous question rather than start a new one.
-_CONTINUES = re.compile(r"^\s*(and|but|so|also|then|what about|how about|what of)\b", re.IGNORECASE)
+_OPENING = r"\s*(?:and|but|so|also|then|what about|how about|what of)\b"
+_CONTINUES = re.compile(f"^{_OPENING}", re.IGNORECASE)
+_OPENINGS = re.compile(f"^(?:{_OPENING})+", re.IGNORECASE)  # "and what about the SDF?" asks nothing of its own
 # Words pointing back at something the previous question or answer named.
-_POINTS_BACK = frozenset("that this it its they them their those these he him his she her such there".split())
+_POINTS_BACK = frozenset("that this it its they them their those these he him his she her such there so".split())
+_ASKS = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
 MAX_LEANING_WORDS = 3  # a question pointing back with more content words than this stands alone
 
 
@@ -33,4 +39,6 @@ def in_context(question: str, previous: str | None) -> str | None:
         return None
     own = {word.lower() for word in content_words(question)}
     carried = [word for word in dict.fromkeys(content_words(previous)) if word.lower() not in own]
-    return " ".join([question.strip(), *carried]) if carried else None
+    asks = _ASKS.search(_OPENINGS.sub("", question))
+    asked_before = None if asks else asking_phrase(previous)
+    return " ".join([question.strip(), *filter(None, [asked_before]), *carried]) if carried else None

@@ -74,4 +74,21 @@ def test_carried_words_keep_their_order_and_come_once():
 
 
 def test_a_carried_word_already_asked_in_other_case_is_not_repeated():
-    assert in_context("and the COALITION?", RAQQA) == "and the COALITION? civilians kill Raqqa"
+    assert in_context("and the COALITION?", RAQQA) == "and the COALITION? How many civilians kill Raqqa"
+
+
+def test_a_follow_up_asking_nothing_of_its_own_asks_what_the_previous_asked():
+    assert (
+        in_context("and what about Amnesty?", RAQQA)
+        == "and what about Amnesty? How many civilians coalition kill Raqqa"
+    )
+    assert (
+        in_context("and in Mosul?", "When did the coalition take Raqqa?") == "and in Mosul? When coalition take Raqqa"
+    )
+    # one asking something of its own asks that
+    assert in_context("and who counted them?", RAQQA) == "and who counted them? civilians coalition kill Raqqa"
+    assert in_context("Why?", RAQQA) == "Why? civilians coalition kill Raqqa"
+
+
+def test_so_points_back_at_what_was_said():
+    assert in_context("Who said so?", RAQQA) == "Who said so? civilians coalition kill Raqqa"

@@ -164,10 +164,12 @@ FOLLOW_UPS = [
     ("Who is Donatella Rovera?", "what did she say?", "air bombardments were inaccurate"),
     ("How many civilians did the coalition kill in Raqqa?", "and how many did the coalition admit?", "admitted"),
     ("What did the Syrian Observatory for Human Rights say about the airstrike?", "who runs it?", "Rami Abdelrahman"),
+    # asking nothing of its own, it asks what the question before asked: a count, answered above the passages
+    ("How many civilians did the coalition kill in Raqqa?", "and according to Amnesty?", "▸ Hundreds"),
 ]
 
 
-@pytest.mark.parametrize(("question", "follow_up", "expected"), FOLLOW_UPS, ids=["she", "and", "it"])
+@pytest.mark.parametrize(("question", "follow_up", "expected"), FOLLOW_UPS, ids=["she", "and", "it", "asks nothing"])
 def test_a_follow_up_is_answered_in_the_context_of_the_previous_question(chat_index, question, follow_up, expected):
     terminal = Terminal(chat_index)
     terminal.enter(":k 1", "showing 1 passages")
