@@ -20,7 +20,6 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import date
 from functools import cache, lru_cache
 from itertools import dropwhile, takewhile
 from math import inf
@@ -30,6 +29,20 @@ from qa.answer import Result
 from qa.answer_type import CAPITALISED_WITHIN, figure_kind
 from qa.locations import location_json
 from qa.text import STOPWORDS, collapse_whitespace, terms
+from qa.value_forms import (
+    AMOUNT_WRITTEN,
+    DATE_RE,
+    DURATION_RE,
+    MONTHS,
+    NUMBER_RE,
+    ONE_WORD,
+    TIME_RE,
+    TIME_UNITS,
+    is_year,
+    normal_date,
+    normal_number,
+    normal_time,
+)
 
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
 PERSON = "person"  # a name asked of a person: shown as a name
@@ -72,61 +85,9 @@ UNPLACED_PLACE = 1.5
 # much support (times √rank): the question's words close around it, or the noun it counts.
 OTHER_SENTENCE_SUPPORT = 1.8
 
-_UNITS = {
-    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
-    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
-    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
-    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12,
-}  # fmt: skip
-_SCALES = {"hundred": 100, "thousand": 1_000, "million": 10**6, "mln": 10**6, "billion": 10**9, "bln": 10**9}
-_SHORT_SCALES = {"k": 1_000, "m": 10**6, "bn": 10**9}
-_VAGUE = r"dozens|scores|hundreds\s+of\s+thousands|tens\s+of\s+thousands|hundreds|thousands|millions|several|a\s+few"
-_QUALIFIER = (
-    r"more than|fewer than|less than|at least|at most|up to|as many as|nearly|almost|about|around|over|under"
-    r"|some|roughly|approximately|an estimated|estimated|just over|just under|only|exactly"
-).replace(" ", r"\s+")
-_ONE_WORD = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|a dozen|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"  # noqa: E501
-_WORD_NUMBER = rf"(?:{_ONE_WORD}(?:[\s-]+(?:hundred|thousand)(?:(?:[\s-]+and)?[\s-]+{_ONE_WORD})?)*)"
-# A sum written short: "£304m", "$1.3bn", "€5k"; "10bn" (a bare "5m" may be metres)
-_COMPACT = rf"[$£€]\s?\d+(?:\.\d+)?(?:{'|'.join(_SHORT_SCALES)})\b|\d+(?:\.\d+)?bn\b"
-_AMOUNT = rf"(?:{_COMPACT}|(?:[$£€]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORD_NUMBER})(?:\s(?:hundred|thousand|million|mln|billion|bln)\b)?)"  # noqa: E501
-_STARTS = r"(?:\b|(?<!\w)(?=[$£€]))"  # a number's first word, or its currency sign ("paid £304m")
-_NUMBER_RE = re.compile(
-    rf"{_STARTS}(?P<range>between\s+(?P<low>{_AMOUNT})\s+and\s+(?P<high>{_AMOUNT}))(?![\w,.]\d)"
-    rf"|{_STARTS}(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>{_AMOUNT}|{_VAGUE})(?P<percent>\s?(?:%|percent\b|per cent\b|pct\b))?"
-    rf"(?![\w,.]\d)",
-    re.IGNORECASE,
-)
-_TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
-_DURATION_RE = re.compile(
-    rf"\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>\d+(?:\.\d+)?|{_WORD_NUMBER}|a|an)[\s-](?P<unit>{_TIME_UNITS})\b"
-    r"(?P<half>[\s-]and[\s-]a[\s-]half)?",
-    re.IGNORECASE,
-)
 # "seven-month" is a length, "three-for-two" a ratio
-_DURATION_AFTER = re.compile(rf"-(?:(?:{_TIME_UNITS})\b(?!-old)|for-)", re.IGNORECASE)
-_MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
-           "november", "december"]  # fmt: skip
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"  # noqa: E501
-_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
-_DATE_RE = re.compile(
-    rf"\b(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?"
-    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}}))?"
-    rf"|(?P<m3>{_MONTH})\s+(?P<y3>\d{{4}})"
-    rf"|(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?"
-    rf"|(?:(?i:in|since|from|by|until|of)\s+)(?P<year>(?:(?:early|late|mid)[\s-]+)?(?:1[89]\d\d|20\d\d"
-    rf"|1[0-7]\d\d(?![\s-]*[a-z%])))"  # "in 1066," but not "of 1500 people"
-    rf"|(?:(?i:in|since|from|by|until|of|during)\s+the\s+)(?P<era>(?:(?:early|late|mid)[\s-]+)?"
-    rf"(?:(?:1\d|20)\d0s|\d{{1,2}}(?:st|nd|rd|th)\s+centur(?:y|ies)))"
-    rf"|(?:(?i:in|since|last|early|late|mid|until|by)[\s-]+)(?P<month>January|February|March|April|May|June|July|August"
-    rf"|September|October|November|December)(?![\s,]+\d))\b"
-)
+_DURATION_AFTER = re.compile(rf"-(?:(?:{TIME_UNITS})\b(?!-old)|for-)", re.IGNORECASE)
 _YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)  # a date must give one
-_TIME_RE = re.compile(
-    r"\b(?P<hour>\d{1,2})(?:[.:](?P<minute>\d\d))?\s?(?P<half>am|pm|a\.m\.|p\.m\.)"
-    r"|\b(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>\d\d)(?:\s?(?:GMT|BST|UTC|ET|EST|local time))?\b",
-    re.IGNORECASE,
-)
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
 _NAME_PREFIX = r"(?:al|el|bin|ibn|abu|de|van|von)-"  # begins a name's word: "Abu Bakr al-Baghdadi"
@@ -155,8 +116,8 @@ _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "b
 _WORD = re.compile(r"\w+")
 _CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
 # A count joined by "and" to a count of something else: "six men and one woman".
-_JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{_AMOUNT})\s+[a-z]+", re.IGNORECASE)
-_JOINED_BEFORE = re.compile(rf"\b(?:{_AMOUNT})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
+_JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{AMOUNT_WRITTEN})\s+[a-z]+", re.IGNORECASE)
+_JOINED_BEFORE = re.compile(rf"\b(?:{AMOUNT_WRITTEN})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
 _IN_PLACE = re.compile(r"\b(?:in|at|near|outside|into|across)\s+(?:the\s+)?$", re.IGNORECASE)  # not "from", "to"
 _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where", "how", "why", "it"}  # "Here's why"
 _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
@@ -181,7 +142,7 @@ _SAME_SENSE_GROUPS = [
 # A number measuring something other than what the question counts: "100 metres" away, "three years" on, "seven
 # times" more.
 _UNIT_AFTER = re.compile(
-    rf"[\s-]*(?:mph|kph|km/h|{_TIME_UNITS}|metres?|meters?|km|kilometres?|kilometers?|miles?|feet|foot|ft|kg|kilos?|tonnes?|tons?"
+    rf"[\s-]*(?:mph|kph|km/h|{TIME_UNITS}|metres?|meters?|km|kilometres?|kilometers?|miles?|feet|foot|ft|kg|kilos?|tonnes?|tons?"
     r"|grams?|pounds|lbs?|points?|laps?|goals?|runs?|games?|times)\b",
     re.IGNORECASE,
 )
@@ -221,7 +182,7 @@ _NOT_PERSON = {
     "committee", "ministry", "department", "office", "group", "army", "field", "side", "corp", "inc", "co",
 }  # fmt: skip
 _COMPANY = {"corp", "inc", "co", "ltd", "plc", "group", "llc", "lp", "ag", "sa", "nv", "kk", "company"}
-_NOT_NAMES = frozenset(_MONTHS) | _COMPANY | {
+_NOT_NAMES = frozenset(MONTHS) | _COMPANY | {
     "director", "president", "chairman", "chief", "minister", "secretary", "spokesman", "spokeswoman", "general",
     "monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday", "mr", "mrs", "ms", "dr", "he", "she",
     "it", "they", "we", "i", "but", "and", "the", "a", "an", "in", "on", "at", "this", "that", "there", "its",
@@ -515,7 +476,7 @@ _ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE))]  # and the nouns a quest
 # A number's sense is not read past these: "trapping five people and injuring another 40".
 _NEXT_CLAUSE = frozenset(map(_stem, ("and", "or", "but", "while", "as", "after", "before", "when")))
 _OF_GROUP = re.compile(  # not "two of the six packages": a fraction
-    rf"\s+of\s+(?:the|those|these|its|his|her|their)\s+(?!\d|{_ONE_WORD})(\w+)", re.IGNORECASE
+    rf"\s+of\s+(?:the|those|these|its|his|her|their)\s+(?!\d|{ONE_WORD})(\w+)", re.IGNORECASE
 )
 _JOINED_SUBJECT = frozenset(("the", "a", "an", "his", "her", "their", "its"))  # "… passengers and the driver died"
 _AUXILIARY = frozenset(map(_stem, ("was", "were", "is", "are", "had", "have", "has")))
@@ -766,12 +727,12 @@ def _candidates(sought: Sought, sentence: str):
     kind, question_terms, asks_year = sought.kind, sought.terms, sought.asks_year
     question_stems = {_stem(term) for term in question_terms}
     if kind == NUMBER:
-        taken = [(m.start(), m.end()) for m in _DATE_RE.finditer(sentence)] + [
-            (m.start(), m.end()) for m in _TIME_RE.finditer(sentence)
+        taken = [(m.start(), m.end()) for m in DATE_RE.finditer(sentence)] + [
+            (m.start(), m.end()) for m in TIME_RE.finditer(sentence)
         ]
-        for m in _NUMBER_RE.finditer(sentence):
+        for m in NUMBER_RE.finditer(sentence):
             if m.group("range"):
-                low, high = _number(m.group("low")), _number(m.group("high"))
+                low, high = normal_number(m.group("low")), normal_number(m.group("high"))
                 if low and high:
                     yield m.start(), m.end(), m.group(), f"{low}-{high}", NUMBER
                 continue
@@ -781,11 +742,11 @@ def _candidates(sought: Sought, sentence: str):
                 or _ends_before(_GALLERY_BEFORE, sentence, m.start())  # "Getty Images 22": a photo gallery's counter
                 or _labelled(sought, sentence, m.start())
                 or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too
-                or _is_year(m)
+                or is_year(m)
                 or _DURATION_AFTER.match(sentence, m.end())
             ):
                 continue
-            normalized = _number(m.group("amount"))
+            normalized = normal_number(m.group("amount"))
             if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
                 continue  # "when one …" is a pronoun more often than a count
             if bool(question_terms & {"old", "age", "aged"}) != _is_age(sentence, m.start(), m.end()):
@@ -803,24 +764,24 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # "a two-carriage tram" counts no passengers; "a 500 mln-dlr loan" is a sum
             yield m.start(), m.end(), m.group(), normalized + ("%" if m.group("percent") else ""), NUMBER
     elif kind == DURATION:
-        for m in _DURATION_RE.finditer(sentence):
+        for m in DURATION_RE.finditer(sentence):
             if re.match(r"[\s-]old\b", sentence[m.end() :]):
                 continue  # "a five-year-old boy" is an age
-            amount = "1" if m.group("amount").lower() in ("a", "an") else _number(m.group("amount"))
+            amount = "1" if m.group("amount").lower() in ("a", "an") else normal_number(m.group("amount"))
             amount = f"{float(amount) + 0.5:g}" if m.group("half") else amount
             unit = m.group("unit").lower().rstrip("s")
             unit = {"century": "centurie"}.get(unit, unit) + ("" if amount == "1" else "s")
             unit = "century" if unit == "centurie" else unit
             yield m.start(), m.end(), m.group(), f"{amount} {unit}", DURATION
     elif kind in (DATE, TIME):
-        for m in _DATE_RE.finditer(sentence) if kind == DATE else ():
+        for m in DATE_RE.finditer(sentence) if kind == DATE else ():
             if asks_year and not any(m.group(g) for g in ("year", "y1", "y2", "y3")):
                 continue  # "Oct. 15" does not say in what year
             named = next((g for g in ("year", "era", "month") if m.group(g)), None)  # "in 1066": 1066
             start = m.start(named) if named else m.start()
-            yield start, m.end(), sentence[start : m.end()], _iso(m), DATE
-        for m in () if asks_year else _TIME_RE.finditer(sentence):  # "6.10am" says no year
-            yield m.start(), m.end(), m.group(), _clock(m), TIME
+            yield start, m.end(), sentence[start : m.end()], normal_date(m), DATE
+        for m in () if asks_year else TIME_RE.finditer(sentence):  # "6.10am" says no year
+            yield m.start(), m.end(), m.group(), normal_time(m), TIME
     else:
         for m in _NAME_RE.finditer(sentence):
             name_words = list(re.finditer(r"\S+", m.group()))
@@ -905,73 +866,6 @@ def _is_age(sentence: str, start: int, end: int) -> bool:
             and re.match(r"\s*(?:[,;.)]|$|and\b|from\b|of\b)", sentence[end:])
         )
     )
-
-
-def _is_year(m: re.Match) -> bool:
-    amount = m.group("amount")
-    return bool(re.fullmatch(r"1[89]\d\d|20\d\d", amount)) and not m.group("percent")
-
-
-def _number(amount: str) -> str | None:
-    """Digits for a number as written ("1,600" 1600, "seven" 7, "1.6 million" 1600000), the word for a vague one."""
-    text = collapse_whitespace(amount.lower().replace("$", "").replace("£", "").replace("€", ""))
-    if re.fullmatch(_VAGUE, text):
-        return text
-    scale = 1
-    parts = text.split()
-    if len(parts) == 2 and parts[1] in _SCALES:
-        scale, text = _SCALES[parts[1]], parts[0]
-    elif short := re.fullmatch(rf"([\d.]+)({'|'.join(_SHORT_SCALES)})", text):
-        scale, text = _SHORT_SCALES[short.group(2)], short.group(1)
-    if text in _UNITS or re.fullmatch(_WORD_NUMBER, text):
-        number = _UNITS.get(text) or _words_number(text)
-    else:
-        try:
-            number = float(text.replace(",", ""))
-        except ValueError:
-            return None
-    number *= scale
-    return str(int(number)) if float(number).is_integer() else f"{number:g}"
-
-
-def _words_number(text: str) -> int:
-    """A number written in words: "one hundred and twenty two" 122, "twenty-one" 21."""
-    total = current = 0
-    for word in re.split(r"[\s-]+", text):
-        if word == "hundred":
-            current *= 100
-        elif word == "thousand":
-            total, current = total + current * 1000, 0
-        elif word != "and":
-            current += _UNITS[word]
-    return total + current
-
-
-def _iso(m: re.Match) -> str:
-    """ISO date where day, month and year are given, YYYY-MM for a month of a year, else the words as written."""
-    if m.group("month") or m.group("weekday") or m.group("era"):
-        return collapse_whitespace(m.group("month") or m.group("weekday") or m.group("era"))
-    month = next((m.group(g) for g in ("m1", "m2", "m3") if m.group(g)), None)
-    day = m.group("d1") or m.group("d2")
-    year = m.group("y1") or m.group("y2") or m.group("y3")
-    if month is None:
-        return m.group("year")[-4:]
-    number = next(i for i, name in enumerate(_MONTHS, start=1) if name.startswith(month.lower().rstrip(".")[:3]))
-    try:
-        if day and year:
-            return date(int(year), number, int(day)).isoformat()
-    except ValueError:
-        return m.group()
-    if year:
-        return f"{year}-{number:02d}"
-    return f"{_MONTHS[number - 1].title()} {int(day)}"
-
-
-def _clock(m: re.Match) -> str:
-    if m.group("hour24"):
-        return f"{int(m.group('hour24')):02d}:{m.group('minute24')}"
-    hour = int(m.group("hour")) % 12 + (12 if m.group("half").lower().startswith("p") else 0)
-    return f"{hour:02d}:{m.group('minute') or '00'}"
 
 
 def _clause(sentence: str, start: int, end: int) -> tuple[int, int]:

@@ -1,0 +1,131 @@
+"""How numbers, durations, dates and clock times are written in news text, and the normal form of each: digits
+for a number ("seven" 7, "1.6 million" 1600000), ISO for a full date, 24-hour time for a clock time."""
+
+from __future__ import annotations
+
+import re
+from datetime import date
+
+from qa.text import collapse_whitespace
+
+_UNITS = {
+    "zero": 0, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7, "eight": 8, "nine": 9,
+    "ten": 10, "eleven": 11, "twelve": 12, "thirteen": 13, "fourteen": 14, "fifteen": 15, "sixteen": 16,
+    "seventeen": 17, "eighteen": 18, "nineteen": 19, "twenty": 20, "thirty": 30, "forty": 40, "fifty": 50,
+    "sixty": 60, "seventy": 70, "eighty": 80, "ninety": 90, "a dozen": 12, "dozen": 12,
+}  # fmt: skip
+_SCALES = {"hundred": 100, "thousand": 1_000, "million": 10**6, "mln": 10**6, "billion": 10**9, "bln": 10**9}
+_SHORT_SCALES = {"k": 1_000, "m": 10**6, "bn": 10**9}
+_VAGUE = r"dozens|scores|hundreds\s+of\s+thousands|tens\s+of\s+thousands|hundreds|thousands|millions|several|a\s+few"
+_QUALIFIER = (
+    r"more than|fewer than|less than|at least|at most|up to|as many as|nearly|almost|about|around|over|under"
+    r"|some|roughly|approximately|an estimated|estimated|just over|just under|only|exactly"
+).replace(" ", r"\s+")
+ONE_WORD = r"(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[\s-](?:one|two|three|four|five|six|seven|eight|nine))?|a dozen|zero|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"  # noqa: E501
+_WORD_NUMBER = rf"(?:{ONE_WORD}(?:[\s-]+(?:hundred|thousand)(?:(?:[\s-]+and)?[\s-]+{ONE_WORD})?)*)"
+# A sum written short: "£304m", "$1.3bn", "€5k"; "10bn" (a bare "5m" may be metres)
+_COMPACT = rf"[$£€]\s?\d+(?:\.\d+)?(?:{'|'.join(_SHORT_SCALES)})\b|\d+(?:\.\d+)?bn\b"
+AMOUNT_WRITTEN = rf"(?:{_COMPACT}|(?:[$£€]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORD_NUMBER})(?:\s(?:hundred|thousand|million|mln|billion|bln)\b)?)"  # noqa: E501
+_STARTS = r"(?:\b|(?<!\w)(?=[$£€]))"  # a number's first word, or its currency sign ("paid £304m")
+NUMBER_RE = re.compile(
+    rf"{_STARTS}(?P<range>between\s+(?P<low>{AMOUNT_WRITTEN})\s+and\s+(?P<high>{AMOUNT_WRITTEN}))(?![\w,.]\d)"
+    rf"|{_STARTS}(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>{AMOUNT_WRITTEN}|{_VAGUE})(?P<percent>\s?(?:%|percent\b|per cent\b|pct\b))?"
+    rf"(?![\w,.]\d)",
+    re.IGNORECASE,
+)
+TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
+DURATION_RE = re.compile(
+    rf"\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>\d+(?:\.\d+)?|{_WORD_NUMBER}|a|an)[\s-](?P<unit>{TIME_UNITS})\b"
+    r"(?P<half>[\s-]and[\s-]a[\s-]half)?",
+    re.IGNORECASE,
+)
+MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
+           "november", "december"]  # fmt: skip
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December|Jan\.?|Feb\.?|Mar\.?|Apr\.?|Jun\.?|Jul\.?|Aug\.?|Sept?\.?|Oct\.?|Nov\.?|Dec\.?)"  # noqa: E501
+_WEEKDAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+DATE_RE = re.compile(
+    rf"\b(?:(?P<m1>{_MONTH})\s+(?P<d1>\d{{1,2}})(?:st|nd|rd|th)?(?:,?\s+(?P<y1>\d{{4}}))?"
+    rf"|(?P<d2>\d{{1,2}})(?:st|nd|rd|th)?\s+(?:of\s+)?(?P<m2>{_MONTH})(?:,?\s+(?P<y2>\d{{4}}))?"
+    rf"|(?P<m3>{_MONTH})\s+(?P<y3>\d{{4}})"
+    rf"|(?P<weekday>{_WEEKDAY})(?:\s+(?:morning|afternoon|evening|night))?"
+    rf"|(?:(?i:in|since|from|by|until|of)\s+)(?P<year>(?:(?:early|late|mid)[\s-]+)?(?:1[89]\d\d|20\d\d"
+    rf"|1[0-7]\d\d(?![\s-]*[a-z%])))"  # "in 1066," but not "of 1500 people"
+    rf"|(?:(?i:in|since|from|by|until|of|during)\s+the\s+)(?P<era>(?:(?:early|late|mid)[\s-]+)?"
+    rf"(?:(?:1\d|20)\d0s|\d{{1,2}}(?:st|nd|rd|th)\s+centur(?:y|ies)))"
+    rf"|(?:(?i:in|since|last|early|late|mid|until|by)[\s-]+)(?P<month>January|February|March|April|May|June|July|August"
+    rf"|September|October|November|December)(?![\s,]+\d))\b"
+)
+TIME_RE = re.compile(
+    r"\b(?P<hour>\d{1,2})(?:[.:](?P<minute>\d\d))?\s?(?P<half>am|pm|a\.m\.|p\.m\.)"
+    r"|\b(?P<hour24>[01]?\d|2[0-3]):(?P<minute24>\d\d)(?:\s?(?:GMT|BST|UTC|ET|EST|local time))?\b",
+    re.IGNORECASE,
+)
+
+
+def is_year(m: re.Match) -> bool:
+    """Whether a NUMBER_RE match is a year (1800 to 2099 alone), not a count."""
+    amount = m.group("amount")
+    return bool(re.fullmatch(r"1[89]\d\d|20\d\d", amount)) and not m.group("percent")
+
+
+def normal_number(amount: str) -> str | None:
+    """Digits for a number as written ("1,600" 1600, "seven" 7, "1.6 million" 1600000), the word for a vague one."""
+    text = collapse_whitespace(amount.lower().replace("$", "").replace("£", "").replace("€", ""))
+    if re.fullmatch(_VAGUE, text):
+        return text
+    scale = 1
+    parts = text.split()
+    if len(parts) == 2 and parts[1] in _SCALES:
+        scale, text = _SCALES[parts[1]], parts[0]
+    elif short := re.fullmatch(rf"([\d.]+)({'|'.join(_SHORT_SCALES)})", text):
+        scale, text = _SHORT_SCALES[short.group(2)], short.group(1)
+    if text in _UNITS or re.fullmatch(_WORD_NUMBER, text):
+        number = _UNITS.get(text) or _words_number(text)
+    else:
+        try:
+            number = float(text.replace(",", ""))
+        except ValueError:
+            return None
+    number *= scale
+    return str(int(number)) if float(number).is_integer() else f"{number:g}"
+
+
+def _words_number(text: str) -> int:
+    """A number written in words: "one hundred and twenty two" 122, "twenty-one" 21."""
+    total = current = 0
+    for word in re.split(r"[\s-]+", text):
+        if word == "hundred":
+            current *= 100
+        elif word == "thousand":
+            total, current = total + current * 1000, 0
+        elif word != "and":
+            current += _UNITS[word]
+    return total + current
+
+
+def normal_date(m: re.Match) -> str:
+    """ISO date where day, month and year are given, YYYY-MM for a month of a year, else the words as written."""
+    if m.group("month") or m.group("weekday") or m.group("era"):
+        return collapse_whitespace(m.group("month") or m.group("weekday") or m.group("era"))
+    month = next((m.group(g) for g in ("m1", "m2", "m3") if m.group(g)), None)
+    day = m.group("d1") or m.group("d2")
+    year = m.group("y1") or m.group("y2") or m.group("y3")
+    if month is None:
+        return m.group("year")[-4:]
+    number = next(i for i, name in enumerate(MONTHS, start=1) if name.startswith(month.lower().rstrip(".")[:3]))
+    try:
+        if day and year:
+            return date(int(year), number, int(day)).isoformat()
+    except ValueError:
+        return m.group()
+    if year:
+        return f"{year}-{number:02d}"
+    return f"{MONTHS[number - 1].title()} {int(day)}"
+
+
+def normal_time(m: re.Match) -> str:
+    """A TIME_RE match as 24-hour HH:MM: "6.04am" 06:04, "3:30 p.m." 15:30."""
+    if m.group("hour24"):
+        return f"{int(m.group('hour24')):02d}:{m.group('minute24')}"
+    hour = int(m.group("hour")) % 12 + (12 if m.group("half").lower().startswith("p") else 0)
+    return f"{hour:02d}:{m.group('minute') or '00'}"
