@@ -87,6 +87,10 @@ OTHER_SENTENCE_SUPPORT = 1.8
 
 # "seven-month" is a length, "three-for-two" a ratio
 _DURATION_AFTER = re.compile(rf"-(?:(?:{TIME_UNITS})\b(?!-old)|for-)", re.IGNORECASE)
+_YEARS_BOUND = re.compile(
+    r"\b(before|prior to|earlier than|until|up to|after|later than|since)\s+(?:the\s+end\s+of\s+)?(1\d{3}|20\d\d)\b",
+    re.IGNORECASE,
+)
 _YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)  # a date must give one
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
@@ -291,6 +295,7 @@ class Sought:
     lowercase: frozenset[str]  # the words the passages read also write in lower case: "Like", "However" name nothing
     predecessor: bool  # the question asks whom someone succeeds or replaces (_PREDECESSOR_ASKED)
     named: frozenset[str]  # what the question names (_named)
+    years: tuple[int, int] = (0, 9999)  # the years a date asked for may fall in: "before 2016" (0, 2015)
     every_sentence: bool = False  # every sentence of a passage read, not its answering one alone
     any_noun: bool = False  # a number may count any noun of its own, not only the one the question counts
 
@@ -312,7 +317,26 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         else frozenset(),
         bool(_PREDECESSOR_ASKED.search(question)),
         frozenset(_named(question)),
+        _years(question),
     )
+
+
+def _years(question: str) -> tuple[int, int]:
+    """The years a date the question asks for may fall in, by what it says of them: "before 2016", "after 2010",
+    "since 2010", "until 1990"."""
+    earliest, latest = 0, 9999
+    for bound in _YEARS_BOUND.finditer(question):
+        year = int(bound.group(2))
+        word = bound.group(1).lower()
+        if word in ("before", "prior to", "earlier than"):
+            latest = min(latest, year - 1)
+        elif word in ("until", "up to"):
+            latest = min(latest, year)
+        elif word in ("after", "later than"):
+            earliest = max(earliest, year + 1)
+        else:  # since
+            earliest = max(earliest, year)
+    return earliest, latest
 
 
 def figures(
@@ -777,6 +801,9 @@ def _candidates(sought: Sought, sentence: str):
         for m in DATE_RE.finditer(sentence) if kind == DATE else ():
             if asks_year and not any(m.group(g) for g in ("year", "y1", "y2", "y3")):
                 continue  # "Oct. 15" does not say in what year
+            year = next((m.group(g)[-4:] for g in ("year", "y1", "y2", "y3") if m.group(g)), None)
+            if year and not sought.years[0] <= int(year) <= sought.years[1]:
+                continue  # asked when the Cubs last won before 2016, not "Nov. 2, 2016"
             named = next((g for g in ("year", "era", "month") if m.group(g)), None)  # "in 1066": 1066
             start = m.start(named) if named else m.start()
             yield start, m.end(), sentence[start : m.end()], normal_date(m), DATE

@@ -294,6 +294,17 @@ def test_a_year_of_any_century_a_decade_and_a_century_are_dates():
     assert _values("When did the strike start?", "In January the strike started.") == [("January", "January")]
 
 
+def test_a_date_asked_before_or_after_a_year_falls_there():
+    won = ("The Cubs won the World Series on Nov. 2, 2016.", "The Cubs last won the World Series in 1908.")
+    assert _values("When did the Cubs win the World Series?", *won) == [("Nov. 2, 2016", "2016-11-02"), ("1908",) * 2]
+    assert _values("When did the Cubs last win the World Series before 2016?", *won) == [("1908", "1908")]
+    assert _values("When did the Cubs win the World Series after 1950?", *won) == [("Nov. 2, 2016", "2016-11-02")]
+    assert _values("When did the Cubs win the World Series since 2016?", *won) == [("Nov. 2, 2016", "2016-11-02")]
+    assert _values("When did the Cubs win the World Series until 1908?", *won) == [("1908", "1908")]
+    # a date that gives no year is not ruled out
+    assert _values("When did the Cubs win before 2016?", "The Cubs won on Nov. 2.") == [("Nov. 2", "November 2")]
+
+
 def test_a_question_asking_what_year_is_answered_by_a_date_with_a_year():
     assert _values("In what year was the bar first made?", "The bar was first made on October 15, 1908.") == [
         ("October 15, 1908", "1908-10-15")
