@@ -32,6 +32,9 @@ from qa.errors import QAError
 
 # Tried in order on a file that is not UTF-8; latin-1 decodes any byte, so it always ends the search.
 FALLBACK_ENCODINGS = ("cp1252", "latin-1")
+# A headline is short; an article whose first block runs on (a whole story on one line) is titled by its opening
+# words, cut at a word: the title heads every result and is searched with every passage.
+MAX_TITLE_CHARS = 160
 
 
 class IngestError(QAError):
@@ -71,6 +74,9 @@ class Article:
     metadata: dict = field(default_factory=dict)  # title aside: outlet, author, date, format ...
     encoding: str = "utf-8"
     source_lines_are_file_lines: bool = True  # False when they are not (HTML: see Block.file_lines)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "title", headline(self.title))
 
     def block_text(self, block: Block) -> str:
         return self.source[block.start : block.end]
@@ -127,3 +133,12 @@ def split_blocks(source: str) -> tuple[Block, ...]:
     if current:
         blocks.append(Block(len(blocks), *current))
     return tuple(blocks)
+
+
+def headline(title: str) -> str:
+    """The title as shown and searched: at most MAX_TITLE_CHARS, cut after a whole word and marked "…"."""
+    if len(title) <= MAX_TITLE_CHARS:
+        return title
+    cut = title[: MAX_TITLE_CHARS - 1]
+    words = cut.rsplit(" ", 1)[0] if " " in cut else cut
+    return words.rstrip(" ,;:-–—") + "…"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from qa.article import IngestError
+from qa.article import MAX_TITLE_CHARS, IngestError
 from qa.chunking import MAX_WORDS, MIN_WORDS, chunk, sentence_spans
 from qa.ingest import read_article
 from qa.text import normalize_for_search
@@ -61,6 +61,16 @@ def test_titles_are_headlines_and_a_site_banner_is_an_outlet():
     sputnik = titles["004_7d1420245ddc1626.txt"]
     assert sputnik.title == "US-Led Coalition Killed Over 1,600 Civilians in Syria's Raqqa - Amnesty"
     assert sputnik.metadata["outlet"] == "Sputnik International"
+
+
+def test_a_story_on_one_line_is_titled_by_its_opening_words(tmp_path):
+    one_line = tmp_path / "one-line.txt"
+    one_line.write_text(" ".join((SEEDS / "001_f2d3ef5ba37a2115.txt").read_text(encoding="utf-8").split()))
+    article = read_article(one_line)
+    assert article.title.startswith("US-led coalition ‘killed 1,600 civilians’ in Syria’s Raqqa Amnesty")
+    assert article.title.endswith("…") and len(article.title) <= MAX_TITLE_CHARS
+    assert article.source[: len(article.title) - 1] == article.title[:-1]  # whole words, as written
+    assert "Amnesty and Airwars" in " ".join(p.text for p in chunk(article))  # the text is all still passages
 
 
 def test_fragments_are_merged_and_the_headline_joins_its_lede():
