@@ -20,6 +20,7 @@ _SPACES = re.compile(r"[^\S\n]+")
 
 NOT_CONFIDENT = "Nothing in the index answers this confidently."
 NO_VALUE = "No short answer found in the passages (qa ask without --brief shows them)."
+NEAREST = "The nearest sentences, which may not answer it:"
 
 
 def _tidy(text: str) -> str:
@@ -101,6 +102,8 @@ def show_answer(console: Console, answer: Answer, brief: bool = False) -> None:
         console.print(wrapped(console, Text(partial_notice(answer.missing), style="bold red")))
     if not answer.confident:
         console.print(NOT_CONFIDENT)
+        if not brief:
+            show_nearest(console, answer.results)
         return
     show_values(console, answer.figures)
     if brief:
@@ -114,6 +117,16 @@ def show_answer(console: Console, answer: Answer, brief: bool = False) -> None:
             entry.append("\nalso in: " + "; ".join(citation(r) for r in result.also_in), style="dim")
         console.print(wrapped(console, entry, f"[{rank}]"))  # a hanging indent keeps results apart on narrow terminals
         console.print()
+
+
+def show_nearest(console: Console, results: list[Result]) -> None:
+    """Under a not-confident answer, each passage's best sentence with its citation, dimmed: a reader may still
+    find the answer in other words than the question's, and can check it."""
+    if results:
+        console.print(Text(NEAREST, style="dim"))
+    for rank, result in enumerate(results, start=1):
+        entry = Text.assemble((citation(result), "cyan"), "\n", (_tidy(result.answer_text).strip(), "dim"))
+        console.print(wrapped(console, entry, f"[{rank}]"))
 
 
 SOURCE_TITLE_CHARS = 48  # a headline naming a source that states no outlet is cut to this length

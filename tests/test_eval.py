@@ -165,9 +165,16 @@ def test_an_answer_string_counts_as_a_whole_word_in_any_case_and_spacing(seed_in
     assert run_json("eval", str(questions), "--json", index=seed_index)["hybrid"]["hit@10"] == 0.5
 
 
-def test_a_not_confident_answer_is_said_plainly(seed_index):
-    out = run_qa("ask", "What is the capital of Peru?", index=seed_index).stdout
-    assert out.strip() == "Nothing in the index answers this confidently."
+def test_a_not_confident_answer_is_said_plainly_above_the_nearest_sentences(seed_index):
+    lines = run_qa("ask", "-k", "2", "What is the capital of Peru?", index=seed_index).stdout.splitlines()
+    assert lines[:2] == [
+        "Nothing in the index answers this confidently.",
+        "The nearest sentences, which may not answer it:",
+    ]
+    assert [line[:4] for line in lines if line.startswith("[")] == ["[1] ", "[2] "]  # each with its citation
+    assert not any(line.startswith("▸") for line in lines)  # no value is offered
+    brief = run_qa("ask", "--brief", "What is the capital of Peru?", index=seed_index).stdout
+    assert brief.strip() == "Nothing in the index answers this confidently."
 
 
 def test_a_sentence_with_the_questions_words_but_not_the_kind_of_answer_asked_is_no_answer(seed_index):
