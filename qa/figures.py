@@ -118,7 +118,7 @@ _ATTRIBUTION = (
 )
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
-_CLAUSE_BREAK = re.compile(r"[,;:()\[\]“”\"—–]|\s-\s")
+_CLAUSE_BREAK = re.compile(r"[;:()\[\]“”\"—–]|\s-\s|(?<!\d),|,(?!\d)")  # not the comma of "2,000"
 # A count joined by "and" to a count of something else: "six men and one woman".
 _JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{AMOUNT_WRITTEN})\s+[a-z]+", re.IGNORECASE)
 _JOINED_BEFORE = re.compile(rf"\b(?:{AMOUNT_WRITTEN})\s+[a-z]+\s+and\s+$", re.IGNORECASE)

@@ -121,6 +121,11 @@ def test_a_number_must_count_what_the_question_counts_and_say_what_it_asks():
     ]
 
 
+def test_the_quoted_phrase_keeps_a_number_whole_and_stops_at_its_clause():
+    found = _figures("How many shares did it buy?", "Last year, it bought 175,900 shares for 3,416,624 dlrs.")
+    assert found[0].first.phrase == "bought 175,900 shares for 3,416,624 dlrs."
+
+
 def test_sources_giving_the_same_value_are_grouped_and_different_ones_kept_apart():
     found = _figures(
         "How many people died in the crash?",
