@@ -125,7 +125,10 @@ def test_a_second_update_waits_for_the_first_while_readers_keep_answering(index_
     other.mkdir()
     (other / "clock.txt").write_text("Raqqa clock tower\n\nResidents of Raqqa rebuilt the clock tower by hand.\n")
     first = start_indexing(index, folder)
-    time.sleep(1.5)
+    holds_lock = time.monotonic() + 120  # the first holds the update lock once it has written its pid there
+    while not (index / "update.lock").is_file() or not (index / "update.lock").read_text().startswith(f"{first.pid} "):
+        assert first.poll() is None and time.monotonic() < holds_lock, "the first update never took the lock"
+        time.sleep(0.05)
     second = start_indexing(index, other)
     during = answers(index)  # while both run: the index as it was, whole
     first_out, _ = first.communicate(timeout=300)
