@@ -94,6 +94,7 @@ _YEARS_BOUND = re.compile(
 _YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)  # a date must give one
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
+_LETTER_WORD = re.compile(r"\b[^\W\d_][\w'’-]*")
 _NAME_PREFIX = r"(?:al|el|bin|ibn|abu|de|van|von)-"  # begins a name's word: "Abu Bakr al-Baghdadi"
 _NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+|{_NAME_PREFIX})?[A-Z][\w'’.&-]*)*")
 # A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
@@ -305,6 +306,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
     question_terms = set(terms(question))
     distinctive = _distinctive(question_terms, [r.answer_text for r in results])
     person = kind == NAME and _PERSON_ASKED.search(question)
+    lowercase = {word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text)}
     return Sought(
         PERSON if person else kind,
         frozenset(question_terms),
@@ -312,11 +314,9 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         frozenset(_counted(question)),
         _measure(question),
         bool(_YEAR_ASKED.search(question)),
-        frozenset(word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text))
-        if kind in (NAME, PLACE)  # only names are told from common words
-        else frozenset(),
+        frozenset(lowercase) if kind in (NAME, PLACE) else frozenset(),  # only names are told from common words
         bool(_PREDECESSOR_ASKED.search(question)),
-        frozenset(_named(question)),
+        frozenset(_named(question, question_terms, results, lowercase)),
         _years(question),
     )
 
@@ -421,10 +421,21 @@ def _said_by_named(sought: Sought, mention: Mention) -> bool:
     return mention.attributed_to is not None and bool(sought.named & set(terms(mention.attributed_to)))
 
 
-def _named(question: str) -> set[str]:
-    """The words a question names (capitalised, not its first): "Amnesty", "Croydon", "February" (a monthly report
-    of another month gives another figure)."""
-    return set(terms(" ".join(CAPITALISED_WITHIN.findall(question))))
+def _named(question: str, question_terms: set[str], results: list[Result], lowercase: set[str]) -> set[str]:
+    """The words a question names: those it capitalises (not its first), and, typed in lower case, those the
+    passages read write capitalised and never in lower case: "Amnesty", "Croydon", "February" (a monthly report of
+    another month gives another figure)."""
+    written = set(terms(" ".join(CAPITALISED_WITHIN.findall(question))))
+    prose = [line for r in results for line in r.passage.text.splitlines() if not _title_cased(line)]
+    capitalised = {word.lower() for line in prose for word in CAPITALISED_WITHIN.findall(line)}
+    return written | (question_terms & capitalised) - lowercase
+
+
+def _title_cased(line: str) -> bool:
+    """Whether most of a line's words are capitalised, as in a headline ("Taliban Strike German Consulate"), where
+    capitals say nothing of names."""
+    words = _LETTER_WORD.findall(line)
+    return sum(word[0].isupper() for word in words) > len(words) / 2
 
 
 def _names_all(named: frozenset[str], mention: Mention, article_words: Callable[[str], set[str]]) -> bool:

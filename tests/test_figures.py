@@ -387,6 +387,18 @@ def test_another_value_comes_from_an_article_naming_everything_the_question_name
     assert [f.first.value for f in _figures(question, *sources)] == ["3.6 pct"]
 
 
+def test_a_question_typed_in_lower_case_names_what_the_passages_write_as_names():
+    first = _result("Palm oil output in Indonesia is expected to rise to 1.56 mln tonnes in 1987.", "a.txt")
+    other = _result("Output of palm oil is expected to rise to 2.16 mln tonnes in 1987.", "b.txt", score=0.9)
+    found = figures("how much palm oil is indonesia expected to produce in 1987?", [first, other])
+    assert [f.first.value for f in found] == ["1.56 mln"]
+    # a word a headline capitalises ("Palm Oil Output Seen Rising") is no name: the other source still counts
+    headline = _result("Palm Oil Output Seen Rising\nIndonesia's palm oil production will rise to 1.56 mln tonnes.")
+    other = _result("Production of palm oil is expected to rise to 2.16 mln tonnes.", "b.txt", score=0.9)
+    found = figures("how much will palm oil output rise?", [headline, other])
+    assert [f.first.value for f in found] == ["1.56 mln", "2.16 mln"]
+
+
 def test_another_value_the_first_values_own_story_gives_needs_half_its_closeness():
     question = "How many people died when the speeding tram overturned at Sandilands in Croydon early on Wednesday?"
     first = _result("Seven people died when the speeding tram overturned at Sandilands in Croydon early on Wednesday.")
