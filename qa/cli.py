@@ -14,7 +14,7 @@ import click
 
 from qa.backends.local.errors import DatabaseError, database_error_text
 from qa.errors import QAError
-from qa.text import json_text, one_line
+from qa.text import counted, json_text, one_line
 
 MODEL_OPTION = click.option(
     "--model",
@@ -434,7 +434,7 @@ def info(index_dir: Path, as_json: bool) -> None:
     for entry in listed:
         where = ", ".join(str(entry[key]) for key in ("outlet", "author", "date") if entry.get(key))
         record = f" record {entry['record']}" if "record" in entry else ""
-        copied = f" — {len(entry['copies'])} copies" if entry["copies"] else ""
+        copied = f" — {counted(len(entry['copies']), 'copy', 'copies')}" if entry["copies"] else ""
         click.echo(
             one_line(f"  {entry['path']}{record} — {entry['title']}" + (f" — {where}" if where else "") + copied)
         )

@@ -33,7 +33,7 @@ from qa.manifest import Manifest, ModelSpec
 from qa.near_duplicates import Signature, Signed, links
 from qa.records import VECTOR_KEY_BYTES, NewArticle, NewPassage, NewSentence, Source
 from qa.scan import path_from_text, path_text, scan
-from qa.text import normalize_for_search
+from qa.text import counted, normalize_for_search
 
 DEFAULT_SOURCE = Path("seeds")
 GROUP = 16  # passages embedded (with their sentences) between two steps of the progress bar
@@ -76,15 +76,16 @@ class IndexSummary:
         """The summary in words: counts, then what was skipped and how many duplicates were recorded."""
         lines = [
             f"{self.added} added, {self.updated} updated, {self.removed} removed, {self.unchanged} unchanged; "
-            f"{self.passages_embedded} passages embedded in {self.seconds:.1f} s"
+            f"{counted(self.passages_embedded, 'passage')} embedded in {self.seconds:.1f} s"
         ]
         if self.skipped:
             counts = ", ".join(f"{count} {reason}" for reason, count in self.skipped_counts().items())
             lines.append(f"{len(self.skipped)} skipped ({counts})")
         if self.duplicates:
-            lines.append(f"{len(self.duplicates)} byte-identical duplicate file(s) recorded beside the copy indexed")
+            duplicates = counted(len(self.duplicates), "byte-identical duplicate file")
+            lines.append(f"{duplicates} recorded beside the copy indexed")
         if self.near_duplicates:
-            lines.append(f"{self.near_duplicates} pair(s) of articles found to be copies of one story")
+            lines.append(f"{counted(self.near_duplicates, 'pair')} of articles found to be copies of one story")
         return "\n".join(lines)
 
     def skipped_counts(self) -> dict[str, int]:

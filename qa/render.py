@@ -13,7 +13,7 @@ from qa.figures import Figure, Mention, copy_of, disagree, same_quantity
 from qa.locations import file_of, location_json, place_text
 from qa.question import words as question_words
 from qa.records import StoredArticle, StoredPassage
-from qa.text import one_line, printable
+from qa.text import counted, one_line, printable
 
 _BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
 _SPACES = re.compile(r"[^\S\n]+")
@@ -167,9 +167,9 @@ def show_values(console: Console, figures: tuple[Figure, ...]) -> None:
         entry = Text(_tidy(first.value), style="bold green")
         if figure.qualifier:
             entry.append(f" ({_tidy(figure.qualifier)})", style="green")
-        support = f"{figure.articles} source{'s' if figure.articles > 1 else ''}"
+        support = counted(figure.articles, "source")
         if figure.copies:
-            support += f" + {figure.copies} cop{'ies' if figure.copies > 1 else 'y'}"
+            support += f" + {counted(figure.copies, 'copy', 'copies')}"
         entry.append(f"  ({support})", style="dim")
         entry.append(f"\n“{_tidy(first.phrase)}”")
         if figure.attributed_to:

@@ -27,7 +27,7 @@ from qa.question import clean
 from qa.records import Filters, date_bound
 from qa.render import show_answer, show_article, show_sources, show_value_sentences, wrapped
 from qa.search import MODES, Searcher
-from qa.text import json_text, one_line
+from qa.text import counted, json_text, one_line
 
 PROMPT = "qa> "
 
@@ -96,7 +96,7 @@ class Chat:
             self.console.print(f":k takes a number of passages from 1 to 100 (now {self.k})")
             return
         self.k = int(argument)
-        self.console.print(f"showing {self.k} passages")
+        self.console.print(f"showing {counted(self.k, 'passage')}")
 
     def set_mode(self, argument: str) -> None:
         if argument not in MODES:

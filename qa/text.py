@@ -41,6 +41,11 @@ def content_words(text: str) -> list[str]:
     return [word for word in _WORD.findall(normalize_for_search(text)) if word.lower() not in STOPWORDS]
 
 
+def counted(number: int, noun: str, plural: str | None = None) -> str:
+    """A count with its noun agreeing: "1 passage", "2 passages", "1 copy", "3 copies" (plural as given)."""
+    return f"{number:,} {noun if number == 1 else plural or noun + 's'}"
+
+
 def terms(text: str) -> list[str]:
     """Content words of text, lower-cased, in order."""
     return [word.lower() for word in content_words(text)]

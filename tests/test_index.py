@@ -11,6 +11,7 @@ from conftest import SEEDS, run_json, run_qa
 
 from qa import vector_format
 from qa.backends.local.store import DB_FILE
+from qa.indexer import IndexSummary
 
 NEW_ARTICLE = """Residents return to Raqqa as reconstruction begins
 
@@ -186,3 +187,14 @@ def test_every_sentence_of_a_record_holding_a_nul_is_searchable(tmp_path):
         for word in ("zeta", "omicron", "alpha"):
             assert db.execute("SELECT count(*) FROM sentences_fts WHERE sentences_fts MATCH ?", (word,)).fetchone()[0]
     assert run_qa("check", index=index, check=False).returncode == 0
+
+
+def test_the_summary_counts_in_words_that_agree():
+    one = IndexSummary(added=1, passages_embedded=1, seconds=0.5, duplicates=[{"path": "b", "same_as": "a"}])
+    one.near_duplicates = 1
+    assert one.describe().splitlines() == [
+        "1 added, 0 updated, 0 removed, 0 unchanged; 1 passage embedded in 0.5 s",
+        "1 byte-identical duplicate file recorded beside the copy indexed",
+        "1 pair of articles found to be copies of one story",
+    ]
+    assert IndexSummary(passages_embedded=1200).describe().endswith("; 1,200 passages embedded in 0.0 s")

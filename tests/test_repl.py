@@ -96,7 +96,7 @@ def test_ctrl_c_abandons_the_line_and_empty_lines_do_nothing(chat_index):
     terminal.child.expect_exact(PROMPT)
     terminal.child.sendline("")
     terminal.child.expect_exact(PROMPT)
-    seen = terminal.enter(":k 1", "showing 1 passages")
+    seen = terminal.enter(":k 1", "showing 1 passage")
     assert "half a question" not in seen.split(":k 1")[-1]
     terminal.child.sendline(":quit")
     terminal.child.expect(pexpect.EOF)
@@ -172,7 +172,7 @@ FOLLOW_UPS = [
 @pytest.mark.parametrize(("question", "follow_up", "expected"), FOLLOW_UPS, ids=["she", "and", "it", "asks nothing"])
 def test_a_follow_up_is_answered_in_the_context_of_the_previous_question(chat_index, question, follow_up, expected):
     terminal = Terminal(chat_index)
-    terminal.enter(":k 1", "showing 1 passages")
+    terminal.enter(":k 1", "showing 1 passage")
     terminal.enter(question, r"\[1\]")
     seen = terminal.enter(follow_up, r"\[1\]")
     searched = re.search(r"\(searched: (.*)\)", seen)
