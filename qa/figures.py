@@ -128,6 +128,7 @@ _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where
 _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
+_LEADING_ARTICLE = re.compile(r"^(?:An?|The(?= [a-z]))\b")  # "A Syrian monitoring group", "The statement"
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
@@ -677,6 +678,9 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     value_start, value_end, value, normalized, value_kind = best[1]
     clause_start, clause_end = _clause(sentence, value_start, value_end)
     phrase = _phrase(sentence, value_start, value_end, clause_start, clause_end)
+    attributed = _nearest(attributions, value_start, value_end)
+    if value_kind in (NAME, PLACE) and attributed and normalized.lower() in attributed.lower():
+        attributed = None  # "Chris Woods said": the name is who speaks, not who gives it
     mention = Mention(
         result,
         rank,
@@ -686,7 +690,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         (start + value_start, start + value_end),
         (start + phrase[0], start + phrase[1]),
         (start, end),
-        _nearest(attributions, value_start, value_end),
+        attributed,
         best[0],
     )
     return best[0], mention
@@ -936,7 +940,7 @@ def _attributions(sentence: str) -> list[tuple[int, int, str]]:
             who = match.group("who").strip()
             who = who[:-1] if _ends_sentence(who.split()[-1]) else who  # "The U.S." keeps its full stop
             if who.split()[0].lower() not in _NOT_NAMES - {"the", "a", "an"}:
-                found.append((match.start(), match.end(), who))
+                found.append((match.start(), match.end(), _LEADING_ARTICLE.sub(lambda m: m.group().lower(), who)))
     return found
 
 

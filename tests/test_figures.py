@@ -152,6 +152,11 @@ def test_a_value_is_attributed_to_whoever_the_sentence_says_gives_it():
     # "said X" names who speaks after a quotation or a comma; "X said Y signed" names X
     orders = _figures("How many jets did the airline order?", "McDonnell Douglas said Korean Air ordered four jets.")
     assert [(f.first.value, f.attributed_to) for f in orders] == [("four", "McDonnell Douglas")]
+    # an article opening who gives it is written as in running text; a name that speaks is not its own source
+    toll = _figures("How many civilians were killed?", "It killed 21 civilians, A Syrian monitoring group said.")
+    assert [(f.first.value, f.attributed_to) for f in toll] == [("21", "a Syrian monitoring group")]
+    head = _figures("Who directs Airwars?", "Chris Woods, the director of Airwars, said the toll was high.")
+    assert [(f.first.value, f.attributed_to) for f in head] == [("Chris Woods", None)]
 
 
 def test_values_of_another_scope_carry_their_qualifier_and_are_no_disagreement():
