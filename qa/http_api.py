@@ -95,6 +95,9 @@ def create_app(service: Service, token: str | None = None, max_body: int = MAX_B
         summary="Cited answers from a collection of news articles: every word shown comes from an article.",
         version="1",
         default_response_class=SafeJSONResponse,
+        docs_url=None,  # the interactive pages load their scripts from a CDN: blank on a machine offline
+        redoc_url=None,
+        openapi_url=None,  # served below, behind the token as every route but /health
     )
     app.add_middleware(BodyLimit, limit=max_body)
 
@@ -130,6 +133,11 @@ def create_app(service: Service, token: str | None = None, max_body: int = MAX_B
     async def health() -> dict:
         """Whether the index answers, with its article and passage counts and its generation."""
         return await read(service.health)
+
+    @app.get("/openapi.json", dependencies=guarded, include_in_schema=False)
+    async def schema() -> dict:
+        """The API's OpenAPI description, for clients generated from it."""
+        return app.openapi()
 
     @app.post("/ask", dependencies=guarded)
     async def ask(request: AskRequest) -> JSONResponse:

@@ -170,7 +170,8 @@ def test_concurrent_questions_get_the_same_answers_as_one_at_a_time(seed_server)
 def test_a_token_guards_every_route_but_health(own_index):
     with server(own_index, "--token", "s3cret") as client:
         assert client.get("/health").status_code == 200
-        for method, route in [("POST", "/ask"), ("GET", "/sources"), ("GET", "/articles/x"), ("POST", "/reindex")]:
+        routes = [("POST", "/ask"), ("GET", "/sources"), ("GET", "/articles/x"), ("POST", "/reindex")]
+        for method, route in [*routes, ("GET", "/openapi.json")]:
             for headers in ({}, {"Authorization": "Bearer wrong"}, {"Authorization": "s3cret"}):
                 response = client.request(method, route, json={"question": QUESTION}, headers=headers)
                 assert response.status_code == 401, (route, headers)
@@ -178,6 +179,8 @@ def test_a_token_guards_every_route_but_health(own_index):
         good = {"Authorization": "Bearer s3cret"}
         assert client.post("/ask", json={"question": QUESTION}, headers=good).json()["results"]
         assert client.post("/reindex", headers=good).json()["unchanged"] == 5
+        assert set(client.get("/openapi.json", headers=good).json()["paths"]) >= {"/ask", "/articles/{article}"}
+        assert client.get("/docs", headers=good).status_code == 404  # its scripts would come from a CDN
 
 
 def test_listening_off_this_machine_needs_a_token(seed_index):
