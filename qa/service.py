@@ -19,12 +19,18 @@ from qa.backends.local.store import Store
 from qa.backends.opening import open_backend
 from qa.errors import QAError
 from qa.json_output import answer_json, article_json
-from qa.locations import file_of, location_json, record_key
+from qa.locations import RECORD_MARK, file_of, location_json, record_key
 from qa.question import required
 from qa.records import Filters, StoredPassage, date_bound
 from qa.search import MODES, Searcher, load_encoder
 
 CONTEXT_PASSAGES = 2  # passages shown on each side of the one an article is opened at
+
+
+def _record_of(key: str, name: str) -> bool:
+    """Whether a store key is a record ("FILE#N") of a file named `name`."""
+    file, mark, index = key.rpartition(RECORD_MARK)
+    return bool(mark) and index.isdigit() and Path(file).name == Path(name).name
 
 
 class RequestError(QAError):
@@ -136,12 +142,18 @@ class Service:
     def open_article(self, name: str, at: int | None = None, record: int | None = None) -> dict:
         """The passages of an article around the one holding character `at` (else its beginning), with citations."""
         head, passages = self._read(name, record)
-        position = next((i for i, p in enumerate(passages) if at is not None and p.start <= at < p.end), 0)
+        if at is not None and passages and not passages[0].start <= at < passages[-1].end:
+            raise RequestError(
+                f"chars {at} lies outside the article's passages (characters {passages[0].start} to"
+                f" {passages[-1].end - 1})"
+            )
+        position = next((i for i, p in enumerate(passages) if at is not None and at < p.end), 0)  # or the next one
         shown = passages[max(0, position - CONTEXT_PASSAGES) : position + CONTEXT_PASSAGES + 1]
         return {
             **head,
             "passages": [
-                {**_passage_json(p), "text": p.text, "at": p is passages[position] and at is not None} for p in shown
+                {**_passage_json(p), "text": p.text, "at": p is passages[position] and at is not None and p.start <= at}
+                for p in shown
             ],
             "more_before": position > CONTEXT_PASSAGES,
             "more_after": position + CONTEXT_PASSAGES + 1 < len(passages),
@@ -164,6 +176,13 @@ class Service:
         if wanted in paths:
             return wanted
         named = sorted(path for path in paths if Path(path).name == Path(wanted).name)
+        if not named and record is None:
+            records = sorted(int(path.rpartition(RECORD_MARK)[2]) for path in paths if _record_of(path, name))
+            if records:
+                raise NotFound(
+                    f"{name!r} is a file of records: name one with its record, as each result gives it"
+                    f" ({len(records)} indexed, numbered {records[0]} to {records[-1]})"
+                )
         if not named:
             raise NotFound(f"no indexed article is named {wanted!r}")
         if len(named) > 1:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_json, run_qa
 
+from qa.service import NotFound, Service
+
 NEWSPLEASE = ROOT / "tests" / "data" / "newsplease"
 WIRE = ROOT / "tests" / "data" / "records" / "wire.jsonl"
 STORIES = [json.loads(line) for line in WIRE.read_text().splitlines()]
@@ -194,3 +196,12 @@ def test_a_story_republished_by_another_desk_is_linked_and_folded_into_one_answe
     assert value["normalized"] == "2400000" and len(value["sources"]) == 2
     assert "copy_of" not in value["sources"][0] and value["sources"][1]["copy_of"] == value["sources"][0]["article"]
     assert "(1 source + 1 copy)" in run_qa("ask", "--brief", question, index=index).stdout
+
+
+def test_a_file_of_records_is_opened_by_its_record_and_named_so_when_it_is_not(archive_index):
+    service = Service(archive_index[0], searchers=1)
+    with pytest.raises(NotFound, match=r"'wire.jsonl' is a file of records: .* \(6 indexed, numbered 0 to 6\)"):
+        service.article("wire.jsonl")  # its line 3 is broken: records 0-2 and 4-6
+    assert service.article("wire.jsonl", 5)["title"] == STORIES[4]["title"]
+    with pytest.raises(NotFound, match="no indexed article is named 'wire.jsonl#3'"):
+        service.article("wire.jsonl", 3)

@@ -32,13 +32,14 @@ def session(index: Path, *calls: tuple[str, dict]) -> tuple[list, list]:
 
 
 def test_an_assistant_asks_opens_and_lists_and_every_quote_is_in_its_source(seed_index):
-    tools, (asked, opened, listed, empty, unknown) = session(
+    tools, (asked, opened, listed, empty, unknown, beyond) = session(
         seed_index,
         ("ask", {"question": QUESTION, "k": 3}),
         ("open_article", {"article": "001_f2d3ef5ba37a2115.txt", "chars": 700}),
         ("list_sources", {}),
         ("ask", {"question": " "}),
         ("open_article", {"article": "../../etc/passwd"}),
+        ("open_article", {"article": "001_f2d3ef5ba37a2115.txt", "chars": 999_999}),
     )
     by_name = {tool.name: tool for tool in tools}
     assert set(by_name) == {"ask", "open_article", "list_sources"}
@@ -67,3 +68,4 @@ def test_an_assistant_asks_opens_and_lists_and_every_quote_is_in_its_source(seed
     }
     assert empty.is_error and "the question is empty" in empty.content[0].text
     assert unknown.is_error and "no indexed article" in unknown.content[0].text
+    assert beyond.is_error and "chars 999999 lies outside the article's passages" in beyond.content[0].text
