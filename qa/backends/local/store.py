@@ -47,6 +47,10 @@ PAGE_SIZE = 8192
 REMEMBERED = 8  # answers about filters kept until the index changes: a question's two indexes share them
 SAMPLED = 1_000  # articles on which the share a source filter keeps is estimated, in a large index
 QA_TABLES = frozenset({"manifest", "sources", "articles", "passages"})  # what makes a SQLite file a qa index
+# An interrupted first build records no sources yet (they are recorded with its commit), so `qa index` alone has none
+FINISH_FIRST_BUILD = (
+    "run `qa index PATH ...` with the files or folders to index to finish it (what it embedded is kept)"
+)
 STAGING_TABLES = ("staged_sentences", "staged_passages", "staged_articles")
 
 
@@ -264,9 +268,7 @@ class Store:
         """The manifest of an index that has finished its first build (else a StoreError naming the fix)."""
         manifest = self.manifest()
         if not manifest.complete:
-            raise StoreError(
-                f"the index at {self.directory} has not finished its first build: run `qa index` to finish it"
-            )
+            raise StoreError(f"the index at {self.directory} has not finished its first build: {FINISH_FIRST_BUILD}")
         return manifest
 
     def checkpoint(self) -> None:
