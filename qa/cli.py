@@ -259,6 +259,15 @@ def index(
     the PATHS they came with. Only new or changed articles are embedded again.
     With no PATHS the recorded sources are scanned again (./seeds on a first build).
     """
+    given = [
+        name for name, value in (("--field", field_options), ("--include", include), ("--exclude", exclude)) if value
+    ]
+    if given and not paths:
+        raise click.UsageError(
+            f"{' and '.join(given)} {'applies' if len(given) == 1 else 'apply'} to the PATHS given with "
+            f"{'it' if len(given) == 1 else 'them'}: name the files or folders again "
+            "(e.g. qa index --field text=notes exports/)"
+        )
     try:  # from the start: a Ctrl-C while the libraries load is one line too
         from qa.formats.fields import parse_field_options
         from qa.progress import embedding_progress

@@ -137,7 +137,7 @@ def test_bad_records_and_files_are_skipped_with_one_line_each(archive_index, arc
         (
             "no-text.csv",
             None,
-        ): "no text column (story, text, body, content, maintext; name it with --field text=COLUMN)",
+        ): "no text column (story, text, body, content, maintext; name it with qa index --field text=COLUMN PATH)",
         ("bomb.jsonl.gz", None): "decompression bomb: inflates over 100 times its size",
         ("huge.jsonl", 1): "record over 8 MiB",
     }

@@ -58,6 +58,7 @@ FAILURES = {
     "folder as --file": (("ask", "--file", str(SEEDS)), 2, "Is a directory"),
     "missing path to index": (("index", "{tmp}/missing.txt"), 2, "qa: no such file or folder: {tmp}/missing.txt"),
     "path below a file": (("index", f"{ARTICLE}/x"), 2, "qa: no such file or folder"),
+    "--field without paths": (("index", "--field", "text=notes"), 2, "qa: --field applies to the PATHS given with it"),
     "folder that is not BEIR": (("eval", str(SEEDS)), 2, "not a BEIR folder"),
     "file that is not questions": (("eval", str(ARTICLE)), 2, "not a question line"),
     "missing question file": (("eval", "{tmp}/none.jsonl"), 2, "does not exist"),

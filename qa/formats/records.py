@@ -153,7 +153,7 @@ def _csv_rows(path: Path, stream, mapping: dict[str, str], salt: bytes) -> Itera
         raise IngestError(path, "empty")
     if field_of(header, "text", mapping) is None:
         wanted = ", ".join(dict.fromkeys([*mapping.get("text", "").split(), *FIELD_NAMES["text"]]))
-        raise IngestError(path, f"no text column ({wanted}; name it with --field text=COLUMN)")
+        raise IngestError(path, f"no text column ({wanted}; name it with qa index --field text=COLUMN PATH)")
     index = 0
     while True:
         line = reader.line_num + 1
