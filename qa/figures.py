@@ -173,7 +173,9 @@ _PREDECESSOR_ASKED = re.compile(
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
-_MONEY = r"dlrs?|dollars?|pounds|euros?|yen"
+_MONEY = (
+    r"dlrs?|dollars?|pounds|euros?|yen|francs|marks|kroner|kronor|kronur|krona|yuan|rupees|roubles|rubles|pesos|lire"
+)
 _WORD_BEFORE = re.compile(r"\b([A-Za-z]+)\s+$")
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)  # "4TH QTR" in a wire headline
 _AMOUNT_UNIT = re.compile(rf"\s?(?:{_MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)\b")
@@ -666,8 +668,10 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 unit = _MEASURED_IN[measure].match(sentence, value_end)
                 if not unit:
                     continue  # "how fast" is answered by "12mph", not by "five people"
-                measured_end = unit.end()  # and the value shown is the measure: "12mph", "150 grams"
-                candidate = (value_start, measured_end, sentence[value_start:measured_end], *candidate[3:])
+            else:
+                unit = _AMOUNT_UNIT.match(sentence, value_end) if kind == NUMBER else None
+            if unit:  # the value shown is the measure or the sum with its unit: "12mph", "18 million euros"
+                candidate = (value_start, unit.end(), sentence[value_start : unit.end()], *candidate[3:])
             score += 2 * counts
             preferred = bool(amount)  # chooses between the sentence's values; says nothing of the sentence
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells
