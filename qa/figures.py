@@ -85,6 +85,7 @@ UNPLACED_PLACE = 1.5
 # much support (times √rank): the question's words close around it, or the noun it counts.
 OTHER_SENTENCE_SUPPORT = 1.8
 
+_HALF_A_UNIT = re.compile(rf"[\s-]+and[\s-]+a[\s-]+half[\s-]+({TIME_UNITS})\b", re.IGNORECASE)
 # "seven-month" is a length, "three-for-two" a ratio
 _DURATION_AFTER = re.compile(rf"-(?:(?:{TIME_UNITS})\b(?!-old)|for-)", re.IGNORECASE)
 _YEARS_BOUND = re.compile(
@@ -758,6 +759,13 @@ def _bare(sentence: str, end: int) -> bool:
     return word in _BACK_REFERENCE or (word != "of" and (word in STOPWORDS or word.endswith("ed")))
 
 
+def _half_a_unit(sought: Sought, sentence: str, end: int) -> bool:
+    """Whether the number ending at end begins a span of time ("the last four and a half years") that the
+    question does not count in ("how many years")."""
+    span = _HALF_A_UNIT.match(sentence, end)
+    return bool(span) and _stem(span.group(1).lower()) not in sought.counted
+
+
 def _labelled(sought: Sought, sentence: str, start: int) -> bool:
     """Whether the number at start labels one of what the question counts rather than counting them: "Lap 29"
     is no count of laps."""
@@ -787,6 +795,7 @@ def _candidates(sought: Sought, sentence: str):
                 or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too
                 or is_year(m)
                 or _DURATION_AFTER.match(sentence, m.end())
+                or _half_a_unit(sought, sentence, m.end())
             ):
                 continue
             normalized = normal_number(m.group("amount"))
@@ -811,7 +820,7 @@ def _candidates(sought: Sought, sentence: str):
             if re.match(r"[\s-]old\b", sentence[m.end() :]):
                 continue  # "a five-year-old boy" is an age
             amount = "1" if m.group("amount").lower() in ("a", "an") else normal_number(m.group("amount"))
-            amount = f"{float(amount) + 0.5:g}" if m.group("half") else amount
+            amount = f"{float(amount) + 0.5:g}" if m.group("half") or m.group("half_before") else amount
             unit = m.group("unit").lower().rstrip("s")
             unit = {"century": "centurie"}.get(unit, unit) + ("" if amount == "1" else "s")
             unit = "century" if unit == "centurie" else unit

@@ -35,8 +35,9 @@ NUMBER_RE = re.compile(
 )
 TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
 DURATION_RE = re.compile(
-    rf"\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>\d+(?:\.\d+)?|{_WORD_NUMBER}|a|an)[\s-](?P<unit>{TIME_UNITS})\b"
-    r"(?P<half>[\s-]and[\s-]a[\s-]half)?",
+    rf"\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>\d+(?:\.\d+)?|{_WORD_NUMBER}|a|an)"
+    rf"(?P<half_before>[\s-]and[\s-]a[\s-]half)?[\s-](?P<unit>{TIME_UNITS})\b"  # "four and a half years"
+    r"(?P<half>[\s-]and[\s-]a[\s-]half)?",  # "an hour and a half"
     re.IGNORECASE,
 )
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",

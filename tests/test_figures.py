@@ -104,6 +104,10 @@ def test_durations_keep_their_unit_and_dates_are_iso_where_complete():
     assert _values("How long had the Cubs waited?", "The Cubs had waited 108 years for the title.") == [
         ("108 years", "108 years")
     ]
+    sentence = "The strikes have killed 1,291 civilians in Syria and Iraq over the last four and a half years."
+    assert _values("How long has the campaign lasted?", sentence) == [("four and a half years", "4.5 years")]
+    assert _values("How many civilians were killed in Syria and Iraq?", sentence) == [("1,291", "1291")]
+    assert _values("How many in Syria and Iraq?", sentence) == []  # "four" is no count of civilians
     assert _values("When does the quota year end?", "The quota year ends December 31, 1987.") == [
         ("December 31, 1987", "1987-12-31")
     ]
