@@ -100,7 +100,10 @@ def apply_filters(searcher, source: str | None, since: date | None, until: date 
     """Make the filters the searcher's own; an error when they leave no article to answer from."""
     from qa.records import Filters
 
-    searcher.filters = Filters(source, since, until)
+    try:
+        searcher.filters = Filters(source, since, until)
+    except ValueError as error:
+        raise QAError(str(error).replace("since", "--since", 1).replace("until", "--until", 1)) from None
     if not searcher.finds_articles(searcher.filters):
         raise QAError("no indexed article matches --source/--since/--until")
 

@@ -29,7 +29,7 @@ MAX_BODY = 64 * 1024  # bytes of a request body; a question is capped at MAX_CHA
 
 
 class AskRequest(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", strict=True)  # "k": "3" or true is refused as "since": 2017 is
 
     question: str = Field(description=f"The question; control characters are dropped, and it is cut at {MAX_CHARS}.")
     k: int = Field(5, ge=1, le=100, description="Passages to return.")

@@ -103,6 +103,10 @@ class Filters:
     since: date | None = None
     until: date | None = None
 
+    def __post_init__(self) -> None:
+        if self.since and self.until and self.since > self.until:
+            raise ValueError(f"since {self.since} is after until {self.until}: no date lies between")
+
     def __bool__(self) -> bool:
         return bool(self.source or self.since or self.until)
 

@@ -65,6 +65,11 @@ FAILURES = {
     "bad mode": (("ask", "--mode", "fuzzy", "hi"), 2, "'fuzzy' is not one of"),
     "bad k": (("ask", "-k", "0", "hi"), 2, "0 is not in the range"),
     "bad date": (("ask", "--since", "yesterday", "hi"), 2, "'yesterday' is not a date"),
+    "dates crossed": (
+        ("ask", "--since", "2019", "--until", "2018", "hi"),
+        2,
+        "qa: --since 2019-01-01 is after --until",
+    ),
     "no question": (("ask",), 2, "qa: give either a QUESTION or --file FILE (see `qa ask --help`)"),
     "unknown command": (("bogus",), 2, "qa: No such command 'bogus'. (see `qa --help`)"),
 }
