@@ -111,6 +111,8 @@ def read_article(path: Path, data: bytes | None = None) -> Article:
         from qa.formats.fields import read_newsplease_article
 
         return read_newsplease_article(path, data)
+    if suffix == ".xml":  # a feed is read as records before this; other XML is markup, no article
+        raise IngestError(path, "an .xml file that is no RSS or Atom feed")
     return read_text_article(path, data)
 
 

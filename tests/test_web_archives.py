@@ -120,3 +120,10 @@ def test_a_feed_saved_as_xml_is_read_and_other_xml_is_not(web):
     )
     listed = {Path(entry["path"]).name for entry in run_json("info", "--json", index=index)["article_list"]}
     assert "euphrates-desk.xml" in listed and "sitemap.xml" not in listed
+
+
+def test_an_xml_file_named_that_is_no_feed_is_skipped_with_its_reason(web, tmp_path):
+    folder, _, _ = web
+    summary = run_json("index", "--json", str(folder / "sitemap.xml"), index=tmp_path / "index")
+    assert summary["added"] == 0
+    assert [item["reason"] for item in summary["skipped"]] == ["an .xml file that is no RSS or Atom feed"]
