@@ -912,10 +912,11 @@ def _person_like(name: str) -> bool:
 
 
 def _is_age(sentence: str, start: int, end: int) -> bool:
-    """Whether a number is an age: "a 42-year-old driver", "aged 19", "Philip Logan, 52, from New Addington"."""
+    """Whether a number is an age: "a 42-year-old driver", "aged 19", "at the age of 34", "Philip Logan, 52, from
+    New Addington"."""
     return bool(
         re.match(r"[\s-]years?[\s-]old\b", sentence[end:])
-        or re.search(r"\baged\s+$", sentence[:start])
+        or re.search(r"\b(?:aged|age(?:\s+of)?)\s+$", sentence[max(0, start - 20) : start])
         or (
             re.search(r"\b[A-Z][\w'’-]+,\s*$", sentence[:start])
             and re.match(r"\s*(?:[,;.)]|$|and\b|from\b|of\b)", sentence[end:])

@@ -224,6 +224,9 @@ def test_a_number_measuring_or_aging_something_else_is_no_count():
     ]
     assert _values("How many people died in the crash?", "Philip Logan, 52, died in the crash.") == []
     assert _values("How old is the tram driver?", "The 42-year-old tram driver was arrested.") == [("42", "42")]
+    sentence = "The champion retired from chess at the age of 34 after a long career."
+    assert _values("How old was the champion when he retired?", sentence) == [("34", "34")]
+    assert _values("How many titles did the champion win?", sentence) == []
     assert _values("How much did the money supply rise?", "M-1 money supply rose 2.1 billion dlrs.") == [
         ("2.1 billion dlrs", "2100000000")
     ]
