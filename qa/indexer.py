@@ -22,7 +22,7 @@ import numpy as np
 from qa import onnx_encoder, vector_format
 from qa.article import Article, IngestError, content_hash
 from qa.backends.local import vector_index
-from qa.backends.local.store import FINISH_FIRST_BUILD, Store
+from qa.backends.local.store import Store
 from qa.backends.local.update_lock import update_lock
 from qa.chunking import CHUNKER_VERSION, chunk
 from qa.embedding import SentenceTransformersEncoder, check_same_model, model_for_index, resolve_model
@@ -340,8 +340,6 @@ def update(
         sources = {source.path: source for source in recorded}
         sources.update((path_text(p.resolve()), Source(path_text(p.resolve()), include, exclude)) for p in paths)
         if not sources:
-            if store.vector_count() and not manifest.complete:  # not ./seeds: what was it building?
-                raise IndexUpdateError(f"this index has not finished its first build: {FINISH_FIRST_BUILD}")
             if not DEFAULT_SOURCE.is_dir():
                 raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
             sources = {path_text(DEFAULT_SOURCE.resolve()): Source(path_text(DEFAULT_SOURCE.resolve()))}
@@ -349,6 +347,8 @@ def update(
         max_file_bytes = settings.max_file_bytes
         field_names = dict(manifest.record_fields)
         field_names.update((path_text(p.resolve()), fields) for p in paths if fields is not None)
+        if not manifest.complete and shard is None:
+            store.record_first_build(sources.values(), field_names)
 
         # an unmounted folder keeps its articles
         reachable = [source for source in sources if path_from_text(source).exists()]

@@ -10,9 +10,11 @@ import random
 import re
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
+from contextlib import closing
 
 import pytest
 from conftest import ROOT, run_json, run_qa
@@ -42,6 +44,17 @@ def paragraph_articles(folder) -> int:
 def answers(index) -> list:
     done = run_qa("ask", "--json", "--file", "-", index=index, input="\n".join(PROBES) + "\n")
     return [[(r["path"], r["chars"]) for r in json.loads(line)["results"]] for line in done.stdout.splitlines()]
+
+
+def recorded_sources(index) -> int:
+    """How many sources the index records (0 while it has no database yet)."""
+    if not (index / "qa.sqlite").is_file():
+        return 0
+    with closing(sqlite3.connect(f"file:{index / 'qa.sqlite'}?mode=ro", uri=True, timeout=5)) as db:
+        try:
+            return db.execute("SELECT count(*) FROM sources").fetchone()[0]
+        except sqlite3.OperationalError:  # its tables not made yet
+            return 0
 
 
 def start_indexing(index, folder) -> subprocess.Popen:
@@ -116,6 +129,19 @@ def test_ctrl_c_prints_one_line_and_keeps_the_index_as_it_was(index_and_corpus):
         "qa: interrupted; the index is as it was before this run (finished batches are kept)"
     ]
     assert answers(index) == before
+
+
+def test_a_first_build_stopped_by_ctrl_c_is_finished_by_qa_index_alone(index_and_corpus, tmp_path):
+    _, folder = index_and_corpus
+    index = tmp_path / "first"
+    process = start_indexing(index, folder)
+    while process.poll() is None and not recorded_sources(index):
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)  # reading its 150 articles and more, long before its end
+    process.communicate(timeout=60)
+    assert process.returncode == 130
+    finished = run_json("index", "--json", index=index, cwd=tmp_path)  # no ./seeds here: the recorded folder is read
+    assert finished["added"] == len(list(folder.iterdir())) and answers(index)
 
 
 def test_a_second_update_waits_for_the_first_while_readers_keep_answering(index_and_corpus, tmp_path):

@@ -40,23 +40,22 @@ def test_qa_sqlite_without_its_write_ahead_log_is_the_whole_index(seed_index, tm
     assert run_json("check", "--json", index=copy)["healthy"]
 
 
-def test_an_unfinished_first_build_is_one_line_naming_the_fix(tmp_path):
-    import numpy as np
-
+def test_an_unfinished_first_build_is_one_line_naming_the_fix_and_qa_index_alone_finishes_it(tmp_path, corpus):
     from qa.backends.local.store import Store
+    from qa.records import Source
 
-    store = Store.create(tmp_path / "index")  # what a first build interrupted before its commit leaves: some vectors
-    store.put_embeddings([b"key"], np.ones((1, 384), dtype=np.float32) / np.sqrt(384))
+    # what a first build of the corpus interrupted before its commit leaves: its sources recorded, nothing answering
+    store = Store.create(tmp_path / "index")
+    store.record_first_build([Source(str(corpus))], {})
     store.close()
-    fix = "run `qa index PATH ...` with the files or folders to index to finish it (what it embedded is kept)"
-    assert f"has not finished its first build: {fix}" in one_line(
+    assert "has not finished its first build: run `qa index` to finish it" in one_line(
         run_qa("ask", "hi", index=tmp_path / "index", check=False)
     )
     done = run_qa("check", index=tmp_path / "index", check=False)
-    assert done.returncode == 1 and fix in " ".join(done.stdout.split())
-    # it records no sources yet: `qa index` alone asks for them rather than indexing ./seeds (the tests' folder has one)
-    done = run_qa("index", index=tmp_path / "index", check=False)
-    assert done.returncode != 0 and f"this index has not finished its first build: {fix}" in one_line(done)
+    assert done.returncode == 1 and "damaged: run `qa index` to finish it" in done.stdout
+    # run where ./seeds is not the corpus: the recorded source is read, not the default folder
+    assert run_json("index", "--json", index=tmp_path / "index", cwd=tmp_path)["added"] == len(list(corpus.iterdir()))
+    assert run_json("info", "--json", index=tmp_path / "index")["sources"] == [str(corpus)]
 
 
 def test_check_on_a_healthy_index(index):

@@ -52,7 +52,7 @@ class Report:
 
 
 def check(directory: Path) -> Report:
-    from qa.backends.local.store import FINISH_FIRST_BUILD, Store
+    from qa.backends.local.store import Store
 
     findings: list[Finding] = []
     try:
@@ -69,7 +69,7 @@ def check(directory: Path) -> Report:
         return Report(str(directory), findings)
     manifest = store.manifest()
     if not manifest.generation or not manifest.dimension:
-        findings.append(Finding("complete", False, "the first build did not finish", FINISH_FIRST_BUILD))
+        findings.append(Finding("complete", False, "the first build did not finish", "run `qa index` to finish it"))
         return Report(str(directory), findings)
     findings.append(Finding("complete", True, f"generation {manifest.generation}"))
     findings += [_counts(store, manifest), _encoder(directory, manifest), _model(manifest), _faiss(store)]

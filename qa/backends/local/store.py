@@ -47,10 +47,6 @@ PAGE_SIZE = 8192
 REMEMBERED = 8  # answers about filters kept until the index changes: a question's two indexes share them
 SAMPLED = 1_000  # articles on which the share a source filter keeps is estimated, in a large index
 QA_TABLES = frozenset({"manifest", "sources", "articles", "passages"})  # what makes a SQLite file a qa index
-# An interrupted first build records no sources yet (they are recorded with its commit), so `qa index` alone has none
-FINISH_FIRST_BUILD = (
-    "run `qa index PATH ...` with the files or folders to index to finish it (what it embedded is kept)"
-)
 STAGING_TABLES = ("staged_sentences", "staged_passages", "staged_articles")
 
 
@@ -268,7 +264,9 @@ class Store:
         """The manifest of an index that has finished its first build (else a StoreError naming the fix)."""
         manifest = self.manifest()
         if not manifest.complete:
-            raise StoreError(f"the index at {self.directory} has not finished its first build: {FINISH_FIRST_BUILD}")
+            raise StoreError(
+                f"the index at {self.directory} has not finished its first build: run `qa index` to finish it"
+            )
         return manifest
 
     def checkpoint(self) -> None:
@@ -343,6 +341,19 @@ class Store:
     def generation(self) -> int:
         row = self.connection.execute("SELECT value FROM manifest WHERE key = 'generation'").fetchone()
         return int(row[0]) if row else 0
+
+    def record_first_build(self, sources: Iterable[Source], record_fields: dict[str, dict[str, str]]) -> None:
+        """Record what a first build reads before it reads it, so that `qa index` alone finishes an interrupted one
+        (an index that answers records its sources with each update it commits)."""
+        with self.transaction() as db:
+            db.executemany(
+                "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
+                [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
+            )
+            db.execute(
+                "INSERT OR REPLACE INTO manifest(key, value) VALUES ('record_fields', ?)",
+                (Manifest(record_fields=record_fields).rows()["record_fields"],),
+            )
 
     def sources(self) -> list[Source]:
         rows = self.connection.execute("SELECT path, include, exclude FROM sources ORDER BY path")
