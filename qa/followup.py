@@ -3,8 +3,8 @@
 "and how many did the coalition admit?" after "How many civilians did the coalition
 kill in Raqqa?" is searched as the follow-up plus the earlier question's content
 words it lacks: "and how many did the coalition admit? civilians kill Raqqa". One that
-asks nothing of its own ("and the coalition?") asks what the earlier one asked: "and
-the coalition? How many civilians kill Raqqa".
+asks nothing of its own ("and the coalition?") asks what the earlier one asked: "How many
+the coalition? civilians kill Raqqa".
 """
 
 from __future__ import annotations
@@ -19,7 +19,8 @@ _OPENING = r"\s*(?:and|but|so|also|then|what about|how about|what of)\b"
 _CONTINUES = re.compile(f"^{_OPENING}", re.IGNORECASE)
 _OPENINGS = re.compile(f"^(?:{_OPENING})+", re.IGNORECASE)  # "and what about the SDF?" asks nothing of its own
 # Words pointing back at something the previous question or answer named.
-_POINTS_BACK = frozenset("that this it its they them their those these he him his she her such there so".split())
+_POINTS_BACK = frozenset("that this it its they them their those these he him his she her such there".split())
+_SO_AT_END = re.compile(r"\bso\W*$", re.IGNORECASE)  # "who said so?"; not "why did so many die?"
 _ASKS = re.compile(r"\b(who|whom|whose|what|which|when|where|why|how)\b", re.IGNORECASE)
 MAX_LEANING_WORDS = 3  # a question pointing back with more content words than this stands alone
 
@@ -28,7 +29,7 @@ def leans_on_previous(question: str) -> bool:
     """Whether question only makes sense after the previous one."""
     words = re.findall(r"\w+", question.lower())
     own = content_words(question)
-    points_back = any(word in _POINTS_BACK for word in words)
+    points_back = any(word in _POINTS_BACK for word in words) or bool(_SO_AT_END.search(question))
     return bool(_CONTINUES.match(question)) or not own or (points_back and len(own) <= MAX_LEANING_WORDS)
 
 
@@ -39,6 +40,12 @@ def in_context(question: str, previous: str | None) -> str | None:
         return None
     own = {word.lower() for word in content_words(question)}
     carried = [word for word in dict.fromkeys(content_words(previous)) if word.lower() not in own]
-    asks = _ASKS.search(_OPENINGS.sub("", question))
-    asked_before = None if asks else asking_phrase(previous)
-    return " ".join([question.strip(), *filter(None, [asked_before]), *carried]) if carried else None
+    if not carried:
+        return None
+    own_part = _OPENINGS.sub("", question).strip()
+    if _ASKS.search(own_part) or not (asked_before := asking_phrase(previous)):
+        return " ".join([question.strip(), *carried])
+    # asking first, as questions do: "When in Mosul? coalition take", read as a "when" question is
+    asked = {word.lower() for word in content_words(asked_before)}
+    own = [own_part] if re.search(r"\w", own_part) else []
+    return " ".join([asked_before, *own, *(word for word in carried if word.lower() not in asked)])
