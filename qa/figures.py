@@ -89,7 +89,7 @@ _HALF_A_UNIT = re.compile(rf"[\s-]+and[\s-]+a[\s-]+half[\s-]+({TIME_UNITS})\b", 
 # "seven-month" is a length, "three-for-two" a ratio
 _DURATION_AFTER = re.compile(rf"-(?:(?:{TIME_UNITS})\b(?!-old)|for-)", re.IGNORECASE)
 _YEARS_BOUND = re.compile(
-    r"\b(before|prior to|earlier than|until|up to|after|later than|since)\s+(?:the\s+end\s+of\s+)?(1\d{3}|20\d\d)\b",
+    r"\b(before|prior to|earlier than|until|up to|after|later than|since)\s+(the\s+end\s+of\s+)?(1\d{3}|20\d\d)\b",
     re.IGNORECASE,
 )
 _YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)  # a date must give one
@@ -129,7 +129,7 @@ _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where
 _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
-_LEADING_ARTICLE = re.compile(r"^(?:An?|The(?= [a-z]))\b")  # "A Syrian monitoring group", "The statement"
+_LEADING_ARTICLE = re.compile(r"^(?:An?(?=\s)|The(?= [a-z]))")  # "A Syrian monitoring group", "The statement"
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
@@ -330,11 +330,11 @@ def _years(question: str) -> tuple[int, int]:
     "since 2010", "until 1990"."""
     earliest, latest = 0, 9999
     for bound in _YEARS_BOUND.finditer(question):
-        year = int(bound.group(2))
+        year = int(bound.group(3))
         word = bound.group(1).lower()
-        if word in ("before", "prior to", "earlier than"):
+        if word in ("before", "prior to", "earlier than") and not bound.group(2):
             latest = min(latest, year - 1)
-        elif word in ("until", "up to"):
+        elif word in ("until", "up to", "before", "prior to", "earlier than"):  # "before the end of 2016" too
             latest = min(latest, year)
         elif word in ("after", "later than"):
             earliest = max(earliest, year + 1)
@@ -684,7 +684,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     clause_start, clause_end = _clause(sentence, value_start, value_end)
     phrase = _phrase(sentence, value_start, value_end, clause_start, clause_end)
     attributed = _nearest(attributions, value_start, value_end)
-    if value_kind in (NAME, PLACE) and attributed and normalized.lower() in attributed.lower():
+    if value_kind in (NAME, PLACE) and attributed and set(terms(normalized)) <= set(terms(attributed)):
         attributed = None  # "Chris Woods said": the name is who speaks, not who gives it
     mention = Mention(
         result,
@@ -805,7 +805,8 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # "how old" asks for an age, and an age counts nothing else
             if ordinal := _ORDINAL.match(sentence, m.end()):  # "finished 15th", "his 52nd win": a place, no count
                 if not sought.counted and sought.measure is None:  # nor an amount: "how big a loss" is no "4th"
-                    yield m.start(), ordinal.end(), m.group() + ordinal.group(), normalized + ordinal.group(), NUMBER
+                    written = m.group() + ordinal.group()
+                    yield m.start(), ordinal.end(), written, normalized + ordinal.group().lower(), NUMBER
                 continue
             compound = re.match(r"-([a-z]+)\b(?!-old)", sentence[m.end() :])
             if (

@@ -162,6 +162,8 @@ def test_a_value_is_attributed_to_whoever_the_sentence_says_gives_it():
     # an article opening who gives it is written as in running text; a name that speaks is not its own source
     toll = _figures("How many civilians were killed?", "It killed 21 civilians, A Syrian monitoring group said.")
     assert [(f.first.value, f.attributed_to) for f in toll] == [("21", "a Syrian monitoring group")]
+    agency = _figures("How many civilians were killed?", "It killed 21 civilians, A.P. said.")
+    assert [(f.first.value, f.attributed_to) for f in agency] == [("21", "A.P.")]
     head = _figures("Who directs Airwars?", "Chris Woods, the director of Airwars, said the toll was high.")
     assert [(f.first.value, f.attributed_to) for f in head] == [("Chris Woods", None)]
 
@@ -263,7 +265,7 @@ def test_a_place_in_an_order_is_shown_whole_and_counts_nothing():
     assert _values("How old is the driver?", "The driver celebrated his 52nd birthday on the day of the crash.") == []
     # nor an amount, in a wire headline's capitals too
     assert _values("How big a loss did Coleco post?", "COLECO INDUSTRIES INC 4TH QTR LOSS") == []
-    assert _values("How far back did Verstappen drop?", "LATE STOP DROPS VERSTAPPEN TO 15TH") == [("15TH", "15TH")]
+    assert _values("How far back did Verstappen drop?", "LATE STOP DROPS VERSTAPPEN TO 15TH") == [("15TH", "15th")]
 
 
 def test_a_number_counting_others_counts_what_the_sentence_counted():
@@ -321,6 +323,10 @@ def test_a_date_asked_before_or_after_a_year_falls_there():
     assert _values("When did the Cubs win the World Series after 1950?", *won) == [("Nov. 2, 2016", "2016-11-02")]
     assert _values("When did the Cubs win the World Series since 2016?", *won) == [("Nov. 2, 2016", "2016-11-02")]
     assert _values("When did the Cubs win the World Series until 1908?", *won) == [("1908", "1908")]
+    assert _values("When did the Cubs win before the end of 2016?", *won) == [
+        ("Nov. 2, 2016", "2016-11-02"),
+        ("1908",) * 2,
+    ]
     # a date that gives no year is not ruled out
     assert _values("When did the Cubs win before 2016?", "The Cubs won on Nov. 2.") == [("Nov. 2", "November 2")]
 
