@@ -850,8 +850,12 @@ def _candidates(sought: Sought, sentence: str):
             while name_words and _unowned(name_words[0].group().lower()) in _NOT_NAMES | question_terms:
                 popped.append(name_words.pop(0))  # "FBI Director James Comey" asked "which FBI director": James Comey
             trimmed = any(_unowned(w.group().lower()) in question_terms for w in popped)
-            if popped and name_words and name_words[0].group().islower():
-                continue  # "Bohemond of Taranto" asked of Bohemond: what is left, "of Taranto", is the same name
+            restored = 0  # the first words of the name that are the question's own
+            if popped and name_words and name_words[0].group().islower():  # "of Taranto", "of England"
+                if any(_unowned(w.group().lower()) in sought.named for w in popped):
+                    continue  # "Bohemond of Taranto" asked of Bohemond: the name the question gives
+                kept = list(dropwhile(lambda w: _unowned(w.group().lower()) in _NOT_NAMES, popped))
+                name_words, restored, trimmed = kept + name_words, len(kept), False  # "Bank of England", "which bank"
             if name_words and _ends_before(_MODIFIER_BEFORE, sentence, m.start() + name_words[0].start()):
                 name_words.pop(0)  # "anti-ISIS coalition strikes", "pro-European Emmanuel Macron": Emmanuel Macron
             while name_words and name_words[-1].group().lower() in _NOT_NAMES:
@@ -862,7 +866,7 @@ def _candidates(sought: Sought, sentence: str):
             owner = next((i for i, w in enumerate(name_words) if w.group().endswith(_OWNED)), None)
             if owner is not None and owner + 1 < len(name_words):
                 name_words = name_words[: owner + 1]  # "Bettino Craxi's Socialist Party": Bettino Craxi
-            if not name_words or any(_stem(w.group()) in question_stems for w in name_words):
+            if not name_words or any(_stem(w.group()) in question_stems for w in name_words[restored:]):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
                 continue

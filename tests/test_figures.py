@@ -552,6 +552,9 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
     # what is left of the name the question gives ("Bohemond of Taranto") is no other name
     sentence = "The Normans of Amalfi were joined by Bohemond of Taranto and his nephew Tancred."
     assert _values("What was the name of Bohemond's nephew?", sentence) == [("Tancred", "Tancred")]
+    # but a common word the question asks by ("which bank") begins the name whole
+    sentence = "The Bank of England raised rates on Thursday, the central bank said."
+    assert _values("Which bank raised rates?", sentence) == [("Bank of England", "Bank of England")]
     # a name after "in", "at" or "near" is a place, however many words it has; "according to" one is a source
     sentence = "Rami Abdelrahman said militants held the bastion in Deir Ezzor Province."
     assert _values("Who heads the monitoring group?", sentence) == [("Rami Abdelrahman", "Rami Abdelrahman")]
