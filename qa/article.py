@@ -136,9 +136,13 @@ def split_blocks(source: str) -> tuple[Block, ...]:
 
 
 def headline(title: str) -> str:
-    """The title as shown and searched: at most MAX_TITLE_CHARS, cut after a whole word and marked "…"."""
+    """The title as shown and searched: at most MAX_TITLE_CHARS, cut after a whole word (within one when the last
+    space comes early) and marked "…"."""
+    title = title.strip()
     if len(title) <= MAX_TITLE_CHARS:
         return title
     cut = title[: MAX_TITLE_CHARS - 1]
-    words = cut.rsplit(" ", 1)[0] if " " in cut else cut
-    return words.rstrip(" ,;:-–—") + "…"
+    space = cut.rfind(" ")
+    if not title[MAX_TITLE_CHARS - 1].isspace() and space >= MAX_TITLE_CHARS // 2:
+        cut = cut[:space]  # the last word cut is left out whole
+    return cut.rstrip(" ,;:-–—") + "…"

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS
 
-from qa.article import MAX_TITLE_CHARS, IngestError
+from qa.article import MAX_TITLE_CHARS, IngestError, headline
 from qa.chunking import MAX_WORDS, MIN_WORDS, chunk, sentence_spans
 from qa.ingest import read_article
 from qa.text import normalize_for_search
@@ -71,6 +71,20 @@ def test_a_story_on_one_line_is_titled_by_its_opening_words(tmp_path):
     assert article.title.endswith("…") and len(article.title) <= MAX_TITLE_CHARS
     assert article.source[: len(article.title) - 1] == article.title[:-1]  # whole words, as written
     assert "Amnesty and Airwars" in " ".join(p.text for p in chunk(article))  # the text is all still passages
+
+
+@pytest.mark.parametrize(
+    ("title", "shown"),
+    [
+        ("Short headline", "Short headline"),
+        ("word " * 40, "word " * 31 + "word…"),  # the 160th character a space: the last word is whole
+        ("words " * 40, "words " * 25 + "words…"),  # a word cut at the 160th: left out
+        ("a " + "x" * 200, "a " + "x" * 157 + "…"),  # one long word: cut within it
+        ("  " + "y" * 200, "y" * 159 + "…"),
+    ],
+)
+def test_a_title_is_cut_after_a_whole_word_where_it_can_be(title, shown):
+    assert headline(title) == shown and len(shown) <= MAX_TITLE_CHARS
 
 
 def test_fragments_are_merged_and_the_headline_joins_its_lede():
