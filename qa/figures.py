@@ -31,6 +31,7 @@ from qa.locations import location_json
 from qa.text import STOPWORDS, collapse_whitespace, terms
 from qa.value_forms import (
     AMOUNT_WRITTEN,
+    AND_A_HALF,
     DATE_RE,
     DURATION_RE,
     MONTHS,
@@ -85,7 +86,7 @@ UNPLACED_PLACE = 1.5
 # much support (times √rank): the question's words close around it, or the noun it counts.
 OTHER_SENTENCE_SUPPORT = 1.8
 
-_HALF_A_UNIT = re.compile(rf"[\s-]+and[\s-]+a[\s-]+half[\s-]+({TIME_UNITS})\b", re.IGNORECASE)
+_HALF_A_UNIT = re.compile(rf"{AND_A_HALF}(?=[\s-]({TIME_UNITS})\b)", re.IGNORECASE)  # "four| and a half| years"
 # "seven-month" is a length, "three-for-two" a ratio
 _DURATION_AFTER = re.compile(rf"-(?:(?:{TIME_UNITS})\b(?!-old)|for-)", re.IGNORECASE)
 _YEARS_BOUND = re.compile(
@@ -759,13 +760,6 @@ def _bare(sentence: str, end: int) -> bool:
     return word in _BACK_REFERENCE or (word != "of" and (word in STOPWORDS or word.endswith("ed")))
 
 
-def _half_a_unit(sought: Sought, sentence: str, end: int) -> bool:
-    """Whether the number ending at end begins a span of time ("the last four and a half years") that the
-    question does not count in ("how many years")."""
-    span = _HALF_A_UNIT.match(sentence, end)
-    return bool(span) and _stem(span.group(1).lower()) not in sought.counted
-
-
 def _labelled(sought: Sought, sentence: str, start: int) -> bool:
     """Whether the number at start labels one of what the question counts rather than counting them: "Lap 29"
     is no count of laps."""
@@ -795,10 +789,19 @@ def _candidates(sought: Sought, sentence: str):
                 or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too
                 or is_year(m)
                 or _DURATION_AFTER.match(sentence, m.end())
-                or _half_a_unit(sought, sentence, m.end())
             ):
                 continue
             normalized = normal_number(m.group("amount"))
+            if normalized and (half := _HALF_A_UNIT.match(sentence, m.end())):  # "the last four and a half years"
+                if _stem(half.group(1).lower()) in sought.counted:  # asked how many years: 4.5
+                    yield (
+                        m.start(),
+                        half.end(),
+                        sentence[m.start() : half.end()],
+                        f"{float(normalized) + 0.5:g}",
+                        NUMBER,
+                    )
+                continue  # else a span of time counts nothing asked
             if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
                 continue  # "when one …" is a pronoun more often than a count
             if bool(question_terms & {"old", "age", "aged"}) != _is_age(sentence, m.start(), m.end()):

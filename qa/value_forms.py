@@ -34,10 +34,11 @@ NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
+AND_A_HALF = r"[\s-]and[\s-]a[\s-]half"
 DURATION_RE = re.compile(
     rf"\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>\d+(?:\.\d+)?|{_WORD_NUMBER}|a|an)"
-    rf"(?P<half_before>[\s-]and[\s-]a[\s-]half)?[\s-](?P<unit>{TIME_UNITS})\b"  # "four and a half years"
-    r"(?P<half>[\s-]and[\s-]a[\s-]half)?",  # "an hour and a half"
+    rf"(?P<half_before>{AND_A_HALF})?[\s-](?P<unit>{TIME_UNITS})\b"  # "four and a half years"
+    rf"(?P<half>{AND_A_HALF})?",  # "an hour and a half"
     re.IGNORECASE,
 )
 MONTHS = ["january", "february", "march", "april", "may", "june", "july", "august", "september", "october",

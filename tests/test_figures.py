@@ -108,6 +108,7 @@ def test_durations_keep_their_unit_and_dates_are_iso_where_complete():
     assert _values("How long has the campaign lasted?", sentence) == [("four and a half years", "4.5 years")]
     assert _values("How many civilians were killed in Syria and Iraq?", sentence) == [("1,291", "1291")]
     assert _values("How many in Syria and Iraq?", sentence) == []  # "four" is no count of civilians
+    assert _values("How many years has the campaign lasted?", sentence) == [("four and a half", "4.5")]
     assert _values("When does the quota year end?", "The quota year ends December 31, 1987.") == [
         ("December 31, 1987", "1987-12-31")
     ]
