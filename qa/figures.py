@@ -30,10 +30,12 @@ from qa.answer_type import CAPITALISED_WITHIN, figure_kind
 from qa.locations import location_json
 from qa.text import STOPWORDS, collapse_whitespace, terms
 from qa.value_forms import (
+    AMOUNT_UNIT,
     AMOUNT_WRITTEN,
     AND_A_HALF,
     DATE_RE,
     DURATION_RE,
+    MONEY,
     MONTHS,
     NUMBER_RE,
     ONE_WORD,
@@ -43,6 +45,7 @@ from qa.value_forms import (
     normal_date,
     normal_number,
     normal_time,
+    unit_of,
 )
 
 NUMBER, DURATION, DATE, TIME, NAME, PLACE = "number", "duration", "date", "time", "name", "place"
@@ -175,12 +178,8 @@ _PREDECESSOR_ASKED = re.compile(
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
-_MONEY = (
-    r"dlrs?|dollars?|pounds|euros?|yen|francs|marks|kroner|kronor|kronur|krona|yuan|rupees|roubles|rubles|pesos|lire"
-)
 _WORD_BEFORE = re.compile(r"\b([A-Za-z]+)\s+$")
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)  # "4TH QTR" in a wire headline
-_AMOUNT_UNIT = re.compile(rf"\s?(?:{_MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)\b")
 _PERSON_ASKED = re.compile(
     r"^\W*who\b|\bwhich (?:\w+ ){0,2}(?:person|commander|minister|official|spokes\w*|leader|adviser|director|driver"
     r"|player|chief|executive|president|chairman|manager)\b",
@@ -654,7 +653,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if _ends_before(_FORMER, sentence, value_start) and not question_terms & _EARLIER:
                 continue  # "rose to 3.66 mln tonnes from 3.46 mln": the figure now is asked, not the one before
             amount = measure == AMOUNT and (
-                _AMOUNT_SCALE.search(candidate[2]) or _AMOUNT_UNIT.match(sentence, value_end)
+                _AMOUNT_SCALE.search(candidate[2]) or AMOUNT_UNIT.match(sentence, value_end)
             )
             if sought.any_noun and not _counts_a_noun(sentence, value_end, candidate[3]):
                 continue
@@ -671,7 +670,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 if not unit:
                     continue  # "how fast" is answered by "12mph", not by "five people"
             else:
-                unit = _AMOUNT_UNIT.match(sentence, value_end) if kind == NUMBER else None
+                unit = AMOUNT_UNIT.match(sentence, value_end) if kind == NUMBER else None
             if unit:  # the value shown is the measure or the sum with its unit: "12mph", "18 million euros"
                 candidate = (value_start, unit.end(), sentence[value_start : unit.end()], *candidate[3:])
             score += 2 * counts
@@ -815,7 +814,7 @@ def _candidates(sought: Sought, sentence: str):
             if (
                 compound
                 and _stem(compound.group(1)) not in question_stems
-                and not re.fullmatch(_MONEY, compound.group(1))
+                and not re.fullmatch(MONEY, compound.group(1))
             ):
                 continue  # "a two-carriage tram" counts no passengers; "a 500 mln-dlr loan" is a sum
             yield m.start(), m.end(), m.group(), normalized + ("%" if m.group("percent") else ""), NUMBER
@@ -990,7 +989,8 @@ def _same_value(a: Mention, b: Mention) -> bool:
     if a.kind in (NAME, PLACE) and b.kind in (NAME, PLACE):
         words_a, words_b = set(a.normalized.lower().split()), set(b.normalized.lower().split())
         return words_a <= words_b or words_b <= words_a
-    return (a.kind, a.normalized) == (b.kind, b.normalized)
+    units = {unit_of(a.value), unit_of(b.value)} - {""}  # a sum stated without its currency may be either
+    return (a.kind, a.normalized) == (b.kind, b.normalized) and len(units) <= 1
 
 
 def same_quantity(found: list[Figure]) -> list[Figure]:

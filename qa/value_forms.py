@@ -34,6 +34,12 @@ NUMBER_RE = re.compile(
     re.IGNORECASE,
 )
 TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
+MONEY = (
+    r"dlrs?|dollars?|pounds|euros?|yen|francs|marks|kroner|kronor|kronur|krona|yuan|rupees|roubles|rubles|pesos|lire"
+)
+AMOUNT_UNIT = re.compile(rf"\s?(?:{MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)\b")  # after a number
+_UNIT_WORD = re.compile(rf"(?:{MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)$", re.IGNORECASE)
+_SIGNS = {"$": "dollar", "£": "pound", "€": "euro"}
 AND_A_HALF = r"[\s-]and[\s-]a[\s-]half"
 DURATION_RE = re.compile(
     rf"\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>\d+(?:\.\d+)?|{_WORD_NUMBER}|a|an)"
@@ -131,3 +137,15 @@ def normal_time(m: re.Match) -> str:
         return f"{int(m.group('hour24')):02d}:{m.group('minute24')}"
     hour = int(m.group("hour")) % 12 + (12 if m.group("half").lower().startswith("p") else 0)
     return f"{hour:02d}:{m.group('minute') or '00'}"
+
+
+def unit_of(value: str) -> str:
+    """The unit a value is stated in, as one word ("dollar" for "$3 mln" and "3 mln dlrs", "tonne"), or "" for
+    none: equal amounts in other units are other values."""
+    if sign := next((s for s in _SIGNS if s in value), None):
+        return _SIGNS[sign]
+    word = _UNIT_WORD.search(value)
+    if word is None:
+        return ""
+    unit = word.group().lower()
+    return {"dlr": "dollar", "dlrs": "dollar", "bbl": "barrel"}.get(unit, unit.removesuffix("s"))

@@ -169,6 +169,17 @@ def test_a_value_is_attributed_to_whoever_the_sentence_says_gives_it():
     assert [(f.first.value, f.attributed_to) for f in head] == [("Chris Woods", None)]
 
 
+def test_equal_sums_in_other_currencies_are_other_values_and_one_stated_bare_may_be_either():
+    sources = (
+        "The renovation of the museum cost 18 million euros, the city said.",
+        "Officials put the cost of the museum renovation at 18 million dollars.",
+        "Museum staff said the renovation cost 18 million in all.",
+        *("The weather was fine.", "Traffic was light on Monday.", "The mayor opened a school.", "Rain is coming."),
+    )
+    found = _figures("How much did the museum renovation cost?", *sources)
+    assert [(f.first.value, len(f.mentions)) for f in found] == [("18 million euros", 2), ("18 million dollars", 1)]
+
+
 def test_values_of_another_scope_carry_their_qualifier_and_are_no_disagreement():
     question = "How many civilians died in the battle?"
     found = _figures(
