@@ -309,6 +309,7 @@ def index(
         click.echo(json_text(summary.as_json()))
         return
     click.echo(summary.describe())
+    skipped_lines = []
     for skipped in summary.skipped:
         where = (
             f":{skipped['line']}"
@@ -318,11 +319,24 @@ def index(
             else ""
         )
         count = f" ({skipped['count']} records)" if "count" in skipped else ""
-        click.echo(f"skipped {one_line(skipped['path'])}{where}: {one_line(skipped['reason'])}{count}", err=True)
-    for warning in summary.warnings:
-        click.echo(f"warning: {one_line(warning['path'])}: {one_line(warning['warning'])}", err=True)
-    for duplicate in summary.duplicates:
-        click.echo(f"duplicate {one_line(duplicate['path'])}: same bytes as {one_line(duplicate['same_as'])}", err=True)
+        skipped_lines.append(f"skipped {one_line(skipped['path'])}{where}: {one_line(skipped['reason'])}{count}")
+    _echo_some(skipped_lines, "skipped")
+    _echo_some([f"warning: {one_line(w['path'])}: {one_line(w['warning'])}" for w in summary.warnings], "warnings")
+    _echo_some(
+        [f"duplicate {one_line(d['path'])}: same bytes as {one_line(d['same_as'])}" for d in summary.duplicates],
+        "duplicates",
+    )
+
+
+LISTED_AT_MOST = 20  # of each kind of line after an update: a big archive's every bad file would bury the summary
+
+
+def _echo_some(lines: list[str], what: str) -> None:
+    """The first LISTED_AT_MOST lines on stderr, then how many more there are and where to read them all."""
+    for line in lines[:LISTED_AT_MOST]:
+        click.echo(line, err=True)
+    if len(lines) > LISTED_AT_MOST:
+        click.echo(f"… and {len(lines) - LISTED_AT_MOST:,} more {what} (qa index --json lists them all)", err=True)
 
 
 @main.command()

@@ -198,3 +198,15 @@ def test_the_summary_counts_in_words_that_agree():
         "1 pair of articles found to be copies of one story",
     ]
     assert IndexSummary(passages_embedded=1200).describe().endswith("; 1,200 passages embedded in 0.0 s")
+
+
+def test_a_long_list_of_skipped_files_is_cut_to_twenty_lines_and_a_count(tmp_path):
+    folder = tmp_path / "empties"
+    folder.mkdir()
+    for number in range(25):
+        (folder / f"empty{number:02d}.txt").write_text("")
+    done = run_qa("index", str(folder), index=tmp_path / "index")
+    lines = done.stderr.splitlines()
+    assert [line.startswith("skipped ") for line in lines] == [True] * 20 + [False]
+    assert lines[-1] == "… and 5 more skipped (qa index --json lists them all)"
+    assert len(run_json("index", "--json", str(folder), index=tmp_path / "index")["skipped"]) == 25
