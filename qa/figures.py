@@ -430,9 +430,11 @@ def _named(question: str, question_terms: set[str], results: list[Result], lower
     passages read write capitalised and never in lower case: "Amnesty", "Croydon", "February" (a monthly report of
     another month gives another figure)."""
     written = set(terms(" ".join(CAPITALISED_WITHIN.findall(question))))
+    unwritten = question_terms - lowercase - written  # the passages' prose is read only when some word is in doubt
+    if not unwritten:
+        return written
     prose = [line for r in results for line in r.passage.text.splitlines() if not _title_cased(line)]
-    capitalised = {word.lower() for line in prose for word in CAPITALISED_WITHIN.findall(line)}
-    return written | (question_terms & capitalised) - lowercase
+    return written | {word.lower() for line in prose for word in CAPITALISED_WITHIN.findall(line)} & unwritten
 
 
 def _title_cased(line: str) -> bool:
@@ -830,9 +832,9 @@ def _candidates(sought: Sought, sentence: str):
             yield m.start(), m.end(), m.group(), f"{amount} {unit}", DURATION
     elif kind in (DATE, TIME):
         for m in DATE_RE.finditer(sentence) if kind == DATE else ():
-            if asks_year and not any(m.group(g) for g in ("year", "y1", "y2", "y3")):
-                continue  # "Oct. 15" does not say in what year
             year = next((m.group(g)[-4:] for g in ("year", "y1", "y2", "y3") if m.group(g)), None)
+            if asks_year and not year:
+                continue  # "Oct. 15" does not say in what year
             if year and not sought.years[0] <= int(year) <= sought.years[1]:
                 continue  # asked when the Cubs last won before 2016, not "Nov. 2, 2016"
             named = next((g for g in ("year", "era", "month") if m.group(g)), None)  # "in 1066": 1066
