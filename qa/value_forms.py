@@ -37,8 +37,9 @@ TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|cen
 MONEY = (
     r"dlrs?|dollars?|pounds|euros?|yen|francs|marks|kroner|kronor|kronur|krona|yuan|rupees|roubles|rubles|pesos|lire"
 )
-AMOUNT_UNIT = re.compile(rf"\s?(?:{MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)\b")  # after a number
-_UNIT_WORD = re.compile(rf"(?:{MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg)$", re.IGNORECASE)
+_UNITS_OF_AMOUNT = rf"{MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg"
+AMOUNT_UNIT = re.compile(rf"\s?(?:{_UNITS_OF_AMOUNT})\b")  # after a number
+_UNIT_WORD = re.compile(rf"(?:{_UNITS_OF_AMOUNT})$", re.IGNORECASE)
 _SIGNS = {"$": "dollar", "£": "pound", "€": "euro"}
 AND_A_HALF = r"[\s-]and[\s-]a[\s-]half"
 DURATION_RE = re.compile(
