@@ -116,6 +116,13 @@ def _passages_after(db: sqlite3.Connection, recorded: dict[str, str], generation
     return (0 if wipe else int(recorded.get("passages", 0))) + net
 
 
+def _record_sources(db: sqlite3.Connection, sources: Iterable[Source]) -> None:
+    db.executemany(
+        "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
+        [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
+    )
+
+
 def _article_filter(filters: Filters) -> tuple[str, list[str]]:
     """The SQL condition on articles `a` that the filters set, and its values: outlet, title or a path contains
     `source` (case-insensitive), and the ISO date lies within [since, until]; an undated article fails a date
@@ -346,10 +353,7 @@ class Store:
         """Record what a first build reads before it reads it, so that `qa index` alone finishes an interrupted one
         (an index that answers records its sources with each update it commits)."""
         with self.transaction() as db:
-            db.executemany(
-                "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
-                [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
-            )
+            _record_sources(db, sources)
             db.execute(
                 "INSERT OR REPLACE INTO manifest(key, value) VALUES ('record_fields', ?)",
                 (Manifest(record_fields=record_fields).rows()["record_fields"],),
@@ -765,10 +769,7 @@ class Store:
             add_staged_vectors(db, sums)
             self._link_copies(db, removed + new_paths, copies, signed or {})
             self._move_staged(db, now, generation)
-            db.executemany(
-                "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
-                [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
-            )
+            _record_sources(db, sources)
             passages = _passages_after(db, recorded, generation, wipe)
             values = {
                 **manifest.rows(),
