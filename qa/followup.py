@@ -14,10 +14,9 @@ import re
 from qa.answer_type import asking_phrase
 from qa.text import content_words
 
-# Openings that continue the previous question rather than start a new one.
-_OPENING = r"\s*(?:and|but|so|also|then|what about|how about|what of)\b"
-_CONTINUES = re.compile(f"^{_OPENING}", re.IGNORECASE)
-_OPENINGS = re.compile(f"^(?:{_OPENING})+", re.IGNORECASE)  # "and what about the SDF?" asks nothing of its own
+# Openings that continue the previous question rather than start a new one ("and what about the SDF?" asks nothing
+# of its own past them).
+_OPENINGS = re.compile(r"^(?:\s*(?:and|but|so|also|then|what about|how about|what of)\b)+", re.IGNORECASE)
 # Words pointing back at something the previous question or answer named.
 _POINTS_BACK = frozenset("that this it its they them their those these he him his she her such there".split())
 _SO_AT_END = re.compile(r"\bso\W*$", re.IGNORECASE)  # "who said so?"; not "why did so many die?"
@@ -30,7 +29,7 @@ def leans_on_previous(question: str) -> bool:
     words = re.findall(r"\w+", question.lower())
     own = content_words(question)
     points_back = any(word in _POINTS_BACK for word in words) or bool(_SO_AT_END.search(question))
-    return bool(_CONTINUES.match(question)) or not own or (points_back and len(own) <= MAX_LEANING_WORDS)
+    return bool(_OPENINGS.match(question)) or not own or (points_back and len(own) <= MAX_LEANING_WORDS)
 
 
 def in_context(question: str, previous: str | None) -> str | None:
@@ -42,10 +41,10 @@ def in_context(question: str, previous: str | None) -> str | None:
     carried = [word for word in dict.fromkeys(content_words(previous)) if word.lower() not in own]
     if not carried:
         return None
-    own_part = _OPENINGS.sub("", question).strip()
-    if _ASKS.search(own_part) or not (asked_before := asking_phrase(previous)):
+    past_opening = _OPENINGS.sub("", question).strip()
+    if _ASKS.search(past_opening) or not (asked_before := asking_phrase(previous)):
         return " ".join([question.strip(), *carried])
     # asking first, as questions do: "When in Mosul? coalition take", read as a "when" question is
     asked = {word.lower() for word in content_words(asked_before)}
-    own = [own_part] if re.search(r"\w", own_part) else []
-    return " ".join([asked_before, *own, *(word for word in carried if word.lower() not in asked)])
+    kept = [past_opening] if re.search(r"\w", past_opening) else []
+    return " ".join([asked_before, *kept, *(word for word in carried if word.lower() not in asked)])

@@ -27,10 +27,10 @@ from qa.search import MODES, Searcher, load_encoder
 CONTEXT_PASSAGES = 2  # passages shown on each side of the one an article is opened at
 
 
-def _record_of(key: str, name: str) -> bool:
-    """Whether a store key is a record ("FILE#N") of a file named `name`."""
+def _record_of(key: str, name: str) -> int | None:
+    """The record's index when a store key is a record ("FILE#N") of a file named `name`, else None."""
     file, mark, index = key.rpartition(RECORD_MARK)
-    return bool(mark) and index.isdigit() and Path(file).name == Path(name).name
+    return int(index) if mark and index.isdigit() and Path(file).name == Path(name).name else None
 
 
 class RequestError(QAError):
@@ -177,7 +177,7 @@ class Service:
             return wanted
         named = sorted(path for path in paths if Path(path).name == Path(wanted).name)
         if not named and record is None:
-            records = sorted(int(path.rpartition(RECORD_MARK)[2]) for path in paths if _record_of(path, name))
+            records = sorted(index for path in paths if (index := _record_of(path, name)) is not None)
             if records:
                 raise NotFound(
                     f"{name!r} is a file of records: name one with its record, as each result gives it"
