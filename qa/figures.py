@@ -124,6 +124,7 @@ _ATTRIBUTION = (
 )
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
+_NUMBER_OR_WORD = re.compile(r"\d+(?:[.,/:]\d+)*\w*|\w+")  # "3.66", "1986/87" and "10th" are one word each
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]“”\"—–]|\s-\s|(?<!\d),|,(?!\d)")  # not the comma of "2,000"
 # A count joined by "and" to a count of something else: "six men and one woman".
 _JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{AMOUNT_WRITTEN})\s+[a-z]+", re.IGNORECASE)
@@ -307,7 +308,7 @@ class Sought:
 
 def _sought(question: str, kind: str, results: list[Result]) -> Sought:
     """What the question asks for, of the kind figure_kind reads in it, as the values are read from the results."""
-    question_terms = set(terms(question))
+    question_terms = {w.lower() for w in _NUMBER_OR_WORD.findall(question) if w.lower() not in STOPWORDS}
     distinctive = _distinctive(question_terms, [r.answer_text for r in results])
     person = kind == NAME and _PERSON_ASKED.search(question)
     lowercase = {word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text)}
@@ -597,7 +598,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     measure = sought.measure
     start, end = span
     sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
-    words = [(m.start(), _stem(m.group())) for m in re.finditer(r"\w+", sentence)]
+    words = [(m.start(), _stem(m.group())) for m in _NUMBER_OR_WORD.finditer(sentence)]
     question_stems = {_stem(term) for term in question_terms}
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     attributions = _attributions(sentence)

@@ -375,6 +375,17 @@ def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     ]
 
 
+def test_a_number_is_one_word_away_however_it_is_written():
+    # "1986/87" is one word, not two: "January" is then ten words before the output, within the reach of its support
+    sentence = (
+        "India's sugar output to January 31 in the 1986/87 season (October/September) rose to 3.66 mln tonnes "
+        "from 3.46 mln in the same 1985/86 period, the Indian Sugar Mills Association said."
+    )
+    others = ("Sugar prices rose.", "Sugar imports fell to 5,988 tons.")
+    question = "How much sugar had Indian mills turned out by the end of January?"
+    assert _values(question, sentence, *others) == [("3.66 mln tonnes", "3660000")]
+
+
 def test_another_name_is_shown_only_when_supported_nearly_as_well_as_the_first_and_another_count_always():
     question = "Who won the rain-soaked race at Interlagos on Sunday?"
     first = "Lewis Hamilton won the rain-soaked race at Interlagos on Sunday."
