@@ -6,6 +6,7 @@ gathers each candidate's signals (qa.ranking.Candidate), and weighs them as qa/r
 
 from __future__ import annotations
 
+import re
 import sys
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import replace
@@ -36,6 +37,7 @@ from qa.records import Filters
 from qa.text import collapse_whitespace
 
 MODES = ("hybrid", "dense", "lexical")
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*[^\W_]*")  # as written: "5,105,786", "3.66", "10th", "12mph"
 
 
 def query_encoder(directory: Path, manifest: Manifest, model_path: Path | None) -> Encoder:
@@ -232,8 +234,7 @@ class Searcher:
         model knows little of: "Who is Chris Woods?") and the kind of answer asked for, if any: naming the
         Euphrates does not tell how long it is. Never when the question names a number or year that no passage
         of the index holds ("Who won the 2017 World Series?")."""
-        numbers = {word for word in question_words(question) if any(character.isdigit() for character in word)}
-        if not all(self.backend.lexical.holds_anywhere(number) for number in numbers):
+        if not all(self._held(number) for number in _NUMBER.findall(question)):
             return False
         if close_enough(best, self.confidence):
             return True
@@ -242,6 +243,12 @@ class Searcher:
             return False
         spans = self.backend.lexical.sentences_holding_all(sorted(asked.words), best.passage.id)
         return any(s.span in spans and (s.typed or asked.kind is None) for s in best.sentences)
+
+    def _held(self, number: str) -> bool:
+        """Whether some passage holds the number whole ("5,105,786", not its groups "5", "105" and "786"), with
+        or without thousands commas."""
+        forms = {number, number.replace(",", "")} | ({f"{int(number):,}"} if number.isdigit() else set())
+        return any(self.backend.lexical.holds_anywhere(form) for form in forms)
 
 
 def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:

@@ -329,9 +329,12 @@ def test_sentence_scores_only_for_the_sentences_matching(backend):
 
 
 def test_holds_anywhere(backend):
-    word, _ = rare_word(backend)
+    word, passage = rare_word(backend)
     assert backend.lexical.holds_anywhere(word)
     assert not backend.lexical.holds_anywhere(ABSENT)
+    following = re.search(rf"\b{word}\W+(\w+)", passage.text.lower()).group(1)
+    assert backend.lexical.holds_anywhere(f"{word}, {following}")  # a phrase: its words in a row
+    assert not backend.lexical.holds_anywhere(f"{following}, {word}")
 
 
 def test_sentences_holding_all_the_terms(backend):

@@ -134,6 +134,12 @@ def test_not_confident_when_the_question_names_a_number_no_passage_holds(searche
     assert answer.results and answer.figures == ()
 
 
+def test_a_number_the_question_names_is_held_whole_with_or_without_thousands_commas(searcher):
+    assert not searcher.ask(LANTERNS.replace("2019", "2019,000")).confident  # "2019" and "000" are held apart
+    assert searcher.ask("Were 4000 lanterns released over the harbour in 2019?").confident  # "4,000 lanterns"
+    assert searcher.ask("Were 4,000 lanterns released over the harbour in 2,019?").confident
+
+
 def test_values_of_reads_the_value_asked_for(searcher):
     answer = searcher.ask(LANTERNS)
     assert answer.figures and answer.figures[0].first.value == "4,000"

@@ -117,7 +117,7 @@ class LexicalIndex(Protocol):
         Scored with the given collection statistics, else with this index's own."""
 
     def holds_anywhere(self, term: str) -> bool:
-        """Whether some passage holds the term."""
+        """Whether some passage holds the term; a term of several tokens ("5,105,786") as a phrase, in a row."""
 
     def sentences_holding_all(self, terms: Sequence[str], passage_id: int) -> set[tuple[int, int]]:
         """The spans of the passage's sentences that hold every one of the terms."""
