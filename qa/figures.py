@@ -232,9 +232,10 @@ class Mention:
 
     @property
     def lines(self) -> tuple[int, int]:
-        """The phrase's lines: counted within the passage where lines are the file's own, else the passage's."""
+        """The phrase's lines, counted within the passage where its lines are those of its text's source (a
+        text file's, or an extracted text's); a web page's passage cites the lines of the file it was found at."""
         p = self.result.passage
-        if p.lines_in != "file" or p.metadata.get("format", "text") == "html":
+        if p.lines_in == "file" and p.metadata.get("format", "text") == "html":
             return p.first_line, p.last_line
         first = p.first_line + p.text.count("\n", 0, self.phrase_span[0] - p.start)
         return first, first + p.text.count("\n", self.phrase_span[0] - p.start, self.phrase_span[1] - p.start)
@@ -255,6 +256,14 @@ class Figure:
     @property
     def first(self) -> Mention:
         return self.mentions[0]
+
+    @property
+    def cited(self) -> tuple[Mention, ...]:
+        """Each article's best-ranked mention, best first: the value's sources."""
+        best: dict[str, Mention] = {}
+        for mention in self.mentions:
+            best.setdefault(mention.result.passage.path, mention)
+        return tuple(best.values())
 
     @property
     def articles(self) -> int:

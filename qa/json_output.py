@@ -10,11 +10,14 @@ from qa.records import StoredArticle
 
 
 def result_json(rank: int, result: Result) -> dict:
-    """One result in the interface contract's shape, metadata fields appended, repeats under "also_in"."""
-    payload = {"rank": rank, "score": round(result.score, 4), **_citation_json(result)}
-    if result.also_in:
-        payload["also_in"] = [_citation_json(repeat) for repeat in result.also_in]
-    return payload
+    """One result in the interface contract's shape, metadata fields appended, repeats under "also_in" (a list,
+    empty when none)."""
+    return {
+        "rank": rank,
+        "score": round(result.score, 4),
+        **_citation_json(result),
+        "also_in": [_citation_json(repeat) for repeat in result.also_in],
+    }
 
 
 def _citation_json(result: Result) -> dict:
@@ -74,7 +77,7 @@ def figure_json(figure: Figure) -> dict:
         "kind": first.kind,
         "text": first.phrase,
         "attributed_to": figure.attributed_to,
-        "sources": [_source_json(m, figure) for m in figure.mentions],
+        "sources": [_source_json(m, figure) for m in figure.cited],
     }
     if figure.qualifier:
         payload["qualifier"] = figure.qualifier
@@ -89,7 +92,8 @@ def _source_json(mention: Mention, figure: Figure) -> dict:
         "article": located["article"],
         "title": p.title,
         "outlet": p.metadata.get("outlet"),
-        "date": p.metadata.get("date") or p.metadata.get("date_text"),
+        "date": p.metadata.get("date"),  # ISO, as a result's; a partial date is its date_text
+        **{key: p.metadata[key] for key in ("date_text",) if key in p.metadata},
         "chars": list(mention.phrase_span),
         "lines": located["lines"],
         "path": located["path"],

@@ -174,11 +174,9 @@ def show_values(console: Console, figures: tuple[Figure, ...]) -> None:
         entry.append(f"\n“{_tidy(first.phrase)}”")
         if figure.attributed_to:
             entry.append(f" — according to {printable(figure.attributed_to)}", style="italic")
-        cited = {m.result.passage.path: m for m in reversed(figure.mentions)}  # each article's best-ranked mention
-        for mention in figure.mentions:
-            if cited[mention.result.passage.path] is mention:
-                copied = " (copy)" if copy_of(mention, figure) else ""
-                entry.append("\n" + _source_line(mention) + copied, style="cyan")
+        for mention in figure.cited:
+            copied = " (copy)" if copy_of(mention, figure) else ""
+            entry.append("\n" + _source_line(mention) + copied, style="cyan")
         console.print(wrapped(console, entry, "▸"))
     console.print()
 

@@ -110,6 +110,17 @@ def test_each_record_of_an_export_is_an_article_cited_by_record_and_id(archive_i
     assert f"wire.jsonl, record 5 (id {story['id']}), lines" in plain.stdout.replace("\n    ", " ")
 
 
+def test_a_value_read_in_a_record_cites_the_lines_of_its_phrase(archive_index):
+    index, _, _ = archive_index
+    answer = run_json("ask", "--json", "How many licensees of Sealy did Ohio Mattress acquire?", index=index)
+    sources = [s for a in answer["answers"] for s in a["sources"] if s.get("record_id") == STORIES[4]["id"]]
+    assert sources and all(s["lines"][0] > 1 for s in sources)  # not the record's first line, where its passage begins
+    for source in sources:
+        lines = record_source(STORIES[4]).split("\n")
+        phrase = record_source(STORIES[4])[slice(*source["chars"])]
+        assert phrase in "\n".join(lines[source["lines"][0] - 1 : source["lines"][1]])
+
+
 def test_csv_rows_are_read_through_the_field_names_given(archive_index, archive):
     index, _, _ = archive_index
     story = STORIES[7]

@@ -611,6 +611,7 @@ def test_raqqa_toll_shows_every_value_the_articles_give_cited_and_disagreeing(se
     paths = {r["article"]: r["path"] for r in answer["results"]}
     paths |= {a["article"]: a["path"] for r in answer["results"] for a in r.get("also_in", [])}
     for value in answer["answers"]:
+        assert len({s["article"] for s in value["sources"]}) == len(value["sources"])  # each article once
         for source in value["sources"]:
             path = Path(paths.get(source["article"]) or ROOT / "seeds" / source["article"])
             text = path.read_text(encoding="utf-8")
@@ -622,7 +623,9 @@ def test_raqqa_toll_shows_every_value_the_articles_give_cited_and_disagreeing(se
             first_line, last_line = source["lines"]
             assert text[start:end].split("\n")[0] in text.split("\n")[first_line - 1]
             contract = {"article", "title", "outlet", "date", "chars", "lines"}
-            assert contract <= set(source) <= contract | {"path", "page", "page_end", "record", "record_id", "copy_of"}
+            optional = {"date_text", "path", "page", "page_end", "record", "record_id", "copy_of"}
+            assert contract <= set(source) <= contract | optional
+            assert source["date"] is None or re.fullmatch(r"\d{4}-\d\d-\d\d", source["date"])  # "6 June" is date_text
             assert source["path"] == str(path)
 
 
