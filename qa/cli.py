@@ -504,7 +504,7 @@ def check(index_dir: Path, as_json: bool) -> None:
 )
 @click.pass_obj
 def serve(index_dir: Path, host: str, port: int, token: str | None) -> None:
-    """Answer over HTTP with the JSON of `qa ask --json` (API docs at /docs)."""
+    """Answer over HTTP with the JSON of `qa ask --json` (its OpenAPI description at /openapi.json)."""
     from qa.http_api import listening_socket
     from qa.http_api import serve as serve_http
     from qa.service import Service
@@ -618,8 +618,11 @@ def evaluate(
         )
         show_figures(make_console(), caption, table, missed)
     first = table[chosen[0]]
-    below = [f"{m} {first.get(m, 0):.4f} < {v}" for m, v in floors.items() if first.get(m, 0.0) < v]
-    above = [f"{m} {first.get(m, 1):.4f} > {v}" for m, v in ceilings.items() if first.get(m, 1.0) > v]
+    unmeasured = sorted((floors.keys() | ceilings.keys()) - first.keys())
+    if unmeasured:  # a misspelt metric, or one this question set does not measure: no score to compare
+        raise click.UsageError(f"not measured here: {', '.join(unmeasured)} (measured: {', '.join(first)})")
+    below = [f"{m} {first[m]:.4f} < {v}" for m, v in floors.items() if first[m] < v]
+    above = [f"{m} {first[m]:.4f} > {v}" for m, v in ceilings.items() if first[m] > v]
     if below:
         click.echo(f"qa: below the floor ({chosen[0]}): {'; '.join(below)}", err=True)
     if above:

@@ -1,7 +1,7 @@
 """`qa serve`: the HTTP JSON API (FastAPI on uvicorn) over one index.
 
 Every error is one JSON line, `{"error": "..."}`, with a 4xx status for a bad request. With a
-token set, every route but /health and the docs asks for `Authorization: Bearer TOKEN`.
+token set, every route but /health asks for `Authorization: Bearer TOKEN`.
 """
 
 from __future__ import annotations
@@ -192,6 +192,10 @@ def serve(service: Service, listener: socket.socket, token: str | None) -> None:
     service.warm_up()
     host, port = listener.getsockname()[:2]
     shown = f"[{host}]" if ":" in host else host
-    print(f"qa: serving {service.directory} at http://{shown}:{port} (API docs at /docs)", file=sys.stderr, flush=True)
+    print(
+        f"qa: serving {service.directory} at http://{shown}:{port} (OpenAPI description at /openapi.json)",
+        file=sys.stderr,
+        flush=True,
+    )
     config = uvicorn.Config(create_app(service, token), log_level="warning", access_log=False)
     uvicorn.Server(config).run(sockets=[listener])

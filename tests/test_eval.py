@@ -155,6 +155,14 @@ def test_fail_under_exits_non_zero_below_a_floor(seed_index):
     assert not any(line.endswith(" ") for line in passed.stdout.splitlines())
 
 
+def test_a_floor_on_a_metric_the_set_does_not_measure_is_a_usage_error(seed_index):
+    # no unanswerable questions, so no share of them flagged; and a misspelt metric: neither is scored 0 or 1
+    floors = ("--fail-over", "flagged_answerable=0.1", "--fail-under", "hit1=0.5")
+    done = run_qa("eval", str(SEED_QUESTIONS), *floors, index=seed_index, check=False)
+    assert done.returncode == 2
+    assert done.stderr.startswith("qa: not measured here: flagged_answerable, hit1 (measured: hit@1,")
+
+
 def test_an_answer_string_counts_as_a_whole_word_in_any_case_and_spacing(seed_index, tmp_path):
     questions = tmp_path / "questions.jsonl"
     rows = [
