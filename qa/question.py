@@ -11,6 +11,11 @@ from qa.text import terms, without_controls
 
 MAX_CHARS = 2000
 _ASKING_ADJECTIVE = re.compile(r"\b(how) (long|far|old|big|large|often|soon)\b", re.IGNORECASE)
+_OPENS_A_QUESTION = re.compile(  # "how many…", "in what year…", "did the…"
+    r"^\W*(?:(?:\w+\W+){0,2}(?:who|whom|whose|what|when|where|which|why|how)|is|are|was|were|do|does|did|can"
+    r"|could|will|would|should|has|have|had)\b",
+    re.IGNORECASE,
+)
 
 
 class QuestionError(QAError):
@@ -38,3 +43,11 @@ def words(question: str) -> list[str]:
     """The content words a question is searched by: its terms, less the adjective of a "how long/far/old…"
     asking phrase, which names the kind of answer wanted rather than its subject (as "many" in "how many")."""
     return terms(_ASKING_ADJECTIVE.sub(r"\1", question))
+
+
+def as_asked(question: str) -> str:
+    """The question as the encoder reads it: with the question mark a typist left off ("how many died"), so that
+    it ranks the passages as "How many died?" does."""
+    if _OPENS_A_QUESTION.match(question) and not question.rstrip().endswith(("?", ".", "!")):
+        return question.rstrip() + "?"
+    return question

@@ -20,6 +20,7 @@ from qa.backends.base import Backend, Encoder
 from qa.embedding import SentenceTransformersEncoder, model_for_index
 from qa.figures import Figure, figures
 from qa.manifest import Manifest
+from qa.question import as_asked
 from qa.question import words as question_words
 from qa.ranking import (
     CANDIDATES,
@@ -161,7 +162,7 @@ class Searcher:
 
     def encoder_of_question(self, question: str) -> np.ndarray:
         """The question's vector."""
-        return self.encoder.encode([collapse_whitespace(question)])[0]
+        return self.encoder.encode([as_asked(collapse_whitespace(question))])[0]
 
     def _signals(
         self,

@@ -11,7 +11,7 @@ from conftest import run_json, run_qa
 
 from qa.embedding import ModelError, default_model_path, resolve_model
 
-CONTRACT_FIELDS = {"rank", "score", "text", "answer", "article", "title", "paragraphs", "chars", "lines"}
+CONTRACT_FIELDS = {"rank", "score", "text", "answer", "article", "title", "paragraphs", "chars", "lines", "also_in"}
 
 
 def test_ask_json_has_the_contract_shape_and_checkable_citations(seed_index):
@@ -34,6 +34,7 @@ def test_ask_json_has_the_contract_shape_and_checkable_citations(seed_index):
         assert 1 <= first <= last
         assert result["paragraphs"][0] <= result["paragraphs"][1]
         assert result["article"] == Path(result["path"]).name
+        assert isinstance(result["also_in"], list)  # empty when no other article says the same
 
 
 def test_ask_file_answers_each_line_in_one_process(seed_index):
@@ -43,6 +44,20 @@ def test_ask_file_answers_each_line_in_one_process(seed_index):
         "Who said coalition forces razed Raqqa?",
         "What did Amnesty International investigate?",
     ]
+
+
+def test_a_question_ranks_the_same_with_or_without_its_question_mark(seed_index):
+    asked = ["In what year was the campaign to retake raqqa launched?", "did the coalition admit killing civilians?"]
+    typed = "\n".join(line for question in asked for line in (question, question.removesuffix("?"))) + "\n"
+    answers = [
+        json.loads(line)
+        for line in run_qa("ask", "--json", "--file", "-", index=seed_index, input=typed).stdout.splitlines()
+    ]
+    for with_mark, without in zip(answers[::2], answers[1::2], strict=True):
+        assert [(r["chars"], r["score"]) for r in with_mark["results"]] == [
+            (r["chars"], r["score"]) for r in without["results"]
+        ]
+        assert with_mark["answers"] == without["answers"] and with_mark["confident"] == without["confident"]
 
 
 def test_ask_prints_ranked_passages_with_citations(seed_index):
