@@ -235,7 +235,7 @@ class Mention:
         """The phrase's lines, counted within the passage where its lines are those of its text's source (a
         text file's, or an extracted text's); a web page's passage cites the lines of the file it was found at."""
         p = self.result.passage
-        if p.lines_in == "file" and p.metadata.get("format", "text") == "html":
+        if not p.lines_of_its_text:
             return p.first_line, p.last_line
         first = p.first_line + p.text.count("\n", 0, self.phrase_span[0] - p.start)
         return first, first + p.text.count("\n", self.phrase_span[0] - p.start, self.phrase_span[1] - p.start)

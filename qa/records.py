@@ -62,6 +62,12 @@ class StoredPassage:
         """The lexical and embedded text of the span source[start:end] within the passage (one of its sentences)."""
         return normalize_for_search(self.text[start - self.start : end - self.start])
 
+    @property
+    def lines_of_its_text(self) -> bool:
+        """Whether first_line and last_line count lines of the source its text is cut from (a text file, an extracted
+        text), not those of a web page's HTML or of a PDF's pages: then its text's own line breaks continue them."""
+        return self.lines_in == "extracted" or self.metadata.get("format", "text") not in ("html", "pdf")
+
 
 VECTOR_KEY_BYTES = 16  # a vector's key: the first bytes of the sha256 of the model and the embedded text
 

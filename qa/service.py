@@ -124,15 +124,18 @@ class Service:
         metadata, text and passages' citations.
 
         `text` holds every passage at its `chars`; what lies between passages (the blank lines and
-        spaces that separate them, which hold no words) is given as line breaks, a single character
-        as a space, so offsets and lines are the source's."""
+        spaces that separate them, which hold no words) is given as the line breaks the passages' lines
+        say are there, spaces before them, so offsets and lines are the source's. (Where the lines are a
+        web page's HTML or a PDF's pages, a gap is all line breaks, a single character a space.)"""
         head, passages = self._read(name, record)
-        text, end = [], 0
+        text, end, line = [], 0, 1
         for passage in passages:
             gap = passage.start - end
-            text.append(" " if gap == 1 else "\n" * gap)
+            breaks = passage.first_line - line if passage.lines_of_its_text else 0 if gap == 1 else gap
+            breaks = max(0, min(gap, breaks))
+            text.append(" " * (gap - breaks) + "\n" * breaks)
             text.append(passage.text)
-            end = passage.end
+            end, line = passage.end, passage.last_line
         return {
             **head,
             "text": "".join(text),

@@ -99,6 +99,10 @@ def test_an_article_shows_each_cited_passage_at_its_chars_and_lines(seed_server)
             assert article["text"][first:last] == source[first:last]
     by_path = seed_server.get(f"/articles/{results[0]['path']}")
     assert by_path.status_code == 200 and by_path.json()["path"] == results[0]["path"]
+    for listed in seed_server.get("/sources").json():  # each passage on its lines, whatever lies between ("\xa0\n\n")
+        article = seed_server.get(f"/articles/{Path(listed['path']).name}").json()
+        for passage in article["passages"]:
+            assert article["text"].count("\n", 0, passage["chars"][0]) + 1 == passage["lines"][0]
 
 
 @pytest.mark.parametrize(
