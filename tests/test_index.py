@@ -91,6 +91,19 @@ def test_a_path_that_does_not_exist_is_a_one_line_error(tmp_path):
     assert done.stderr.strip().count("\n") == 0 and "no such file or folder" in done.stderr
 
 
+def test_a_first_build_that_fails_leaves_no_index_behind(tmp_path):
+    # nothing to index (no PATH, no ./seeds), or a path that does not exist: no empty index that `qa info` would list
+    (tmp_path / "given").mkdir()
+    (tmp_path / "given" / "notes.txt").write_text("kept")
+    for folder, arguments in [("new", ()), ("given", (str(tmp_path / "nowhere"),))]:
+        done = run_qa("index", *arguments, index=tmp_path / folder, cwd=tmp_path, check=False)
+        assert done.returncode == 2 and done.stderr.startswith("qa: ")
+        info = run_qa("info", index=tmp_path / folder, check=False)
+        assert info.returncode == 2 and "no index at" in info.stderr
+    assert not (tmp_path / "new").exists()
+    assert [p.name for p in (tmp_path / "given").iterdir()] == ["notes.txt"]
+
+
 def test_the_store_holds_no_pickle_and_records_its_manifest(seed_index):
     with closing(sqlite3.connect(seed_index / DB_FILE)) as db:
         manifest = dict(db.execute("SELECT key, value FROM manifest"))
