@@ -154,7 +154,18 @@ def _command_name(ctx: click.Context | None) -> str:
     return " ".join(["qa", *reversed(names)])
 
 
+class QACommand(click.Command):
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.UsageError as error:  # an option's missing value comes without its command's context
+            error.ctx = error.ctx or ctx
+            raise
+
+
 class QAGroup(click.Group):
+    command_class = QACommand
+
     def make_context(self, *args, **kwargs) -> click.Context:
         with one_line_errors():
             return super().make_context(*args, **kwargs)
@@ -256,9 +267,10 @@ def index(
 ) -> None:
     """Add PATHS (files or folders) to the index and bring it up to date.
 
-    Reads .txt, .md/.markdown, saved .html/.htm pages, news-please .json, and
-    .jsonl/.csv files (also gzipped) of one article per record; folders are walked
-    recursively, hidden files and folders left out. The globs are recorded with
+    Reads .txt, .md/.markdown, saved .html/.htm pages, .pdf reports, news-please
+    .json, .jsonl/.csv files (also gzipped) of one article per record, web archives
+    (.warc, .warc.gz) and RSS/Atom feeds; folders are walked recursively, hidden
+    files and folders left out. The globs are recorded with
     the PATHS they came with. Only new or changed articles are embedded again.
     With no PATHS the recorded sources are scanned again (./seeds on a first build).
     """

@@ -72,6 +72,7 @@ FAILURES = {
     ),
     "no question": (("ask",), 2, "qa: give either a QUESTION or --file FILE (see `qa ask --help`)"),
     "unknown command": (("bogus",), 2, "qa: No such command 'bogus'. (see `qa --help`)"),
+    "option without its value": (("index", "--include"), 2, "requires an argument. (see `qa index --help`)"),
 }
 
 
