@@ -78,6 +78,9 @@ def error(status: int, message: str, headers: dict[str, str] | None = None) -> J
     return SafeJSONResponse({"error": collapse_whitespace(message)}, status_code=status, headers=headers)
 
 
+_UNREADABLE_BODY = "There was an error parsing the body"  # FastAPI's 400 for a body no JSON decoder reads
+
+
 def _validation_message(exc: RequestValidationError) -> str:
     """The first problem of a request that does not fit its model, in one line ("k: …")."""
     first = exc.errors()[0]
@@ -112,6 +115,8 @@ def create_app(service: Service, token: str | None = None, max_body: int = MAX_B
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
+        if exc.status_code == 400 and exc.detail == _UNREADABLE_BODY:  # not UTF-8, or nested past any JSON parser
+            return error(422, "the body is not JSON (it cannot be read as UTF-8 JSON text)")
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return error(exc.status_code, str(exc.detail), headers)
 

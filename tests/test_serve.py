@@ -131,6 +131,8 @@ def test_only_indexed_articles_can_be_read(seed_server, name):
         ({"question": "x", "since": "2019", "until": "2018"}, 400, "since 2019-01-01 is after until 2018-12-31"),
         ({"question": "x", "source": "no such outlet"}, 400, "no indexed article matches"),
         ('{"question": ', 422, "not JSON"),
+        (b'{"question": "caf\xe9"}', 422, "not JSON"),
+        ("[" * 60_000, 422, "not JSON"),
         ('["a question"]', 422, "JSON object"),
         ("x" * 70_000, 413, "over 65,536 bytes"),
     ],
