@@ -29,6 +29,11 @@ def file_of(key: str, metadata: dict) -> str:
     return key
 
 
+def listing_order(key: str, metadata: dict) -> tuple[str, int]:
+    """An article's place in a listing: by its file, a file's records in their order (record 2 before record 10)."""
+    return file_of(key, metadata), metadata.get("record", -1)
+
+
 def public_metadata(metadata: dict) -> dict:
     return {key: value for key, value in metadata.items() if key not in INTERNAL_METADATA}
 

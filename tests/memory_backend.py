@@ -16,6 +16,7 @@ from dataclasses import fields
 import numpy as np
 
 from qa.backends.base import CollectionStatistics, LexicalStatistics, StoredSentence, VectorSum
+from qa.locations import listing_order
 from qa.records import Filters, NewArticle, StoredArticle, StoredPassage
 
 _TOKEN = re.compile(r"\w+")
@@ -109,7 +110,8 @@ class MemoryStore:
         return sorted((p for p in self.by_id.values() if p.path == path), key=lambda p: p.start)
 
     def articles(self, paths: list[str] | None = None) -> dict[str, StoredArticle]:
-        return {path: a for path, a in sorted(self.by_path.items()) if paths is None or path in paths}
+        listed = sorted(self.by_path.values(), key=lambda a: listing_order(a.path, a.metadata))
+        return {a.path: a for a in listed if paths is None or a.path in paths}
 
     def copies(self, paths: list[str] | None = None) -> dict[str, list[str]]:
         return {path: others for path, others in self.links.items() if paths is None or path in paths}

@@ -180,6 +180,17 @@ def test_adding_and_changing_records_reembeds_only_those(tmp_path):
     assert sorted(listed) == list(range(7)) and {entry["path"] for entry in listed.values()} == {str(export)}
 
 
+def test_a_files_records_are_listed_in_their_order(tmp_path):
+    export = tmp_path / "briefs.jsonl"
+    towns = ["Arles", "Bergen", "Cork", "Delft", "Evora", "Fano", "Ghent", "Hull", "Ivrea", "Jena", "Kotor", "Lund"]
+    export.write_text("".join(json.dumps({"text": f"The council of {town} met on Monday."}) + "\n" for town in towns))
+    run_qa("index", str(export), index=tmp_path / "index")
+    listed = run_json("info", "--json", index=tmp_path / "index")["article_list"]
+    assert [entry["record"] for entry in listed] == list(range(12))  # record 2 before record 10
+    shown = run_qa("info", index=tmp_path / "index").stdout
+    assert shown.index("record 2 ") < shown.index("record 10 ")
+
+
 def test_a_story_republished_by_another_desk_is_linked_and_folded_into_one_answer(archive_index, archive):
     index, summary, _ = archive_index
     wire, desk = f"{archive / 'wire.jsonl'}#5", f"{archive / 'desk.csv.gz'}#2"

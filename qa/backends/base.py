@@ -88,7 +88,8 @@ class PassageStore(Protocol):
     def article_passages(self, path: str) -> list[StoredPassage]:
         """Every passage of one article, in reading order."""
 
-    def articles(self, paths: list[str] | None = None) -> dict[str, StoredArticle]: ...
+    def articles(self, paths: list[str] | None = None) -> dict[str, StoredArticle]:
+        """The stored articles by path (all, or those at the given paths), by file and a file's records in order."""
 
     def copies(self, paths: list[str] | None = None) -> dict[str, list[str]]:
         """The articles found to be copies of each article (of the given paths, or of every one) that has any."""

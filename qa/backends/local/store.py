@@ -36,7 +36,7 @@ from qa.backends.local.vector_sums import (
     encode_sums,
 )
 from qa.errors import QAError
-from qa.locations import RECORD_MARK
+from qa.locations import RECORD_MARK, listing_order
 from qa.manifest import Manifest
 from qa.near_duplicates import Signature, Signed
 from qa.records import ArticleVersion, Filters, NewArticle, Source, StoredArticle, StoredPassage
@@ -366,14 +366,15 @@ class Store:
     # -- articles and passages -----------------------------------------------------------
 
     def articles(self, paths: list[str] | None = None) -> dict[str, StoredArticle]:
-        """The stored articles by path: all of them, or those at the given paths."""
+        """The stored articles by path, in listing order: all of them, or those at the given paths."""
         where = f"WHERE a.path IN ({','.join('?' * len(paths))})" if paths is not None else ""
         rows = self.connection.execute(
             "SELECT a.id, a.path, a.content_hash, a.title, a.metadata, a.also_at, "
             f"(SELECT count(*) FROM passages p WHERE p.article_id = a.id) FROM articles a {where} ORDER BY a.path",
             paths or (),
         )
-        return {row[1]: StoredArticle(*row[:4], json.loads(row[4]), tuple(json.loads(row[5])), row[6]) for row in rows}
+        articles = [StoredArticle(*row[:4], json.loads(row[4]), tuple(json.loads(row[5])), row[6]) for row in rows]
+        return {a.path: a for a in sorted(articles, key=lambda a: listing_order(a.path, a.metadata))}
 
     def unsigned_articles(self) -> list[str]:
         """The articles stored without a whole signature (indexed before copies were found, or before figures were

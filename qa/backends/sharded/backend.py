@@ -23,6 +23,7 @@ from qa.backends.base import LexicalStatistics, StoredSentence, VectorSum
 from qa.backends.sharded.layout import shard_of
 from qa.backends.sharded.transport import Shards
 from qa.errors import QAError
+from qa.locations import listing_order
 from qa.records import Filters, StoredArticle, StoredPassage
 
 
@@ -105,7 +106,7 @@ class ShardedStore(_Sharded):
         found = {}
         for shard, articles in self.shards.call("store.articles", self._paths_by_shard(paths)).items():
             found.update((path, self._article(shard, article)) for path, article in articles.items())
-        return dict(sorted(found.items()))
+        return dict(sorted(found.items(), key=lambda item: listing_order(item[0], item[1].metadata)))
 
     def _paths_by_shard(self, paths: list[str] | None) -> dict[int, tuple]:
         if paths is None:
@@ -120,7 +121,7 @@ class ShardedStore(_Sharded):
         for copies in self.every("store.copies", paths):
             for path, others in copies.items():
                 found[path] = sorted({*found.get(path, ()), *others})
-        return dict(sorted(found.items()))
+        return dict(sorted(found.items(), key=lambda item: listing_order(item[0], item[1].metadata)))
 
     def counts(self) -> dict[str, int]:
         return dict(reduce(lambda a, b: {key: a.get(key, 0) + b[key] for key in b}, self.every("store.counts"), {}))
