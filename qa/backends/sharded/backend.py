@@ -121,7 +121,7 @@ class ShardedStore(_Sharded):
         for copies in self.every("store.copies", paths):
             for path, others in copies.items():
                 found[path] = sorted({*found.get(path, ()), *others})
-        return dict(sorted(found.items(), key=lambda item: listing_order(item[0], item[1].metadata)))
+        return dict(sorted(found.items()))
 
     def counts(self) -> dict[str, int]:
         return dict(reduce(lambda a, b: {key: a.get(key, 0) + b[key] for key in b}, self.every("store.counts"), {}))
