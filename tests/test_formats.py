@@ -108,12 +108,18 @@ def test_page_passages_cite_the_lines_of_the_saved_file():
     assert passages[0].first_line == 44  # the <h1>, not the <title> in the head
 
 
-def test_a_page_without_article_text_is_refused(tmp_path):
-    path = tmp_path / "menu.html"
-    path.write_text(
+@pytest.mark.parametrize(
+    "page",
+    [
         "<html><head><title>Menu</title></head><body><header><nav><ul><li><a href='/'>Home</a></li>"
-        "<li><a href='/news'>News</a></li></ul></nav></header><footer><p>Copyright 2019</p></footer></body></html>"
-    )
+        "<li><a href='/news'>News</a></li></ul></nav></header><footer><p>Copyright 2019</p></footer></body></html>",
+        # a bare page whose menu and footer the extractor keeps: no line of it is a sentence
+        "<html><body><nav>Home | About</nav><footer>(c) 2020</footer></body></html>",
+    ],
+)
+def test_a_page_without_article_text_is_refused(tmp_path, page):
+    path = tmp_path / "menu.html"
+    path.write_text(page)
     with pytest.raises(IngestError) as raised:
         read_article(path)
     assert raised.value.reason == "no article text found"

@@ -17,6 +17,7 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
+from qa.answer_type import is_statement
 from qa.article import Article, IngestError, content_hash, decode, split_blocks
 from qa.formats.metadata import iso_date, text_metadata
 from qa.text import collapse_whitespace, normalize_for_search
@@ -142,7 +143,7 @@ def read_html_article(path: Path, data: bytes) -> Article:
     )
     paragraphs = [collapse_whitespace(line) for line in (document.text or "").splitlines()] if document else []
     paragraphs = [paragraph for paragraph in paragraphs if paragraph]
-    if not paragraphs:
+    if not any(map(is_statement, paragraphs)):  # menus, headings and a footer: no sentence of a story
         raise IngestError(path, "no article text found")
     title = collapse_whitespace(document.title or "") or paragraphs[0]
     if paragraphs[0] != title:
