@@ -16,6 +16,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_json, run_qa
 
+from qa.formats.records import csv_records
 from qa.service import NotFound, Service
 
 NEWSPLEASE = ROOT / "tests" / "data" / "newsplease"
@@ -119,6 +120,18 @@ def test_a_value_read_in_a_record_cites_the_lines_of_its_phrase(archive_index):
         lines = record_source(STORIES[4]).split("\n")
         phrase = record_source(STORIES[4])[slice(*source["chars"])]
         assert phrase in "\n".join(lines[source["lines"][0] - 1 : source["lines"][1]])
+
+
+@pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
+def test_a_csv_export_is_read_whatever_separates_its_columns(tmp_path, separator):
+    # a spreadsheet set to a European locale exports with semicolons; a text column may hold the separator too
+    rows = [["title", "date", "text"], ["Port report", "2020-01-05", "The port handled 5,000 containers; a record."]]
+    export = tmp_path / "export.csv"
+    with export.open("w", newline="") as handle:
+        csv.writer(handle, delimiter=separator).writerows(rows)
+    articles = [record.article() for record in csv_records(export, {}, b"")]
+    assert [(a.title, a.metadata["date"]) for a in articles] == [("Port report", "2020-01-05")]
+    assert articles[0].source.endswith("The port handled 5,000 containers; a record.")
 
 
 def test_csv_rows_are_read_through_the_field_names_given(archive_index, archive):

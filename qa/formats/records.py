@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import itertools
 import json
 import zlib
 from collections.abc import Callable, Iterator
@@ -142,9 +143,17 @@ def _jsonl_lines(path: Path, stream, mapping: dict[str, str], salt: bytes) -> It
         yield Record(index, index + 1, digest, article, _offset(stream))
 
 
+def _delimiter(header: str) -> str:
+    """The separator of a CSV file's columns, read in its header: a comma, or the semicolon, tab or bar a
+    spreadsheet exports with when it separates more names than commas do."""
+    return max(",;\t|", key=lambda separator: (header.count(separator), separator == ","))
+
+
 def _csv_rows(path: Path, stream, mapping: dict[str, str], salt: bytes) -> Iterator[Record | BadRecord]:
     csv.field_size_limit(MAX_RECORD_BYTES)
-    reader = csv.reader(io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline=""))
+    text = io.TextIOWrapper(stream, encoding="utf-8-sig", errors="replace", newline="")
+    first = text.readline()
+    reader = csv.reader(itertools.chain([first], text), delimiter=_delimiter(first))
     try:
         header = [name.strip() for name in next(reader, [])]
     except csv.Error as error:
