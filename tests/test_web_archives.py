@@ -34,13 +34,13 @@ SITEMAP_XML = """<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/sch
 """
 
 
-def write_warc(path: Path) -> None:
+def write_warc(path: Path, compress: bool = True) -> None:
     """A crawl of one story: its request, the HTML response, an image response and the crawler's metadata."""
     from warcio.statusandheaders import StatusAndHeaders
     from warcio.warcwriter import WARCWriter
 
     with open(path, "wb") as stream:
-        writer = WARCWriter(stream, gzip=True)
+        writer = WARCWriter(stream, gzip=compress)
         writer.write_record(
             writer.create_warc_record(PAGE_URI, "request", payload=io.BytesIO(b"GET / HTTP/1.1\r\n\r\n"))
         )
@@ -86,6 +86,20 @@ def test_an_html_response_in_a_warc_file_is_read_as_its_saved_page(web):
     assert "visited more than 200 strike sites" in top["text"]
     skipped = {(Path(item["path"]).name, item["reason"]): item.get("count", 1) for item in summary["skipped"]}
     assert skipped == {("crawl.warc.gz", "not an HTML response"): 3, ("junk.warc", "not a WARC file"): 1}
+
+
+def test_a_record_the_file_ends_inside_is_skipped_not_read_in_part(tmp_path):
+    whole = tmp_path / "crawl.warc"
+    write_warc(whole, compress=False)
+    cut = tmp_path / "cut.warc"
+    data = whole.read_bytes()
+    cut.write_bytes(data[: data.index(b"Amnesty") + 2000])  # within the page's response
+    records = list(read_records(cut, {}))
+    assert [(r.index, r.reason) for r in records if getattr(r, "reason", None)] == [
+        (1, "truncated: the file ends inside this record"),
+        (None, "not an HTML response"),
+    ]
+    assert not [r for r in records if hasattr(r, "article")]
 
 
 def test_feed_items_are_articles_with_their_link_date_and_feed_title(web):

@@ -52,6 +52,9 @@ def warc_records(path: Path, salt: bytes) -> Iterator[Record | BadRecord]:
                 if len(payload) > MAX_RECORD_BYTES:
                     yield BadRecord(index, None, f"record over {MAX_RECORD_BYTES // 2**20} MiB")
                     continue
+                if record.raw_stream.limit:  # bytes its header announces that the file does not hold
+                    yield BadRecord(index, None, "truncated: the file ends inside this record")
+                    continue
                 uri = record.rec_headers.get_header("WARC-Target-URI", "")
                 record_id = record.rec_headers.get_header("WARC-Record-ID", "")
                 digest = content_hash(salt + uri.encode() + b"\0" + payload)
