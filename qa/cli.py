@@ -221,6 +221,13 @@ def main(ctx: click.Context, index_dir: Path, ray_address: str | None) -> None:
     help="In JSON Lines and CSV files, the field holding ROLE (title, text, date, outlet, author, url, id), "
     "e.g. text=body_html (repeatable; recorded with the PATHS).",
 )
+@click.option(
+    "--forget",
+    multiple=True,
+    metavar="SOURCE",
+    type=click.Path(path_type=Path),
+    help="Stop reading a recorded source, and remove its articles (repeatable): one deleted, or moved for good.",
+)
 @click.option("--rebuild", is_flag=True, help="Discard the index and build it again, embedding everything.")
 @click.option(
     "--follow-links/--no-follow-links",
@@ -256,6 +263,7 @@ def index(
     include: tuple[str, ...],
     exclude: tuple[str, ...],
     field_options: tuple[str, ...],
+    forget: tuple[Path, ...],
     rebuild: bool,
     follow_links: bool | None,
     max_bytes: int | None,
@@ -273,6 +281,8 @@ def index(
     files and folders left out. The globs are recorded with
     the PATHS they came with. Only new or changed articles are embedded again.
     With no PATHS the recorded sources are scanned again (./seeds on a first build).
+    A recorded source that cannot be found keeps its articles (a drive unplugged)
+    until --forget names it.
     """
     given = [
         name for name, value in (("--field", field_options), ("--include", include), ("--exclude", exclude)) if value
@@ -306,6 +316,7 @@ def index(
                 exclude=exclude,
                 model_path=model_path,
                 rebuild=rebuild,
+                forget=forget,
                 progress=progress,
                 say=lambda message: click.echo(f"qa: {message}", err=True),
                 wait=wait,

@@ -311,6 +311,7 @@ def update(
     fields: dict[str, str] | None = None,
     shard: OneShard | None = None,
     make_embedder: Callable[[Path, ModelSpec], Embedder] = LocalEmbedder,
+    forget: tuple[Path, ...] = (),
 ) -> IndexSummary:
     """Index paths (added to the recorded sources with these globs) incrementally, in one visible commit.
 
@@ -321,7 +322,9 @@ def update(
     called first, to say so), at most `wait` seconds if given. follow_links and max_bytes, when given,
     are recorded for the later updates of the index. The index may be one shard of a sharded index (`shard`):
     it then takes only the articles routed to it. New vectors are computed by the embedder `make_embedder` makes
-    from the index folder and the model (LocalEmbedder, or qa.ray_embedding.RayEmbedder on a cluster).
+    from the index folder and the model (LocalEmbedder, or qa.ray_embedding.RayEmbedder on a cluster). The recorded
+    sources `forget` names are no longer read, and their articles are removed (a source that cannot be found keeps
+    its articles until then: it may be a drive unplugged).
     """
     with update_lock(store.directory, say, wait):
         began = time.perf_counter()
@@ -338,8 +341,12 @@ def update(
                 raise IndexUpdateError(f"no such file or folder: {path}")
         recorded = store.sources()
         sources = {source.path: source for source in recorded}
+        forgotten = [path_text(p.resolve()) for p in forget]
+        for path in forgotten:
+            if sources.pop(path, None) is None:
+                raise IndexUpdateError(f"not a recorded source: {path} (`qa info` lists them)")
         sources.update((path_text(p.resolve()), Source(path_text(p.resolve()), include, exclude)) for p in paths)
-        if not sources:
+        if not sources and not forgotten:
             if not DEFAULT_SOURCE.is_dir():
                 raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
             sources = {path_text(DEFAULT_SOURCE.resolve()): Source(path_text(DEFAULT_SOURCE.resolve()))}
@@ -399,6 +406,7 @@ def update(
             summary.duplicates += [{"path": path, "same_as": key} for path in also_at]
         writer.flush()
         removed = [path for path in stored if path not in present]
+        removed += [path for path in store.article_versions(under=forgotten) if path not in present | set(removed)]
         summary.removed = len(removed)
         summary.passages_embedded = writer.passages_embedded
         summary.sentences_embedded = writer.sentences_embedded

@@ -147,7 +147,7 @@ def scan(sources: Iterable[Source], follow_links: bool = False) -> tuple[list[Pa
         if path.is_dir():
             files.update(walk(path, source.include, source.exclude, follow_links, skipped))
         elif not path.exists():
-            skipped.append({"path": source.path, "reason": "source not found"})
+            skipped.append({"path": source.path, "reason": "source not found: its articles are kept (--forget it)"})
         elif reason := not_regular(path):
             skipped.append({"path": source.path, "reason": reason})
         else:

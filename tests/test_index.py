@@ -104,6 +104,26 @@ def test_a_first_build_that_fails_leaves_no_index_behind(tmp_path):
     assert [p.name for p in (tmp_path / "given").iterdir()] == ["notes.txt"]
 
 
+def test_a_source_that_cannot_be_found_keeps_its_articles_until_forgotten(tmp_path):
+    kept, gone, folder = tmp_path / "kept.txt", tmp_path / "gone.txt", tmp_path / "desk"
+    shutil.copy(SEEDS / "001_f2d3ef5ba37a2115.txt", kept)
+    shutil.copy(SEEDS / "002_10add52973f599f4.txt", gone)
+    folder.mkdir()
+    shutil.copy(SEEDS / "003_17e51d554a60860d.txt", folder)
+    index = tmp_path / "index"
+    run_qa("index", str(kept), str(gone), str(folder), index=index)
+    gone.unlink()  # deleted, or on a drive unplugged: no telling which
+    again = run_json("index", "--json", index=index)
+    assert again["removed"] == 0
+    assert again["skipped"] == [{"path": str(gone), "reason": "source not found: its articles are kept (--forget it)"}]
+    forgotten = run_json("index", "--json", "--forget", str(gone), "--forget", str(folder), index=index)
+    assert (forgotten["removed"], forgotten["unchanged"], forgotten["skipped"]) == (2, 1, [])
+    info = run_json("info", "--json", index=index)
+    assert info["sources"] == [str(kept)] and [a["path"] for a in info["article_list"]] == [str(kept)]
+    unknown = run_qa("index", "--forget", str(tmp_path / "never.txt"), index=index, check=False)
+    assert unknown.returncode == 2 and unknown.stderr.startswith("qa: not a recorded source: ")
+
+
 def test_the_store_holds_no_pickle_and_records_its_manifest(seed_index):
     with closing(sqlite3.connect(seed_index / DB_FILE)) as db:
         manifest = dict(db.execute("SELECT key, value FROM manifest"))

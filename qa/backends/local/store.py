@@ -117,10 +117,10 @@ def _passages_after(db: sqlite3.Connection, recorded: dict[str, str], generation
 
 
 def _record_sources(db: sqlite3.Connection, sources: Iterable[Source]) -> None:
-    db.executemany(
-        "INSERT OR REPLACE INTO sources(path, include, exclude) VALUES (?, ?, ?)",
-        [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources],
-    )
+    """Record the index's sources: these, and no other."""
+    rows = [(s.path, json.dumps(list(s.include)), json.dumps(list(s.exclude))) for s in sources]
+    db.execute("DELETE FROM sources")
+    db.executemany("INSERT INTO sources(path, include, exclude) VALUES (?, ?, ?)", rows)
 
 
 def _article_filter(filters: Filters) -> tuple[str, list[str]]:
@@ -734,7 +734,7 @@ class Store:
     ) -> int:
         """Apply one index update atomically and return its generation.
 
-        removed: article paths to drop; written: articles new or changed, besides those staged already (each
+        sources: every source the index reads now; removed: article paths to drop; written: articles new or changed, besides those staged already (each
         replaces the article at its path). wipe drops every article first. copies: the pairs of copies found among
         the new articles and the others (the links of removed and new articles are dropped first); signed: the
         signatures of kept articles signed again, to store beside each new article's own.
