@@ -481,7 +481,7 @@ def info(index_dir: Path, as_json: bool) -> None:
     for key, value in report.items():
         click.echo(f"{key:>13}: {one_line(', '.join(value) if isinstance(value, list) else value)}")
     for entry in listed:
-        where = ", ".join(str(entry[key]) for key in ("outlet", "author", "date") if entry.get(key))
+        where = ", ".join(str(entry[key]) for key in ("outlet", "author", "date", "date_text") if entry.get(key))
         record = f" record {entry['record']}" if "record" in entry else ""
         copied = f" — {counted(len(entry['copies']), 'copy', 'copies')}" if entry["copies"] else ""
         click.echo(

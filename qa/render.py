@@ -222,7 +222,7 @@ def show_sources(console: Console, articles: list[StoredArticle], copies: dict[s
     console.print(Text(f"{len(articles)} articles", style="bold"))
     label_width = len(f"{len(articles)}.")
     for number, article in enumerate(articles, start=1):
-        where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date") if article.metadata.get(k))
+        where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date", "date_text") if article.metadata.get(k))
         entry = Text(one_line(" — ".join(filter(None, [article.title, where]))))
         place = display_path(file_of(article.path, article.metadata))
         if "record" in article.metadata:

@@ -86,6 +86,7 @@ def test_info_reports_what_the_index_holds(seed_index):
     assert info["model"] == "all-MiniLM-L6-v2" and info["size_bytes"] > 0 and info["built_at"]
     text = run_qa("info", index=seed_index).stdout
     assert "articles: 5" in text
+    assert "Raqqa, Monitors Say — 6 June" in text  # a date stated without its year is shown as stated
 
 
 def test_a_missing_index_is_a_one_line_error(tmp_path):
