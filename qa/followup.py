@@ -12,6 +12,7 @@ from __future__ import annotations
 import re
 
 from qa.answer_type import asking_phrase
+from qa.question import as_asked
 from qa.text import content_words
 
 # Openings that continue the previous question rather than start a new one ("and what about the SDF?" asks nothing
@@ -37,6 +38,7 @@ def in_context(question: str, previous: str | None) -> str | None:
     searched), or None when it stands alone."""
     if not previous or not leans_on_previous(question):
         return None
+    question = as_asked(question.strip())  # "what did she say" searched as "what did she say? Donatella Rovera"
     own = {word.lower() for word in content_words(question)}
     carried = [word for word in dict.fromkeys(content_words(previous)) if word.lower() not in own]
     if not carried:

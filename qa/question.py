@@ -47,7 +47,8 @@ def words(question: str) -> list[str]:
 
 def as_asked(question: str) -> str:
     """The question as the encoder reads it: with the question mark a typist left off ("how many died"), so that
-    it ranks the passages as "How many died?" does."""
-    if _OPENS_A_QUESTION.match(question) and not question.rstrip().endswith(("?", ".", "!")):
+    it ranks the passages as "How many died?" does. A text holding one already (a follow-up searched with the
+    words of the question before it) is left as it is."""
+    if _OPENS_A_QUESTION.match(question) and "?" not in question and not question.rstrip().endswith((".", "!")):
         return question.rstrip() + "?"
     return question

@@ -16,6 +16,12 @@ def test_a_follow_up_is_searched_with_the_content_words_it_lacks():
     )
 
 
+def test_a_follow_up_typed_without_its_question_mark_is_searched_as_with_it():
+    previous = "Who is Donatella Rovera?"
+    assert in_context("what did she say", previous) == in_context("what did she say?", previous)
+    assert in_context("what did she say", previous) == "what did she say? Donatella Rovera"
+
+
 @pytest.mark.parametrize(
     "question",
     [
