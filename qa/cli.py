@@ -396,6 +396,8 @@ def ask(
 
     if (question is None) == (questions_file is None):
         raise click.UsageError("give either a QUESTION or --file FILE")
+    if brief and as_json:
+        raise click.UsageError("--brief shapes what is printed for a reader; --json prints everything: choose one")
     questions = [required(question)] if question is not None else [c for c in map(clean, questions_file) if c[0]]
     searcher = Searcher.open(index_dir, model_path, ray_address())  # the encoder loads while the rest is imported
     apply_filters(searcher, source, since, until)

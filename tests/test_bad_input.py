@@ -73,6 +73,7 @@ FAILURES = {
     "no question": (("ask",), 2, "qa: give either a QUESTION or --file FILE (see `qa ask --help`)"),
     "unknown command": (("bogus",), 2, "qa: No such command 'bogus'. (see `qa --help`)"),
     "option without its value": (("index", "--include"), 2, "requires an argument. (see `qa index --help`)"),
+    "brief and json": (("ask", "--brief", "--json", "hi"), 2, "qa: --brief shapes what is printed for a reader"),
 }
 
 
