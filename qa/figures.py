@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from itertools import dropwhile, takewhile
+from itertools import combinations, dropwhile, takewhile
 from math import inf
 from statistics import median
 
@@ -1016,13 +1016,15 @@ def same_quantity(found: list[Figure]) -> list[Figure]:
 
 
 def disagree(found: list[Figure]) -> bool:
-    """Whether the sources give different values for the same quantity (values of another scope are shown beside
-    them, not counted against them). Names and places disagree only when each is given by two stories: one
-    article naming someone else is more often a name read wrong than a dispute."""
+    """Whether the sources give different values for the same quantity: a story gives one value and not another
+    that a second story gives (values of another scope are shown beside them, not counted against them; one story
+    giving two values more often tells of two things). Names and places disagree only when each is given by two
+    stories: one article naming someone else is more often a name read wrong than a dispute."""
     values = same_quantity(found)
     if values and values[0].first.kind in (NAME, PLACE):
         values = [f for f in values if f.articles > 1]
-    return len(values) > 1
+    stories = [{mention.story for mention in figure.mentions} for figure in values]
+    return any(a - b and b - a for a, b in combinations(stories, 2))
 
 
 def copy_of(mention: Mention, figure: Figure) -> Mention | None:

@@ -198,6 +198,18 @@ def test_values_of_another_scope_carry_their_qualifier_and_are_no_disagreement()
     assert [f.first.normalized for f in found] == ["1600", "1291"] and disagree(found)
 
 
+def test_two_values_one_story_gives_alone_are_no_disagreement():
+    # a weekly figure and the season's estimate, in one report: two things, not two sources at odds
+    found = figures(
+        "How many bags of cocoa arrived in Bahia?",
+        [
+            _result("Arrivals of cocoa in Bahia totalled 155,221 bags in the week, the report said.", "wire.txt"),
+            _result("Cocoa arrivals in Bahia for the crop are put at around 6.4 mln bags.", "wire.txt"),
+        ],
+    )
+    assert [f.first.normalized for f in found] == ["155221", "6400000"] and not disagree(found)
+
+
 def test_a_syndicated_copy_counts_once_and_is_named_as_a_copy():
     sentence = "Seven people died in the crash, police said."
     results = [
