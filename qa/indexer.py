@@ -336,20 +336,8 @@ def update(
                 store.compact()
         model = indexed_model(manifest, model_path, rebuild)
         settings = scan_settings(manifest, follow_links, max_bytes)
-        for path in paths:
-            if not path.exists():
-                raise IndexUpdateError(f"no such file or folder: {path}")
         recorded = store.sources()
-        sources = {source.path: source for source in recorded}
-        forgotten = [path_text(p.resolve()) for p in forget]
-        for path in forgotten:
-            if sources.pop(path, None) is None:
-                raise IndexUpdateError(f"not a recorded source: {path} (`qa info` lists them)")
-        sources.update((path_text(p.resolve()), Source(path_text(p.resolve()), include, exclude)) for p in paths)
-        if not sources and not forgotten:
-            if not DEFAULT_SOURCE.is_dir():
-                raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
-            sources = {path_text(DEFAULT_SOURCE.resolve()): Source(path_text(DEFAULT_SOURCE.resolve()))}
+        sources, forgotten = sources_to_read(recorded, paths, include, exclude, forget, not manifest.complete)
         files, skipped = scan(sources.values(), settings.follow_links)
         max_file_bytes = settings.max_file_bytes
         field_names = dict(manifest.record_fields)
@@ -357,8 +345,12 @@ def update(
         if not manifest.complete and shard is None:
             store.record_first_build(sources.values(), field_names)
 
-        # an unmounted folder keeps its articles
+        # an unmounted folder keeps its articles; a rebuild, which drops every article first, would lose them
         reachable = [source for source in sources if path_from_text(source).exists()]
+        if rebuild and (unreachable := sources.keys() - set(reachable)):
+            raise IndexUpdateError(
+                f"cannot rebuild: the source {min(unreachable)} cannot be found (reconnect it, or --forget it)"
+            )
         stored = {} if rebuild else store.article_versions(under=reachable)
         rechunk = manifest.chunker_version != str(CHUNKER_VERSION)
         summary = IndexSummary(skipped=skipped)
@@ -406,7 +398,9 @@ def update(
             summary.duplicates += [{"path": path, "same_as": key} for path in also_at]
         writer.flush()
         removed = [path for path in stored if path not in present]
-        removed += [path for path in store.article_versions(under=forgotten) if path not in present | set(removed)]
+        if forgotten:  # their articles, but those a source still read holds (a folder around a file forgotten)
+            held = present | set(removed) | set(store.article_versions(under=list(sources)))
+            removed += [path for path in store.article_versions(under=forgotten) if path not in held]
         summary.removed = len(removed)
         summary.passages_embedded = writer.passages_embedded
         summary.sentences_embedded = writer.sentences_embedded
@@ -448,6 +442,37 @@ def update(
         store.checkpoint()
         summary.seconds = round(time.perf_counter() - began, 3)
         return summary
+
+
+def sources_to_read(
+    recorded: list[Source],
+    paths: list[Path],
+    include: tuple[str, ...] = (),
+    exclude: tuple[str, ...] = (),
+    forget: tuple[Path, ...] = (),
+    first_build: bool = False,
+) -> tuple[dict[str, Source], list[str]]:
+    """The sources an update reads, by path (the recorded ones less those forgotten, and the paths given with their
+    globs; ./seeds for a first build given none), and the paths of those forgotten. Refuses a path that does not
+    exist, a source to forget that is not recorded or is given too, and a first build with nothing to read."""
+    for path in paths:
+        if not path.exists():
+            raise IndexUpdateError(f"no such file or folder: {path}")
+    sources = {source.path: source for source in recorded}
+    given = {path_text(p.resolve()): Source(path_text(p.resolve()), include, exclude) for p in paths}
+    forgotten = [path_text(p.resolve()) for p in forget]
+    for path in forgotten:
+        if path in given:
+            raise IndexUpdateError(f"{path} is both given and to be forgotten: name it once")
+        if sources.pop(path, None) is None:
+            raise IndexUpdateError(f"not a recorded source: {path} (`qa info` lists them)")
+    sources.update(given)
+    if not sources and first_build:
+        if not DEFAULT_SOURCE.is_dir():
+            raise IndexUpdateError(f"nothing to index: give a file or folder (no ./{DEFAULT_SOURCE} here)")
+        default = path_text(DEFAULT_SOURCE.resolve())
+        sources = {default: Source(default)}
+    return sources, forgotten
 
 
 def scan_settings(manifest: Manifest, follow_links: bool | None, max_bytes: int | None) -> Manifest:

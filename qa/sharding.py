@@ -15,10 +15,10 @@ from pathlib import Path
 
 from qa.backends.local.backend import remove_index
 from qa.backends.local.store import DB_FILE, Store
-from qa.backends.local.update_lock import LOCK_FILE, update_lock
+from qa.backends.local.update_lock import update_lock
 from qa.backends.sharded.layout import is_sharded, make_shards, shard_folders, shard_of
 from qa.errors import QAError
-from qa.indexer import IndexSummary, OneShard, update
+from qa.indexer import IndexSummary, OneShard, sources_to_read, update
 from qa.scan import path_from_text
 
 
@@ -32,31 +32,17 @@ def update_index(directory: Path, paths: list[Path], shards: int | None = None, 
                 f"{directory} holds {len(folders)} shards, not {shards} (another number of shards takes a new index folder)"
             )
         return update_shards(folders, paths, **options)
+    if not (directory / DB_FILE).exists():  # a first build: what it cannot read is refused before anything is made
+        sources_to_read([], paths, forget=options.get("forget", ()), first_build=True)
     if shards is None:
-        folder_existed, index_existed = directory.exists(), (directory / DB_FILE).exists()
         with closing(Store.create(directory, replace_unusable=options.get("rebuild", False))) as store:
-            try:
-                return update(store, paths, **options)
-            except QAError:
-                if not index_existed and not store.vector_count():
-                    store.close()
-                    _forget_first_build(directory, folder_existed)
-                raise
+            return update(store, paths, **options)
     directory.mkdir(parents=True, exist_ok=True)
     if (directory / DB_FILE).exists():
         return reshard(directory, shards, paths, **options)
     with update_lock(directory, options.get("say"), options.get("wait")):
         make_shards(directory, shards)
     return update_shards(shard_folders(directory), paths, **options)
-
-
-def _forget_first_build(directory: Path, folder_existed: bool) -> None:
-    """Remove an index whose first build failed before embedding anything ("nothing to index", a path that does not
-    exist): an empty index left behind would look built to `qa info`. A folder made for it goes too."""
-    remove_index(directory)
-    (directory / LOCK_FILE).unlink(missing_ok=True)
-    if not folder_existed and not any(directory.iterdir()):
-        directory.rmdir()
 
 
 def reshard(directory: Path, shards: int, paths: list[Path], **options) -> IndexSummary:

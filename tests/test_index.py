@@ -93,15 +93,19 @@ def test_a_path_that_does_not_exist_is_a_one_line_error(tmp_path):
 
 def test_a_first_build_that_fails_leaves_no_index_behind(tmp_path):
     # nothing to index (no PATH, no ./seeds), or a path that does not exist: no empty index that `qa info` would list
-    (tmp_path / "given").mkdir()
-    (tmp_path / "given" / "notes.txt").write_text("kept")
-    for folder, arguments in [("new", ()), ("given", (str(tmp_path / "nowhere"),))]:
+    # (and a folder given as the index keeps every file it held, whatever their names)
+    given = tmp_path / "given"
+    given.mkdir()
+    for name in ("notes.txt", "tokenizer.json", "encoder.json", "update.lock"):
+        (given / name).write_text("kept")
+    attempts = [("new", ()), ("given", (str(tmp_path / "nowhere"),)), ("given", ("--forget", str(tmp_path)))]
+    for folder, arguments in attempts:
         done = run_qa("index", *arguments, index=tmp_path / folder, cwd=tmp_path, check=False)
-        assert done.returncode == 2 and done.stderr.startswith("qa: ")
+        assert done.returncode == 2 and done.stderr.startswith("qa: ") and done.stderr.count("\n") == 1
         info = run_qa("info", index=tmp_path / folder, check=False)
         assert info.returncode == 2 and "no index at" in info.stderr
     assert not (tmp_path / "new").exists()
-    assert [p.name for p in (tmp_path / "given").iterdir()] == ["notes.txt"]
+    assert sorted(p.name for p in given.iterdir()) == ["encoder.json", "notes.txt", "tokenizer.json", "update.lock"]
 
 
 def test_a_source_that_cannot_be_found_keeps_its_articles_until_forgotten(tmp_path):
@@ -122,6 +126,24 @@ def test_a_source_that_cannot_be_found_keeps_its_articles_until_forgotten(tmp_pa
     assert info["sources"] == [str(kept)] and [a["path"] for a in info["article_list"]] == [str(kept)]
     unknown = run_qa("index", "--forget", str(tmp_path / "never.txt"), index=index, check=False)
     assert unknown.returncode == 2 and unknown.stderr.startswith("qa: not a recorded source: ")
+    both = run_qa("index", str(kept), "--forget", str(kept), index=index, check=False)
+    assert both.returncode == 2 and "is both given and to be forgotten" in both.stderr
+
+
+def test_a_rebuild_is_refused_while_a_source_cannot_be_found(tmp_path):
+    # a rebuild drops every article first: those of a drive unplugged would be lost
+    folder, inner = tmp_path / "desk", tmp_path / "desk" / "inner"
+    inner.mkdir(parents=True)
+    shutil.copy(SEEDS / "001_f2d3ef5ba37a2115.txt", folder)
+    shutil.copy(SEEDS / "002_10add52973f599f4.txt", inner)
+    index = tmp_path / "index"
+    run_qa("index", str(folder), str(inner), index=index)
+    forgotten = run_json("index", "--json", "--forget", str(inner), index=index)
+    assert forgotten["removed"] == 0  # the folder around it still reads its article
+    folder.rename(tmp_path / "unplugged")
+    done = run_qa("index", "--rebuild", index=index, check=False)
+    assert done.returncode == 2 and f"cannot rebuild: the source {folder} cannot be found" in done.stderr
+    assert run_json("info", "--json", index=index)["articles"] == 2
 
 
 def test_the_store_holds_no_pickle_and_records_its_manifest(seed_index):
