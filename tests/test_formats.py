@@ -125,6 +125,19 @@ def test_a_page_without_article_text_is_refused(tmp_path, page):
     assert raised.value.reason == "no article text found"
 
 
+@pytest.mark.parametrize(
+    "story",
+    [
+        "The port of Hull closed on Monday after a storm damaged two cranes",  # a brief, its full stop lost
+        "东京电力公司周一表示，福岛核电站的冷却系统已经恢复正常运行。",  # no spaces, its own full stop
+    ],
+)
+def test_a_short_page_of_any_script_is_read(tmp_path, story):
+    path = tmp_path / "brief.html"
+    path.write_text(f"<html><head><title>Brief</title></head><body><article><p>{story}</p></article></body></html>")
+    assert read_article(path).source == f"Brief\n\n{story}\n"
+
+
 def test_a_passage_not_found_in_the_file_cites_the_extracted_text(tmp_path):
     folder = tmp_path / "pages"
     folder.mkdir()

@@ -17,7 +17,6 @@ from dataclasses import replace
 from html.parser import HTMLParser
 from pathlib import Path
 
-from qa.answer_type import is_statement
 from qa.article import Article, IngestError, content_hash, decode, split_blocks
 from qa.formats.metadata import iso_date, text_metadata
 from qa.text import collapse_whitespace, normalize_for_search
@@ -104,6 +103,10 @@ def locate(page: str, texts: list[str]) -> list[tuple[int, int] | None]:
     return found
 
 
+MIN_ARTICLE_CHARACTERS = 25  # letters and digits (of any script) of the shortest text read as an article
+_WORD_CHARACTER = re.compile(r"\w")
+
+
 def page_metadata(document) -> dict[str, str]:
     metadata: dict[str, str] = {}
     outlet = document.sitename or document.hostname
@@ -143,7 +146,7 @@ def read_html_article(path: Path, data: bytes) -> Article:
     )
     paragraphs = [collapse_whitespace(line) for line in (document.text or "").splitlines()] if document else []
     paragraphs = [paragraph for paragraph in paragraphs if paragraph]
-    if not any(map(is_statement, paragraphs)):  # menus, headings and a footer: no sentence of a story
+    if len(_WORD_CHARACTER.findall(" ".join(paragraphs))) < MIN_ARTICLE_CHARACTERS:  # a menu and a footer kept
         raise IngestError(path, "no article text found")
     title = collapse_whitespace(document.title or "") or paragraphs[0]
     if paragraphs[0] != title:
