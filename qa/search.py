@@ -38,7 +38,8 @@ from qa.records import Filters
 from qa.text import collapse_whitespace
 
 MODES = ("hybrid", "dense", "lexical")
-_NUMBER = re.compile(r"\d+(?:[.,]\d+)*[^\W_]*")  # as written: "5,105,786", "3.66", "10th", "12mph"
+_THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")  # "5,105,786"; not "3,5", a decimal comma
+_NUMBER = re.compile(r"(?<!\w)[^\W_]*\d(?:[.,]?[^\W_])*")  # a word with a digit: "5,105,786", "3.66", "A380", "10th"
 
 
 def query_encoder(directory: Path, manifest: Manifest, model_path: Path | None) -> Encoder:
@@ -248,7 +249,11 @@ class Searcher:
     def _held(self, number: str) -> bool:
         """Whether some passage holds the number whole ("5,105,786", not its groups "5", "105" and "786"), with
         or without thousands commas."""
-        forms = {number, number.replace(",", "")} | ({f"{int(number):,}"} if number.isdigit() else set())
+        forms = {number}
+        if _THOUSANDS.fullmatch(number):
+            forms.add(number.replace(",", ""))
+        elif number.isdigit() and not number.startswith("0"):
+            forms.add(f"{int(number):,}")
         return any(self.backend.lexical.holds_anywhere(form) for form in forms)
 
 
