@@ -128,14 +128,16 @@ class Service:
         say are there, spaces before them, so offsets and lines are the source's. (Where the lines are a
         web page's HTML or a PDF's pages, a gap is all line breaks, a single character a space.)"""
         head, passages = self._read(name, record)
-        text, end, line = [], 0, 1
+        text, end, before = [], 0, None
         for passage in passages:
             gap = passage.start - end
-            breaks = passage.first_line - line if passage.lines_of_its_text else 0 if gap == 1 else gap
-            breaks = max(0, min(gap, breaks))
+            if passage.lines_of_its_text and (before is None or before.lines_in == passage.lines_in):
+                breaks = max(0, min(gap, passage.first_line - (before.last_line if before else 1)))
+            else:  # the two passages count lines of different texts (a web page's file, its extracted text)
+                breaks = 0 if gap == 1 else gap
             text.append(" " * (gap - breaks) + "\n" * breaks)
             text.append(passage.text)
-            end, line = passage.end, passage.last_line
+            end, before = passage.end, passage
         return {
             **head,
             "text": "".join(text),
