@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from conftest import ROOT, run_json
 
+from qa.article import IngestError
 from qa.ingest import read_records
 
 PAGE = ROOT / "tests" / "data" / "articles" / "raqqa-report.html"
@@ -100,6 +101,9 @@ def test_a_record_the_file_ends_inside_is_skipped_not_read_in_part(tmp_path):
         (None, "not an HTML response"),
     ]
     assert not [r for r in records if hasattr(r, "article")]
+    cut.write_bytes(data[: data.index(b"WARC-Target-URI") + 8])  # within the first record's header
+    with pytest.raises(IngestError, match="damaged WARC file"):
+        list(read_records(cut, {}))
 
 
 def test_feed_items_are_articles_with_their_link_date_and_feed_title(web):

@@ -52,6 +52,7 @@ def warc_records(path: Path, salt: bytes) -> Iterator[Record | BadRecord]:
                 if len(payload) > MAX_RECORD_BYTES:
                     yield BadRecord(index, None, f"record over {MAX_RECORD_BYTES // 2**20} MiB")
                     continue
+                record.raw_stream.read()  # what the payload leaves of the record (the blank lines closing a chunked one)
                 if record.raw_stream.limit:  # bytes its header announces that the file does not hold
                     yield BadRecord(index, None, "truncated: the file ends inside this record")
                     continue
@@ -59,7 +60,8 @@ def warc_records(path: Path, salt: bytes) -> Iterator[Record | BadRecord]:
                 record_id = record.rec_headers.get_header("WARC-Record-ID", "")
                 digest = content_hash(salt + uri.encode() + b"\0" + payload)
                 yield Record(index, None, digest, partial(_page_article, path, payload, digest, index, uri, record_id))
-    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error) as error:
+    except (ArchiveLoadFailed, OSError, EOFError, ValueError, zlib.error, AttributeError) as error:
+        # AttributeError: warcio reading a record header the file ends inside
         raise IngestError(path, f"damaged WARC file ({type(error).__name__})") from None
     if passed_over:
         yield BadRecord(None, None, "not an HTML response", passed_over)
