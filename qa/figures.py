@@ -28,7 +28,7 @@ from statistics import median
 from qa.answer import Result
 from qa.answer_type import CAPITALISED_WITHIN, figure_kind
 from qa.locations import location_json
-from qa.text import STOPWORDS, collapse_whitespace, terms
+from qa.text import STOPWORDS, collapse_whitespace, normalize_for_search, terms
 from qa.value_forms import (
     AMOUNT_UNIT,
     AMOUNT_WRITTEN,
@@ -317,7 +317,7 @@ class Sought:
 
 def _sought(question: str, kind: str, results: list[Result]) -> Sought:
     """What the question asks for, of the kind figure_kind reads in it, as the values are read from the results."""
-    question_terms = {w.lower() for w in _NUMBER_OR_WORD.findall(question) if w.lower() not in STOPWORDS}
+    question_terms = {w for w in _NUMBER_OR_WORD.findall(normalize_for_search(question).lower()) if w not in STOPWORDS}
     distinctive = _distinctive(question_terms, [r.answer_text for r in results])
     person = kind == NAME and _PERSON_ASKED.search(question)
     lowercase = {word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text)}
