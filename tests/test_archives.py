@@ -125,7 +125,10 @@ def test_a_value_read_in_a_record_cites_the_lines_of_its_phrase(archive_index):
 @pytest.mark.parametrize("separator", [",", ";", "\t", "|"])
 def test_a_csv_export_is_read_whatever_separates_its_columns(tmp_path, separator):
     # a spreadsheet set to a European locale exports with semicolons; a text column may hold the separator too
-    rows = [["title", "date", "text"], ["Port report", "2020-01-05", "The port handled 5,000 containers; a record."]]
+    rows = [
+        ["title", "date", "text", "notes, internal"],  # a name holding a comma, quoted when it is the separator
+        ["Port report", "2020-01-05", "The port handled 5,000 containers; a record.", "none"],
+    ]
     export = tmp_path / "export.csv"
     with export.open("w", newline="") as handle:
         csv.writer(handle, delimiter=separator).writerows(rows)

@@ -16,6 +16,7 @@ import gzip
 import io
 import itertools
 import json
+import re
 import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -143,10 +144,15 @@ def _jsonl_lines(path: Path, stream, mapping: dict[str, str], salt: bytes) -> It
         yield Record(index, index + 1, digest, article, _offset(stream))
 
 
+_QUOTED = re.compile(r'"[^"]*"')
+
+
 def _delimiter(header: str) -> str:
-    """The separator of a CSV file's columns, read in its header: a comma, or the semicolon, tab or bar a
-    spreadsheet exports with when it separates more names than commas do."""
-    return max(",;\t|", key=lambda separator: (header.count(separator), separator == ","))
+    """The separator of a CSV file's columns, read in its header outside quoted names: a comma, or the semicolon,
+    tab or bar a spreadsheet exports with when it separates as many names as commas do, or more."""
+    counts = {separator: _QUOTED.sub("", header).count(separator) for separator in ";\t|,"}
+    most = max(counts, key=counts.__getitem__)  # the first of equals: a comma only when it separates most
+    return most if counts[most] else ","
 
 
 def _csv_rows(path: Path, stream, mapping: dict[str, str], salt: bytes) -> Iterator[Record | BadRecord]:
