@@ -116,7 +116,7 @@ def create_app(service: Service, token: str | None = None, max_body: int = MAX_B
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
         if exc.status_code == 400 and exc.detail == _UNREADABLE_BODY:  # not UTF-8, or nested past any JSON parser
-            return error(422, "the body is not JSON (it cannot be read as UTF-8 JSON text)")
+            return error(422, "the body is not JSON that can be read (not UTF-8, or nested too deep)")
         headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
         return error(exc.status_code, str(exc.detail), headers)
 

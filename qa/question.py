@@ -50,5 +50,5 @@ def as_asked(question: str) -> str:
     it ranks the passages as "How many died?" does. A text holding one already (a follow-up searched with the
     words of the question before it) is left as it is."""
     if _OPENS_A_QUESTION.match(question) and "?" not in question and not question.rstrip().endswith((".", "!")):
-        return question.rstrip() + "?"
+        return question.rstrip().rstrip(",;:").rstrip() + "?"  # "how many died," as "how many died?"
     return question

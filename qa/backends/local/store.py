@@ -734,10 +734,11 @@ class Store:
     ) -> int:
         """Apply one index update atomically and return its generation.
 
-        sources: every source the index reads now; removed: article paths to drop; written: articles new or changed, besides those staged already (each
-        replaces the article at its path). wipe drops every article first. copies: the pairs of copies found among
-        the new articles and the others (the links of removed and new articles are dropped first); signed: the
-        signatures of kept articles signed again, to store beside each new article's own.
+        sources: every source the index reads now; removed: article paths to drop; written: articles new or
+        changed, besides those staged already (each replaces the article at its path). wipe drops every article
+        first. copies: the pairs of copies found among the new articles and the others (the links of removed and new
+        articles are dropped first); signed: the signatures of kept articles signed again, to store beside each new
+        article's own.
         """
         removed = list(removed)
         with self.transaction() as db:
