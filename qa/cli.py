@@ -619,6 +619,9 @@ def evaluate(
     if not chosen or set(chosen) - set(MODES):
         raise click.BadParameter(f"modes are {', '.join(MODES)}", param_hint="--mode")
     floors, ceilings = _floors(fail_under, "--fail-under"), _floors(fail_over, "--fail-over")
+    unknown = sorted((floors.keys() | ceilings.keys()) - set(ev.METRICS))
+    if unknown:  # refused before the evaluation runs, however long it would take
+        raise click.UsageError(f"no such metric: {', '.join(unknown)} (metrics: {', '.join(ev.METRICS)})")
     if questions_path.is_dir():
         index_dir, questions = _beir_index(questions_path, model_path)
     else:
@@ -644,7 +647,7 @@ def evaluate(
         show_figures(make_console(), caption, table, missed)
     first = table[chosen[0]]
     unmeasured = sorted((floors.keys() | ceilings.keys()) - first.keys())
-    if unmeasured:  # a misspelt metric, or one this question set does not measure: no score to compare
+    if unmeasured:  # a metric this question set does not measure: no score to compare
         raise click.UsageError(f"not measured here: {', '.join(unmeasured)} (measured: {', '.join(first)})")
     below = [f"{m} {first[m]:.4f} < {v}" for m, v in floors.items() if first[m] < v]
     above = [f"{m} {first[m]:.4f} > {v}" for m, v in ceilings.items() if first[m] > v]

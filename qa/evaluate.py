@@ -28,6 +28,22 @@ from qa.records import StoredPassage
 from qa.text import collapse_whitespace, replace_undecoded
 
 CUTOFFS = (1, 3, 5, 10)
+METRICS = (  # every figure `qa eval` may report; which a question set measures depends on what its lines give
+    *(f"hit@{k}" for k in CUTOFFS),
+    "mrr@10",
+    *(f"gold@{k}" for k in CUTOFFS),
+    "ndcg@10",
+    "answer@1",
+    "text@1",
+    "shown_precision",
+    "value_recall",
+    "value_precision",
+    "flagged_unanswerable",
+    "flagged_answerable",
+    "flag_precision",
+    "flag_recall",
+    "median_words",
+)
 
 
 class EvalError(QAError):

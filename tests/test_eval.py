@@ -7,6 +7,8 @@ import json
 import pytest
 from conftest import REUTERS, ROOT, SEEDS, run_json, run_qa
 
+from qa.evaluate import METRICS
+
 SQUAD = ROOT / "bench" / "squad5"
 NEWS = ROOT / "bench" / "news5w1h"
 SEED_QUESTIONS = ROOT / "tests" / "data" / "seed_questions.jsonl"
@@ -143,6 +145,7 @@ def test_lines_without_answers_are_judged_by_the_flag_alone(seed_index, tmp_path
     assert above.returncode == 1 and "above the ceiling" in above.stderr
     plain = run_json("eval", str(SEED_QUESTIONS), "--json", index=seed_index)["hybrid"]
     assert not any(metric.startswith("flag") for metric in plain)  # no unanswerable questions, no flag figures
+    assert {*figures, *plain} <= set(METRICS)  # a floor may be set on any of them
     misfiled = run_qa("eval", str(SEED_QUESTIONS), "--unanswerable", str(questions), index=seed_index, check=False)
     assert misfiled.returncode == 2 and "answers given in a set of unanswerable questions" in misfiled.stderr
 
@@ -155,12 +158,15 @@ def test_fail_under_exits_non_zero_below_a_floor(seed_index):
     assert not any(line.endswith(" ") for line in passed.stdout.splitlines())
 
 
-def test_a_floor_on_a_metric_the_set_does_not_measure_is_a_usage_error(seed_index):
-    # no unanswerable questions, so no share of them flagged; and a misspelt metric: neither is scored 0 or 1
-    floors = ("--fail-over", "flagged_answerable=0.1", "--fail-under", "hit1=0.5")
+def test_a_floor_on_a_metric_the_set_does_not_measure_is_a_usage_error(seed_index, tmp_path):
+    # no unanswerable questions, so no share of them flagged: not scored 0 or 1
+    floors = ("--fail-over", "flagged_answerable=0.1", "--fail-under", "hit@1=0.5")
     done = run_qa("eval", str(SEED_QUESTIONS), *floors, index=seed_index, check=False)
     assert done.returncode == 2
-    assert done.stderr.startswith("qa: not measured here: flagged_answerable, hit1 (measured: hit@1,")
+    assert done.stderr.startswith("qa: not measured here: flagged_answerable (measured: hit@1,")
+    # a misspelt metric is refused before anything is opened or asked: here there is no index to open
+    misspelt = run_qa("eval", str(SEED_QUESTIONS), "--fail-under", "hit1=0.5", index=tmp_path / "none", check=False)
+    assert misspelt.returncode == 2 and misspelt.stderr.startswith("qa: no such metric: hit1 (metrics: hit@1,")
 
 
 def test_an_answer_string_counts_as_a_whole_word_in_any_case_and_spacing(seed_index, tmp_path):
