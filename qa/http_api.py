@@ -1,7 +1,8 @@
 """`qa serve`: the HTTP JSON API (FastAPI on uvicorn) over one index.
 
 Every error is one JSON line, `{"error": "..."}`, with a 4xx status for a bad request. With a
-token set, every route but /health asks for `Authorization: Bearer TOKEN`.
+token set, every request but one to /health asks for `Authorization: Bearer TOKEN` before anything
+else about it is looked at.
 """
 
 from __future__ import annotations
@@ -13,10 +14,11 @@ import sys
 from typing import Literal
 
 import anyio
-from fastapi import Depends, FastAPI, Query, Request
+from fastapi import FastAPI, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, ConfigDict, Field
+from starlette.datastructures import Headers
 from starlette.exceptions import HTTPException
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
@@ -37,6 +39,32 @@ class AskRequest(BaseModel):
     source: str | None = Field(None, description="Only articles whose outlet, title or path contains this.")
     since: str | None = Field(None, description="Only articles dated on or after: YYYY-MM-DD, YYYY-MM or YYYY.")
     until: str | None = Field(None, description="Only articles dated on or before: YYYY-MM-DD, YYYY-MM or YYYY.")
+
+
+class ErrorBody(BaseModel):
+    """What every refused request gets."""
+
+    error: str = Field(description="Why the request was refused, in one line.")
+
+
+class TokenGuard:
+    """Refuse a request without `Authorization: Bearer TOKEN` (401) before its route, method or body is
+    looked at; /health stays open."""
+
+    def __init__(self, app: ASGIApp, token: str):
+        self.app = app
+        self.token = token.encode()
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["path"] == "/health" or self.authorised(Headers(scope=scope)):
+            await self.app(scope, receive, send)
+            return
+        refusal = "a valid token is needed: send `Authorization: Bearer TOKEN`"
+        await error(401, refusal, {"WWW-Authenticate": "Bearer"})(scope, receive, send)
+
+    def authorised(self, headers: Headers) -> bool:
+        scheme, _, given = headers.get("authorization", "").partition(" ")
+        return scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), self.token)
 
 
 class BodyLimit:
@@ -101,24 +129,17 @@ def create_app(service: Service, token: str | None = None, max_body: int = MAX_B
         docs_url=None,  # the interactive pages load their scripts from a CDN: blank on a machine offline
         redoc_url=None,
         openapi_url=None,  # served below, behind the token as every route but /health
+        responses={"4XX": {"model": ErrorBody}},  # in place of FastAPI's 422 body, which this API never sends
     )
     app.add_middleware(BodyLimit, limit=max_body)
-
-    def authorised(request: Request) -> None:
-        if token is None:
-            return
-        scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() != "bearer" or not hmac.compare_digest(given.strip().encode(), token.encode()):
-            raise HTTPException(401, "a valid token is needed: send `Authorization: Bearer TOKEN`")
-
-    guarded = [Depends(authorised)]
+    if token is not None:
+        app.add_middleware(TokenGuard, token=token)  # added last, so it runs first
 
     @app.exception_handler(HTTPException)
     async def http_error(_: Request, exc: HTTPException) -> JSONResponse:
         if exc.status_code == 400 and exc.detail == _UNREADABLE_BODY:  # not UTF-8, or nested past any JSON parser
             return error(422, "the body is not JSON that can be read (not UTF-8, or nested too deep)")
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status_code == 401 else None
-        return error(exc.status_code, str(exc.detail), headers)
+        return error(exc.status_code, str(exc.detail), exc.headers)  # a 405's Allow among them
 
     @app.exception_handler(RequestValidationError)
     async def invalid(_: Request, exc: RequestValidationError) -> JSONResponse:
@@ -139,31 +160,31 @@ def create_app(service: Service, token: str | None = None, max_body: int = MAX_B
         """Whether the index answers, with its article and passage counts and its generation."""
         return await read(service.health)
 
-    @app.get("/openapi.json", dependencies=guarded, include_in_schema=False)
+    @app.get("/openapi.json", include_in_schema=False)
     async def schema() -> dict:
         """The API's OpenAPI description, for clients generated from it."""
         return app.openapi()
 
-    @app.post("/ask", dependencies=guarded)
+    @app.post("/ask")
     async def ask(request: AskRequest) -> JSONResponse:
         """The passages that best answer the question, cited: exactly what `qa ask --json` prints."""
         reply = await read(lambda: service.ask(**request.model_dump()))
         headers = {"X-QA-Generation": str(reply.generation)} | ({"X-QA-Notice": reply.notice} if reply.notice else {})
         return SafeJSONResponse(reply.answer, headers=headers)
 
-    @app.get("/articles/{article:path}", dependencies=guarded)
+    @app.get("/articles/{article:path}")
     async def article(article: str, record: int | None = Query(None, ge=0)) -> dict:
         """An indexed article (by file name, or by path when names repeat; a file of records also by
         `?record=N`): metadata, its text, and each passage's `chars` (offsets in that text) and `lines`
         (in the file), as results cite them."""
         return await read(service.article, article, record)
 
-    @app.get("/sources", dependencies=guarded)
+    @app.get("/sources")
     async def sources() -> list[dict]:
         """The indexed articles with titles, outlets, dates and passage counts."""
         return await read(service.sources)
 
-    @app.post("/reindex", dependencies=guarded)
+    @app.post("/reindex")
     def reindex() -> dict:
         """Bring the index up to date with its recorded sources; the `qa index --json` summary."""
         return service.reindex()

@@ -147,6 +147,30 @@ def test_a_bad_request_gets_a_4xx_and_one_line_of_json(seed_server, body, status
     assert says in response.json()["error"] and "\n" not in response.json()["error"]
 
 
+@pytest.mark.parametrize(
+    "method, route, allowed",
+    [("GET", "/ask", "POST"), ("DELETE", "/sources", "GET"), ("GET", "/reindex", "POST"), ("PUT", "/health", "GET")],
+)
+def test_a_wrong_method_gets_405_with_the_methods_allowed(seed_server, method, route, allowed):
+    response = seed_server.request(method, route)
+    assert response.status_code == 405 and response.headers["allow"] == allowed
+    assert set(response.json()) == {"error"}
+
+
+def test_the_openapi_description_shows_the_error_body_sent(seed_server):
+    described = seed_server.get("/openapi.json").json()
+    error = {"$ref": "#/components/schemas/ErrorBody"}
+    for route, operations in described["paths"].items():
+        for operation in operations.values():
+            codes = operation["responses"]
+            assert "422" not in codes and codes["4XX"]["content"]["application/json"]["schema"] == error, route
+    schemas = described["components"]["schemas"]
+    assert "HTTPValidationError" not in schemas and "ValidationError" not in schemas
+    assert set(schemas["ErrorBody"]["properties"]) == set(schemas["ErrorBody"]["required"]) == {"error"}
+    refused = seed_server.post("/ask", json={"question": "x", "k": 0})
+    assert refused.status_code == 422 and set(refused.json()) == set(schemas["ErrorBody"]["properties"])
+
+
 def test_a_body_sent_in_chunks_is_capped_too(seed_server):
     chunks = iter([b'{"question": "', *[b"a" * 8192] * 10, b'"}'])
     response = seed_server.post("/ask", content=chunks, headers={"content-type": "application/json"})
@@ -186,6 +210,14 @@ def test_a_token_guards_every_route_but_health(own_index):
                 response = client.request(method, route, json={"question": QUESTION}, headers=headers)
                 assert response.status_code == 401, (route, headers)
                 assert response.headers["www-authenticate"] == "Bearer"
+        for body in ('{"question": ', b'{"question": "caf\xe9"}', "[" * 60_000, "x" * 70_000):  # nothing said of it
+            response = client.post("/ask", content=body, headers={"content-type": "application/json"})
+            assert response.status_code == 401 and response.headers["www-authenticate"] == "Bearer", body[:20]
+        streamed = client.post("/ask", content=iter([b"x" * 8192] * 10), headers={"content-type": "application/json"})
+        assert streamed.status_code == 401
+        for method, route in [("GET", "/ask"), ("DELETE", "/sources"), ("GET", "/no-such-route")]:
+            assert client.request(method, route).status_code == 401, (method, route)
+        assert client.put("/health").status_code == 405
         good = {"Authorization": "Bearer s3cret"}
         assert client.post("/ask", json={"question": QUESTION}, headers=good).json()["results"]
         assert client.post("/reindex", headers=good).json()["unchanged"] == 5
