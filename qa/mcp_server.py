@@ -2,7 +2,9 @@
 
 Three tools: `ask` (the JSON of `qa ask --json`), `open_article` (an article's passages around a
 cited span, with lines) and `list_sources`. Their descriptions ask the assistant to quote and cite
-rather than restate: every word qa returns comes from an article.
+rather than restate: every word qa returns comes from an article. As in the HTTP API, an argument a
+tool does not take, or a value not of its type, is refused, and a result's text is its JSON with every
+control character escaped.
 """
 
 from __future__ import annotations
@@ -11,10 +13,13 @@ from typing import Annotated, Any
 
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
-from pydantic import Field
+from mcp.server.mcpserver.tools import Tool
+from mcp.types import CallToolResult, TextContent
+from pydantic import ConfigDict, Field
 
 from qa.errors import QAError
 from qa.service import Service
+from qa.text import json_text
 
 INSTRUCTIONS = (
     "These tools search a collection of news articles and return passages quoted from them, each with a "
@@ -29,7 +34,7 @@ ASK = (
     "answering sentence), `title`, `outlet`, `date`, `path`, `lines` and `chars`. Quote `answer` or `text` "
     "word for word and cite every claim with title, outlet, date and path:lines; never state a figure, name "
     "or date the results do not give. Filters: `source` (outlet, title or path contains it), `since`/`until` "
-    "(YYYY-MM-DD, YYYY-MM or YYYY)."
+    "(YYYY-MM-DD, YYYY-MM or YYYY). A question too long to search whole is cut, and a second text says so."
 )
 
 OPEN_ARTICLE = (
@@ -45,38 +50,59 @@ LIST_SOURCES = (
 )
 
 
-def create_server(service: Service) -> MCPServer:
-    server = MCPServer("qa", instructions=INSTRUCTIONS, log_level="WARNING")
+def strict(function, description: str) -> Tool:
+    """function as a tool that refuses an argument it does not take and a value not of its type ("3" or true for
+    a number), as the HTTP API's request models do (extra="forbid", strict=True on the SDK's model of its
+    arguments, whose schema then says additionalProperties: false)."""
+    tool = Tool.from_function(function, description=description)
 
+    class Arguments(tool.fn_metadata.arg_model):
+        model_config = ConfigDict(extra="forbid", strict=True, title=tool.fn_metadata.arg_model.__name__)
+
+    tool.fn_metadata.arg_model = Arguments
+    tool.parameters = Arguments.model_json_schema(by_alias=True)
+    return tool
+
+
+def result(value: Any, notice: str | None = None) -> CallToolResult:
+    """value as a tool's result: as structured content (a list under `result`), and as text the JSON the HTTP API
+    and `qa ... --json` write, every control character escaped; then the notice, if any, as a second text."""
+    texts = [json_text(value), *([notice] if notice else [])]
+    return CallToolResult(
+        content=[TextContent(type="text", text=text) for text in texts],
+        structured_content=value if isinstance(value, dict) else {"result": value},
+    )
+
+
+def create_server(service: Service) -> MCPServer:
     def answered(call, *arguments) -> Any:
         try:
             return call(*arguments)
         except QAError as error:
             raise ToolError(str(error)) from None
 
-    @server.tool(description=ASK)
     def ask(
         question: Annotated[str, Field(description="The question, in plain words.")],
         k: Annotated[int, Field(ge=1, le=100, description="Passages to return.")] = 5,
         source: Annotated[str | None, Field(description="Only articles whose outlet, title or path has this.")] = None,
         since: Annotated[str | None, Field(description="Only articles dated on or after this date.")] = None,
         until: Annotated[str | None, Field(description="Only articles dated on or before this date.")] = None,
-    ) -> dict[str, Any]:
-        return answered(service.ask, question, k, "hybrid", source, since, until).answer
+    ) -> Annotated[CallToolResult, dict[str, Any]]:
+        reply = answered(service.ask, question, k, "hybrid", source, since, until)
+        return result(reply.answer, reply.notice)
 
-    @server.tool(description=OPEN_ARTICLE)
     def open_article(
         article: Annotated[str, Field(description="A result's `article` (file name) or `path`.")],
         chars: Annotated[int | None, Field(description="A character offset in it: a result's chars[0].")] = None,
         record: Annotated[int | None, Field(ge=0, description="A result's `record`, in a file of records.")] = None,
-    ) -> dict[str, Any]:
-        return answered(service.open_article, article, chars, record)
+    ) -> Annotated[CallToolResult, dict[str, Any]]:
+        return result(answered(service.open_article, article, chars, record))
 
-    @server.tool(description=LIST_SOURCES)
-    def list_sources() -> list[dict[str, Any]]:
-        return answered(service.sources)
+    def list_sources() -> Annotated[CallToolResult, list[dict[str, Any]]]:
+        return result(answered(service.sources))
 
-    return server
+    tools = [strict(ask, ASK), strict(open_article, OPEN_ARTICLE), strict(list_sources, LIST_SOURCES)]
+    return MCPServer("qa", instructions=INSTRUCTIONS, log_level="WARNING", tools=tools)
 
 
 def serve(service: Service) -> None:

@@ -5,13 +5,21 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
+import shutil
 import sys
 from pathlib import Path
 
-from conftest import ROOT, run_json
+import pytest
+from conftest import ROOT, run_json, run_qa
 from mcp import Client, StdioServerParameters
 
+from qa.question import MAX_CHARS
+from qa.text import json_text
+
 QUESTION = "How many civilians did the coalition kill in Raqqa?"
+BELL = "When was the bell cast again in bronze?"
+RAW = re.compile("[\x7f-\x9f\u2028\u2029]")  # what json.dumps leaves unescaped and json_text escapes
 
 
 def session(index: Path, *calls: tuple[str, dict]) -> tuple[list, list]:
@@ -69,3 +77,64 @@ def test_an_assistant_asks_opens_and_lists_and_every_quote_is_in_its_source(seed
     assert empty.is_error and "the question is empty" in empty.content[0].text
     assert unknown.is_error and "no indexed article" in unknown.content[0].text
     assert beyond.is_error and "chars 999999 lies outside the article's passages" in beyond.content[0].text
+
+
+def test_an_unknown_argument_or_a_value_of_another_type_is_refused_by_name(seed_index):
+    tools, results = session(
+        seed_index,
+        ("ask", {"question": QUESTION, "kk": 3}),
+        ("ask", {"question": QUESTION, "sourse": "Amnesty"}),
+        ("ask", {"question": QUESTION, "k": "3"}),
+        ("ask", {"question": QUESTION, "k": True}),
+        ("ask", {"question": QUESTION, "k": 3.0}),
+        ("ask", {"question": QUESTION, "since": 2017}),
+        ("open_article", {"article": "001_f2d3ef5ba37a2115.txt", "chars": "700"}),
+        ("open_article", {"article": "001_f2d3ef5ba37a2115.txt", "line": 3}),
+        ("list_sources", {"outlet": "Amnesty"}),
+    )
+    assert all(tool.input_schema["additionalProperties"] is False for tool in tools)
+    named = ("kk", "sourse", "k", "k", "k", "since", "chars", "line", "outlet")
+    for name, result in zip(named, results, strict=True):
+        assert result.is_error and f"\n{name}\n" in result.content[0].text, (name, result.content[0].text)
+
+
+@pytest.fixture(scope="module")
+def escapes_index(tmp_path_factory, seed_index):
+    """The seed index with an article holding C1 controls and line separators, and one named in bytes that are
+    not UTF-8."""
+    folder = tmp_path_factory.mktemp("escapes")
+    (folder / "escapes.txt").write_text(
+        "Clock \x9b tower\u2028bell\n\nThe tower's bell was cast again in bronze \x85 in 1921\u2029 by the guild.\n"
+    )
+    with open(os.path.join(os.fsencode(folder), b"caf\xe9.txt"), "wb") as file:
+        file.write(b"Cafe notes\n\nThe cafe beside the tower reopened in spring.\n")
+    index = tmp_path_factory.mktemp("escapes-index") / "index"
+    shutil.copytree(seed_index, index)
+    run_qa("index", str(folder), index=index)
+    return index
+
+
+def test_the_text_of_a_result_is_its_json_with_every_control_character_escaped(escapes_index):
+    _, (asked, opened, listed) = session(
+        escapes_index,
+        ("ask", {"question": BELL, "k": 1}),
+        ("open_article", {"article": "escapes.txt"}),
+        ("list_sources", {}),
+    )
+    texts = [[block.text for block in result.content] for result in (asked, opened, listed)]
+    assert texts == [
+        [run_qa("ask", "--json", "-k", "1", BELL, index=escapes_index).stdout.strip()],
+        [json_text(opened.structured_content)],
+        [json_text(listed.structured_content["result"])],
+    ]
+    assert "\\u0085" in texts[0][0] and "\\u2029" in texts[0][0] and "\\u009b" in texts[1][0]
+    assert not any(RAW.search(text) for (text,) in texts)
+    assert "caf\\\\xe9.txt" in texts[2][0]  # the name's byte that is not UTF-8 written as \xe9, as the CLI does
+
+
+def test_a_question_cut_to_its_first_characters_is_told_as_the_cli_tells_it(seed_index):
+    question = "Raqqa civilians " * 400
+    _, (asked,) = session(seed_index, ("ask", {"question": question}))
+    notice = run_qa("ask", "--json", question, index=seed_index).stderr.strip().removeprefix("qa: ")
+    assert not asked.is_error and len(asked.structured_content["question"]) <= MAX_CHARS
+    assert [block.text for block in asked.content][1:] == [notice] and "searching its first" in notice
