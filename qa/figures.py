@@ -176,6 +176,16 @@ _PREDECESSOR_ASKED = re.compile(
     r"\bpredecessor\b|\bwho\w*\s+(?:did|does|do|will|would|is|was|has|had)\s+(?!succeed|replace)\S.*\b(?:succeed|replace)",
     re.IGNORECASE,
 )
+# "a victory over the Cleveland Indians", "ahead of Rosberg": the one who lost, not who won
+_BEATEN = re.compile(
+    r"\b(?:over|against|ahead\s+of|beat(?:s|ing)?|defeat(?:s|ed|ing)?|versus|vs\.?|edg(?:es|ed|ing)|overc(?:ame|omes|oming))\s+"
+    r"(?:the\s+)?$",
+    re.IGNORECASE,
+)
+# "Who won the World Series?" asks for the winner; "Who did the Cubs win against?" for the one beaten
+_WINNER_ASKED = re.compile(
+    r"\b(?:won|wins?|winning|winners?)\b(?!.*\b(?:against|over|beat|defeat\w*)\b)", re.IGNORECASE
+)
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
@@ -309,6 +319,7 @@ class Sought:
     asks_year: bool  # "in what year": a date must give one
     lowercase: frozenset[str]  # the words the passages read also write in lower case: "Like", "However" name nothing
     predecessor: bool  # the question asks whom someone succeeds or replaces (_PREDECESSOR_ASKED)
+    winner: bool  # the question asks who won (_WINNER_ASKED)
     named: frozenset[str]  # what the question names (_named)
     years: tuple[int, int] = (0, 9999)  # the years a date asked for may fall in: "before 2016" (0, 2015)
     every_sentence: bool = False  # every sentence of a passage read, not its answering one alone
@@ -330,6 +341,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         bool(_YEAR_ASKED.search(question)),
         frozenset(lowercase) if kind in (NAME, PLACE) else frozenset(),  # only names are told from common words
         bool(_PREDECESSOR_ASKED.search(question)),
+        bool(_WINNER_ASKED.search(question)),
         frozenset(_named(question, question_terms, results, lowercase)),
         _years(question),
     )
@@ -628,6 +640,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 sought.predecessor or question_terms & _EARLIER
             ):
                 continue  # "Johnstone will succeed John M. Henske as chief executive": Henske is leaving the post
+            if sought.winner and _ends_before(_BEATEN, sentence, value_start):
+                continue  # "a 10-inning victory over the Cleveland Indians": asked who won, not who lost
             score += 0.25 * (" " in candidate[3]) + 0.25 * (_nearest(attributions, *candidate[:2]) == candidate[3])
         if kind == PERSON:
             score += 0.5 * (_person_like(candidate[3]) and not _ends_before(_THE_BEFORE, sentence, value_start))

@@ -676,6 +676,17 @@ def test_the_one_succeeded_or_replaced_is_not_who_takes_the_post():
     ]
 
 
+def test_asked_who_won_the_one_beaten_is_not_the_answer():
+    sentence = "The team won its first title since 1908 with a 10-inning victory over the Cleveland Indians."
+    assert _values("Which team won the World Series?", sentence) == []  # the sentence names the loser alone
+    sentence = "In the wet, the winner finished well ahead of Nico Rosberg."
+    assert _values("Who won in Brazil?", sentence) == []
+    # asked whom a winner beat, the one beaten
+    assert _values("Which team did the Cubs win against?", "The Cubs won against the Cleveland Indians.") == [
+        ("Cleveland Indians", "Cleveland Indians")
+    ]
+
+
 def test_a_capitalised_common_word_names_nothing():
     question = "Which company makes Toblerone?"
     quoted = '"Like many other companies, we are experiencing higher costs," Toblerone said.'
