@@ -557,6 +557,15 @@ def _clause_after(own: list[tuple[int, str]]) -> list[tuple[int, str]]:
     return clause
 
 
+def another_count(word: str, words: set[str]) -> bool:
+    """Whether word says what a number counts ("killed") and words say that another thing is counted ("wounded"):
+    a follow-up asking "and how many were wounded?" asks no longer of the killed."""
+    stems = {_stem(w) for w in words}
+    senses = [group for group in _SAME_SENSE if _stem(word) in group]
+    asked = [group for group in _SAME_SENSE if stems & group]
+    return bool(senses and asked) and not any(group in asked for group in senses)
+
+
 def _senses(words: set[str]) -> set[str]:
     """The stems of words, and of the words that say the same (_ALIKE)."""
     stems = {_stem(w) for w in words}

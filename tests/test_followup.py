@@ -107,3 +107,18 @@ def test_a_follow_up_asking_something_of_its_own_asks_that():
 def test_so_at_the_end_points_back_at_what_was_said():
     assert in_context("Who said so?", RAQQA) == "Who said so? civilians coalition kill Raqqa"
     assert in_context("Why did so many die in Aleppo?", RAQQA) is None
+
+
+def test_a_follow_up_counting_something_else_leaves_behind_what_the_previous_counted():
+    previous = "How many were killed in the attack on the German consulate?"
+    assert in_context("and how many were wounded?", previous) == "and how many were wounded? attack German consulate"
+    # counting the same thing in other words, or saying nothing of what is counted, carries it
+    assert in_context("and how many died there?", previous) == "and how many died there? killed attack German consulate"
+    assert in_context("and how many did the coalition admit?", RAQQA).endswith("civilians kill Raqqa")
+
+
+def test_a_possessive_after_a_name_the_question_gives_points_at_that_name():
+    assert not leans_on_previous("Why did Toblerone change its shape?")
+    assert not leans_on_previous("Who does Clinton blame for her defeat?")
+    assert leans_on_previous("why did it change its shape?")  # nothing named before it
+    assert leans_on_previous("What did Amnesty say about it?")  # "it" is no possessive: it points back
