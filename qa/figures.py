@@ -22,7 +22,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import combinations, dropwhile, takewhile
-from math import inf
+from math import inf, isclose
 from statistics import median
 
 from qa.answer import Result
@@ -42,6 +42,7 @@ from qa.value_forms import (
     TIME_RE,
     TIME_UNITS,
     is_year,
+    measure_of,
     normal_date,
     normal_number,
     normal_time,
@@ -55,11 +56,18 @@ AMOUNT, FACTOR, SHARE = "amount", "factor", "share"
 _SPEED = r"mph|kph|kmph|km/hr?|kmh|m/s|knots|(?:miles|km|kilometres|kilometers)\s+(?:an|per)\s+hour"
 _LENGTH = r"m|metres?|meters?|km|kilometres?|kilometers?|cm|ft|feet|foot|inch(?:es)?|miles?|yards?"
 _WEIGHT = r"g|gram(?:me)?s?|kg|kilos?|kilogram(?:me)?s?|tonnes?|tons?|lbs?|pounds|ounces|oz"
-_MEASURED_IN = {  # the unit just after a number
-    asked: re.compile(rf"[\s-]?(?:{units})\b")
-    for asked, units in (("fast", _SPEED), ("deep", _LENGTH), ("tall", _LENGTH), ("wide", _LENGTH), ("heavy", _WEIGHT))
+_UNITS = {"fast": _SPEED, "deep": _LENGTH, "tall": _LENGTH, "wide": _LENGTH, "heavy": _WEIGHT}
+_MEASURED_IN = {asked: re.compile(rf"[\s-]?(?:{units})\b") for asked, units in _UNITS.items()}  # a number's unit
+_MEASURE_FIRST = {  # a measure joined to the word of what it measures: "a 40-metre-deep well", not "a 400-gram bar"
+    asked: re.compile(rf"-(?:{units})[\s-]+{asked}\b") for asked, units in _UNITS.items()
+}
+# A measure given again in other units, in brackets just after it: "40 metres deep (131 feet)"
+_CONVERTED = {
+    asked: re.compile(rf"\d[\s-]?(?:{units})\b(?:[\s-]+[a-z]+){{0,2}}\s*\(\s*(?:about|around|some|nearly)?\s*$")
+    for asked, units in _UNITS.items()
 }
 MAX_VALUES = 6
+SAME_MEASURE = 0.03  # a length, weight or speed within this share of another, in other units, is its conversion
 # A value is shown beside the first only when the question's words support it in its sentence (Mention.weight) at
 # least this share as closely as they do the first (asked how many members of one family were killed, "Amnesty says
 # hundreds died" is no other count). A name or place asked for has one answer far more often than a figure has:
@@ -704,6 +712,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 unit = _MEASURED_IN[measure].match(sentence, value_end)
                 if not unit:
                     continue  # "how fast" is answered by "12mph", not by "five people"
+                if _CONVERTED[measure].search(sentence, max(0, value_start - 60), value_start):
+                    continue  # "a 40-metre-deep well (131 feet)": the same depth in other units
             else:
                 unit = AMOUNT_UNIT.match(sentence, value_end) if kind == NUMBER else None
             if unit:  # the value shown is the measure or the sum with its unit: "12mph", "18 million euros"
@@ -846,10 +856,12 @@ def _candidates(sought: Sought, sentence: str):
                     yield m.start(), ordinal.end(), written, normalized + ordinal.group().lower(), NUMBER
                 continue
             compound = re.match(r"-([a-z]+)\b(?!-old)", sentence[m.end() :])
+            measured = sought.measure in _MEASURED_IN and _MEASURE_FIRST[sought.measure].match(sentence, m.end())
             if (
                 compound
                 and _stem(compound.group(1)) not in question_stems
                 and not re.fullmatch(MONEY, compound.group(1))
+                and not measured
             ):
                 continue  # "a two-carriage tram" counts no passengers; "a 500 mln-dlr loan" is a sum
             yield m.start(), m.end(), m.group(), normalized + ("%" if m.group("percent") else ""), NUMBER
@@ -1021,6 +1033,9 @@ def _grouped(mentions: list[Mention]) -> list[Figure]:
 
 
 def _same_value(a: Mention, b: Mention) -> bool:
+    measures = measure_of(a.value), measure_of(b.value)
+    if all(measures) and measures[0][0] == measures[1][0]:  # "40 metres deep (131 feet)", another outlet's "130ft"
+        return isclose(measures[0][1], measures[1][1], rel_tol=SAME_MEASURE)
     if a.kind in (NAME, PLACE) and b.kind in (NAME, PLACE):
         words_a, words_b = set(a.normalized.lower().split()), set(b.normalized.lower().split())
         return words_a <= words_b or words_b <= words_a

@@ -676,6 +676,17 @@ def test_the_one_succeeded_or_replaced_is_not_who_takes_the_post():
     ]
 
 
+def test_a_measure_in_other_units_is_the_same_value_and_its_conversion_in_brackets_is_not_read():
+    question = "How deep was the well the boy fell into?"
+    first = "The boy fell into a 40-metre-deep well (131 feet) on Sunday."
+    found = _figures(question, first, "The well the boy fell into was 130ft deep.")  # about 39.6 metres
+    assert [[m.value for m in f.mentions] for f in found] == [["40-metre", "130ft"]] and not disagree(found)
+    found = _figures(question, first, "The well the boy fell into was 80m deep.")
+    assert [f.first.value for f in found] == ["40-metre", "80m"] and disagree(found)
+    # a weight that names a thing ("a 400-gram bar") is no answer to how heavy something now is
+    assert _values("How heavy is the bar now?", "The 400-gram bar was cut to 360 grams.") == [("360 grams", "360")]
+
+
 def test_asked_who_won_the_one_beaten_is_not_the_answer():
     sentence = "The team won its first title since 1908 with a 10-inning victory over the Cleveland Indians."
     assert _values("Which team won the World Series?", sentence) == []  # the sentence names the loser alone
