@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from qa.answer_type import CLOCK, DURATION, NAME, QUANTITY, TIME, asked_for, holds, is_statement
+from qa.answer_type import CLOCK, DURATION, NAME, QUANTITY, TIME, asked_for, figure_kind, holds, is_statement
 from qa.question import words
 
 
@@ -83,3 +83,13 @@ def test_how_long_is_searched_by_its_subject_not_by_long():
     assert words("For how long had the militants controlled Raqqa?") == ["militants", "controlled", "raqqa"]
     assert words("How far is Raqqa from the long border?") == ["raqqa", "long", "border"]
     assert asked_for("How long is the Euphrates River?").words == {"euphrates", "river"}
+
+
+@pytest.mark.parametrize("question", ["Who is Chris Woods?", "who was Dane Chinnery", "Who is Abu Bakr al-Baghdadi?"])
+def test_asked_who_a_named_person_is_no_other_name_answers(question):
+    assert figure_kind(question) is None  # the passages tell who they are; no value is read
+
+
+@pytest.mark.parametrize("question", ["Who was Guy's rival?", "Who is the head of the Syrian Observatory?"])
+def test_asked_who_holds_a_role_a_name_answers(question):
+    assert figure_kind(question) == "name"
