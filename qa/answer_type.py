@@ -127,16 +127,25 @@ _MEASURE_ASK = re.compile(rf"\bhow ({_MEASURES})\b", re.IGNORECASE)
 _FIGURE_KINDS = {DURATION: "duration", QUANTITY: "number", TIME: "date", CLOCK: "time", NAME: "name"}
 
 
-# "Who is Chris Woods?" asks what a name stands for, which no other name answers; "Who was Guy's rival?" asks a name
-_NAME_WORD = r"(?:(?:al|el|bin|ibn|de|da|di|du|van|von|der|le|la)[\s-])?[A-Z][\w.'’-]*(?<![’']s)"
-_WHO_IS_NAMED = re.compile(rf"^\W*(?i:who)\s+(?:is|was|are|were)\s+{_NAME_WORD}(?:\s+{_NAME_WORD})*\W*$")
+_WHO_IS = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+(.+?)\W*$", re.IGNORECASE)
+_NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|de|da|di|du|van|von|der|le|la)(?:-|$)")  # "al-Baghdadi", "van Gogh"
+
+
+def _asks_who_someone_is(question: str) -> bool:
+    """Whether the question asks who a person it names is ("Who is Chris Woods?", "Who is Émile Zola?"): what a name
+    stands for, which no other name answers; "Who was Guy's rival?" asks for a name."""
+    asked = _WHO_IS.match(question)
+    if asked is None:
+        return False
+    words = [_NAME_PARTICLE.sub("", word) for word in asked.group(1).split()]
+    return bool(words[0]) and all(not word or (word[0].isupper() and not word.endswith(("'s", "’s"))) for word in words)
 
 
 def figure_kind(question: str) -> str | None:
     """The kind of value a question asks for, as answers name it: number, duration, date, time, name or place
     (None for a question that asks for no short fact). Finer than asked_for's kind, which ranking reads: a clock
     time or a measure first, then a place or a named thing, then asked_for's kind."""
-    if _WHO_IS_NAMED.match(question):
+    if _asks_who_someone_is(question):
         return None
     asked = asked_for(question).kind
     if asked == CLOCK or _MEASURE_ASK.search(question):

@@ -8,6 +8,7 @@ import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import date, datetime
+from math import isfinite
 from pathlib import Path
 
 import click
@@ -557,6 +558,8 @@ def _floors(values: tuple[str, ...], option: str) -> dict[str, float]:
             floors[metric.strip()] = float(number)
         except ValueError:
             raise click.BadParameter(f"expected METRIC=VALUE, got {value!r}", param_hint=option) from None
+        if not isfinite(floors[metric.strip()]):  # "nan" compares false with every score: it could never fail
+            raise click.BadParameter(f"expected a finite number, got {value!r}", param_hint=option)
     return floors
 
 

@@ -54,7 +54,7 @@ PERSON = "person"  # a name asked of a person: shown as a name
 AMOUNT, FACTOR, SHARE = "amount", "factor", "share"
 # What "how fast / deep / tall / wide / heavy" asks for: a number in a unit of that measure ("12mph", "40 metres").
 _SPEED = r"mph|kph|kmph|km/hr?|kmh|m/s|knots|(?:miles|km|kilometres|kilometers)\s+(?:an|per)\s+hour"
-_LENGTH = r"m|metres?|meters?|km|kilometres?|kilometers?|cm|ft|feet|foot|inch(?:es)?|miles?|yards?"
+_LENGTH = r"m|metres?|meters?|km|kilometres?|kilometers?|cm|mm|ft|feet|foot|inch(?:es)?|miles?|yards?"
 _WEIGHT = r"g|gram(?:me)?s?|kg|kilos?|kilogram(?:me)?s?|tonnes?|tons?|lbs?|pounds|ounces|oz"
 _UNITS = {"fast": _SPEED, "deep": _LENGTH, "tall": _LENGTH, "wide": _LENGTH, "heavy": _WEIGHT}
 _MEASURED_IN = {asked: re.compile(rf"[\s-]?(?:{units})\b") for asked, units in _UNITS.items()}  # a number's unit
@@ -190,10 +190,9 @@ _BEATEN = re.compile(
     r"(?:the\s+)?$",
     re.IGNORECASE,
 )
-# "Who won the World Series?" asks for the winner; "Who did the Cubs win against?" for the one beaten
-_WINNER_ASKED = re.compile(
-    r"\b(?:won|wins?|winning|winners?)\b(?!.*\b(?:against|over|beat|defeat\w*)\b)", re.IGNORECASE
-)
+# "Who won the World Series?" asks for the winner; "Who did the Cubs beat to win it?" for the one beaten
+_WINNER_ASKED = re.compile(r"\b(?:won|wins?|winning|winners?)\b", re.IGNORECASE)
+_BEATEN_ASKED = re.compile(r"\b(?:against|over|beat\w*|defeat\w*)\b", re.IGNORECASE)
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
@@ -327,7 +326,7 @@ class Sought:
     asks_year: bool  # "in what year": a date must give one
     lowercase: frozenset[str]  # the words the passages read also write in lower case: "Like", "However" name nothing
     predecessor: bool  # the question asks whom someone succeeds or replaces (_PREDECESSOR_ASKED)
-    winner: bool  # the question asks who won (_WINNER_ASKED)
+    winner: bool  # the question asks who won (_WINNER_ASKED), not whom a winner beat (_BEATEN_ASKED)
     named: frozenset[str]  # what the question names (_named)
     years: tuple[int, int] = (0, 9999)  # the years a date asked for may fall in: "before 2016" (0, 2015)
     every_sentence: bool = False  # every sentence of a passage read, not its answering one alone
@@ -349,7 +348,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         bool(_YEAR_ASKED.search(question)),
         frozenset(lowercase) if kind in (NAME, PLACE) else frozenset(),  # only names are told from common words
         bool(_PREDECESSOR_ASKED.search(question)),
-        bool(_WINNER_ASKED.search(question)),
+        bool(_WINNER_ASKED.search(question)) and not _BEATEN_ASKED.search(question),
         frozenset(_named(question, question_terms, results, lowercase)),
         _years(question),
     )
@@ -396,7 +395,7 @@ def figures(
     if not mentions and sought.counted:  # "How many volunteers…?": "… saw 3,000 digital activists scan…"
         best = results[:1]  # the best passage's answering sentence alone: the noun counted is not the question's
         mentions = _mentions(replace(sought, any_noun=True), best, stories, floor)
-    found = _grouped(mentions)
+    found = _grouped(mentions, sought.measure in _UNITS)
     if not found:
         return []
     text = article_text or (lambda path: " ".join(r.passage.text for r in results if r.passage.path == path))
@@ -1018,12 +1017,12 @@ def _nearest(attributions: list[tuple[int, int, str]], start: int, end: int) -> 
     return min(attributions, key=lambda a: max(a[0] - end, start - a[1], 0), default=(0, 0, None))[2]
 
 
-def _grouped(mentions: list[Mention]) -> list[Figure]:
+def _grouped(mentions: list[Mention], measured: bool = False) -> list[Figure]:
     """Mentions grouped by value (a name within a longer one is the same value), most articles first, then rank."""
     groups: list[list[Mention]] = []
     for mention in mentions:
         for group in groups:
-            if _same_value(group[0], mention):
+            if _same_value(group[0], mention, measured):
                 group.append(mention)
                 break
         else:
@@ -1032,10 +1031,12 @@ def _grouped(mentions: list[Mention]) -> list[Figure]:
     return sorted(found, key=lambda f: (-f.support, f.first.rank))
 
 
-def _same_value(a: Mention, b: Mention) -> bool:
-    measures = measure_of(a.value), measure_of(b.value)
-    if all(measures) and measures[0][0] == measures[1][0]:  # "40 metres deep (131 feet)", another outlet's "130ft"
-        return isclose(measures[0][1], measures[1][1], rel_tol=SAME_MEASURE)
+def _same_value(a: Mention, b: Mention, measured: bool) -> bool:
+    """Whether two mentions give one value: a name within the other, equal numbers in one unit (or one stated without
+    its unit), or, asked for a measure (`measured`), the same length, weight or speed in other units."""
+    measures = (measure_of(a.value), measure_of(b.value)) if measured else (None, None)
+    if all(measures) and measures[0][0] == measures[1][0] and measures[0][2] != measures[1][2]:
+        return isclose(measures[0][1], measures[1][1], rel_tol=SAME_MEASURE)  # "40 metres deep", another's "130ft"
     if a.kind in (NAME, PLACE) and b.kind in (NAME, PLACE):
         words_a, words_b = set(a.normalized.lower().split()), set(b.normalized.lower().split())
         return words_a <= words_b or words_b <= words_a

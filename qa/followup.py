@@ -45,7 +45,8 @@ def _points_back(question: str, word: re.Match) -> bool:
     lowered = word.group().lower()
     if lowered not in _POINTS_BACK:
         return False
-    return lowered not in _POSSESSIVES or not re.search(r"(?<=\W)[A-Z]", question[: word.start()])
+    named = [w for w in re.findall(r"\w[\w'’-]*", question[: word.start()])[1:] if w[0].isupper() and w != "I"]
+    return lowered not in _POSSESSIVES or not named
 
 
 def in_context(question: str, previous: str | None) -> str | None:

@@ -141,7 +141,7 @@ def normal_time(m: re.Match) -> str:
 
 
 # Lengths in metres, weights in kilograms, speeds in km/h: "131 feet" and "40 metres" are one depth
-_MEASURES = {
+_SIZES = {
     "length": {
         "m": 1, "metre": 1, "meter": 1, "km": 1000, "kilometre": 1000, "kilometer": 1000, "cm": 0.01, "mm": 0.001,
         "ft": 0.3048, "feet": 0.3048, "foot": 0.3048, "inch": 0.0254, "inches": 0.0254, "mile": 1609.344,
@@ -149,23 +149,27 @@ _MEASURES = {
     },
     "weight": {
         "g": 0.001, "gram": 0.001, "gramme": 0.001, "kg": 1, "kilo": 1, "kilogram": 1, "kilogramme": 1,
-        "tonne": 1000, "lb": 0.45359, "ounce": 0.02835, "oz": 0.02835,
+        "tonne": 1000, "ton": 907.18, "lb": 0.45359, "pound": 0.45359, "ounce": 0.02835, "oz": 0.02835,
     },
-    "speed": {"mph": 1.609344, "kph": 1, "kmph": 1, "km/h": 1, "km/hr": 1, "kmh": 1, "knot": 1.852},
+    "speed": {
+        "mph": 1.609344, "mile/h": 1.609344, "kph": 1, "kmph": 1, "km/h": 1, "km/hr": 1, "kmh": 1, "kilometre/h": 1,
+        "kilometer/h": 1, "knot": 1.852,
+    },
 }  # fmt: skip
-_MEASURE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)[\s-]?([a-z/]+)\b", re.IGNORECASE)
+_MEASURE = re.compile(r"(\d+(?:,\d{3})*(?:\.\d+)?)[\s-]?([a-z/]+(?:\s+(?:an|per)\s+hour)?)\b", re.IGNORECASE)
+_PER_HOUR = re.compile(r"s?\s+(?:an|per)\s+hour$")  # "miles an hour": "mile/h"
 
 
-def measure_of(value: str) -> tuple[str, float] | None:
-    """A length, weight or speed as its kind and its size in metres, kilograms or km/h ("130ft": ("length",
-    39.62)), or None for a value in no unit of these."""
-    found = _MEASURE.search(value)
+def measure_of(value: str) -> tuple[str, float, float] | None:
+    """A length, weight or speed as its kind, its size in metres, kilograms or km/h, and its unit's size ("130ft":
+    ("length", 39.62, 0.3048)), or None for a value in no unit of these (a sum: "$5m")."""
+    found = None if re.search("[$£€]", value) else _MEASURE.search(value)
     if found is None:
         return None
-    unit = found.group(2).lower()
-    for kind, units in _MEASURES.items():
+    unit = _PER_HOUR.sub("/h", found.group(2).lower())
+    for kind, units in _SIZES.items():
         if (size := units.get(unit, units.get(unit.removesuffix("s")))) is not None:
-            return kind, float(found.group(1).replace(",", "")) * size
+            return kind, float(found.group(1).replace(",", "")) * size, size
     return None
 
 

@@ -85,7 +85,17 @@ def test_how_long_is_searched_by_its_subject_not_by_long():
     assert asked_for("How long is the Euphrates River?").words == {"euphrates", "river"}
 
 
-@pytest.mark.parametrize("question", ["Who is Chris Woods?", "who was Dane Chinnery", "Who is Abu Bakr al-Baghdadi?"])
+@pytest.mark.parametrize(
+    "question",
+    [
+        "Who is Chris Woods?",
+        "who was Dane Chinnery",
+        "Who is Abu Bakr al-Baghdadi?",
+        "Who is Émile Zola?",
+        "Who Is Łukasz Fabiański?",
+        "Who is Vincent van Gogh?",
+    ],
+)
 def test_asked_who_a_named_person_is_no_other_name_answers(question):
     assert figure_kind(question) is None  # the passages tell who they are; no value is read
 

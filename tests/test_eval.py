@@ -167,6 +167,8 @@ def test_a_floor_on_a_metric_the_set_does_not_measure_is_a_usage_error(seed_inde
     # a misspelt metric is refused before anything is opened or asked: here there is no index to open
     misspelt = run_qa("eval", str(SEED_QUESTIONS), "--fail-under", "hit1=0.5", index=tmp_path / "none", check=False)
     assert misspelt.returncode == 2 and misspelt.stderr.startswith("qa: no such metric: hit1 (metrics: hit@1,")
+    never = run_qa("eval", str(SEED_QUESTIONS), "--fail-under", "hit@1=nan", index=tmp_path / "none", check=False)
+    assert never.returncode == 2 and "expected a finite number, got 'hit@1=nan'" in never.stderr
 
 
 def test_an_answer_string_counts_as_a_whole_word_in_any_case_and_spacing(seed_index, tmp_path):

@@ -683,6 +683,11 @@ def test_a_measure_in_other_units_is_the_same_value_and_its_conversion_in_bracke
     assert [[m.value for m in f.mentions] for f in found] == [["40-metre", "130ft"]] and not disagree(found)
     found = _figures(question, first, "The well the boy fell into was 80m deep.")
     assert [f.first.value for f in found] == ["40-metre", "80m"] and disagree(found)
+    # near values in one unit are other values, and so are sums ("$5m" is no five metres)
+    found = _figures(question, "The well the boy fell into was 40 metres deep.", "The well he fell into was 41m deep.")
+    assert [f.first.value for f in found] == ["40 metres", "41m"]
+    found = _figures("How much did the club pay?", "The club paid $5m for him.", "The club paid $5.1m for him.")
+    assert [f.first.value for f in found] == ["$5m", "$5.1m"]
     # a weight that names a thing ("a 400-gram bar") is no answer to how heavy something now is
     assert _values("How heavy is the bar now?", "The 400-gram bar was cut to 360 grams.") == [("360 grams", "360")]
 
@@ -693,6 +698,10 @@ def test_asked_who_won_the_one_beaten_is_not_the_answer():
     sentence = "In the wet, the winner finished well ahead of Nico Rosberg."
     assert _values("Who won in Brazil?", sentence) == []
     # asked whom a winner beat, the one beaten
+    question = "Who did the Cubs beat to win the World Series?"
+    assert _values(question, "The Cubs won it with a victory over the Cleveland Indians.") == [
+        ("Cleveland Indians", "Cleveland Indians")
+    ]
     assert _values("Which team did the Cubs win against?", "The Cubs won against the Cleveland Indians.") == [
         ("Cleveland Indians", "Cleveland Indians")
     ]

@@ -122,3 +122,5 @@ def test_a_possessive_after_a_name_the_question_gives_points_at_that_name():
     assert not leans_on_previous("Who does Clinton blame for her defeat?")
     assert leans_on_previous("why did it change its shape?")  # nothing named before it
     assert leans_on_previous("What did Amnesty say about it?")  # "it" is no possessive: it points back
+    assert leans_on_previous("Why did I sell its shares?")  # "I" names no one
+    assert leans_on_previous(" Why did the firm change its name?")  # the first word, after a space, is no name either
