@@ -49,18 +49,21 @@ class ErrorBody(BaseModel):
 
 class TokenGuard:
     """Refuse a request without `Authorization: Bearer TOKEN` (401) before its route, method or body is
-    looked at; /health stays open."""
+    looked at; /health stays open. A websocket without it is closed (policy violation) before it opens."""
 
     def __init__(self, app: ASGIApp, token: str):
         self.app = app
         self.token = token.encode()
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
-        if scope["type"] != "http" or scope["path"] == "/health" or self.authorised(Headers(scope=scope)):
+        opens = scope["type"] == "lifespan" or (scope["type"] == "http" and scope["path"] == "/health")
+        if opens or self.authorised(Headers(scope=scope)):
             await self.app(scope, receive, send)
-            return
-        refusal = "a valid token is needed: send `Authorization: Bearer TOKEN`"
-        await error(401, refusal, {"WWW-Authenticate": "Bearer"})(scope, receive, send)
+        elif scope["type"] == "websocket":
+            await send({"type": "websocket.close", "code": 1008})
+        else:
+            refusal = "a valid token is needed: send `Authorization: Bearer TOKEN`"
+            await error(401, refusal, {"WWW-Authenticate": "Bearer"})(scope, receive, send)
 
     def authorised(self, headers: Headers) -> bool:
         scheme, _, given = headers.get("authorization", "").partition(" ")

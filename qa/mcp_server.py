@@ -14,6 +14,7 @@ from typing import Annotated, Any
 from mcp.server import MCPServer
 from mcp.server.mcpserver.exceptions import ToolError
 from mcp.server.mcpserver.tools import Tool
+from mcp.server.mcpserver.utilities.func_metadata import FuncMetadata
 from mcp.types import CallToolResult, TextContent
 from pydantic import ConfigDict, Field
 
@@ -50,21 +51,30 @@ LIST_SOURCES = (
 )
 
 
-def strict(function, description: str) -> Tool:
+class LiteralArguments(FuncMetadata):
+    """A tool's arguments taken as sent: the SDK reads a string sent for an optional argument as JSON first, so
+    "null" was no filter at all, where the HTTP API filters by the text "null"."""
+
+    def pre_parse_json(self, data: dict[str, Any]) -> dict[str, Any]:
+        return dict(data)
+
+
+def strict_tool(function, description: str) -> Tool:
     """function as a tool that refuses an argument it does not take and a value not of its type ("3" or true for
     a number), as the HTTP API's request models do (extra="forbid", strict=True on the SDK's model of its
     arguments, whose schema then says additionalProperties: false)."""
     tool = Tool.from_function(function, description=description)
+    metadata = tool.fn_metadata
 
-    class Arguments(tool.fn_metadata.arg_model):
-        model_config = ConfigDict(extra="forbid", strict=True, title=tool.fn_metadata.arg_model.__name__)
+    class Arguments(metadata.arg_model):
+        model_config = ConfigDict(extra="forbid", strict=True, title=metadata.arg_model.__name__)
 
-    tool.fn_metadata.arg_model = Arguments
+    tool.fn_metadata = LiteralArguments(**{**dict(metadata), "arg_model": Arguments})
     tool.parameters = Arguments.model_json_schema(by_alias=True)
     return tool
 
 
-def result(value: Any, notice: str | None = None) -> CallToolResult:
+def tool_result(value: Any, notice: str | None = None) -> CallToolResult:
     """value as a tool's result: as structured content (a list under `result`), and as text the JSON the HTTP API
     and `qa ... --json` write, every control character escaped; then the notice, if any, as a second text."""
     texts = [json_text(value), *([notice] if notice else [])]
@@ -89,19 +99,19 @@ def create_server(service: Service) -> MCPServer:
         until: Annotated[str | None, Field(description="Only articles dated on or before this date.")] = None,
     ) -> Annotated[CallToolResult, dict[str, Any]]:
         reply = answered(service.ask, question, k, "hybrid", source, since, until)
-        return result(reply.answer, reply.notice)
+        return tool_result(reply.answer, reply.notice)
 
     def open_article(
         article: Annotated[str, Field(description="A result's `article` (file name) or `path`.")],
         chars: Annotated[int | None, Field(description="A character offset in it: a result's chars[0].")] = None,
         record: Annotated[int | None, Field(ge=0, description="A result's `record`, in a file of records.")] = None,
     ) -> Annotated[CallToolResult, dict[str, Any]]:
-        return result(answered(service.open_article, article, chars, record))
+        return tool_result(answered(service.open_article, article, chars, record))
 
     def list_sources() -> Annotated[CallToolResult, list[dict[str, Any]]]:
-        return result(answered(service.sources))
+        return tool_result(answered(service.sources))
 
-    tools = [strict(ask, ASK), strict(open_article, OPEN_ARTICLE), strict(list_sources, LIST_SOURCES)]
+    tools = [strict_tool(ask, ASK), strict_tool(open_article, OPEN_ARTICLE), strict_tool(list_sources, LIST_SOURCES)]
     return MCPServer("qa", instructions=INSTRUCTIONS, log_level="WARNING", tools=tools)
 
 

@@ -98,6 +98,20 @@ def test_an_unknown_argument_or_a_value_of_another_type_is_refused_by_name(seed_
         assert result.is_error and f"\n{name}\n" in result.content[0].text, (name, result.content[0].text)
 
 
+def test_a_string_argument_is_taken_as_sent_not_read_as_json(seed_index):
+    # "null" is a source to filter by, as over HTTP, not the absence of a filter; a list in a string is a string
+    _, results = session(
+        seed_index,
+        ("ask", {"question": QUESTION, "source": "null"}),
+        ("ask", {"question": QUESTION, "source": '["Amnesty"]'}),
+        ("open_article", {"article": "001_f2d3ef5ba37a2115.txt", "chars": "null"}),
+    )
+    assert [result.is_error for result in results] == [True, True, True]
+    assert "no indexed article matches source/since/until" in results[0].content[0].text
+    assert "no indexed article matches source/since/until" in results[1].content[0].text
+    assert "\nchars\n" in results[2].content[0].text
+
+
 @pytest.fixture(scope="module")
 def escapes_index(tmp_path_factory, seed_index):
     """The seed index with an article holding C1 controls and line separators, and one named in bytes that are

@@ -13,9 +13,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import anyio
 import httpx
 import pytest
 from conftest import ROOT, SEEDS, imported_after, run_json, run_qa
+
+from qa.http_api import create_app
+from qa.service import Service
 
 QUESTION = "How many civilians did the coalition kill in Raqqa?"
 SERVING = re.compile(r"serving .* at (http://\S+)")
@@ -223,6 +227,23 @@ def test_a_token_guards_every_route_but_health(own_index):
         assert client.post("/reindex", headers=good).json()["unchanged"] == 5
         assert set(client.get("/openapi.json", headers=good).json()["paths"]) >= {"/ask", "/articles/{article}"}
         assert client.get("/docs", headers=good).status_code == 404  # its scripts would come from a CDN
+
+
+def test_a_websocket_without_the_token_is_closed_before_it_opens(seed_index):
+    # qa serves no websocket, and its server takes none; should a route ever take one, the token still guards it
+    app = create_app(Service(seed_index), token="s3cret")
+    for headers, closed in (([], 1008), ([(b"authorization", b"Bearer s3cret")], 1000)):
+        sent = []
+
+        async def receive():
+            return {"type": "websocket.connect"}
+
+        async def send(message, sent=sent):
+            sent.append(message)
+
+        scope = {"type": "websocket", "path": "/ask", "headers": headers, "query_string": b"", "root_path": ""}
+        anyio.run(app, scope, receive, send)
+        assert sent[0]["type"] == "websocket.close" and sent[0]["code"] == closed  # 1000: no such websocket route
 
 
 def test_listening_off_this_machine_needs_a_token(seed_index):
