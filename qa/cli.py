@@ -112,16 +112,17 @@ def apply_filters(searcher, source: str | None, since: date | None, until: date 
 @contextmanager
 def one_line_errors(index_dir: Path | None = None) -> Iterator[None]:
     """Errors a user can fix (bad arguments, a full disk, a folder that cannot be written) become one line on
-    stderr and exit status 2."""
+    stderr and exit status 2. A reader that left early (`| head`) ends the command quietly, with status 0, whatever
+    it was printing (rich's console passes the error on: make_console)."""
     try:
         yield
+    except BrokenPipeError:
+        sys.exit(0)  # run() drops what is left unwritten
     except QAError as error:
         _fail(str(error))
     except click.UsageError as error:
         _fail(f"{error.format_message()} (see `{_command_name(error.ctx)} --help`)")
     except OSError as error:
-        if error.errno == errno.EPIPE:
-            raise
         _fail(_system_error(error))
     except DatabaseError as error:
         _fail(database_error_text(error, index_dir))

@@ -233,9 +233,16 @@ def show_sources(console: Console, articles: list[StoredArticle], copies: dict[s
         console.print(wrapped(console, entry, f"{number}.".rjust(label_width)))
 
 
+class _Console(Console):
+    def on_broken_pipe(self) -> None:
+        """Raise the error, for the command to end as every command does when its reader leaves (rich would exit
+        with status 1)."""
+        raise BrokenPipeError
+
+
 def make_console(stderr: bool = False) -> Console:
     """A console that stays plain when not writing to a terminal (rich honours NO_COLOR itself)."""
-    return Console(stderr=stderr, highlight=False, markup=False, emoji=False)  # text is shown as written
+    return _Console(stderr=stderr, highlight=False, markup=False, emoji=False)  # text is shown as written
 
 
 def show_figures(console: Console, caption: str, table: dict[str, dict[str, float]], missed: dict[str, list]) -> None:

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
-from conftest import run_json, run_qa
+from conftest import ROOT, run_json, run_qa
 
 from qa.embedding import ModelError, default_model_path, resolve_model
 
@@ -113,3 +116,28 @@ def test_the_packaged_weights_are_verified(monkeypatch, tmp_path):
     monkeypatch.setattr("qa.embedding.default_model_path", lambda: tampered)
     with pytest.raises(ModelError, match="fail verification"):
         resolve_model()
+
+
+RAQQA = "How many civilians died in Raqqa?"
+
+
+@pytest.mark.parametrize(
+    ("args", "input"),
+    [
+        (["ask", RAQQA], None),
+        (["ask", "--brief", RAQQA], None),
+        (["ask", "--json", "--file", "-"], f"{RAQQA}\n" * 8),  # more than a pipe's buffer
+        (["chat"], f"{RAQQA}\n:sources\n"),
+        (["info"], None),
+    ],
+    ids=["ask", "brief", "json", "chat", "info"],
+)
+def test_a_reader_that_leaves_early_ends_the_command_quietly_with_status_0(seed_index, args, input):
+    env = {**os.environ, "HF_HUB_OFFLINE": "1"}
+    command = [sys.executable, "-m", "qa", "--index", str(seed_index), *args]
+    with subprocess.Popen(
+        command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.PIPE, cwd=ROOT, env=env, text=True
+    ) as process:
+        process.stdout.close()  # as `| head -0` does: every write fails
+        _, stderr = process.communicate(input, timeout=600)
+    assert (process.returncode, stderr) == (0, "")
