@@ -160,8 +160,7 @@ def show_values(console: Console, figures: tuple[Figure, ...]) -> None:
     if not figures:
         return
     if disagree(figures):
-        count = len(same_quantity(list(figures)))
-        console.print(wrapped(console, Text(f"The sources disagree: {count} different values.", style="bold")))
+        console.print(wrapped(console, Text(_disagreement(figures), style="bold")))
     for figure in figures:
         first = figure.first
         entry = Text(_tidy(first.value), style="bold green")
@@ -179,6 +178,21 @@ def show_values(console: Console, figures: tuple[Figure, ...]) -> None:
             entry.append("\n" + _source_line(mention) + copied, style="cyan")
         console.print(wrapped(console, entry, "▸"))
     console.print()
+
+
+def _disagreement(figures: tuple[Figure, ...]) -> str:
+    """The line above values that disagree: how many differ, and how many of those listed are not counted among
+    them (of another scope, shown in brackets; or a share beside counts, a count beside shares)."""
+    counted_values = len(same_quantity(list(figures)))
+    scoped = sum(figure.qualifier is not None for figure in figures)
+    asides = [
+        f"{number} of another {what}"
+        for number, what in ((scoped, "scope"), (len(figures) - counted_values - scoped, "measure"))
+        if number
+    ]
+    return f"The sources disagree: {counted_values} different values" + (
+        f" (and {' and '.join(asides)})." if asides else "."
+    )
 
 
 def show_value_sentences(console: Console, figures: tuple[Figure, ...]) -> None:

@@ -141,3 +141,11 @@ def test_a_reader_that_leaves_early_ends_the_command_quietly_with_status_0(seed_
         process.stdout.close()  # as `| head -0` does: every write fails
         _, stderr = process.communicate(input, timeout=600)
     assert (process.returncode, stderr) == (0, "")
+
+
+def test_the_disagreement_line_accounts_for_every_value_listed(seed_index):
+    brief = run_qa("ask", "--brief", RAQQA, index=seed_index).stdout
+    answers = run_json("ask", "--json", RAQQA, index=seed_index)["answers"]
+    scoped = sum("qualifier" in answer for answer in answers)
+    assert scoped and brief.count("▸") == len(answers)  # a value of another scope listed beside those that differ
+    assert f"The sources disagree: {len(answers) - scoped} different values (and {scoped} of another scope)." in brief
