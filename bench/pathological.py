@@ -46,9 +46,11 @@ from pathlib import Path
 from qa.manifest import ModelSpec
 from qa.indexer import _passages
 from qa.ingest import read_article
+from qa.text import counted
 began = time.perf_counter()
 passages = _passages(read_article(Path(sys.argv[1])), ModelSpec("m", Path("."), "0"))
-print(f"{time.perf_counter() - began:.2f} s, {len(passages)} passages, {sum(len(p.sentences) for p in passages)} sentences")
+sentences = sum(len(p.sentences) for p in passages)
+print(f"{time.perf_counter() - began:.2f} s, {counted(len(passages), 'passage')}, {counted(sentences, 'sentence')}")
 """
 
 

@@ -343,25 +343,26 @@ def index(
             if "record" in skipped
             else ""
         )
-        count = f" ({skipped['count']} records)" if "count" in skipped else ""
+        count = f" ({counted(skipped['count'], 'record')})" if "count" in skipped else ""
         skipped_lines.append(f"skipped {one_line(skipped['path'])}{where}: {one_line(skipped['reason'])}{count}")
-    _echo_some(skipped_lines, "skipped")
-    _echo_some([f"warning: {one_line(w['path'])}: {one_line(w['warning'])}" for w in summary.warnings], "warnings")
+    _echo_some(skipped_lines, "skipped", "skipped")
+    _echo_some([f"warning: {one_line(w['path'])}: {one_line(w['warning'])}" for w in summary.warnings], "warning")
     _echo_some(
         [f"duplicate {one_line(d['path'])}: same bytes as {one_line(d['same_as'])}" for d in summary.duplicates],
-        "duplicates",
+        "duplicate",
     )
 
 
 LISTED_AT_MOST = 20  # of each kind of line after an update: a big archive's every bad file would bury the summary
 
 
-def _echo_some(lines: list[str], what: str) -> None:
+def _echo_some(lines: list[str], noun: str, plural: str | None = None) -> None:
     """The first LISTED_AT_MOST lines on stderr, then how many more there are and where to read them all."""
     for line in lines[:LISTED_AT_MOST]:
         click.echo(line, err=True)
     if len(lines) > LISTED_AT_MOST:
-        click.echo(f"… and {len(lines) - LISTED_AT_MOST:,} more {what} (qa index --json lists them all)", err=True)
+        more = counted(len(lines) - LISTED_AT_MOST, f"more {noun}", f"more {plural or noun + 's'}")
+        click.echo(f"… and {more} (qa index --json lists them all)", err=True)
 
 
 @main.command()
@@ -645,7 +646,7 @@ def evaluate(
         click.echo(json_text(table))
     else:
         unanswerable = sum(not q.answerable for q in questions)
-        caption = f"{questions_path.name}: {len(questions)} questions" + (
+        caption = f"{questions_path.name}: {counted(len(questions), 'question')}" + (
             f" ({unanswerable} unanswerable)" if unanswerable else ""
         )
         show_figures(make_console(), caption, table, missed)

@@ -10,6 +10,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeRemainingColumn
 
 from qa.indexer import Progress as ProgressCallback
 from qa.render import make_console
+from qa.text import counted
 
 
 @contextmanager
@@ -34,7 +35,7 @@ def embedding_progress() -> Iterator[ProgressCallback | None]:
                 began[what] = time.perf_counter()
             seconds = max(time.perf_counter() - began[what], 1e-9)
             if what == "embedding":  # done and total count bytes read: passages are what a person waits for
-                count, rate = f"{passages:,} passages", f"{passages / seconds:.1f} passages/s"
+                count, rate = counted(passages, "passage"), f"{passages / seconds:.1f} passages/s"
             else:
                 count, rate = f"{done:,}/{total:,}", f"{done / seconds:.1f}/s"
             bar.update(task, description=what, completed=done, total=total, count=count, rate=rate)

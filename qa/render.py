@@ -233,7 +233,7 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
 
 def show_sources(console: Console, articles: list[StoredArticle], copies: dict[str, list[str]]) -> None:
     """The indexed articles, one entry each: title, where it comes from, file, passage count, copies found."""
-    console.print(Text(f"{len(articles)} articles", style="bold"))
+    console.print(Text(counted(len(articles), "article"), style="bold"))
     label_width = len(f"{len(articles)}.")
     for number, article in enumerate(articles, start=1):
         where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date", "date_text") if article.metadata.get(k))
@@ -241,7 +241,7 @@ def show_sources(console: Console, articles: list[StoredArticle], copies: dict[s
         place = display_path(file_of(article.path, article.metadata))
         if "record" in article.metadata:
             place += f", record {article.metadata['record']}"
-        entry.append(f"\n{one_line(place)} · {article.passages} passages", style="dim")
+        entry.append(f"\n{one_line(place)} · {counted(article.passages, 'passage')}", style="dim")
         if copied := copies.get(article.path):
             entry.append(f"\ncopies: {one_line(', '.join(map(display_path, copied)))}", style="dim")
         console.print(wrapped(console, entry, f"{number}.".rjust(label_width)))

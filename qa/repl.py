@@ -233,7 +233,7 @@ def run(searcher: Searcher, console: Console, k: int, mode: str) -> None:
     if terminal:
         counts = searcher.store.counts()
         console.print(
-            f"qa: {counts['articles']} articles, {counts['passages']} passages. "
+            f"qa: {counted(counts['articles'], 'article')}, {counted(counts['passages'], 'passage')}. "
             "Ask a question; :help lists commands, Ctrl-D leaves."
         )
     if not terminal:

@@ -20,6 +20,7 @@ from qa.backends.sharded.layout import is_sharded, make_shards, shard_folders, s
 from qa.errors import QAError
 from qa.indexer import IndexSummary, OneShard, sources_to_read, update
 from qa.scan import path_from_text
+from qa.text import counted
 
 
 def update_index(directory: Path, paths: list[Path], shards: int | None = None, **options) -> IndexSummary:
@@ -29,7 +30,7 @@ def update_index(directory: Path, paths: list[Path], shards: int | None = None, 
         folders = shard_folders(directory)
         if shards is not None and shards != len(folders):
             raise QAError(
-                f"{directory} holds {len(folders)} shards, not {shards} (another number of shards takes a new index folder)"
+                f"{directory} holds {counted(len(folders), 'shard')}, not {shards} (another number of shards takes a new index folder)"
             )
         return update_shards(folders, paths, **options)
     if not (directory / DB_FILE).exists():  # a first build: what it cannot read is refused before anything is made

@@ -269,3 +269,17 @@ def test_filter_narrows_answers_to_matching_articles_until_switched_off(seed_ind
     assert "filter: none (every article)" in done.stdout
     unfiltered = json.loads(done.stdout.strip().splitlines()[-1])
     assert {r["article"] for r in unfiltered["results"]} - {"004_7d1420245ddc1626.txt"}
+
+
+def test_a_count_of_one_takes_the_singular(tmp_path):
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "short.txt").write_text("Storm closes harbour\n\nThe harbour at Dover closed as a storm passed.\n")
+    index = tmp_path / "index"
+    run_qa("index", str(articles), index=index)
+    terminal = Terminal(index)
+    assert "qa: 1 article, 1 passage. Ask a question" in plain(terminal.child.before)
+    sources = terminal.enter(":sources", r"short\.txt · 1 passage\b")
+    assert "1 article\n" in sources
+    assert terminal.leave() == 0
+    assert "counts: ok, 1 article, 1 passage, 2 sentences" in run_qa("check", index=index).stdout

@@ -15,6 +15,7 @@ from pathlib import Path
 from qa.backends.local.update_lock import LockTimeout, update_lock
 from qa.errors import QAError
 from qa.manifest import Manifest
+from qa.text import counted
 
 REBUILD = "run `qa index --rebuild` (it keeps the recorded sources and embeds everything again)"
 
@@ -114,20 +115,22 @@ def _counts(store, manifest: Manifest) -> Finding:
     for kind, stored in (("passage", passages), ("sentence", sentences)):
         recorded = store.manifest_rows().get(f"{kind}_count")
         if recorded is not None and int(recorded) != stored:
-            problems.append(f"{stored} {kind}s stored, {recorded} recorded")
+            problems.append(f"{counted(stored, kind)} stored, {recorded} recorded")
     if manifest.passages is not None and manifest.passages != passages:
-        problems.append(f"{passages} passages stored, {manifest.passages} recorded")
+        problems.append(f"{counted(passages, 'passage')} stored, {manifest.passages} recorded")
     for table, rows in (("passages_fts", passages), ("sentences_fts", sentences)):
         if (found := count(f"SELECT count(*) FROM {table}_docsize")) != rows:  # the rows it indexes
-            problems.append(f"{found} rows in {table} for {rows}")
+            problems.append(f"{counted(found, 'row')} in {table} for {rows}")
     missing = count(
         "SELECT count(*) FROM (SELECT embedding_key FROM passages UNION ALL SELECT embedding_key FROM sentences) "
         "WHERE embedding_key NOT IN (SELECT key FROM embeddings)"
     )
     if missing:
-        problems.append(f"{missing} passages or sentences without a vector")
+        problems.append(f"{counted(missing, 'passage or sentence', 'passages or sentences')} without a vector")
     articles = count("SELECT count(*) FROM articles")
-    summary = f"{articles} articles, {passages} passages, {sentences} sentences"
+    summary = ", ".join(
+        counted(n, noun) for n, noun in ((articles, "article"), (passages, "passage"), (sentences, "sentence"))
+    )
     if problems:
         return Finding("counts", False, f"{summary}: " + "; ".join(problems), REBUILD)
     return Finding("counts", True, f"{summary}, each with its vector and lexical row")
@@ -164,6 +167,6 @@ def _faiss(store) -> Finding:
     return Finding(
         "faiss",
         True,
-        f"{base.ntotal} vectors in its base, {len(changes.added)} added and {len(changes.removed)} removed since: "
-        f"the {changes.passages} passages recorded",
+        f"{counted(base.ntotal, 'vector')} in its base, {len(changes.added)} added and {len(changes.removed)} removed since: "
+        f"the {counted(changes.passages, 'passage')} recorded",
     )
