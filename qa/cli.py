@@ -12,6 +12,7 @@ from math import isfinite
 from pathlib import Path
 
 import click
+from click.core import ParameterSource
 
 from qa.backends.local.errors import DatabaseError, database_error_text
 from qa.errors import QAError
@@ -30,6 +31,27 @@ MODE_OPTION = click.option(
     default="hybrid",
     show_default=True,
     help="Ranker: BM25 and dense fused with sentence scores, or one of them alone.",
+)
+
+
+def _index_here(ctx: click.Context, param: click.Parameter, value: Path | None) -> None:
+    """`qa ask --index DIR` as `qa --index DIR ask`: DIR becomes the command's index, refused when the group's
+    --index names another."""
+    if value is None:
+        return
+    root = ctx.find_root()
+    given = root.params["index_dir"]
+    if root.get_parameter_source("index_dir") is ParameterSource.COMMANDLINE and given.resolve() != value.resolve():
+        raise click.BadParameter(f"{value} differs from `qa --index {given}`: give the index once", ctx, param)
+    ctx.obj = root.params["index_dir"] = value  # the group's too, which its errors name
+
+
+INDEX_OPTION = click.option(
+    "--index",
+    type=click.Path(path_type=Path, file_okay=False),
+    expose_value=False,
+    callback=_index_here,
+    help="The index folder, as `qa --index DIR` (env QA_INDEX; default ./index).",
 )
 
 
@@ -110,7 +132,7 @@ def apply_filters(searcher, source: str | None, since: date | None, until: date 
 
 
 @contextmanager
-def one_line_errors(index_dir: Path | None = None) -> Iterator[None]:
+def one_line_errors(ctx: click.Context | None = None) -> Iterator[None]:
     """Errors a user can fix (bad arguments, a full disk, a folder that cannot be written) become one line on
     stderr and exit status 2. A reader that left early (`| head`) ends the command quietly, with status 0, whatever
     it was printing (rich's console passes the error on: make_console)."""
@@ -125,7 +147,7 @@ def one_line_errors(index_dir: Path | None = None) -> Iterator[None]:
     except OSError as error:
         _fail(_system_error(error))
     except DatabaseError as error:
-        _fail(database_error_text(error, index_dir))
+        _fail(database_error_text(error, ctx and ctx.params.get("index_dir")))  # read now: a command may name it
 
 
 def ray_address() -> str | None:
@@ -173,7 +195,7 @@ class QAGroup(click.Group):
             return super().make_context(*args, **kwargs)
 
     def invoke(self, ctx: click.Context):
-        with one_line_errors(ctx.params.get("index_dir")):
+        with one_line_errors(ctx):
             return super().invoke(ctx)
 
 
@@ -258,6 +280,7 @@ def main(ctx: click.Context, index_dir: Path, ray_address: str | None) -> None:
     "env QA_RAY_ADDRESS).",
 )
 @MODEL_OPTION
+@INDEX_OPTION
 @click.pass_obj
 def index(
     index_dir: Path,
@@ -379,6 +402,7 @@ def _echo_some(lines: list[str], noun: str, plural: str | None = None) -> None:
 @click.option("--brief", is_flag=True, help="Print only the answer block: the values asked for and their sources.")
 @filter_options
 @MODEL_OPTION
+@INDEX_OPTION
 @click.pass_obj
 def ask(
     index_dir: Path,
@@ -425,6 +449,7 @@ def ask(
 @MODE_OPTION
 @filter_options
 @MODEL_OPTION
+@INDEX_OPTION
 @click.pass_obj
 def chat(
     index_dir: Path,
@@ -447,6 +472,7 @@ def chat(
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@INDEX_OPTION
 @click.pass_obj
 def info(index_dir: Path, as_json: bool) -> None:
     """What the index holds: articles, passages, model, size, when it was built."""
@@ -496,6 +522,7 @@ def info(index_dir: Path, as_json: bool) -> None:
 
 @main.command()
 @click.option("--json", "as_json", is_flag=True, help="Print as JSON.")
+@INDEX_OPTION
 @click.pass_obj
 def check(index_dir: Path, as_json: bool) -> None:
     """Verify the whole index (database, counts, encoder, model, FAISS cache) and say what to do.
@@ -530,6 +557,7 @@ def check(index_dir: Path, as_json: bool) -> None:
     help="Ask every request but /health for `Authorization: Bearer TOKEN` (env QA_TOKEN); "
     "needed to listen off this machine.",
 )
+@INDEX_OPTION
 @click.pass_obj
 def serve(index_dir: Path, host: str, port: int, token: str | None) -> None:
     """Answer over HTTP with the JSON of `qa ask --json` (its OpenAPI description at /openapi.json)."""
@@ -542,6 +570,7 @@ def serve(index_dir: Path, host: str, port: int, token: str | None) -> None:
 
 
 @main.command()
+@INDEX_OPTION
 @click.pass_obj
 def mcp(index_dir: Path) -> None:
     """Answer an AI assistant over MCP (stdio): tools ask, open_article and list_sources."""
@@ -597,6 +626,7 @@ def _floors(values: tuple[str, ...], option: str) -> dict[str, float]:
     help="Questions the index does not answer (JSON lines): report how many the confidence flag catches.",
 )
 @MODEL_OPTION
+@INDEX_OPTION
 @click.pass_obj
 def evaluate(
     index_dir: Path,

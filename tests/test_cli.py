@@ -96,6 +96,22 @@ def test_a_missing_index_is_a_one_line_error(tmp_path):
     done = run_qa("ask", "anything", index=tmp_path / "none", check=False)
     assert done.returncode == 2
     assert "no index" in done.stderr and "qa index" in done.stderr and "Traceback" not in done.stderr
+    relative = run_qa("ask", "anything", index=Path("no-such-index"), check=False)
+    assert relative.stderr == (
+        "qa: no index at ./no-such-index: build one with `qa index PATH`, or name one with --index DIR\n"
+    )
+
+
+def test_the_index_may_be_named_after_the_command_too(seed_index, tmp_path):
+    assert run_json("ask", "--index", str(seed_index), "--json", "Who is Donatella Rovera?")["results"]
+    assert run_json("info", "--json", "--index", f"{seed_index}/", index=seed_index)["articles"] == 5  # the same
+    twice = run_qa("info", "--index", str(tmp_path), index=seed_index, check=False)
+    assert twice.returncode == 2 and "differs from `qa --index" in twice.stderr
+    articles = tmp_path / "articles"
+    articles.mkdir()
+    (articles / "short.txt").write_text("Storm closes harbour\n\nThe harbour at Dover closed as a storm passed.\n")
+    run_qa("index", str(articles), "--index", str(tmp_path / "index"))
+    assert run_json("info", "--json", "--index", str(tmp_path / "index"))["articles"] == 1
 
 
 def test_an_index_refuses_queries_with_another_model(seed_index, tmp_path):

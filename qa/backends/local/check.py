@@ -62,7 +62,7 @@ def check(directory: Path) -> Report:
     except (QAError, sqlite3.DatabaseError) as error:
         fix = REBUILD
         if "no index at" in str(error):
-            fix = "build one with `qa index [PATH ...]`"
+            fix = "build one with `qa index PATH`, or name one with --index DIR"
         elif "is not a qa index" in str(error):
             fix = "leave it be and choose another folder with --index"
         return Report(str(directory), [Finding("sqlite", False, str(error), fix)])

@@ -209,7 +209,8 @@ class Store:
     def open(cls, directory: Path) -> Store:
         path = directory / DB_FILE
         if not path.is_file():
-            raise StoreError(f"no index at {directory}: build one with `qa index [PATH ...]`")
+            shown = directory if directory.is_absolute() or directory.parts[:1] == ("..",) else f"./{directory}"
+            raise StoreError(f"no index at {shown}: build one with `qa index PATH`, or name one with --index DIR")
         store = cls._connect(path, directory)
         if not store._has_tables():
             raise StoreError(
