@@ -441,7 +441,7 @@ def ask(
 
             click.echo(json_text(answer_json(answer)))
         else:
-            show_answer(console, answer, brief)
+            show_answer(console, answer, brief, searcher.filters)
 
 
 @main.command()

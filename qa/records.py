@@ -116,6 +116,10 @@ class Filters:
     def __bool__(self) -> bool:
         return bool(self.source or self.since or self.until)
 
+    def __str__(self) -> str:
+        """The filter in the words the chat's :filter takes ("source=bbc since=2017-01-01"); "" for none."""
+        return " ".join(f"{name}={value}" for name, value in vars(self).items() if value)
+
 
 def date_bound(text: str, upper: bool) -> date:
     """YYYY-MM-DD, or YYYY-MM / YYYY meaning their first day (a lower bound) or last day (an upper bound)."""

@@ -12,13 +12,14 @@ from qa.answer import Answer, Result, partial_notice
 from qa.figures import Figure, Mention, copy_of, disagree, same_quantity
 from qa.locations import file_of, location_json, place_text
 from qa.question import words as question_words
-from qa.records import StoredArticle, StoredPassage
+from qa.records import Filters, StoredArticle, StoredPassage
 from qa.text import counted, one_line, printable
 
 _BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
 _SPACES = re.compile(r"[^\S\n]+")
 
 NOT_CONFIDENT = "Nothing in the index answers this confidently."
+NOT_CONFIDENT_FILTERED = "Nothing in the articles the filter lets through ({}) answers this confidently."
 NO_VALUE = "No short answer found in the passages (qa ask without --brief shows them)."
 NEAREST = "The nearest sentences, which may not answer it:"
 
@@ -94,14 +95,15 @@ def wrapped(console: Console, entry: Text, label: str = "") -> Text:
     return text
 
 
-def show_answer(console: Console, answer: Answer, brief: bool = False) -> None:
-    """The answer block (the values asked for and their sources), then the passages unless brief."""
+def show_answer(console: Console, answer: Answer, brief: bool = False, filters: Filters = Filters()) -> None:
+    """The answer block (the values asked for and their sources), then the passages unless brief; `filters`, those
+    the answer was searched with, are named when nothing answers confidently."""
     if answer.searched:
         console.print(wrapped(console, Text(f"(searched: {printable(answer.searched)})", style="dim")))
     if answer.missing:
         console.print(wrapped(console, Text(partial_notice(answer.missing), style="bold red")))
     if not answer.confident:
-        console.print(NOT_CONFIDENT)
+        console.print(wrapped(console, Text(NOT_CONFIDENT_FILTERED.format(filters) if filters else NOT_CONFIDENT)))
         if not brief:
             show_nearest(console, answer.results)
         return

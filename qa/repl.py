@@ -34,8 +34,7 @@ PROMPT = "qa> "
 
 def describe(filters: Filters) -> str:
     """The filter in the words :filter takes, or "none"."""
-    settings = [f"{name}={value}" for name, value in vars(filters).items() if value]
-    return " ".join(settings) if settings else "none (every article)"
+    return str(filters) or "none (every article)"
 
 
 @dataclass
@@ -76,7 +75,9 @@ class Chat:
         if self.as_json:
             print(json_text(answer_json(self.last)), flush=True)
         else:
-            show_answer(self.console, self.last)
+            if self.searcher.filters:
+                self.console.print(wrapped(self.console, Text(f"(filter: {self.searcher.filters})", style="dim")))
+            show_answer(self.console, self.last, filters=self.searcher.filters)
 
     # -- commands ---------------------------------------------------------------------
 

@@ -283,3 +283,17 @@ def test_a_count_of_one_takes_the_singular(tmp_path):
     assert "1 article\n" in sources
     assert terminal.leave() == 0
     assert "counts: ok, 1 article, 1 passage, 2 sentences" in run_qa("check", index=index).stdout
+
+
+def test_a_filter_is_named_above_an_answer_and_when_nothing_answers_under_it(seed_index):
+    question, unanswered = "Who is Donatella Rovera?", "Who won the 2017 World Series?"
+    lines = [":k 1", ":filter source=sputnik", question, unanswered, ":filter off", question]
+    done = run_qa("chat", index=seed_index, input="\n".join(lines) + "\n")
+    filtered, unfiltered = done.stdout.split("» :filter off")
+    assert filtered.count("(filter: source=sputnik)") == 2 and "(filter:" not in unfiltered
+    limited = "Nothing in the articles the filter lets through (source=sputnik) answers this confidently."
+    assert limited in " ".join(filtered.split(f"» {unanswered}")[1].split())
+    for brief in ([], ["--brief"]):
+        asked = run_qa("ask", *brief, "--source", "sputnik", unanswered, index=seed_index).stdout
+        assert " ".join(asked.split()).startswith(limited) and "(filter:" not in asked
+    assert "Nothing in the index answers" in run_qa("ask", "--brief", unanswered, index=seed_index).stdout
