@@ -6,6 +6,7 @@ import re
 from pathlib import Path
 
 from rich.console import Console
+from rich.style import Style
 from rich.text import Text
 
 from qa.answer import Answer, Result, partial_notice
@@ -23,6 +24,9 @@ NOT_CONFIDENT_FILTERED = "Nothing in the articles the filter lets through ({}) a
 NO_VALUE = "No short answer found in the passages (qa ask without --brief shows them)."
 NEAREST = "The nearest sentences, which may not answer it:"
 
+PATH = Style(meta={"path": True})  # marks a file path in a text (shows nothing): `wrapped` never breaks it
+KEPT = "\ud800"  # a path's space while it is wrapped: one cell, no space, never shown (one_line escapes it)
+
 
 def _tidy(text: str) -> str:
     """Display form of source text: paragraph breaks become line breaks, runs of spaces one space."""
@@ -37,14 +41,22 @@ def display_path(path: str) -> str:
         return path
 
 
-def citation(result: Result) -> str:
+def _with_paths(text: str, paths: list[str], style: str) -> Text:
+    """text on one line, styled, the files at paths in it (as display_path writes them) marked to be kept whole."""
+    marked = Text(one_line(text), style=style)
+    marked.highlight_words([one_line(display_path(path)) for path in paths], PATH)
+    return marked
+
+
+def citation(result: Result, style: str = "cyan") -> Text:
     """Title — outlet, date — file:lines: enough for a person to find and check the passage."""
     p = result.passage
     place = place_text(p.path, p.metadata, p.start, p.end, (p.first_line, p.last_line), p.lines_in, display_path)
     when = p.metadata.get("date") or p.metadata.get("date_text")
     where = ", ".join(str(value) for value in (p.metadata.get("outlet"), when) if value)
-    parts = [p.title or Path(file_of(p.path, p.metadata)).name, where, place]
-    return one_line(" — ".join(part for part in parts if part))
+    path = file_of(p.path, p.metadata)
+    parts = [p.title or Path(path).name, where, place]
+    return _with_paths(" — ".join(part for part in parts if part), [path], style)
 
 
 def within_file(p: StoredPassage) -> str:
@@ -81,9 +93,12 @@ def passage_text(result: Result, words: list[str] = ()) -> Text:
 
 def wrapped(console: Console, entry: Text, label: str = "") -> Text:
     """The entry wrapped to the console's width, hanging beside a label if given (its later lines under its
-    first). Unlike rich's own wrapping and table cells, no line ends in spaces, so piped output has none."""
+    first). Unlike rich's own wrapping and table cells, no line ends in spaces, so piped output has none. A path is
+    kept whole (_with_paths), past the width if need be: print an entry that may hold one with soft_wrap=True, or
+    rich folds it there."""
     indent = len(label) + 1 if label else 0
-    lines = entry.wrap(console, max(console.width - indent, 20))
+    width = max(console.width - indent, 20)
+    lines = [part for line in entry.split("\n", allow_blank=True) for part in _divided(console, line, width)]
     text = Text()
     for number, line in enumerate(lines):
         line.rstrip()
@@ -93,6 +108,23 @@ def wrapped(console: Console, entry: Text, label: str = "") -> Text:
             text.append(label + " ", style="bold cyan")
         text.append(line)
     return text
+
+
+def _divided(console: Console, line: Text, width: int) -> list[Text]:
+    """One line of text wrapped at its spaces to width, a word longer than that folded; but a line holding a path (a
+    span styled PATH) is wrapped at its other spaces alone, a long path running past the width rather than being
+    cut where it could no longer be copied."""
+    paths = [span for span in line.spans if span.style == PATH]
+    if not paths:
+        return list(line.wrap(console, width))
+    held = list(line.plain)
+    for span in paths:
+        held[span.start : span.end] = line.plain[span.start : span.end].replace(" ", KEPT)
+    # a Text's own overflow "ignore" (not wrap's argument, which stops wrapping) leaves a long word unfolded
+    pieces = Text("".join(held), style=line.style, spans=line.spans, overflow="ignore").wrap(console, width)
+    for piece in pieces:
+        piece.plain = piece.plain.replace(KEPT, " ")
+    return list(pieces)
 
 
 def show_answer(console: Console, answer: Answer, brief: bool = False, filters: Filters = Filters()) -> None:
@@ -114,10 +146,12 @@ def show_answer(console: Console, answer: Answer, brief: bool = False, filters: 
         return
     words = question_words(answer.searched or answer.question)
     for rank, result in enumerate(answer.results, start=1):
-        entry = Text.assemble((citation(result), "cyan"), "\n", passage_text(result, words))
+        entry = Text.assemble(citation(result), "\n", passage_text(result, words))
         if result.also_in:
-            entry.append("\nalso in: " + "; ".join(citation(r) for r in result.also_in), style="dim")
-        console.print(wrapped(console, entry, f"[{rank}]"))  # a hanging indent keeps results apart on narrow terminals
+            entry.append("\nalso in: ", style="dim")
+            entry.append(Text("; ", style="dim").join(citation(r, "dim") for r in result.also_in))
+        # a hanging indent keeps results apart on narrow terminals
+        console.print(wrapped(console, entry, f"[{rank}]"), soft_wrap=True)
         console.print()
 
 
@@ -127,14 +161,14 @@ def show_nearest(console: Console, results: list[Result]) -> None:
     if results:
         console.print(Text(NEAREST, style="dim"))
     for rank, result in enumerate(results, start=1):
-        entry = Text.assemble((citation(result), "cyan"), "\n", (_tidy(result.answer_text).strip(), "dim"))
-        console.print(wrapped(console, entry, f"[{rank}]"))
+        entry = Text.assemble(citation(result), "\n", (_tidy(result.answer_text).strip(), "dim"))
+        console.print(wrapped(console, entry, f"[{rank}]"), soft_wrap=True)
 
 
 SOURCE_TITLE_CHARS = 48  # a headline naming a source that states no outlet is cut to this length
 
 
-def _source_line(mention: Mention) -> str:
+def _source_line(mention: Mention) -> Text:
     """Who published it, date — file:lines of one mention of a value. The outlet names the source, else its
     author, else its headline (quoted and shortened): a date alone would stand where a reader looks for who said
     it."""
@@ -143,7 +177,7 @@ def _source_line(mention: Mention) -> str:
     when = p.metadata.get("date") or p.metadata.get("date_text")
     who = p.metadata.get("outlet") or p.metadata.get("author") or (p.title and f"“{_shortened(p.title)}”")
     where = ", ".join(str(value) for value in (who, when) if value)
-    return one_line(" — ".join(part for part in (where, place) if part))
+    return _with_paths(" — ".join(part for part in (where, place) if part), [file_of(p.path, p.metadata)], "cyan")
 
 
 def _shortened(title: str) -> str:
@@ -177,8 +211,10 @@ def show_values(console: Console, figures: tuple[Figure, ...]) -> None:
             entry.append(f" — according to {printable(figure.attributed_to)}", style="italic")
         for mention in figure.cited:
             copied = " (copy)" if copy_of(mention, figure) else ""
-            entry.append("\n" + _source_line(mention) + copied, style="cyan")
-        console.print(wrapped(console, entry, "▸"))
+            entry.append("\n")
+            entry.append(_source_line(mention))
+            entry.append(copied, style="cyan")
+        console.print(wrapped(console, entry, "▸"), soft_wrap=True)
     console.print()
 
 
@@ -204,11 +240,11 @@ def show_value_sentences(console: Console, figures: tuple[Figure, ...]) -> None:
         for mention in figure.mentions:
             start, end = (offset - mention.sentence_span[0] for offset in mention.value_span)
             sentence = mention.sentence
-            entry = Text(_source_line(mention) + "\n", style="cyan")
+            entry = _source_line(mention).append("\n")
             entry.append(_tidy(sentence[:start]).lstrip())
             entry.append(_tidy(sentence[start:end]), style="bold yellow")
             entry.append(_tidy(sentence[end:]).rstrip())
-            console.print(wrapped(console, entry, "  "))
+            console.print(wrapped(console, entry, "  "), soft_wrap=True)
         console.print()
 
 
@@ -218,7 +254,7 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
     first = passages[0]
     path = file_of(first.path, first.metadata)
     console.print(wrapped(console, Text(one_line(first.title or Path(path).name), style="bold")))
-    console.print(wrapped(console, Text(one_line(display_path(path)), style="dim")))
+    console.print(wrapped(console, _with_paths(display_path(path), [path], "dim")), soft_wrap=True)
     console.print()
     if position > context:
         console.print(Text("…", style="dim"))
@@ -240,13 +276,12 @@ def show_sources(console: Console, articles: list[StoredArticle], copies: dict[s
     for number, article in enumerate(articles, start=1):
         where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date", "date_text") if article.metadata.get(k))
         entry = Text(one_line(" — ".join(filter(None, [article.title, where]))))
-        place = display_path(file_of(article.path, article.metadata))
-        if "record" in article.metadata:
-            place += f", record {article.metadata['record']}"
-        entry.append(f"\n{one_line(place)} · {counted(article.passages, 'passage')}", style="dim")
+        path = file_of(article.path, article.metadata)
+        place = display_path(path) + (f", record {article.metadata['record']}" if "record" in article.metadata else "")
+        entry.append("\n").append(_with_paths(f"{place} · {counted(article.passages, 'passage')}", [path], "dim"))
         if copied := copies.get(article.path):
-            entry.append(f"\ncopies: {one_line(', '.join(map(display_path, copied)))}", style="dim")
-        console.print(wrapped(console, entry, f"{number}.".rjust(label_width)))
+            entry.append("\n").append(_with_paths(f"copies: {', '.join(map(display_path, copied))}", copied, "dim"))
+        console.print(wrapped(console, entry, f"{number}.".rjust(label_width)), soft_wrap=True)
 
 
 class _Console(Console):

@@ -18,10 +18,15 @@ REUTERS = ROOT / "bench" / "reuters21578"
 
 
 def run_qa(
-    *args: str, index: Path | None = None, input: str | None = None, cwd: Path | None = None, check: bool = True
+    *args: str,
+    index: Path | None = None,
+    input: str | None = None,
+    cwd: Path | None = None,
+    check: bool = True,
+    columns: int = 100,
 ):
     """Run the real CLI in a subprocess; returns the CompletedProcess."""
-    env = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": "100"}
+    env = {**os.environ, "HF_HUB_OFFLINE": "1", "COLUMNS": str(columns)}
     env.pop("QA_INDEX", None)
     env.pop("QA_RAY_ADDRESS", None)
     command = [sys.executable, "-m", "qa", *(["--index", str(index)] if index else []), *args]

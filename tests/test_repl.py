@@ -10,7 +10,8 @@ import sys
 
 import pexpect
 import pytest
-from conftest import ROOT, run_json, run_qa
+from conftest import ROOT, SEEDS, run_json, run_qa
+from rich.cells import cell_len
 from rich.console import Console
 
 from qa.render import show_answer
@@ -279,8 +280,8 @@ def test_a_count_of_one_takes_the_singular(tmp_path):
     run_qa("index", str(articles), index=index)
     terminal = Terminal(index)
     assert "qa: 1 article, 1 passage. Ask a question" in plain(terminal.child.before)
-    sources = terminal.enter(":sources", r"short\.txt · 1 passage\b")
-    assert "1 article\n" in sources
+    sources = terminal.enter(":sources", r"1 passage\b")
+    assert "1 article\n" in sources and "short.txt · 1 passage\n" in sources
     assert terminal.leave() == 0
     assert "counts: ok, 1 article, 1 passage, 2 sentences" in run_qa("check", index=index).stdout
 
@@ -297,3 +298,32 @@ def test_a_filter_is_named_above_an_answer_and_when_nothing_answers_under_it(see
         asked = run_qa("ask", *brief, "--source", "sputnik", unanswered, index=seed_index).stdout
         assert " ".join(asked.split()).startswith(limited) and "(filter:" not in asked
     assert "Nothing in the index answers" in run_qa("ask", "--brief", unanswered, index=seed_index).stdout
+
+
+@pytest.fixture(scope="module")
+def far_folder(tmp_path_factory):
+    """The seed articles in a folder whose path (with spaces) is longer than a line, and their index."""
+    folder = tmp_path_factory.mktemp("paths") / f"articles kept in a folder with a long name {'x' * 40}"
+    shutil.copytree(SEEDS, folder)
+    index = folder.parent / "index"
+    run_qa("index", str(folder), index=index)
+    return folder, index
+
+
+@pytest.mark.parametrize("columns", [60, 80, 100])
+def test_a_path_longer_than_a_line_is_kept_whole_and_the_rest_wraps(far_folder, columns):
+    folder, index = far_folder
+    question = "How many civilians died in Raqqa?"
+    shown = [
+        run_qa(*args, index=index, input=input, columns=columns).stdout
+        for args, input in [
+            (["ask", question], None),
+            (["ask", "--brief", question], None),
+            (["chat"], f":k 2\n{question}\n:open 1\n:figures\n:sources\n"),
+        ]
+    ]
+    for out in shown:
+        lines = out.splitlines()
+        assert sum(line.count(".txt") for line in lines) == sum(line.count(f"{folder}/") for line in lines) >= 5
+        assert all(cell_len(line) <= columns for line in lines if str(folder) not in line)
+        assert not any(line.endswith(" ") for line in lines)
