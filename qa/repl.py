@@ -88,7 +88,7 @@ class Chat:
             self.console.print(wrapped(self.console, Text(command.summary), usages[name].ljust(width)))
         note = (
             "help, clear, quit and exit work without the colon too. Anything else is a question; "
-            "a short follow-up is read in the context of the last one."
+            "a short follow-up is read in the context of the last one (:new reads the next on its own)."
         )
         self.console.print(wrapped(self.console, Text(note)))
 
@@ -169,6 +169,10 @@ class Chat:
         self.as_json = not self.as_json
         self.console.print(f"JSON output {'on' if self.as_json else 'off'}")
 
+    def start_afresh(self, _: str) -> None:
+        self.previous = None
+        self.console.print("the next question is read on its own")
+
     def clear(self, _: str) -> None:
         self.console.clear()
 
@@ -193,6 +197,7 @@ COMMANDS = {
     ":sources": Command(Chat.list_sources, "", "the articles in the index"),
     ":reindex": Command(Chat.reindex, "", "bring the index up to date with its sources"),
     ":json": Command(Chat.toggle_json, "", "switch raw JSON output on or off"),
+    ":new": Command(Chat.start_afresh, "", "read the next question on its own, not as a follow-up"),
     ":clear": Command(Chat.clear, "", "clear the screen"),
     ":quit": Command(Chat.leave, "", "leave (or Ctrl-D)"),
 }

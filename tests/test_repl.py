@@ -182,6 +182,12 @@ def test_a_follow_up_is_answered_in_the_context_of_the_previous_question(chat_in
     assert terminal.leave() == 0
 
 
+def test_after_new_a_follow_up_is_read_on_its_own(seed_index):
+    lines = "Who is Donatella Rovera?\n:new\nwhat did she say?\n"
+    done = run_qa("chat", index=seed_index, input=lines)
+    assert "the next question is read on its own" in done.stdout and "(searched:" not in done.stdout
+
+
 def test_a_question_standing_alone_is_not_rewritten(chat_index):
     terminal = Terminal(chat_index)
     terminal.enter("Who is Donatella Rovera?", r"\[1\]")
