@@ -176,3 +176,5 @@ def test_rebuild_refuses_to_delete_a_database_that_is_not_a_qa_index(tmp_path):
         assert "is not a qa index" in done.stderr + done.stdout and "--rebuild`" not in done.stderr
     with closing(sqlite3.connect(other / "qa.sqlite")) as db:
         assert db.execute("SELECT text FROM notes").fetchall() == [("precious",)]
+        assert db.execute("PRAGMA journal_mode").fetchone()[0] == "delete"  # its own journal, not qa's write-ahead log
+    assert sorted(path.name for path in other.iterdir()) == ["qa.sqlite"]

@@ -257,11 +257,11 @@ class Store:
             connection.execute(f"PRAGMA page_size = {PAGE_SIZE}")
             if new:  # before the first write: the pages an update frees (its staging, rows deleted) can be given back
                 connection.execute("PRAGMA auto_vacuum = INCREMENTAL")
-            connection.execute("PRAGMA journal_mode = WAL")
-            connection.execute("PRAGMA synchronous = NORMAL")
             store = cls(connection, directory)
             if store._has_tables():
-                store._check_schema()
+                store._check_schema()  # before anything is written: another program's database is left as it was
+            connection.execute("PRAGMA journal_mode = WAL")
+            connection.execute("PRAGMA synchronous = NORMAL")
         except sqlite3.DatabaseError as error:
             if not _is_qa_index(path):
                 raise StoreError(_not_an_index(directory)) from None
