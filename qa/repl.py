@@ -107,7 +107,7 @@ class Chat:
         self.console.print(f"ranking with {self.mode}")
 
     def open_result(self, argument: str) -> None:
-        count = len(self.last.results) if self.last and self.last.confident else 0
+        count = len(self.last.results) if self.last else 0  # a not-confident answer's nearest passages too
         if not count:
             self.console.print(":open N shows the article around result N of an answer; ask a question first")
         elif not argument.isdecimal() or not 1 <= int(argument) <= count:

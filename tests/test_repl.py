@@ -182,6 +182,11 @@ def test_a_follow_up_is_answered_in_the_context_of_the_previous_question(chat_in
     assert terminal.leave() == 0
 
 
+def test_a_passage_near_a_question_nothing_answers_opens_too(seed_index):
+    done = run_qa("chat", index=seed_index, input="What is the capital of Peru?\n:open 1\n")
+    assert "answers this confidently" in done.stdout and "▶ lines" in done.stdout
+
+
 def test_after_new_a_follow_up_is_read_on_its_own(seed_index):
     lines = "Who is Donatella Rovera?\n:new\nwhat did she say?\n"
     done = run_qa("chat", index=seed_index, input=lines)
