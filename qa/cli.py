@@ -482,7 +482,7 @@ def info(index_dir: Path, as_json: bool) -> None:
 
     backend = open_backend(index_dir, ray_address())
     store = backend.store
-    manifest = store.manifest()
+    manifest = store.require_complete()  # an interrupted first build has no model nor build time to tell
     copies = store.copies()
     built = datetime.fromtimestamp(manifest.built_at).astimezone()
     report = {

@@ -48,9 +48,10 @@ def test_an_unfinished_first_build_is_one_line_naming_the_fix_and_qa_index_alone
     store = Store.create(tmp_path / "index")
     store.record_first_build([Source(str(corpus))], {})
     store.close()
-    assert "has not finished its first build: run `qa index` to finish it" in one_line(
-        run_qa("ask", "hi", index=tmp_path / "index", check=False)
-    )
+    for command in (("ask", "hi"), ("info",)):
+        assert "has not finished its first build: run `qa index` to finish it" in one_line(
+            run_qa(*command, index=tmp_path / "index", check=False)
+        )
     done = run_qa("check", index=tmp_path / "index", check=False)
     assert done.returncode == 1 and "damaged: run `qa index` to finish it" in done.stdout
     # run where ./seeds is not the corpus: the recorded source is read, not the default folder
