@@ -543,7 +543,7 @@ def check(index_dir: Path, as_json: bool) -> None:
             click.echo(f"index: {one_line(report.index)}")
             for finding in report.findings:
                 click.echo(f"{finding.check:>8}: {'ok' if finding.ok else 'FAILED'}, {one_line(finding.detail)}")
-            click.echo(f"{'healthy' if report.healthy else 'damaged'}: {report.advice()}")
+            click.echo(f"{report.verdict}: {report.advice()}")
     if not healthy:
         sys.exit(1)
 

@@ -100,6 +100,8 @@ def test_a_missing_index_is_a_one_line_error(tmp_path):
     assert relative.stderr == (
         "qa: no index at ./no-such-index: build one with `qa index PATH`, or name one with --index DIR\n"
     )
+    checked = run_qa("check", index=tmp_path / "none", check=False)  # no index is not a damaged one
+    assert checked.returncode == 1 and checked.stdout.splitlines()[-1].startswith("missing: build one with")
 
 
 def test_the_index_may_be_named_after_the_command_too(seed_index, tmp_path):

@@ -18,6 +18,7 @@ from qa.manifest import Manifest
 from qa.text import counted
 
 REBUILD = "run `qa index --rebuild` (it keeps the recorded sources and embeds everything again)"
+BUILD = "build one with `qa index PATH`, or name one with --index DIR"
 
 
 @dataclass(frozen=True)
@@ -36,6 +37,13 @@ class Report:
     @property
     def healthy(self) -> bool:
         return all(finding.ok for finding in self.findings)
+
+    @property
+    def verdict(self) -> str:
+        """healthy, damaged, or missing (no index in the folder)."""
+        if self.healthy:
+            return "healthy"
+        return "missing" if any(finding.fix == BUILD for finding in self.findings) else "damaged"
 
     def advice(self) -> str:
         fixes = list(dict.fromkeys(finding.fix for finding in self.findings if not finding.ok and finding.fix))
@@ -62,7 +70,7 @@ def check(directory: Path) -> Report:
     except (QAError, sqlite3.DatabaseError) as error:
         fix = REBUILD
         if "no index at" in str(error):
-            fix = "build one with `qa index PATH`, or name one with --index DIR"
+            fix = BUILD
         elif "is not a qa index" in str(error):
             fix = "leave it be and choose another folder with --index"
         return Report(str(directory), [Finding("sqlite", False, str(error), fix)])
