@@ -855,12 +855,11 @@ def _candidates(sought: Sought, sentence: str):
                     yield m.start(), ordinal.end(), written, normalized + ordinal.group().lower(), NUMBER
                 continue
             compound = re.match(r"-([a-z]+)\b(?!-old)", sentence[m.end() :])
-            measured = sought.measure in _MEASURED_IN and _MEASURE_FIRST[sought.measure].match(sentence, m.end())
             if (
                 compound
                 and _stem(compound.group(1)) not in question_stems
                 and not re.fullmatch(MONEY, compound.group(1))
-                and not measured
+                and not (sought.measure in _MEASURE_FIRST and _MEASURE_FIRST[sought.measure].match(sentence, m.end()))
             ):
                 continue  # "a two-carriage tram" counts no passengers; "a 500 mln-dlr loan" is a sum
             yield m.start(), m.end(), m.group(), normalized + ("%" if m.group("percent") else ""), NUMBER

@@ -163,7 +163,7 @@ _PER_HOUR = re.compile(r"s?\s+(?:an|per)\s+hour$")  # "miles an hour": "mile/h"
 def measure_of(value: str) -> tuple[str, float, float] | None:
     """A length, weight or speed as its kind, its size in metres, kilograms or km/h, and its unit's size ("130ft":
     ("length", 39.62, 0.3048)), or None for a value in no unit of these (a sum: "$5m")."""
-    found = None if re.search("[$£€]", value) else _MEASURE.search(value)
+    found = None if any(sign in value for sign in _SIGNS) else _MEASURE.search(value)
     if found is None:
         return None
     unit = _PER_HOUR.sub("/h", found.group(2).lower())

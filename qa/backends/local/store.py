@@ -371,7 +371,7 @@ class Store:
         where = f"WHERE a.path IN ({','.join('?' * len(paths))})" if paths is not None else ""
         rows = self.connection.execute(
             "SELECT a.id, a.path, a.content_hash, a.title, a.metadata, a.also_at, "
-            f"(SELECT count(*) FROM passages p WHERE p.article_id = a.id) FROM articles a {where} ORDER BY a.path",
+            f"(SELECT count(*) FROM passages p WHERE p.article_id = a.id) FROM articles a {where}",
             paths or (),
         )
         articles = [StoredArticle(*row[:4], json.loads(row[4]), tuple(json.loads(row[5])), row[6]) for row in rows]
