@@ -193,6 +193,13 @@ _BEATEN = re.compile(
 # "Who won the World Series?" asks for the winner; "Who did the Cubs beat to win it?" for the one beaten
 _WINNER_ASKED = re.compile(r"\b(?:won|wins?|winning|winners?)\b", re.IGNORECASE)
 _BEATEN_ASKED = re.compile(r"\b(?:against|over|beat\w*|defeat\w*)\b", re.IGNORECASE)
+_OWNER_BEFORE = re.compile(r"\b(?:its|his|her|their|our|your|my)\s+$", re.IGNORECASE)  # "on its Facebook page"
+_ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)  # who gives a claim
+_SOURCE_ASKED = re.compile(
+    rf"\b(?:{_SAY}|say|tell|spoke|speak\w*|spokes\w*|according|sources?|report\w*|claim\w*|estimat\w*|confirm\w*"
+    r"|announc\w*|quot\w*|blam\w*|figures?|count(?:ed|s)?|put)\b",
+    re.IGNORECASE,
+)
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
@@ -327,6 +334,7 @@ class Sought:
     lowercase: frozenset[str]  # the words the passages read also write in lower case: "Like", "However" name nothing
     predecessor: bool  # the question asks whom someone succeeds or replaces (_PREDECESSOR_ASKED)
     winner: bool  # the question asks who won (_WINNER_ASKED), not whom a winner beat (_BEATEN_ASKED)
+    source: bool  # the question asks who says or gives something (_SOURCE_ASKED)
     named: frozenset[str]  # what the question names (_named)
     years: tuple[int, int] = (0, 9999)  # the years a date asked for may fall in: "before 2016" (0, 2015)
     every_sentence: bool = False  # every sentence of a passage read, not its answering one alone
@@ -349,6 +357,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         frozenset(lowercase) if kind in (NAME, PLACE) else frozenset(),  # only names are told from common words
         bool(_PREDECESSOR_ASKED.search(question)),
         bool(_WINNER_ASKED.search(question)) and not _BEATEN_ASKED.search(question),
+        bool(_SOURCE_ASKED.search(question)),
         frozenset(_named(question, question_terms, results, lowercase)),
         _years(question),
     )
@@ -658,6 +667,10 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "Johnstone will succeed John M. Henske as chief executive": Henske is leaving the post
             if sought.winner and _ends_before(_BEATEN, sentence, value_start):
                 continue  # "a 10-inning victory over the Cleveland Indians": asked who won, not who lost
+            if _ends_before(_OWNER_BEFORE, sentence, value_start):
+                continue  # "Toblerone said on its Facebook page": a thing someone has, not who or which
+            if not sought.source and _ends_before(_ACCORDING_TO, sentence, value_start):
+                continue  # "the tram overturned, according to British Transport Police": not who drove it
             score += 0.25 * (" " in candidate[3]) + 0.25 * (_nearest(attributions, *candidate[:2]) == candidate[3])
         if kind == PERSON:
             score += 0.5 * (_person_like(candidate[3]) and not _ends_before(_THE_BEFORE, sentence, value_start))

@@ -707,6 +707,22 @@ def test_asked_who_won_the_one_beaten_is_not_the_answer():
     ]
 
 
+def test_who_gives_a_claim_or_owns_a_thing_is_no_answer_to_who_did_it():
+    sentence = "The tram overturned as it took a bend at high speed, according to British Transport Police."
+    assert _values("Who was driving the tram?", sentence) == []
+    # asked who says it, the one it is according to
+    assert _values("Who said the tram overturned at speed?", sentence) == [
+        ("British Transport Police", "British Transport Police")
+    ]
+    assert _values("Who reported that the tram took the bend at high speed?", sentence) == [
+        ("British Transport Police", "British Transport Police")
+    ]
+    # "its Facebook page": a thing the company has
+    assert _values("Which company makes Toblerone?", "Toblerone announced the change on its Facebook page.") == []
+    sentence = "The maker of Toblerone, Mondelez, announced the change on its Facebook page."
+    assert _values("Which company makes Toblerone?", sentence) == [("Mondelez", "Mondelez")]
+
+
 def test_a_capitalised_common_word_names_nothing():
     question = "Which company makes Toblerone?"
     quoted = '"Like many other companies, we are experiencing higher costs," Toblerone said.'
