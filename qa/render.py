@@ -52,22 +52,27 @@ def citation(result: Result, style: str = "cyan") -> Text:
     """Title — outlet, date — file:lines: enough for a person to find and check the passage."""
     p = result.passage
     place = place_text(p.path, p.metadata, p.start, p.end, (p.first_line, p.last_line), p.lines_in, display_path)
-    when = p.metadata.get("date") or p.metadata.get("date_text")
-    where = ", ".join(str(value) for value in (p.metadata.get("outlet"), when) if value)
     path = file_of(p.path, p.metadata)
-    parts = [p.title or Path(path).name, where, place]
+    parts = [p.title or Path(path).name, _published(p.metadata), place]
     return _with_paths(" — ".join(part for part in parts if part), [path], style)
 
 
+def _published(metadata: dict, unnamed: str | None = None) -> str:
+    """Who published an article (its outlet, else its author, else `unnamed`) and when, as far as it says."""
+    who = metadata.get("outlet") or metadata.get("author") or unnamed
+    return ", ".join(str(value) for value in (who, metadata.get("date") or metadata.get("date_text")) if value)
+
+
 def within_file(p: StoredPassage) -> str:
-    """Where a passage lies in its file: `lines 12-15`, `page 3, lines 4-9`, `record 12, lines 3-5`."""
+    """Where a passage lies in its file: `lines 12-15`, `page 3, lines 4-9`, `record 12, line 3`."""
     located = location_json(p.path, p.metadata, p.start, p.end, (p.first_line, p.last_line), p.lines_in)
     first, last = located["lines"]
     if "page_end" in located:
         return f"page {located['page']} line {first} to page {located['page_end']} line {last}"
+    worded = f"line {first}" if first == last else f"lines {first}-{last}"
     if "page" in located:
-        return f"page {located['page']}, lines {first}-{last}"
-    return (f"record {p.metadata['record']}, " if "record" in p.metadata else "") + f"lines {first}-{last}"
+        return f"page {located['page']}, {worded}"
+    return (f"record {p.metadata['record']}, " if "record" in p.metadata else "") + worded
 
 
 def _emphasis(words: list[str]) -> re.Pattern | None:
@@ -174,9 +179,7 @@ def _source_line(mention: Mention) -> Text:
     it."""
     p = mention.result.passage
     place = place_text(p.path, p.metadata, *mention.phrase_span, mention.lines, p.lines_in, display_path)
-    when = p.metadata.get("date") or p.metadata.get("date_text")
-    who = p.metadata.get("outlet") or p.metadata.get("author") or (p.title and f"“{_shortened(p.title)}”")
-    where = ", ".join(str(value) for value in (who, when) if value)
+    where = _published(p.metadata, p.title and f"“{_shortened(p.title)}”")
     return _with_paths(" — ".join(part for part in (where, place) if part), [file_of(p.path, p.metadata)], "cyan")
 
 
@@ -254,6 +257,9 @@ def show_article(console: Console, passages: list[StoredPassage], marked: int, c
     first = passages[0]
     path = file_of(first.path, first.metadata)
     console.print(wrapped(console, Text(one_line(first.title or Path(path).name), style="bold")))
+    url = str(first.metadata.get("url") or "")
+    if published := " · ".join(part for part in (_published(first.metadata), url) if part):
+        console.print(wrapped(console, _with_paths(published, [url] if url else [], "dim")), soft_wrap=True)
     console.print(wrapped(console, _with_paths(display_path(path), [path], "dim")), soft_wrap=True)
     console.print()
     if position > context:

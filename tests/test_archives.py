@@ -10,6 +10,7 @@ import gzip
 import html
 import io
 import json
+import re
 import shutil
 from pathlib import Path
 
@@ -92,6 +93,11 @@ def test_news_please_files_index_as_they_are_with_their_metadata(archive_index, 
     assert top["outlet"] == fields["publisher"] and top["url"] == fields["url"]
     assert top["date"] == fields["date_publish"][:10]
     assert top["title"] == fields["title"]
+    # opened in the chat, the article says who published it, when, and where a reader finds it
+    question = "How long did rescuers search for the boy who fell down the well in Hebei?"
+    opened = run_qa("chat", index=index, input=f":k 1\n{question}\n:open 1\n", columns=300).stdout
+    assert f"{fields['publisher']}, {top['date']} · {fields['url']}\n" in opened.split(":open 1")[-1]
+    assert "▶ line" in opened and not re.search(r"\blines (\d+)-\1\b", opened)  # "line 3", not "lines 3-3"
 
 
 def test_each_record_of_an_export_is_an_article_cited_by_record_and_id(archive_index, archive):
