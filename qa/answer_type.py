@@ -128,7 +128,9 @@ _FIGURE_KINDS = {DURATION: "duration", QUANTITY: "number", TIME: "date", CLOCK: 
 
 
 _WHO_IS = re.compile(r"^\W*who\s+(?:is|was|are|were)\s+(.+?)\W*$", re.IGNORECASE)
-_NAME_PARTICLE = re.compile(r"^(?:al|el|bin|ibn|de|da|di|du|van|von|der|le|la)(?:-|$)")  # "al-Baghdadi", "van Gogh"
+# the lower-case words, or beginnings of words, of names: "al-Baghdadi", "van Gogh"
+NAME_PARTICLES = r"al|el|bin|ibn|abu|de|da|di|du|van|von|der|le|la"
+_NAME_PARTICLE = re.compile(rf"^(?:{NAME_PARTICLES})(?:-|$)")
 
 
 def _asks_who_someone_is(question: str) -> bool:

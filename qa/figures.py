@@ -26,7 +26,7 @@ from math import inf, isclose
 from statistics import median
 
 from qa.answer import Result
-from qa.answer_type import CAPITALISED_WITHIN, figure_kind
+from qa.answer_type import CAPITALISED_WITHIN, NAME_PARTICLES, figure_kind
 from qa.locations import location_json
 from qa.text import STOPWORDS, collapse_whitespace, normalize_for_search, terms
 from qa.value_forms import (
@@ -108,7 +108,7 @@ _YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)  # a date mu
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
 _LETTER_WORD = re.compile(r"\b[^\W\d_][\w'’-]*")
-_NAME_PREFIX = r"(?:al|el|bin|ibn|abu|de|van|von)-"  # begins a name's word: "Abu Bakr al-Baghdadi"
+_NAME_PREFIX = rf"(?:{NAME_PARTICLES})-"  # begins a name's word: "Abu Bakr al-Baghdadi"
 _NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+|{_NAME_PREFIX})?[A-Z][\w'’.&-]*)*")
 # A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
 _MODIFIER_BEFORE = re.compile(rf"\b(?!{_NAME_PREFIX}$)[a-z]+-$")

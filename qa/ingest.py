@@ -88,7 +88,7 @@ def describe_size(size: int) -> str:
     for unit, factor in (("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10)):
         if size >= factor and size % factor == 0:
             return f"{size // factor}{unit}"
-    return f"{size} bytes"
+    return f"{size} byte" + ("s" if size != 1 else "")
 
 
 def read_article(path: Path, data: bytes | None = None) -> Article:

@@ -19,7 +19,7 @@ from test_onnx import imported_after
 from qa.article import IngestError
 from qa.backends.local.store import DB_FILE
 from qa.chunking import chunk
-from qa.ingest import read_article
+from qa.ingest import describe_size, read_article
 from qa.locations import place_text
 from qa.scan import walk
 
@@ -384,3 +384,10 @@ def test_a_citation_says_line_for_one_line_and_lines_for_several():
         == "x.jsonl, record 16364 (id reuters-18397), lines 1-7"
     )
     assert place_text("story.txt", {}, 0, 9, (4, 4), "file") == "story.txt:4"
+
+
+@pytest.mark.parametrize(
+    ("size", "said"), [(50 << 20, "50M"), (512 << 10, "512K"), (1 << 30, "1G"), (1, "1 byte"), (1500, "1500 bytes")]
+)
+def test_a_size_cap_is_named_as_max_size_takes_it(size, said):
+    assert describe_size(size) == said
