@@ -1,6 +1,6 @@
 """What kind of answer a question asks for, and whether a sentence can hold one.
 
-"How long…" asks for a duration; "how many/much/far/fast/deep…", "what share/proportion/
+"How long…" and "how much time" ask for a duration; "how many/much/far/fast/deep…", "what share/proportion/
 percentage/number/factor" and "by what" for a quantity; "what time" for a clock time; "When…",
 "since when" and "what/which year, date, day, month" for a time; "Who…", "Where…", "which
 spokesperson/group/team/city/…" and "what … name" for a name. A sentence can answer a duration
@@ -37,14 +37,15 @@ _PLACES = (
     r"country|countries|city|town|state|region|province|river|waterway|place|street|station|village|area|port|capital"
 )
 _NAMED = r"team|club|firm|company|party|driver|player|airline|brand|bank|outlet|newspaper|broadcaster"
+TOLL_ASKED = r"^\W*what\s+(?:(?:is|was)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,3}toll\b"  # "What was the death toll…?"
 _WHERE = r"^\W*where\b|\bin what (country|city|town|state)\b"
 _ASKS = (
-    (DURATION, re.compile(r"\bhow long\b", re.IGNORECASE)),
+    (DURATION, re.compile(r"\bhow long\b|\bhow much time\b", re.IGNORECASE)),
     (
         QUANTITY,
         re.compile(
             rf"\bhow (many|much|far|old|big|large|often|{_MEASURES})\b"
-            r"|\b(what|which) (share|proportion|percentage|number|factor)\b|\bby what\b",
+            rf"|\b(what|which) (share|proportion|percentage|number|factor)\b|\bby what\b|{TOLL_ASKED}",
             re.IGNORECASE,
         ),
     ),

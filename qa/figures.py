@@ -26,7 +26,7 @@ from math import inf, isclose
 from statistics import median
 
 from qa.answer import Result
-from qa.answer_type import CAPITALISED_WITHIN, NAME_PARTICLES, figure_kind
+from qa.answer_type import CAPITALISED_WITHIN, NAME_PARTICLES, TOLL_ASKED, figure_kind
 from qa.locations import location_json
 from qa.text import STOPWORDS, collapse_whitespace, normalize_for_search, terms
 from qa.value_forms import (
@@ -97,6 +97,7 @@ UNPLACED_PLACE = 1.5
 # much support (times √rank): the question's words close around it, or the noun it counts.
 OTHER_SENTENCE_SUPPORT = 1.8
 
+_TIME_COUNTED = re.compile(rf"\bhow many\s+(?:{TIME_UNITS})\b", re.IGNORECASE)
 _HALF_A_UNIT = re.compile(rf"{AND_A_HALF}(?=[\s-]({TIME_UNITS})\b)", re.IGNORECASE)  # "four| and a half| years"
 # "seven-month" is a length, "three-for-two" a ratio
 _DURATION_AFTER = re.compile(rf"-(?:(?:{TIME_UNITS})\b(?!-old)|for-)", re.IGNORECASE)
@@ -401,7 +402,8 @@ def figures(
     mentions = _mentions(sought, results, stories, floor)
     if not mentions:  # "How many residents did Amnesty's researchers speak to?": "… interviewed 112 civilian residents"
         mentions = _mentions(replace(sought, every_sentence=True), results, stories, floor)
-    if not mentions and sought.counted:  # "How many volunteers…?": "… saw 3,000 digital activists scan…"
+    if not mentions and sought.counted and not _TIME_COUNTED.search(question):
+        # "How many volunteers…?": "… saw 3,000 digital activists scan…"; but "four cases" is no count of months
         best = results[:1]  # the best passage's answering sentence alone: the noun counted is not the question's
         mentions = _mentions(replace(sought, any_noun=True), best, stories, floor)
     found = _grouped(mentions, sought.measure in _UNITS)
@@ -592,14 +594,17 @@ def _senses(words: set[str]) -> set[str]:
 
 
 def _counted(question: str) -> set[str]:
-    """What a "how many …" question counts: the words between "how many" and its verb ("civilians")."""
+    """What a "how many …" question counts: the words between "how many" and its verb ("civilians"); what a question
+    asking for a toll counts: people."""
     match = re.search(
         r"\bhow (?:many|much)\s+((?:[\w-]+\s+){0,3}?)(?:were|was|are|is|did|do|does|have|has|had|\w+ed"
         r"|lost|hit|hurt|left|fell|took|saw|came|got|won|gave|paid|spent|held|fled|sold|bought|shot|struck|caught)\b",
         question,
         re.I,
     )
-    return _senses(set(terms(match.group(1)))) if match else set()
+    if match:
+        return _senses(set(terms(match.group(1))))
+    return _senses({"people"}) if re.search(TOLL_ASKED, question, re.I) else set()
 
 
 def _measure(question: str) -> str | None:

@@ -707,6 +707,21 @@ def test_asked_who_won_the_one_beaten_is_not_the_answer():
     ]
 
 
+def test_a_toll_asked_for_counts_people_and_a_count_of_months_is_no_count_of_cases():
+    question = "What was the death toll in Raqqa according to Airwars?"
+    sentences = (
+        "The assault on Raqqa in 2017 killed more than 1,600 civilians, a figure from Amnesty and Airwars.",
+        "Amnesty and Airwars urged the coalition to end almost two years of denial over Raqqa's dead.",
+        "Airwars estimates a Raqqa toll more than seven times the coalition's estimate.",
+    )
+    assert _values(question, *sentences) == [("more than 1,600", "1600")]  # not two years, nor seven times
+    # asked how many months, a count of other things is no answer, even when nothing else is found
+    assert _values("How many months did the Amnesty inquiry take?", "The Amnesty inquiry examined four cases.") == []
+    assert _values("How many volunteers did Amnesty enlist?", "Amnesty enlisted 3,000 digital activists.") == [
+        ("3,000", "3000")
+    ]
+
+
 def test_who_gives_a_claim_or_owns_a_thing_is_no_answer_to_who_did_it():
     sentence = "The tram overturned as it took a bend at high speed, according to British Transport Police."
     assert _values("Who was driving the tram?", sentence) == []
