@@ -2,15 +2,17 @@
 
     python bench/ask_latency.py [INDEX] [RUNS]
 
-Builds INDEX over seeds/ when it does not exist. Prints the median wall time of
-`qa ask` (process start to answer printed) and of bench/reference_ask.py (a one-shot
-sentence-transformers + FAISS script doing the same search), their ratio, the
-modules that take longest to import in `qa ask` (python -X importtime), and passages
-per second when embedding the seed passages with each encoder.
+Builds INDEX (/tmp/qa-bench-index by default) over seeds/ when it does not exist. Prints
+the median wall time, over RUNS runs (7 by default), of `qa ask` (process start to answer
+printed) and of bench/reference_ask.py (a one-shot sentence-transformers + FAISS script
+doing the same search), their ratio, the modules that take longest to import in `qa ask`
+(python -X importtime), and passages per second when embedding the seed passages with
+each encoder.
 """
 
 from __future__ import annotations
 
+import argparse
 import statistics
 import subprocess
 import sys
@@ -81,7 +83,10 @@ def main(index: Path, runs: int) -> None:
 
 
 if __name__ == "__main__":
-    main(
-        Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/qa-bench-index"),
-        int(sys.argv[2]) if len(sys.argv) > 2 else 7,
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "index", nargs="?", type=Path, default=Path("/tmp/qa-bench-index"), metavar="INDEX", help="the index asked"
     )
+    parser.add_argument("runs", nargs="?", type=int, default=7, metavar="RUNS", help="times each command is timed")
+    args = parser.parse_args()
+    main(args.index, args.runs)

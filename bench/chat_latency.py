@@ -2,15 +2,16 @@
 
     python bench/chat_latency.py [INDEX] [RUNS]
 
-Starts `qa chat` in a pseudo-terminal RUNS times and reports the median time from
-process start to the first prompt and to the first answer on screen. Then answers
-every question of tests/data/seed_questions.jsonl in one warm process and reports the
-median compute time per answer (search and ranking, without drawing). INDEX is built
-over seeds/ when it does not exist.
+Starts `qa chat` in a pseudo-terminal RUNS times (7 by default) and reports the median
+time from process start to the first prompt and to the first answer on screen. Then
+answers every question of tests/data/seed_questions.jsonl in one warm process and reports
+the median compute time per answer (search and ranking, without drawing). INDEX
+(/tmp/qa-bench-index by default) is built over seeds/ when it does not exist.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import os
 import statistics
@@ -75,7 +76,10 @@ def main(index: Path, runs: int) -> None:
 
 
 if __name__ == "__main__":
-    main(
-        Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/qa-bench-index"),
-        int(sys.argv[2]) if len(sys.argv) > 2 else 7,
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "index", nargs="?", type=Path, default=Path("/tmp/qa-bench-index"), metavar="INDEX", help="the index asked"
     )
+    parser.add_argument("runs", nargs="?", type=int, default=7, metavar="RUNS", help="times `qa chat` is started")
+    args = parser.parse_args()
+    main(args.index, args.runs)

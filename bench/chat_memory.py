@@ -4,11 +4,12 @@
 
 Pipes QUESTIONS (10,000 by default) distinct questions, made from the seed articles' words,
 to `qa chat -k 1` and prints the process's resident memory after every tenth of them.
-INDEX is built over seeds/ when it does not exist.
+INDEX (/tmp/qa-chat-memory-index by default) is built over seeds/ when it does not exist.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
 import re
 import subprocess
@@ -41,8 +42,15 @@ def rss_mb(pid: int) -> float:
 
 
 def main() -> None:
-    index = Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/qa-chat-memory-index")
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 10_000
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "index", nargs="?", type=Path, default=Path("/tmp/qa-chat-memory-index"), metavar="INDEX", help="the index"
+    )
+    parser.add_argument(
+        "count", nargs="?", type=int, default=10_000, metavar="QUESTIONS", help="distinct questions asked"
+    )
+    args = parser.parse_args()
+    index, count = args.index, args.count
     if not (index / "qa.sqlite").exists():
         subprocess.run([sys.executable, "-m", "qa", "--index", str(index), "index", "seeds"], cwd=ROOT, check=True)
     asked = questions(count)

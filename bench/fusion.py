@@ -9,8 +9,8 @@ by passage and best-sentence cosine and BM25.
 
 from __future__ import annotations
 
+import argparse
 import itertools
-import sys
 from pathlib import Path
 
 from qa import evaluate as ev
@@ -68,5 +68,11 @@ def main(pairs: list[tuple[Path, Path]]) -> None:
 
 
 if __name__ == "__main__":
-    args = sys.argv[1:]
-    main([(Path(args[i]), Path(args[i + 1])) for i in range(0, len(args), 2)])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "paths", nargs="+", type=Path, metavar="INDEX QUESTIONS.jsonl", help="an index and a question set over it"
+    )
+    paths = parser.parse_args().paths
+    if len(paths) % 2:
+        parser.error("give each index its question set")
+    main(list(zip(paths[::2], paths[1::2], strict=True)))

@@ -27,8 +27,8 @@ each of their answerable questions), and the held-out corpus is reported beside 
 
 from __future__ import annotations
 
+import argparse
 import math
-import sys
 from pathlib import Path
 
 import numpy as np
@@ -174,11 +174,15 @@ def rates(flagged: np.ndarray, answerable: np.ndarray) -> str:
     return f"{flagged[~answerable].mean():.3f} / {flagged[answerable].mean():.3f}"
 
 
-def main(args: list[str]) -> None:
-    gathered = {}
-    for arg in args:
-        name, paths = arg.split("=", 1)
-        gathered[name] = gather(*map(Path, paths.split(":")))
+def corpus(argument: str) -> tuple[str, list[Path]]:
+    """NAME=INDEX:ANSWERABLE.jsonl:UNANSWERABLE.jsonl as the name and the three paths."""
+    name, paths = argument.split("=", 1)
+    index, answerable, unanswerable = paths.split(":")
+    return name, [Path(index), Path(answerable), Path(unanswerable)]
+
+
+def main(corpora: list[tuple[str, list[Path]]]) -> None:
+    gathered = {name: gather(*paths) for name, paths in corpora}
     print("Fusion, hit@1 / mrr@10 of the held-out corpus:\n")
     print("| held out | qa's weights | pointwise, fitted on the others | pairwise, fitted on the others |")
     print("|---|---:|---:|---:|")
@@ -197,4 +201,12 @@ def main(args: list[str]) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1:])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "corpora",
+        nargs="+",
+        type=corpus,
+        metavar="NAME=INDEX:ANSWERABLE.jsonl:UNANSWERABLE.jsonl",
+        help="a corpus: its name, its index and its answerable and unanswerable question sets",
+    )
+    main(parser.parse_args().corpora)

@@ -5,14 +5,14 @@
 Signs every article of INDEX from its stored passages (as `qa index` does for the articles it
 reads), links the copies with qa.near_duplicates, and prints the number of linked pairs and of
 groups (articles linked directly or through others), the largest groups, and PAIRS random
-linked pairs (30 by default) with their titles, estimated overlap and openings, to be judged
-by hand: the same story (a copy, an update) or not.
+linked pairs (30 by default; SEED, 0 by default, seeds the draw) with their titles, estimated
+overlap and openings, to be judged by hand: the same story (a copy, an update) or not.
 """
 
 from __future__ import annotations
 
+import argparse
 import random
-import sys
 import textwrap
 import time
 from collections import Counter
@@ -40,11 +40,14 @@ def groups(pairs: set[tuple[str, str]]) -> list[set[str]]:
 
 
 def main() -> None:
-    index, sample, seed = (
-        Path(sys.argv[1]),
-        int(sys.argv[2]) if len(sys.argv) > 2 else 30,
-        int(sys.argv[3]) if len(sys.argv) > 3 else 0,
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("index", type=Path, metavar="INDEX", help="the index whose articles are compared")
+    parser.add_argument(
+        "sample", nargs="?", type=int, default=30, metavar="PAIRS", help="linked pairs printed to judge"
     )
+    parser.add_argument("seed", nargs="?", type=int, default=0, metavar="SEED", help="seed of their random choice")
+    args = parser.parse_args()
+    index, sample, seed = args.index, args.sample, args.seed
     store = Store.open(index)
     articles = store.articles()
     began = time.perf_counter()

@@ -9,6 +9,7 @@ embedding) in a fresh process, given at most SECONDS (120 by default).
 
 from __future__ import annotations
 
+import argparse
 import subprocess
 import sys
 import tempfile
@@ -55,7 +56,9 @@ print(f"{time.perf_counter() - began:.2f} s, {counted(len(passages), 'passage')}
 
 
 def main() -> None:
-    limit = float(sys.argv[1]) if len(sys.argv) > 1 else 120.0
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("limit", nargs="?", type=float, default=120.0, metavar="SECONDS", help="time given each case")
+    limit = parser.parse_args().limit
     with tempfile.TemporaryDirectory() as folder:
         for name, (suffix, text) in CASES.items():
             path = Path(folder) / f"case.{suffix}"

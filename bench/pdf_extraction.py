@@ -1,6 +1,6 @@
 """Which PDF library reads a two-column page and a table page in reading order: pypdf, pdfplumber, pdfminer.
 
-    pip install pdfplumber   # pypdf and fpdf2 come with qa and its tests
+    pip install -e '.[bench]'   # pdfplumber; pypdf and fpdf2 come with qa and its tests
     python bench/pdf_extraction.py
 
 Makes the pages with fpdf2 (tests/pdf_fixtures.py), extracts their text with each
@@ -10,6 +10,7 @@ ratio over the word sequences: 1.0 is every word, in order) and the time taken.
 
 from __future__ import annotations
 
+import argparse
 import difflib
 import sys
 import tempfile
@@ -46,6 +47,7 @@ def with_pdfminer_layout(path: Path) -> list[str]:
 
 
 def main() -> None:
+    argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter).parse_args()
     with tempfile.TemporaryDirectory() as folder:
         path = Path(folder) / "columns-and-table.pdf"
         write_columns_and_table(path)

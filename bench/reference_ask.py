@@ -1,17 +1,22 @@
 """The one-shot baseline `qa ask` is measured against: sentence-transformers + FAISS doing the same search.
 
-python bench/reference_ask.py INDEX "question"
+python bench/reference_ask.py INDEX "QUESTION"
 """
 
+import argparse
 import sqlite3
-import sys
 
-import faiss
-from sentence_transformers import SentenceTransformer
+parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+parser.add_argument("index_dir", metavar="INDEX", help="the index searched")
+parser.add_argument("question", metavar="QUESTION", help="the question asked")
+args = parser.parse_args()  # before importing torch, which takes seconds
 
-from qa.embedding import default_model_path
+import faiss  # noqa: E402
+from sentence_transformers import SentenceTransformer  # noqa: E402
 
-index_dir, question = sys.argv[1], sys.argv[2]
+from qa.embedding import default_model_path  # noqa: E402
+
+index_dir, question = args.index_dir, args.question
 model = SentenceTransformer(str(default_model_path()), device="cpu")
 db = sqlite3.connect(f"{index_dir}/qa.sqlite")
 generation = db.execute("SELECT value FROM manifest WHERE key = 'generation'").fetchone()[0]

@@ -2,13 +2,15 @@
 
     python bench/shard_latency.py [INDEX] [ADDRESS]
 
-Builds INDEX (three shards) over seeds/ when it does not exist. Joins the Ray cluster at ADDRESS (default: a Ray
-of this machine alone, "local"), then asks every seed question (tests/data/seed_questions.jsonl) through both, in
-turn, and prints the median and 90th percentile of `Searcher.ask` wall time for each, and whether the rankings agree.
+Builds INDEX (three shards; /tmp/qa-shard-latency by default) over seeds/ when it does not exist. Joins the Ray
+cluster at ADDRESS (default: a Ray of this machine alone, "local"), then asks every seed question
+(tests/data/seed_questions.jsonl) through both, in turn, and prints the median and 90th percentile of `Searcher.ask`
+wall time for each, and whether the rankings agree.
 """
 
 from __future__ import annotations
 
+import argparse
 import json
 import statistics
 import subprocess
@@ -55,4 +57,10 @@ def main(index: Path, address: str) -> None:
 
 
 if __name__ == "__main__":
-    main(Path(sys.argv[1]) if len(sys.argv) > 1 else Path("/tmp/qa-shard-latency"), *sys.argv[2:3] or ["local"])
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument(
+        "index", nargs="?", type=Path, default=Path("/tmp/qa-shard-latency"), metavar="INDEX", help="the sharded index"
+    )
+    parser.add_argument("address", nargs="?", default="local", metavar="ADDRESS", help="the Ray cluster to join")
+    args = parser.parse_args()
+    main(args.index, args.address)

@@ -14,6 +14,7 @@ and the manifest's model fields are copied, so `qa ask` and `qa index` run on th
 
 from __future__ import annotations
 
+import argparse
 import json
 import re
 import shutil
@@ -199,4 +200,9 @@ def built(target: Path, passages: int) -> bool:
 
 
 if __name__ == "__main__":
-    build(Path(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3]))
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("source", type=Path, metavar="SOURCE_INDEX", help="the real index giving words and vectors")
+    parser.add_argument("target", type=Path, metavar="TARGET_INDEX", help="the synthetic index to build")
+    parser.add_argument("passages", type=int, metavar="PASSAGES", help="how many passages it holds")
+    args = parser.parse_args()
+    build(args.source, args.target, args.passages)

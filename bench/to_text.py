@@ -7,8 +7,8 @@ date line (read as the article's metadata), then the story's paragraphs. Never e
 
 from __future__ import annotations
 
+import argparse
 import json
-import sys
 from datetime import date
 from pathlib import Path
 
@@ -53,6 +53,13 @@ def reuters(lines: Path, out: Path) -> None:
 
 
 if __name__ == "__main__":
-    kind, source, target = sys.argv[1:4]
-    Path(target).mkdir(parents=True, exist_ok=True)
-    {"newsplease": newsplease, "reuters": reuters}[kind](Path(source), Path(target))
+    converters = {"newsplease": newsplease, "reuters": reuters}
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("kind", choices=converters, help="how the stories are stored")
+    parser.add_argument(
+        "source", type=Path, metavar="SOURCE", help="a folder of news-please JSON files, or a JSON Lines file"
+    )
+    parser.add_argument("target", type=Path, metavar="TARGET", help="the folder the text articles are written to")
+    args = parser.parse_args()
+    args.target.mkdir(parents=True, exist_ok=True)
+    converters[args.kind](args.source, args.target)
