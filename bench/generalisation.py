@@ -60,7 +60,7 @@ def signals(backend, question: str, best: Candidate) -> list[float]:
     total = max(backend.store.passage_count(), 1)
     weights, found, missing = {}, 0.0, []
     for word in dict.fromkeys(question_words(question)):
-        frequency = backend.lexical.statistics([word]).frequencies[word]
+        frequency = backend.lexical.statistics([word]).passages.frequencies[word]
         weights[word] = math.log((total + 1) / (frequency + 0.5))
         if frequency and backend.lexical.passage_holds(best.passage.id, word):
             found += weights[word]
