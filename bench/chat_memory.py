@@ -50,7 +50,7 @@ def main() -> None:
         "count", nargs="?", type=int, default=10_000, metavar="QUESTIONS", help="distinct questions asked"
     )
     args = parser.parse_args()
-    index, count = args.index, args.count
+    index, count = args.index.resolve(), args.count  # the commands below run in the repository
     if not (index / "qa.sqlite").exists():
         subprocess.run([sys.executable, "-m", "qa", "--index", str(index), "index", "seeds"], cwd=ROOT, check=True)
     asked = questions(count)
