@@ -1,7 +1,7 @@
 """What kind of answer a question asks for, and whether a sentence can hold one.
 
 "How long…" and "how much time" ask for a duration; "how many/much/far/fast/deep…", "what share/proportion/
-percentage/number/factor" and "by what" for a quantity; "what time" for a clock time; "When…",
+percentage/number/factor", "by what" and "what (was the) … toll" for a quantity; "what time" for a clock time; "When…",
 "since when" and "what/which year, date, day, month" for a time; "Who…", "Where…", "which
 spokesperson/group/team/city/…" and "what … name" for a name. A sentence can answer a duration
 when it holds a number of time units ("three years", "seven-month", "90 minutes"), a quantity
@@ -37,7 +37,30 @@ _PLACES = (
     r"country|countries|city|town|state|region|province|river|waterway|place|street|station|village|area|port|capital"
 )
 _NAMED = r"team|club|firm|company|party|driver|player|airline|brand|bank|outlet|newspaper|broadcaster"
-TOLL_ASKED = r"^\W*what\s+(?:(?:is|was)\s+)?(?:the\s+)?(?:[\w-]+\s+){0,3}toll\b"  # "What was the death toll…?"
+# Nouns by which "what" asks for a number: a measure in units (the "how …" it stands for), a sum, or a count.
+MEASURE_NOUNS = {"speed": "fast", "depth": "deep", "height": "tall", "width": "wide", "weight": "heavy"}
+AMOUNT_NOUNS = frozenset(
+    "price cost value budget salary revenue revenues sales earnings profit profits loss losses deficit surplus debt".split()
+)
+_COUNT_NOUNS = ("toll", "population", "turnout", "age", "total", "tally", "margin", "rate")
+_NUMBER_NOUN = "|".join([*MEASURE_NOUNS, *sorted(AMOUNT_NOUNS), *_COUNT_NOUNS])
+# Ranking reads a toll asked for as a number, as it reads "how many died"; the other nouns by which a question asks
+# for a number are read by the answer reader alone (bench/results/answers.md).
+_TOLL_ASKED = r"^\W*what\s+(?:(?:is|was)\s+)?(?:the\s+)?(?:(?!of\b)[\w-]+\s+){0,3}toll\b"
+_AGE_ASKED = re.compile(r"\bat what age\b|^\W*what age\b", re.IGNORECASE)
+_NOT_CAUSE = r"(?!(?:caused?|causes|drove|drives?|explains?|explained|led|leads?|affect(?:s|ed)?|hits?|cuts?)\b)"
+_NUMBER_NOUN_ASKED = (  # "What was the final death toll…?", "What were the company's earnings?", "What price did…?"
+    re.compile(
+        rf"^\W*what\s+(?:is|was|are|were)\s+(?:(?:the|its|his|her|their)\s+)?(?:[\w.-]+['’]s\s+)?(?:(?!of\b)[\w-]+\s+){{0,3}}?"
+        rf"({_NUMBER_NOUN})(?![\w-])",
+        re.IGNORECASE,
+    ),
+    re.compile(
+        rf"^\W*what\s+(?:{_NOT_CAUSE}[\w-]+\s+)?({_NUMBER_NOUN})\s+"
+        r"(?:did|does|do|is|was|were|are|has|have|had|will|would|from|of|for|in|at|on|among|by)\b",
+        re.IGNORECASE,
+    ),
+)
 _WHERE = r"^\W*where\b|\bin what (country|city|town|state)\b"
 _ASKS = (
     (DURATION, re.compile(r"\bhow long\b|\bhow much time\b", re.IGNORECASE)),
@@ -45,7 +68,7 @@ _ASKS = (
         QUANTITY,
         re.compile(
             rf"\bhow (many|much|far|old|big|large|often|{_MEASURES})\b"
-            rf"|\b(what|which) (share|proportion|percentage|number|factor)\b|\bby what\b|{TOLL_ASKED}",
+            rf"|\b(what|which) (share|proportion|percentage|number|factor)\b|\bby what\b|{_TOLL_ASKED}",
             re.IGNORECASE,
         ),
     ),
@@ -144,14 +167,23 @@ def _asks_who_someone_is(question: str) -> bool:
     return bool(words[0]) and all(not word or (word[0].isupper() and not word.endswith(("'s", "’s"))) for word in words)
 
 
+def number_noun(question: str) -> str | None:
+    """The noun by which the question asks for a number, if it asks by one: "toll" in "What was the death toll?"."""
+    found = next((m for pattern in _NUMBER_NOUN_ASKED if (m := pattern.search(question))), None)
+    return found.group(1).lower() if found else None
+
+
 def figure_kind(question: str) -> str | None:
     """The kind of value a question asks for, as answers name it: number, duration, date, time, name or place
     (None for a question that asks for no short fact). Finer than asked_for's kind, which ranking reads: a clock
-    time or a measure first, then a place or a named thing, then asked_for's kind."""
+    time or a measure first, then a number asked for by a noun ("What was the death toll?", "At what age…?"), then a
+    place or a named thing, then asked_for's kind."""
     if _asks_who_someone_is(question):
         return None
     asked = asked_for(question).kind
     if asked == CLOCK or _MEASURE_ASK.search(question):
         return _FIGURE_KINDS[asked]
+    if number_noun(question) or _AGE_ASKED.search(question):  # read by the answer reader alone, not by ranking
+        return "number"
     kind = next((kind for kind, asks in _FIGURE_ASKS if asks.search(question)), None)
     return kind or _FIGURE_KINDS.get(asked)

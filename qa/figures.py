@@ -26,7 +26,7 @@ from math import inf, isclose
 from statistics import median
 
 from qa.answer import Result
-from qa.answer_type import CAPITALISED_WITHIN, NAME_PARTICLES, TOLL_ASKED, figure_kind
+from qa.answer_type import AMOUNT_NOUNS, CAPITALISED_WITHIN, MEASURE_NOUNS, NAME_PARTICLES, figure_kind, number_noun
 from qa.locations import location_json
 from qa.text import STOPWORDS, collapse_whitespace, normalize_for_search, terms
 from qa.value_forms import (
@@ -595,7 +595,7 @@ def _senses(words: set[str]) -> set[str]:
 
 def _counted(question: str) -> set[str]:
     """What a "how many …" question counts: the words between "how many" and its verb ("civilians"); what a question
-    asking for a toll counts: people."""
+    asking for a toll or a population counts: people."""
     match = re.search(
         r"\bhow (?:many|much)\s+((?:[\w-]+\s+){0,3}?)(?:were|was|are|is|did|do|does|have|has|had|\w+ed"
         r"|lost|hit|hurt|left|fell|took|saw|came|got|won|gave|paid|spent|held|fled|sold|bought|shot|struck|caught)\b",
@@ -604,7 +604,7 @@ def _counted(question: str) -> set[str]:
     )
     if match:
         return _senses(set(terms(match.group(1))))
-    return _senses({"people"}) if re.search(TOLL_ASKED, question, re.I) else set()
+    return _senses({"people"}) if number_noun(question) in ("toll", "population") else set()
 
 
 def _measure(question: str) -> str | None:
@@ -618,7 +618,10 @@ def _measure(question: str) -> str | None:
     measured = re.search(rf"\bhow ({'|'.join(_MEASURED_IN)})\b", question, re.I)
     if measured:
         return measured.group(1).lower()
-    return AMOUNT if re.search(r"\bhow (?:much|large|big|high)\b", question, re.I) else None
+    noun = number_noun(question)  # "What was the tram's speed?" asks how fast; "What was the price?" how much
+    if noun in MEASURE_NOUNS:
+        return MEASURE_NOUNS[noun]
+    return AMOUNT if re.search(r"\bhow (?:much|large|big|high)\b", question, re.I) or noun in AMOUNT_NOUNS else None
 
 
 def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:

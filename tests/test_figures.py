@@ -722,6 +722,18 @@ def test_a_toll_asked_for_counts_people_and_a_count_of_months_is_no_count_of_cas
     ]
 
 
+def test_a_number_asked_for_by_a_noun_is_read_as_that_noun_says():
+    # a speed in units ("What was the tram's speed?" asks how fast), not a count
+    sentence = "Five people died when the tram, at a speed of 50mph on the bend, came off the rails."
+    assert _values("What was the tram's speed on the bend?", sentence) == [("50mph", "50")]
+    # a population counts people: not the "60 Minutes" a sentence names
+    sentence = "Raqqa had a population of 220,000 before the war, the 60 Minutes report on Raqqa said."
+    assert _values("What is the population of Raqqa?", sentence) == [("220,000", "220000")]
+    # a price is a sum
+    sentence = "Nestle paid 2.3 billion dlrs for the brand's 40 factories."
+    assert _values("What price did Nestle pay for the brand?", sentence) == [("2.3 billion dlrs", "2300000000")]
+
+
 def test_who_gives_a_claim_or_owns_a_thing_is_no_answer_to_who_did_it():
     sentence = "The tram overturned as it took a bend at high speed, according to British Transport Police."
     assert _values("Who was driving the tram?", sentence) == []
