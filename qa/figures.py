@@ -850,7 +850,7 @@ def _candidates(sought: Sought, sentence: str):
                 or _ends_before(_JOINED_TO_WORD, sentence, m.start())  # "M-1", "1985/86"
                 or _ends_before(_GALLERY_BEFORE, sentence, m.start())  # "Getty Images 22": a photo gallery's counter
                 or _labelled(sought, sentence, m.start())
-                or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too
+                or re.match(r"[/-]\d", sentence[m.end() :])  # "2/8", a score "8-7": one too
                 or is_year(m)
                 or _DURATION_AFTER.match(sentence, m.end())
             ):

@@ -278,6 +278,8 @@ def test_a_number_another_verb_governs_or_a_photo_gallery_counts_is_no_count():
     ]
     assert _values(question, "The crash site Getty Images 22 Passengers were hurt when the tram crashed.") == []
     assert _values(question, "Police at the crash site 2/8 The tram crashed on a bend.") == []
+    # a score is no count: "won 8-7" gives neither 8 nor 7
+    assert _values("How many people watched the Cubs win?", "The Cubs won 8-7 as people watched.") == []
 
 
 def test_a_place_in_an_order_is_shown_whole_and_counts_nothing():
