@@ -111,6 +111,8 @@ _LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
 _LETTER_WORD = re.compile(r"\b[^\W\d_][\w'’-]*")
 _NAME_PREFIX = rf"(?:{NAME_PARTICLES})-"  # begins a name's word: "Abu Bakr al-Baghdadi"
 _NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+|{_NAME_PREFIX})?[A-Z][\w'’.&-]*)*")
+_TITLES = frozenset("minister secretary president director chairman chief spokesman spokeswoman governor".split())
+_DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|ine|i)|German|French|Dutch|Greek|Swiss|Thai|U\.?S\.?|U\.?K\.?")
 # A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
 _MODIFIER_BEFORE = re.compile(rf"\b(?!{_NAME_PREFIX}$)[a-z]+-$")
 _PLACE_BEFORE = re.compile(
@@ -915,7 +917,7 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # a sentence's first word is capitalised whatever it is ("Here's why"), unless it owns what
                 # follows ("Switzerland's economy"); after a quotation mark too
             popped = []
-            while name_words and _unowned(name_words[0].group().lower()) in _NOT_NAMES | question_terms:
+            while name_words and _before_the_name(name_words, _NOT_NAMES | question_terms):
                 popped.append(name_words.pop(0))  # "FBI Director James Comey" asked "which FBI director": James Comey
             trimmed = any(_unowned(w.group().lower()) in question_terms for w in popped)
             restored = 0  # the first words of the name that are the question's own
@@ -960,6 +962,16 @@ def _candidates(sought: Sought, sentence: str):
             if re.search(r"-[a-z]+$", name_words[-1].group()):
                 continue  # "U.S.-led", "London-based": a description
             yield start, end, value, collapse_whitespace(value), NAME if kind == PERSON else kind
+
+
+def _before_the_name(words: list[re.Match], titles: set[str]) -> bool:
+    """Whether the first of a capitalised span's words comes before the name it holds: a title or a word of the
+    question ("FBI Director James Comey"), or a word describing the title after it ("Argentine Finance Minister
+    Mario Brodersohn", "Treasury Secretary Mario Brodersohn")."""
+    if _unowned(words[0].group().lower()) in titles:
+        return True
+    following = _unowned(words[1].group().lower()) if len(words) > 2 else ""  # a name is left after the title
+    return following in _TITLES or (following in titles and bool(_DEMONYM.fullmatch(words[0].group())))
 
 
 def _unowned(word: str) -> str:

@@ -736,6 +736,18 @@ def test_a_number_asked_for_by_a_noun_is_read_as_that_noun_says():
     assert _values("What price did Nestle pay for the brand?", sentence) == [("2.3 billion dlrs", "2300000000")]
 
 
+def test_a_person_is_named_without_the_title_before_the_name():
+    sentence = "The debt talks are being headed by Argentine Finance Minister Mario Brodersohn, a banker."
+    assert _values("Who is Argentina's finance minister?", sentence) == [("Mario Brodersohn", "Mario Brodersohn")]
+    sentence = "The debt talks opened with a presentation from Treasury Secretary Mario Brodersohn, a banker."
+    assert _values("Who opened the debt talks?", sentence) == [("Mario Brodersohn", "Mario Brodersohn")]
+    # a company's name is kept whole
+    sentence = "The venture partners Coca-Cola with World Film Services to make television programmes."
+    assert _values("Who is Coca-Cola's partner in the venture?", sentence) == [
+        ("World Film Services", "World Film Services")
+    ]
+
+
 def test_who_gives_a_claim_or_owns_a_thing_is_no_answer_to_who_did_it():
     sentence = "The tram overturned as it took a bend at high speed, according to British Transport Police."
     assert _values("Who was driving the tram?", sentence) == []
