@@ -40,9 +40,10 @@ _NAMED = r"team|club|firm|company|party|driver|player|airline|brand|bank|outlet|
 # Nouns by which "what" asks for a number: a measure in units (the "how …" it stands for), a sum, or a count.
 MEASURE_NOUNS = {"speed": "fast", "depth": "deep", "height": "tall", "width": "wide", "weight": "heavy"}
 AMOUNT_NOUNS = frozenset(
-    "price cost value budget salary revenue revenues sales earnings profit profits loss losses deficit surplus debt".split()
+    "price cost value budget salary wage wages fee fine dividend payout income revenue revenues sales earnings profit"
+    " profits loss losses deficit surplus debt".split()
 )
-_COUNT_NOUNS = ("toll", "population", "turnout", "age", "total", "tally", "margin", "rate")
+_COUNT_NOUNS = ("toll", "population", "turnout", "age", "total", "tally", "margin", "rate", "output", "production")
 _NUMBER_NOUN = "|".join([*MEASURE_NOUNS, *sorted(AMOUNT_NOUNS), *_COUNT_NOUNS])
 # Ranking reads a toll asked for as a number, as it reads "how many died"; the other nouns by which a question asks
 # for a number are read by the answer reader alone (bench/results/answers.md).
@@ -57,7 +58,7 @@ _NUMBER_NOUN_ASKED = (  # "What was the final death toll…?", "What were the co
     ),
     re.compile(
         rf"^\W*what\s+(?:{_NOT_CAUSE}[\w-]+\s+)?({_NUMBER_NOUN})\s+"
-        r"(?:did|does|do|is|was|were|are|has|have|had|will|would|from|of|for|in|at|on|among|by)\b",
+        r"(?:did|does|do|is|was|were|are|has|have|had|will|would|from|of|for|in|at|on|among|by|per|a)\b",
         re.IGNORECASE,
     ),
 )

@@ -203,6 +203,7 @@ _SOURCE_ASKED = re.compile(
     r"|announc\w*|quot\w*|blam\w*|figures?|count(?:ed|s)?|put)\b",
     re.IGNORECASE,
 )
+_PER_SHARE = re.compile(rf"\s?(?:{MONEY})?\s+(?:a|per)\s+(?:share|shr)\b", re.IGNORECASE)
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
@@ -720,6 +721,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             amount = measure == AMOUNT and (
                 _AMOUNT_SCALE.search(candidate[2]) or AMOUNT_UNIT.match(sentence, value_end)
             )
+            if amount and bool(_PER_SHARE.match(sentence, value_end)) != ("share" in question_terms):
+                amount = None  # "earned 2.4 mln dlrs, or 15 cts a share": the whole, unless asked what a share earned
             if sought.any_noun and not _counts_a_noun(sentence, value_end, candidate[3]):
                 continue
             if counted and not (counts or amount or sought.any_noun or _bare(sentence, value_end)):

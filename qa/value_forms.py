@@ -35,7 +35,8 @@ NUMBER_RE = re.compile(
 )
 TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
 MONEY = (
-    r"dlrs?|dollars?|pounds|euros?|yen|francs|marks|kroner|kronor|kronur|krona|yuan|rupees|roubles|rubles|pesos|lire"
+    r"dlrs?|dollars?|cts|cents|pence|pounds|euros?|yen|francs|marks|kroner|kronor|kronur|krona|yuan|rupees|roubles"
+    r"|rubles|pesos|lire"
 )
 _UNITS_OF_AMOUNT = rf"{MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg"
 AMOUNT_UNIT = re.compile(rf"\s?(?:{_UNITS_OF_AMOUNT})\b")  # after a number
@@ -182,4 +183,4 @@ def unit_of(value: str) -> str:
     if word is None:
         return ""
     unit = word.group().lower()
-    return {"dlr": "dollar", "dlrs": "dollar", "bbl": "barrel"}.get(unit, unit.removesuffix("s"))
+    return {"dlr": "dollar", "dlrs": "dollar", "cts": "cent", "bbl": "barrel"}.get(unit, unit.removesuffix("s"))

@@ -748,6 +748,14 @@ def test_a_person_is_named_without_the_title_before_the_name():
     ]
 
 
+def test_a_sum_per_share_answers_only_what_a_share_earned():
+    sentence = "The mattress maker earned 2.4 mln dlrs, or 15 cts a share, in the quarter."
+    assert _values("How much did the mattress maker earn in the quarter?", sentence) == [("2.4 mln dlrs", "2400000")]
+    assert _values("How much did the mattress maker earn a share in the quarter?", sentence) == [("15 cts", "15")]
+    sentence = "The department set the world price of upland cotton at 52.69 cts a lb."
+    assert _values("What is the world price of upland cotton?", sentence) == [("52.69 cts", "52.69")]
+
+
 def test_who_gives_a_claim_or_owns_a_thing_is_no_answer_to_who_did_it():
     sentence = "The tram overturned as it took a bend at high speed, according to British Transport Police."
     assert _values("Who was driving the tram?", sentence) == []
