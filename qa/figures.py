@@ -41,6 +41,7 @@ from qa.value_forms import (
     ONE_WORD,
     TIME_RE,
     TIME_UNITS,
+    dated,
     is_year,
     measure_of,
     normal_date,
@@ -204,6 +205,10 @@ _SOURCE_ASKED = re.compile(
     re.IGNORECASE,
 )
 _PER_SHARE = re.compile(rf"\s?(?:{MONEY})?\s+(?:a|per)\s+(?:share|shr)\b", re.IGNORECASE)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|going to|due to|scheduled|expected to|next)\b", re.IGNORECASE
+)  # "Tuesday" to come
+_ON_DAY = re.compile(r"(?:^|\bon\s+)$", re.IGNORECASE)  # "on Wednesday": a day of the story's week
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
@@ -751,6 +756,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     if best is None:
         return None
     value_start, value_end, value, normalized, value_kind = best[1]
+    if value_kind == DATE and _dated_by_story(sentence, value_start, value_end):
+        normalized = dated(normalized, result.passage.metadata.get("date"), bool(_FUTURE.search(sentence)))
     clause_start, clause_end = _clause(sentence, value_start, value_end)
     phrase = _phrase(sentence, value_start, value_end, clause_start, clause_end)
     attributed = _nearest(attributions, value_start, value_end)
@@ -769,6 +776,19 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         best[0],
     )
     return best[0], mention
+
+
+def _dated_by_story(sentence: str, start: int, end: int) -> bool:
+    """Whether a date without its year, sentence[start:end], is one its story's date tells: a day and month
+    ("November 9"), or a weekday the story speaks of as its own week's ("on Wednesday"), not one set by another
+    event ("the Sunday before the election", "Tuesday's election")."""
+    if not re.match(r"[A-Z][a-z]+day\b", sentence[start:end]):
+        return True
+    return (
+        bool(_ends_before(_ON_DAY, sentence, start))
+        and not sentence.startswith(_OWNED, end)
+        and not re.match(r"\s+(?:before|after)\b", sentence[end:])
+    )
 
 
 def _ends_before(pattern: re.Pattern, sentence: str, end: int) -> re.Match | None:

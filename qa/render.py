@@ -10,12 +10,14 @@ from rich.style import Style
 from rich.text import Text
 
 from qa.answer import Answer, Result, partial_notice
-from qa.figures import Figure, Mention, copy_of, disagree, same_quantity
+from qa.figures import DATE, Figure, Mention, copy_of, disagree, same_quantity
 from qa.locations import file_of, location_json, place_text
 from qa.question import words as question_words
 from qa.records import Filters, StoredArticle, StoredPassage
 from qa.text import counted, one_line, printable
 
+_ISO_DATE = re.compile(r"\d{4}-\d\d-\d\d")
+_YEAR = re.compile(r"\d{4}")
 _BLANK_LINES = re.compile(r"\s*\n\s*\n\s*")
 _SPACES = re.compile(r"[^\S\n]+")
 
@@ -203,6 +205,8 @@ def show_values(console: Console, figures: tuple[Figure, ...]) -> None:
     for figure in figures:
         first = figure.first
         entry = Text(_tidy(first.value), style="bold green")
+        if first.kind == DATE and _ISO_DATE.fullmatch(first.normalized) and not _YEAR.search(first.value):
+            entry.append(f", {first.normalized}", style="green")  # "Wednesday", read by the article's date
         if figure.qualifier:
             entry.append(f" ({_tidy(figure.qualifier)})", style="green")
         support = counted(figure.articles, "source")

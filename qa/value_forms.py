@@ -133,6 +133,34 @@ def normal_date(m: re.Match) -> str:
     return f"{MONTHS[number - 1].title()} {int(day)}"
 
 
+_WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+_MONTH_DAY = re.compile(r"([A-Z][a-z]+) (\d{1,2})")  # normal_date's form of a day and month without a year
+
+
+def dated(normalized: str, published: str | None, forward: bool = False) -> str:
+    """A date stated without its year or as a weekday ("Wednesday", "Wednesday morning", "November 9"), in ISO
+    form by the date its article was published: the nearest such day on or before it (after it, `forward`: "will
+    vote on Tuesday"). Else as given."""
+    try:
+        day = date.fromisoformat((published or "")[:10])
+    except ValueError:
+        return normalized
+    first = normalized.split()[0].lower() if normalized else ""
+    if first in _WEEKDAYS:
+        apart = (_WEEKDAYS.index(first) - day.weekday()) % 7
+        return date.fromordinal(day.toordinal() + (apart if forward else apart - 7 * (apart > 0))).isoformat()
+    if found := _MONTH_DAY.fullmatch(normalized):
+        month = next(i for i, name in enumerate(MONTHS, start=1) if name == found.group(1).lower())
+        for year in (day.year, day.year + (1 if forward else -1)):
+            try:
+                stated = date(year, month, int(found.group(2)))
+            except ValueError:
+                return normalized
+            if (stated >= day) if forward else (stated <= day):
+                return stated.isoformat()
+    return normalized
+
+
 def normal_time(m: re.Match) -> str:
     """A TIME_RE match as 24-hour HH:MM: "6.04am" 06:04, "3:30 p.m." 15:30."""
     if m.group("hour24"):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
@@ -11,12 +12,14 @@ from pathlib import Path
 
 import pytest
 from conftest import ROOT, run_json, run_qa
+from rich.console import Console
 
 from qa.answer import Result
 from qa.answer_type import figure_kind
 from qa.figures import disagree, figures
 from qa.json_output import figure_json
 from qa.records import StoredPassage
+from qa.render import show_values
 
 RAQQA = "How many civilians died in the battle for Raqqa?"
 FIGURE_QUESTIONS = ROOT / "tests" / "data" / "figure_questions.jsonl"
@@ -754,6 +757,34 @@ def test_a_sum_per_share_answers_only_what_a_share_earned():
     assert _values("How much did the mattress maker earn a share in the quarter?", sentence) == [("15 cts", "15")]
     sentence = "The department set the world price of upland cotton at 52.69 cts a lb."
     assert _values("What is the world price of upland cotton?", sentence) == [("52.69 cts", "52.69")]
+
+
+def test_a_date_without_its_year_is_read_by_its_story_s_date():
+    def dated(sentence: str, published: str, path: str = "a.json") -> Result:
+        passage = StoredPassage(
+            1, sentence, 1, 1, 0, len(sentence), 1, 1, "file", ((0, len(sentence)),), path, "T", {"date": published}
+        )
+        return Result(passage, 1.0, (0, len(sentence)))
+
+    def normalized(question: str, *results: Result) -> list[tuple[str, int]]:
+        return [(f.first.normalized, f.articles) for f in figures(question, list(results))]
+
+    question = "When did the tram overturn?"
+    on_wednesday = dated("The tram overturned on Wednesday, police said.", "2016-11-10")  # a Thursday
+    found = figures(question, [on_wednesday, dated("The tram overturned on November 9, 2016.", "2016-11-12", "b.json")])
+    assert [(f.first.value, f.first.normalized, f.articles) for f in found] == [("Wednesday", "2016-11-09", 2)]
+    assert not disagree(found)
+    shown = Console(file=io.StringIO(), width=100)
+    show_values(shown, tuple(found))
+    assert "▸ Wednesday, 2016-11-09  (2 sources)" in shown.file.getvalue()  # the day the sources mean
+    assert normalized(question, dated("The tram overturned on 9 November.", "2017-01-05")) == [("2016-11-09", 1)]
+    # a day to come is the next; a weekday set by another event keeps its words
+    assert normalized("When will the line reopen?", dated("The line will reopen on Tuesday.", "2016-11-10")) == [
+        ("2016-11-15", 1)
+    ]
+    assert normalized(question, dated("The tram overturned the Sunday before the inquiry.", "2016-11-10")) == [
+        ("Sunday", 1)
+    ]
 
 
 def test_who_gives_a_claim_or_owns_a_thing_is_no_answer_to_who_did_it():
