@@ -208,7 +208,7 @@ _PER_SHARE = re.compile(rf"\s?(?:{MONEY})?\s+(?:a|per)\s+(?:share|shr)\b", re.IG
 _FUTURE = re.compile(
     r"\b(?:will|shall|going to|due to|scheduled|expected to|next)\b", re.IGNORECASE
 )  # "Tuesday" to come
-_ON_DAY = re.compile(r"(?:^|\bon\s+)$", re.IGNORECASE)  # "on Wednesday": a day of the story's week
+_OTHER_WEEK = re.compile(r"\b(?:the|a|last|every|each)\s+$", re.IGNORECASE)  # "the Sunday before the election"
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
@@ -780,14 +780,15 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
 
 def _dated_by_story(sentence: str, start: int, end: int) -> bool:
     """Whether a date without its year, sentence[start:end], is one its story's date tells: a day and month
-    ("November 9"), or a weekday the story speaks of as its own week's ("on Wednesday"), not one set by another
-    event ("the Sunday before the election", "Tuesday's election")."""
+    ("November 9"), or a weekday the story speaks of as its own week's ("on Wednesday", "early Wednesday morning"),
+    not one set by another event ("the Sunday before the election", "Tuesday's election") or of another week ("last
+    Wednesday")."""
     if not re.match(r"[A-Z][a-z]+day\b", sentence[start:end]):
         return True
-    return (
-        bool(_ends_before(_ON_DAY, sentence, start))
-        and not sentence.startswith(_OWNED, end)
-        and not re.match(r"\s+(?:before|after)\b", sentence[end:])
+    return not (
+        _ends_before(_OTHER_WEEK, sentence, start)
+        or sentence.startswith(_OWNED, end)
+        or re.match(r"\s+(?:before|after)\b", sentence[end:])
     )
 
 

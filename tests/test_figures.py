@@ -785,6 +785,9 @@ def test_a_date_without_its_year_is_read_by_its_story_s_date():
     assert normalized(question, dated("The tram overturned the Sunday before the inquiry.", "2016-11-10")) == [
         ("Sunday", 1)
     ]
+    assert normalized(question, dated("The tram overturned early Wednesday morning.", "2016-11-10")) == [
+        ("2016-11-09", 1)
+    ]
 
 
 def test_who_gives_a_claim_or_owns_a_thing_is_no_answer_to_who_did_it():
