@@ -224,6 +224,7 @@ _NOT_PERSON = {
     "forces", "force", "board", "fund", "agency", "news", "house", "party", "international", "bank", "council",
     "committee", "ministry", "department", "office", "group", "army", "field", "side", "corp", "inc", "co",
 }  # fmt: skip
+_NOT_PLACE = {"news", "times", "post", "press", "agency", "ministry", "committee", "council", "party", "fund", "board"}
 _COMPANY = {"corp", "inc", "co", "ltd", "plc", "group", "llc", "lp", "ag", "sa", "nv", "kk", "company"}
 _NOT_NAMES = frozenset(MONTHS) | _COMPANY | {
     "director", "president", "chairman", "chief", "minister", "secretary", "spokesman", "spokeswoman", "general",
@@ -975,6 +976,8 @@ def _candidates(sought: Sought, sentence: str):
             end = start + len(value)
             if kind == PLACE and trimmed and not _placed(sentence, start, end):
                 continue  # "Varian Associates Inc" asked of Varian: "Associates" is what is left of a company
+            if kind == PLACE and name_words[-1].group().lower().strip(".,") in _NOT_PLACE:
+                continue  # "a reporter from The Beijing News": a newspaper, not where the well was
             if (
                 kind == PERSON
                 and _ends_before(_PLACE_BEFORE, sentence, start)
