@@ -224,6 +224,7 @@ _NOT_PERSON = {
     "forces", "force", "board", "fund", "agency", "news", "house", "party", "international", "bank", "council",
     "committee", "ministry", "department", "office", "group", "army", "field", "side", "corp", "inc", "co",
 }  # fmt: skip
+_PLACED_WORD = re.compile(r"\b(?:in|at|near|outside|across|into)\s+([A-Z][\w'’-]*[a-z])\b(?!\s+[A-Z])")  # "in Raqqa"
 _NOT_PLACE = {"news", "times", "post", "press", "agency", "ministry", "committee", "council", "party", "fund", "board"}
 _COMPANY = {"corp", "inc", "co", "ltd", "plc", "group", "llc", "lp", "ag", "sa", "nv", "kk", "company"}
 _NOT_NAMES = frozenset(MONTHS) | _COMPANY | {
@@ -342,6 +343,7 @@ class Sought:
     measure: str | None  # AMOUNT, FACTOR, SHARE or a key of _MEASURED_IN (_measure)
     asks_year: bool  # "in what year": a date must give one
     lowercase: frozenset[str]  # the words the passages read also write in lower case: "Like", "However" name nothing
+    places: frozenset[str]  # the words the passages read write as places ("in Raqqa"): no one's name, asked who
     predecessor: bool  # the question asks whom someone succeeds or replaces (_PREDECESSOR_ASKED)
     winner: bool  # the question asks who won (_WINNER_ASKED), not whom a winner beat (_BEATEN_ASKED)
     source: bool  # the question asks who says or gives something (_SOURCE_ASKED)
@@ -365,6 +367,9 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         _measure(question),
         bool(_YEAR_ASKED.search(question)),
         frozenset(lowercase) if kind in (NAME, PLACE) else frozenset(),  # only names are told from common words
+        frozenset(m.group(1) for r in results for m in _PLACED_WORD.finditer(r.passage.text))
+        if person
+        else frozenset(),
         bool(_PREDECESSOR_ASKED.search(question)),
         bool(_WINNER_ASKED.search(question)) and not _BEATEN_ASKED.search(question),
         bool(_SOURCE_ASKED.search(question)),
@@ -984,6 +989,8 @@ def _candidates(sought: Sought, sentence: str):
                 and (len(name_words) == 1 or _ends_before(_IN_PLACE, sentence, start))
             ):
                 continue  # "headed to Iraq", "in Deir Ezzor Province" name no one
+            if kind == PERSON and len(name_words) == 1 and value in sought.places:
+                continue  # "the assault on Raqqa", where other sentences say "in Raqqa": a place, not who led it
             if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
                 continue  # "Kurdish", "Syrian": a people's adjective, not a name
             if re.search(r"-[a-z]+$", name_words[-1].group()):

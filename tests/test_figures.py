@@ -800,6 +800,9 @@ def test_who_gives_a_claim_or_owns_a_thing_is_no_answer_to_who_did_it():
     assert _values("Who reported that the tram took the bend at high speed?", sentence) == [
         ("British Transport Police", "British Transport Police")
     ]
+    # asked who, a word the passages write as a place ("in Raqqa") is no one
+    found = _values("Who led the inquiry?", "The inquiry led to the assault on Raqqa.", "Civilians died in Raqqa.")
+    assert found == []
     # asked where, a newspaper named after a city is no place
     sentence = "The grandfather told a reporter from The Beijing News that the well was in a field."
     assert _values("Where was the well?", sentence) == []
