@@ -197,7 +197,9 @@ _BEATEN = re.compile(
 # "Who won the World Series?" asks for the winner; "Who did the Cubs beat to win it?" for the one beaten
 _WINNER_ASKED = re.compile(r"\b(?:won|wins?|winning|winners?)\b", re.IGNORECASE)
 _BEATEN_ASKED = re.compile(r"\b(?:against|over|beat\w*|defeat\w*)\b", re.IGNORECASE)
-_OWNER_BEFORE = re.compile(r"\b(?:its|his|her|their|our|your|my)\s+$", re.IGNORECASE)  # "on its Facebook page"
+_OWNER_BEFORE = re.compile(  # "on its Facebook page"; not "its Fluor Daniel unit received a contract"
+    r"\b(?:on|in|at|via|through|from|to)\s+(?:its|his|her|their|our|your|my)\s+$", re.IGNORECASE
+)
 _ACCORDING_TO = re.compile(r"\baccording\s+to\s+(?:the\s+|an?\s+)?$", re.IGNORECASE)  # who gives a claim
 _SOURCE_ASKED = re.compile(
     rf"\b(?:{_SAY}|say|tell|spoke|speak\w*|spokes\w*|according|sources?|report\w*|claim\w*|estimat\w*|confirm\w*"
@@ -955,7 +957,13 @@ def _candidates(sought: Sought, sentence: str):
                 if any(_unowned(w.group().lower()) in sought.named for w in popped):
                     continue  # "Bohemond of Taranto" asked of Bohemond: the name the question gives
                 kept = list(dropwhile(lambda w: _unowned(w.group().lower()) in _NOT_NAMES, popped))
-                name_words, restored, trimmed = kept + name_words, len(kept), False  # "Bank of England", "which bank"
+                if kept:
+                    name_words, restored, trimmed = kept + name_words, len(kept), False  # "Bank of England"
+                else:  # a title of several words: "Secretary of State Hillary Clinton"
+                    while len(name_words) > 1 and (
+                        name_words[0].group().islower() or _before_the_name(name_words, _NOT_NAMES | question_terms)
+                    ):
+                        name_words.pop(0)
             if name_words and _ends_before(_MODIFIER_BEFORE, sentence, m.start() + name_words[0].start()):
                 name_words.pop(0)  # "anti-ISIS coalition strikes", "pro-European Emmanuel Macron": Emmanuel Macron
             while name_words and name_words[-1].group().lower() in _NOT_NAMES:
@@ -966,7 +974,8 @@ def _candidates(sought: Sought, sentence: str):
             owner = next((i for i, w in enumerate(name_words) if w.group().endswith(_OWNED)), None)
             if owner is not None and owner + 1 < len(name_words):
                 name_words = name_words[: owner + 1]  # "Bettino Craxi's Socialist Party": Bettino Craxi
-            if not name_words or any(_stem(w.group()) in question_stems for w in name_words[restored:]):
+            echoed = [_stem(w.group()) in question_stems for w in name_words[restored:]]
+            if not name_words or (echoed and 2 * sum(echoed) >= len(echoed)):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
                 continue
@@ -989,6 +998,8 @@ def _candidates(sought: Sought, sentence: str):
                 and (len(name_words) == 1 or _ends_before(_IN_PLACE, sentence, start))
             ):
                 continue  # "headed to Iraq", "in Deir Ezzor Province" name no one
+            if sentence[start - 1 : start] == "<":
+                continue  # "Union Carbide Corp <UK>": a stock ticker
             if kind == PERSON and len(name_words) == 1 and value in sought.places:
                 continue  # "the assault on Raqqa", where other sentences say "in Raqqa": a place, not who led it
             if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):

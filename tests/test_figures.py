@@ -744,6 +744,17 @@ def test_a_person_is_named_without_the_title_before_the_name():
     assert _values("Who is Argentina's finance minister?", sentence) == [("Mario Brodersohn", "Mario Brodersohn")]
     sentence = "The debt talks opened with a presentation from Treasury Secretary Mario Brodersohn, a banker."
     assert _values("Who opened the debt talks?", sentence) == [("Mario Brodersohn", "Mario Brodersohn")]
+    # a title of several words too
+    sentence = "Secretary of State Hillary Clinton met the envoy in Cairo."
+    assert _values("Who was the secretary of state who met the envoy?", sentence) == [
+        ("Hillary Clinton", "Hillary Clinton")
+    ]
+    # a name holding a word of the question, but mostly its own, answers: "Who ruled the duchy of Normandy?"
+    sentence = "The duchy was ruled by Richard I of Normandy after 942."
+    assert _values("Who ruled the duchy of Normandy?", sentence) == [("Richard I of Normandy", "Richard I of Normandy")]
+    # "its Fluor Daniel unit" is the unit itself, not a thing it has; "<UK>" is a stock ticker
+    sentence = "Fluor Corp said its Fluor Daniel unit received a contract from Union Carbide Corp <UK>."
+    assert _values("Which company got a contract from Union Carbide?", sentence)[0] == ("Fluor Daniel", "Fluor Daniel")
     # a company's name is kept whole
     sentence = "The venture partners Coca-Cola with World Film Services to make television programmes."
     assert _values("Who is Coca-Cola's partner in the venture?", sentence) == [
