@@ -62,6 +62,7 @@ _MEASURED_IN = {asked: re.compile(rf"[\s-]?(?:{units})\b") for asked, units in _
 _MEASURE_FIRST = {  # a measure joined to the word of what it measures: "a 40-metre-deep well", not "a 400-gram bar"
     asked: re.compile(rf"-(?:{units})[\s-]+{asked}\b") for asked, units in _UNITS.items()
 }
+_MEASURE_AFTER = re.compile(r"[\s-]+(deep|tall|high|wide|long|heavy|fast)\b", re.IGNORECASE)  # "40 metres deep"
 # A measure given again in other units, in brackets just after it: "40 metres deep (131 feet)"
 _CONVERTED = {
     asked: re.compile(rf"\d[\s-]?(?:{units})\b(?:[\s-]+[a-z]+){{0,2}}\s*\(\s*(?:about|around|some|nearly)?\s*$")
@@ -145,7 +146,9 @@ _IN_PLACE = re.compile(r"\b(?:in|at|near|outside|into|across)\s+(?:the\s+)?$", r
 _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where", "how", "why", "it"}  # "Here's why"
 _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
-_GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
+_GALLERY_BEFORE = re.compile(  # a photo credit a gallery's counter follows: "Getty Images 22", "Reuters 3"
+    r"\b(?:Images|Photos?|Pictures|Reuters|AP|AFP|PA|EPA|Shutterstock)\s+$"
+)
 _LEADING_ARTICLE = re.compile(r"^(?:An?(?=\s)|The(?= [a-z]))")  # "A Syrian monitoring group", "The statement"
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
@@ -752,6 +755,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                     continue  # "how fast" is answered by "12mph", not by "five people"
                 if _CONVERTED[measure].search(sentence, max(0, value_start - 60), value_start):
                     continue  # "a 40-metre-deep well (131 feet)": the same depth in other units
+                if (other := _MEASURE_AFTER.match(sentence, unit.end())) and other.group(1).lower() != measure:
+                    continue  # asked how wide, "about 40 metres deep" is a depth
             else:
                 unit = AMOUNT_UNIT.match(sentence, value_end) if kind == NUMBER else None
             if unit:  # the value shown is the measure or the sum with its unit: "12mph", "18 million euros"

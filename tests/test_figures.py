@@ -280,6 +280,7 @@ def test_a_number_another_verb_governs_or_a_photo_gallery_counts_is_no_count():
         ("100", "100")
     ]
     assert _values(question, "The crash site Getty Images 22 Passengers were hurt when the tram crashed.") == []
+    assert _values(question, "The crash site Reuters 3 Passengers were hurt when the tram crashed.") == []
     assert _values(question, "Police at the crash site 2/8 The tram crashed on a bend.") == []
     # a score is no count: "won 8-7" gives neither 8 nor 7
     assert _values("How many people watched the Cubs win?", "The Cubs won 8-7 as people watched.") == []
@@ -693,6 +694,9 @@ def test_a_measure_in_other_units_is_the_same_value_and_its_conversion_in_bracke
     assert [f.first.value for f in found] == ["40 metres", "41m"]
     found = _figures("How much did the club pay?", "The club paid $5m for him.", "The club paid $5.1m for him.")
     assert [f.first.value for f in found] == ["$5m", "$5.1m"]
+    # asked how wide, a depth is no answer
+    assert _values("How wide was the well's opening?", "The well's opening was about 40 metres deep.") == []
+    assert _values("How wide was the well's opening?", "The well's opening was 30cm wide.") == [("30cm", "30")]
     # a weight that names a thing ("a 400-gram bar") is no answer to how heavy something now is
     assert _values("How heavy is the bar now?", "The 400-gram bar was cut to 360 grams.") == [("360 grams", "360")]
 
