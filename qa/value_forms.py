@@ -35,10 +35,10 @@ NUMBER_RE = re.compile(
 )
 TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
 MONEY = (
-    r"dlrs?|dollars?|cts|cents|pence|pounds|euros?|yen|francs|marks|kroner|kronor|kronur|krona|yuan|rupees|roubles"
+    r"dlrs?|dollars?|cts|cents|pence|pounds|stg|euros?|yen|francs|marks|kroner|kronor|kronur|krona|yuan|rupees|roubles"
     r"|rubles|pesos|lire"
 )
-_UNITS_OF_AMOUNT = rf"{MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg"
+_UNITS_OF_AMOUNT = rf"{MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg|acres|hectares"
 AMOUNT_UNIT = re.compile(rf"\s?(?:{_UNITS_OF_AMOUNT})\b")  # after a number
 _UNIT_WORD = re.compile(rf"(?:{_UNITS_OF_AMOUNT})$", re.IGNORECASE)
 _SIGNS = {"$": "dollar", "£": "pound", "€": "euro"}
@@ -211,4 +211,5 @@ def unit_of(value: str) -> str:
     if word is None:
         return ""
     unit = word.group().lower()
-    return {"dlr": "dollar", "dlrs": "dollar", "cts": "cent", "bbl": "barrel"}.get(unit, unit.removesuffix("s"))
+    units = {"dlr": "dollar", "dlrs": "dollar", "cts": "cent", "stg": "pound", "bbl": "barrel"}
+    return units.get(unit, unit.removesuffix("s"))

@@ -770,6 +770,11 @@ def test_a_sum_per_share_answers_only_what_a_share_earned():
     sentence = "The mattress maker earned 2.4 mln dlrs, or 15 cts a share, in the quarter."
     assert _values("How much did the mattress maker earn in the quarter?", sentence) == [("2.4 mln dlrs", "2400000")]
     assert _values("How much did the mattress maker earn a share in the quarter?", sentence) == [("15 cts", "15")]
+    sentence = "The Bank of England forecast a shortage of around 800 mln stg, and 20 mln acres were set aside."
+    assert _values("How big a shortage did the Bank of England forecast?", sentence) == [
+        ("around 800 mln stg", "800000000")
+    ]
+    assert _values("How much land was set aside?", sentence) == [("20 mln acres", "20000000")]
     sentence = "The department set the world price of upland cotton at 52.69 cts a lb."
     assert _values("What is the world price of upland cotton?", sentence) == [("52.69 cts", "52.69")]
 
