@@ -927,6 +927,10 @@ def _candidates(sought: Sought, sentence: str):
         for m in DURATION_RE.finditer(sentence):
             if re.match(r"[\s-]old\b", sentence[m.end() :]):
                 continue  # "a five-year-old boy" is an age
+            if (when := re.match(r"\s+(ago|earlier|later)\b", sentence[m.end() :])) and when.group(
+                1
+            ) not in question_terms:
+                continue  # "suspended a year ago": when, not for how long
             amount = "1" if m.group("amount").lower() in ("a", "an") else normal_number(m.group("amount"))
             amount = f"{float(amount) + 0.5:g}" if m.group("half") or m.group("half_before") else amount
             unit = m.group("unit").lower().rstrip("s")

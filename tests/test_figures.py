@@ -112,6 +112,10 @@ def test_durations_keep_their_unit_and_dates_are_iso_where_complete():
     assert _values("How many civilians were killed in Syria and Iraq?", sentence) == [("1,291", "1291")]
     assert _values("How many in Syria and Iraq?", sentence) == []  # "four" is no count of civilians
     assert _values("How many years has the campaign lasted?", sentence) == [("four and a half", "4.5")]
+    # "a year ago" says when, not for how long, unless asked how long ago
+    sentence = "The quotas were suspended a year ago under the plan."
+    assert _values("For how long were the quotas suspended under the plan?", sentence) == []
+    assert _values("How long ago were the quotas suspended?", sentence) == [("a year", "1 year")]
     assert _values("When does the quota year end?", "The quota year ends December 31, 1987.") == [
         ("December 31, 1987", "1987-12-31")
     ]
