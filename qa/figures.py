@@ -428,6 +428,8 @@ def figures(
     found = _grouped(mentions, sought.measure in _UNITS)
     if not found:
         return []
+    if kind == NUMBER and _SCOPE.search(question):  # "…died in a single air raid?": a value of one raid first
+        found.sort(key=lambda figure: not any(_SCOPE.search(m.sentence) for m in figure.mentions))
     text = article_text or (lambda path: " ".join(r.passage.text for r in results if r.passage.path == path))
     article_words = cache(lambda path: set(terms(text(path))))  # each article read once a question
     return [found[0], *_beside(found[0], found[1:], sought.named, kind in (NAME, PLACE), article_words)]

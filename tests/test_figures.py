@@ -814,6 +814,14 @@ def test_a_date_without_its_year_is_read_by_its_story_s_date():
     ]
 
 
+def test_asked_of_one_raid_a_value_of_one_raid_comes_first():
+    question = "How many civilians died in a single air raid?"
+    whole = "The campaign killed more than 1,600 civilians, the monitors said."
+    one = "A single air raid killed 21 civilians as they fled, the monitors said."
+    assert [f.first.value for f in _figures(question, whole, one)] == ["21", "more than 1,600"]
+    assert [f.first.value for f in _figures("How many civilians died?", whole, one)][0] == "more than 1,600"
+
+
 def test_who_gives_a_claim_or_owns_a_thing_is_no_answer_to_who_did_it():
     sentence = "The tram overturned as it took a bend at high speed, according to British Transport Police."
     assert _values("Who was driving the tram?", sentence) == []
