@@ -1015,8 +1015,10 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # "the assault on Raqqa", where other sentences say "in Raqqa": a place, not who led it
             if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
                 continue  # "Kurdish", "Syrian": a people's adjective, not a name
-            if re.search(r"-[a-z]+$", name_words[-1].group()):
-                continue  # "U.S.-led", "London-based": a description
+            if based := re.search(r"-([a-z]+)$", value):
+                if not (kind == PLACE and based.group(1) == "based" and "based" in question_terms):
+                    continue  # "U.S.-led", "London-based": a description
+                value, end = value[: based.start()], end - len(based.group())  # asked where it is based: London
             yield start, end, value, collapse_whitespace(value), NAME if kind == PERSON else kind
 
 

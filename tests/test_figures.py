@@ -835,6 +835,10 @@ def test_who_gives_a_claim_or_owns_a_thing_is_no_answer_to_who_did_it():
     # asked who, a word the passages write as a place ("in Raqqa") is no one
     found = _values("Who led the inquiry?", "The inquiry led to the assault on Raqqa.", "Civilians died in Raqqa.")
     assert found == []
+    # asked where it is based, "the London-based rights group" says: London
+    sentence = "The London-based rights group also criticised the use of artillery."
+    assert _values("Where is the rights group based?", sentence) == [("London", "London")]
+    assert _values("Where did the rights group criticise the use of artillery?", sentence) == []
     # asked where, a newspaper named after a city is no place
     sentence = "The grandfather told a reporter from The Beijing News that the well was in a field."
     assert _values("Where was the well?", sentence) == []
