@@ -210,9 +210,8 @@ _SOURCE_ASKED = re.compile(
     re.IGNORECASE,
 )
 _PER_SHARE = re.compile(rf"\s?(?:{MONEY})?\s+(?:a|per)\s+(?:share|shr)\b", re.IGNORECASE)
-_FUTURE = re.compile(
-    r"\b(?:will|shall|going to|due to|scheduled|expected to|next)\b", re.IGNORECASE
-)  # "Tuesday" to come
+# A sentence speaking of days to come ("will reopen on Tuesday"), and a weekday of another week than its story's.
+_FUTURE = re.compile(r"\b(?:will|shall|going to|due to|scheduled|expected to|next)\b", re.IGNORECASE)
 _OTHER_WEEK = re.compile(r"\b(?:the|a|last|every|each)\s+$", re.IGNORECASE)  # "the Sunday before the election"
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
@@ -929,10 +928,9 @@ def _candidates(sought: Sought, sentence: str):
         for m in DURATION_RE.finditer(sentence):
             if re.match(r"[\s-]old\b", sentence[m.end() :]):
                 continue  # "a five-year-old boy" is an age
-            if (when := re.match(r"\s+(ago|earlier|later)\b", sentence[m.end() :])) and when.group(
-                1
-            ) not in question_terms:
-                continue  # "suspended a year ago": when, not for how long
+            when = re.match(r"\s+(ago|earlier|later)\b", sentence[m.end() :])
+            if when and when.group(1) not in question_terms:
+                continue  # "suspended a year ago": when, not for how long (unless asked how long ago)
             amount = "1" if m.group("amount").lower() in ("a", "an") else normal_number(m.group("amount"))
             amount = f"{float(amount) + 0.5:g}" if m.group("half") or m.group("half_before") else amount
             unit = m.group("unit").lower().rstrip("s")
