@@ -43,17 +43,22 @@ AMOUNT_NOUNS = frozenset(
     "price cost value budget salary wage wages fee fine dividend payout income revenue revenues sales earnings profit"
     " profits loss losses deficit surplus debt".split()
 )
-_COUNT_NOUNS = ("toll", "population", "turnout", "age", "total", "tally", "margin", "rate", "output", "production")
+_COUNT_NOUNS = tuple("toll population turnout age total number range tally margin rate output production".split())
 _NUMBER_NOUN = "|".join([*MEASURE_NOUNS, *sorted(AMOUNT_NOUNS), *_COUNT_NOUNS])
 # Ranking reads a toll asked for as a number, as it reads "how many died"; the other nouns by which a question asks
 # for a number are read by the answer reader alone (bench/results/answers.md).
-_TOLL_ASKED = r"^\W*what\s+(?:(?:is|was)\s+)?(?:the\s+)?(?:(?!of\b)[\w-]+\s+){0,3}toll\b"
-_AGE_ASKED = re.compile(r"\bat what age\b|^\W*what age\b", re.IGNORECASE)
+# A noun asking for a number ends its phrase: not "What toll road…", "What production company…", "What age group…".
+_PHRASE_ENDS = (
+    r"(?=\s*(?:$|[?,.;:]|(?:of|for|in|at|on|among|by|per|when|after|before|from|during|that|which|since|to|under"
+    r"|over|did|does|do|is|was|were|are|has|have|had|will|would|according)\b))"
+)
+_TOLL_ASKED = rf"^\W*what\s+(?:(?:is|was)\s+)?(?:the\s+)?(?:(?!of\b)[\w-]+\s+){{0,3}}toll{_PHRASE_ENDS}"
+_AGE_ASKED = re.compile(rf"\bat what age\b|^\W*what age{_PHRASE_ENDS}", re.IGNORECASE)
 _NOT_CAUSE = r"(?!(?:caused?|causes|drove|drives?|explains?|explained|led|leads?|affect(?:s|ed)?|hits?|cuts?)\b)"
 _NUMBER_NOUN_ASKED = (  # "What was the final death toll…?", "What were the company's earnings?", "What price did…?"
     re.compile(
         rf"^\W*what\s+(?:is|was|are|were)\s+(?:(?:the|its|his|her|their)\s+)?(?:[\w.-]+['’]s\s+)?(?:(?!of\b)[\w-]+\s+){{0,3}}?"
-        rf"({_NUMBER_NOUN})(?![\w-])",
+        rf"({_NUMBER_NOUN}){_PHRASE_ENDS}",
         re.IGNORECASE,
     ),
     re.compile(

@@ -63,6 +63,7 @@ _MEASURE_FIRST = {  # a measure joined to the word of what it measures: "a 40-me
     asked: re.compile(rf"-(?:{units})[\s-]+{asked}\b") for asked, units in _UNITS.items()
 }
 _MEASURE_AFTER = re.compile(r"[\s-]+(deep|tall|high|wide|long|heavy|fast)\b", re.IGNORECASE)  # "40 metres deep"
+_SAME_MEASURE_WORD = {"high": "tall"}  # "300 metres high" answers how tall
 # A measure given again in other units, in brackets just after it: "40 metres deep (131 feet)"
 _CONVERTED = {
     asked: re.compile(rf"\d[\s-]?(?:{units})\b(?:[\s-]+[a-z]+){{0,2}}\s*\(\s*(?:about|around|some|nearly)?\s*$")
@@ -146,9 +147,8 @@ _IN_PLACE = re.compile(r"\b(?:in|at|near|outside|into|across)\s+(?:the\s+)?$", r
 _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where", "how", "why", "it"}  # "Here's why"
 _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
-_GALLERY_BEFORE = re.compile(  # a photo credit a gallery's counter follows: "Getty Images 22", "Reuters 3"
-    r"\b(?:Images|Photos?|Pictures|Reuters|AP|AFP|PA|EPA|Shutterstock)\s+$"
-)
+_GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
+_AGENCY_BEFORE = re.compile(r"\b(?:Reuters|AP|AFP|PA|EPA|Shutterstock)\s+$")  # "Reuters 3 Protests", a caption
 _LEADING_ARTICLE = re.compile(r"^(?:An?(?=\s)|The(?= [a-z]))")  # "A Syrian monitoring group", "The statement"
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
@@ -211,7 +211,9 @@ _SOURCE_ASKED = re.compile(
 )
 _PER_SHARE = re.compile(rf"\s?(?:{MONEY})?\s+(?:a|per)\s+(?:share|shr)\b", re.IGNORECASE)
 # A sentence speaking of days to come ("will reopen on Tuesday"), and a weekday of another week than its story's.
-_FUTURE = re.compile(r"\b(?:will|shall|going to|due to|scheduled|expected to|next)\b", re.IGNORECASE)
+_FUTURE = re.compile(
+    r"\b(?:will|shall|going\s+to|(?:is|are)\s+(?:due|set|expected)\s+to|scheduled\s+(?:to|for))\b", re.IGNORECASE
+)
 _OTHER_WEEK = re.compile(r"\b(?:the|a|last|every|each)\s+$", re.IGNORECASE)  # "the Sunday before the election"
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
@@ -756,7 +758,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                     continue  # "how fast" is answered by "12mph", not by "five people"
                 if _CONVERTED[measure].search(sentence, max(0, value_start - 60), value_start):
                     continue  # "a 40-metre-deep well (131 feet)": the same depth in other units
-                if (other := _MEASURE_AFTER.match(sentence, unit.end())) and other.group(1).lower() != measure:
+                other = _MEASURE_AFTER.match(sentence, unit.end())
+                if other and _SAME_MEASURE_WORD.get(other.group(1).lower(), other.group(1).lower()) != measure:
                     continue  # asked how wide, "about 40 metres deep" is a depth
             else:
                 unit = AMOUNT_UNIT.match(sentence, value_end) if kind == NUMBER else None
@@ -771,7 +774,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         return None
     value_start, value_end, value, normalized, value_kind = best[1]
     if value_kind == DATE and _dated_by_story(sentence, value_start, value_end):
-        normalized = dated(normalized, result.passage.metadata.get("date"), bool(_FUTURE.search(sentence)))
+        future = _FUTURE.search(sentence, max(0, value_start - 80), value_start)  # "will reopen on Tuesday"
+        normalized = dated(normalized, result.passage.metadata.get("date"), bool(future))
     clause_start, clause_end = _clause(sentence, value_start, value_end)
     phrase = _phrase(sentence, value_start, value_end, clause_start, clause_end)
     attributed = _nearest(attributions, value_start, value_end)
@@ -804,6 +808,13 @@ def _dated_by_story(sentence: str, start: int, end: int) -> bool:
         or sentence.startswith(_OWNED, end)
         or re.match(r"\s+(?:before|after)\b", sentence[end:])
     )
+
+
+def _score(sentence: str, number: re.Match) -> bool:
+    """Whether the number begins a score ("won 8-7", "drew 1-1"): a pair whose second is no higher, unlike a range
+    ("10-15 people")."""
+    after = re.match(r"-(\d+)\b", sentence[number.end() :])
+    return bool(after and number.group().isdigit() and int(after.group(1)) <= int(number.group()))
 
 
 def _ends_before(pattern: re.Pattern, sentence: str, end: int) -> re.Match | None:
@@ -889,8 +900,10 @@ def _candidates(sought: Sought, sentence: str):
                 any(s <= m.start("amount") < e for s, e in taken)
                 or _ends_before(_JOINED_TO_WORD, sentence, m.start())  # "M-1", "1985/86"
                 or _ends_before(_GALLERY_BEFORE, sentence, m.start())  # "Getty Images 22": a photo gallery's counter
+                or (_ends_before(_AGENCY_BEFORE, sentence, m.start()) and re.match(r"\s+[A-Z]", sentence[m.end() :]))
                 or _labelled(sought, sentence, m.start())
-                or re.match(r"[/-]\d", sentence[m.end() :])  # "2/8", a score "8-7": one too
+                or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too
+                or _score(sentence, m)
                 or is_year(m)
                 or _DURATION_AFTER.match(sentence, m.end())
             ):
@@ -928,8 +941,7 @@ def _candidates(sought: Sought, sentence: str):
         for m in DURATION_RE.finditer(sentence):
             if re.match(r"[\s-]old\b", sentence[m.end() :]):
                 continue  # "a five-year-old boy" is an age
-            when = re.match(r"\s+(ago|earlier|later)\b", sentence[m.end() :])
-            if when and when.group(1) not in question_terms:
+            if re.match(r"\s+ago\b", sentence[m.end() :]) and "ago" not in question_terms:
                 continue  # "suspended a year ago": when, not for how long (unless asked how long ago)
             amount = "1" if m.group("amount").lower() in ("a", "an") else normal_number(m.group("amount"))
             amount = f"{float(amount) + 0.5:g}" if m.group("half") or m.group("half_before") else amount
@@ -968,10 +980,9 @@ def _candidates(sought: Sought, sentence: str):
                 kept = list(dropwhile(lambda w: _unowned(w.group().lower()) in _NOT_NAMES, popped))
                 if kept:
                     name_words, restored, trimmed = kept + name_words, len(kept), False  # "Bank of England"
-                else:  # a title of several words: "Secretary of State Hillary Clinton"
-                    while len(name_words) > 1 and (
-                        name_words[0].group().islower() or _before_the_name(name_words, _NOT_NAMES | question_terms)
-                    ):
+                else:  # a title of several words: "Secretary of State Hillary Clinton", "Minister of Defence X"
+                    del name_words[: 2 if len(name_words) > 3 else 1]
+                    while len(name_words) > 1 and _before_the_name(name_words, _NOT_NAMES | question_terms):
                         name_words.pop(0)
             if name_words and _ends_before(_MODIFIER_BEFORE, sentence, m.start() + name_words[0].start()):
                 name_words.pop(0)  # "anti-ISIS coalition strikes", "pro-European Emmanuel Macron": Emmanuel Macron

@@ -137,28 +137,33 @@ _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday",
 _MONTH_DAY = re.compile(r"([A-Z][a-z]+) (\d{1,2})")  # normal_date's form of a day and month without a year
 
 
-def dated(normalized: str, published: str | None, forward: bool = False) -> str:
+def dated(normalized: str, published: object, forward: bool = False) -> str:
     """A date stated without its year or as a weekday ("Wednesday", "Wednesday morning", "November 9"), in ISO
     form by the date its article was published: the nearest such day on or before it (after it, `forward`: "will
     vote on Tuesday"). Else as given."""
     try:
-        day = date.fromisoformat((published or "")[:10])
-    except ValueError:
+        return _dated(normalized, date.fromisoformat(str(published or "")[:10]), forward) or normalized
+    except (ValueError, OverflowError):  # no date, or none a calendar holds ("0001-01-01" less a day)
         return normalized
-    first = normalized.split()[0].lower() if normalized else ""
-    if first in _WEEKDAYS:
-        apart = (_WEEKDAYS.index(first) - day.weekday()) % 7
+
+
+def _dated(normalized: str, day: date, forward: bool) -> str | None:
+    words = normalized.lower().split()
+    if words and words[0] in _WEEKDAYS:
+        apart = (_WEEKDAYS.index(words[0]) - day.weekday()) % 7
         return date.fromordinal(day.toordinal() + (apart if forward else apart - 7 * (apart > 0))).isoformat()
-    if found := _MONTH_DAY.fullmatch(normalized):
-        month = next(i for i, name in enumerate(MONTHS, start=1) if name == found.group(1).lower())
-        for year in (day.year, day.year + (1 if forward else -1)):
-            try:
-                stated = date(year, month, int(found.group(2)))
-            except ValueError:
-                return normalized
-            if (stated >= day) if forward else (stated <= day):
-                return stated.isoformat()
-    return normalized
+    found = _MONTH_DAY.fullmatch(normalized)
+    if found is None or found.group(1).lower() not in MONTHS:
+        return None
+    month = MONTHS.index(found.group(1).lower()) + 1
+    for year in (day.year, day.year + (1 if forward else -1)):
+        try:
+            stated = date(year, month, int(found.group(2)))
+        except ValueError:
+            continue  # "February 29" in a year without one
+        if (stated >= day) if forward else (stated <= day):
+            return stated.isoformat()
+    return None
 
 
 def normal_time(m: re.Match) -> str:

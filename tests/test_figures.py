@@ -116,6 +116,8 @@ def test_durations_keep_their_unit_and_dates_are_iso_where_complete():
     sentence = "The quotas were suspended a year ago under the plan."
     assert _values("For how long were the quotas suspended under the plan?", sentence) == []
     assert _values("How long ago were the quotas suspended?", sentence) == [("a year", "1 year")]
+    sentence = "The strike began in March and was called off three months later."
+    assert _values("How long did the strike last?", sentence) == [("three months", "3 months")]
     assert _values("When does the quota year end?", "The quota year ends December 31, 1987.") == [
         ("December 31, 1987", "1987-12-31")
     ]
@@ -286,8 +288,11 @@ def test_a_number_another_verb_governs_or_a_photo_gallery_counts_is_no_count():
     assert _values(question, "The crash site Getty Images 22 Passengers were hurt when the tram crashed.") == []
     assert _values(question, "The crash site Reuters 3 Passengers were hurt when the tram crashed.") == []
     assert _values(question, "Police at the crash site 2/8 The tram crashed on a bend.") == []
-    # a score is no count: "won 8-7" gives neither 8 nor 7
+    # a score is no count: "won 8-7" gives neither 8 nor 7; a range is read as before
     assert _values("How many people watched the Cubs win?", "The Cubs won 8-7 as people watched.") == []
+    assert _values("How many people died?", "Between 10-15 people died in the crash.") == [("10", "10")]
+    # "told Reuters 12 people died" is no photo gallery's counter
+    assert _values("How many people died?", "A spokesman told Reuters 12 people died in the crash.") == [("12", "12")]
 
 
 def test_a_place_in_an_order_is_shown_whole_and_counts_nothing():
@@ -701,6 +706,7 @@ def test_a_measure_in_other_units_is_the_same_value_and_its_conversion_in_bracke
     # asked how wide, a depth is no answer
     assert _values("How wide was the well's opening?", "The well's opening was about 40 metres deep.") == []
     assert _values("How wide was the well's opening?", "The well's opening was 30cm wide.") == [("30cm", "30")]
+    assert _values("How tall is the tower?", "The tower is 300 metres high.") == [("300 metres", "300")]
     # a weight that names a thing ("a 400-gram bar") is no answer to how heavy something now is
     assert _values("How heavy is the bar now?", "The 400-gram bar was cut to 360 grams.") == [("360 grams", "360")]
 
@@ -752,11 +758,13 @@ def test_a_person_is_named_without_the_title_before_the_name():
     assert _values("Who is Argentina's finance minister?", sentence) == [("Mario Brodersohn", "Mario Brodersohn")]
     sentence = "The debt talks opened with a presentation from Treasury Secretary Mario Brodersohn, a banker."
     assert _values("Who opened the debt talks?", sentence) == [("Mario Brodersohn", "Mario Brodersohn")]
-    # a title of several words too
+    # a title of several words too, named in the question or not
     sentence = "Secretary of State Hillary Clinton met the envoy in Cairo."
     assert _values("Who was the secretary of state who met the envoy?", sentence) == [
         ("Hillary Clinton", "Hillary Clinton")
     ]
+    sentence = "On Monday, Secretary of State Hillary Clinton visited Cairo."
+    assert _values("Who visited Cairo?", sentence) == [("Hillary Clinton", "Hillary Clinton")]
     # a name holding a word of the question, but mostly its own, answers: "Who ruled the duchy of Normandy?"
     sentence = "The duchy was ruled by Richard I of Normandy after 942."
     assert _values("Who ruled the duchy of Normandy?", sentence) == [("Richard I of Normandy", "Richard I of Normandy")]
@@ -812,6 +820,15 @@ def test_a_date_without_its_year_is_read_by_its_story_s_date():
     assert normalized(question, dated("The tram overturned early Wednesday morning.", "2016-11-10")) == [
         ("2016-11-09", 1)
     ]
+    # a word of the future after the day, or "due to" a cause, says nothing of the day's week
+    for sentence in (
+        "The tram overturned on Wednesday due to excessive speed, police said.",
+        "The tram overturned on Wednesday and an inquiry will follow.",
+    ):
+        assert normalized(question, dated(sentence, "2016-11-10")) == [("2016-11-09", 1)]
+    # a story's date no calendar can count back from keeps the words; so does a leap day's year without one
+    assert normalized(question, dated("The tram overturned on Sunday, police said.", "0001-01-01")) == [("Sunday", 1)]
+    assert normalized(question, dated("The tram overturned on February 29.", "2017-01-10")) == [("2016-02-29", 1)]
 
 
 def test_asked_of_one_raid_a_value_of_one_raid_comes_first():
