@@ -72,15 +72,22 @@ def place_text(key: str, metadata: dict, start: int, end: int, lines: tuple[int,
     lines 4-9` (`report.pdf, page 3 line 40 to page 4 line 2`), `export.jsonl, record 12 (id reuters-13),
     lines 3-5` (`line 3` for one line)."""
     located = location_json(key, metadata, start, end, lines, lines_in)
-    first, last = located["lines"]
-    span = f"{first}" if first == last else f"{first}-{last}"
-    worded = f"line {first}" if first == last else f"lines {span}"
     path = shown(located["path"])
-    if "page_end" in located:
-        return f"{path}, page {located['page']} line {first} to page {located['page_end']} line {last}"
     if "page" in located:
-        return f"{path}, page {located['page']}, {worded}"
+        return f"{path}, {lines_worded(located)}"
     if "record" in metadata:
         named = f" (id {metadata['record_id']})" if metadata.get("record_id") else ""
-        return f"{path}, record {metadata['record']}{named}, {worded}"
+        return f"{path}, record {metadata['record']}{named}, {lines_worded(located)}"
+    first, last = located["lines"]
+    span = f"{first}" if first == last else f"{first}-{last}"
     return f"{path}:{span}" + (" of the extracted text" if lines_in != "file" else "")
+
+
+def lines_worded(located: dict) -> str:
+    """The lines of location_json's fields in words: `line 3`, `lines 3-5`, `page 3, lines 4-9`, `page 3 line 40 to
+    page 4 line 2`."""
+    first, last = located["lines"]
+    if "page_end" in located:
+        return f"page {located['page']} line {first} to page {located['page_end']} line {last}"
+    worded = f"line {first}" if first == last else f"lines {first}-{last}"
+    return f"page {located['page']}, {worded}" if "page" in located else worded

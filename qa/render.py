@@ -11,7 +11,7 @@ from rich.text import Text
 
 from qa.answer import Answer, Result, partial_notice
 from qa.figures import DATE, Figure, Mention, copy_of, disagree, same_quantity
-from qa.locations import file_of, location_json, place_text
+from qa.locations import file_of, lines_worded, location_json, place_text
 from qa.question import words as question_words
 from qa.records import Filters, StoredArticle, StoredPassage
 from qa.text import counted, one_line, printable
@@ -68,13 +68,7 @@ def _published(metadata: dict, unnamed: str | None = None) -> str:
 def within_file(p: StoredPassage) -> str:
     """Where a passage lies in its file: `lines 12-15`, `page 3, lines 4-9`, `record 12, line 3`."""
     located = location_json(p.path, p.metadata, p.start, p.end, (p.first_line, p.last_line), p.lines_in)
-    first, last = located["lines"]
-    if "page_end" in located:
-        return f"page {located['page']} line {first} to page {located['page_end']} line {last}"
-    worded = f"line {first}" if first == last else f"lines {first}-{last}"
-    if "page" in located:
-        return f"page {located['page']}, {worded}"
-    return (f"record {p.metadata['record']}, " if "record" in p.metadata else "") + worded
+    return (f"record {p.metadata['record']}, " if "record" in p.metadata else "") + lines_worded(located)
 
 
 def _emphasis(words: list[str]) -> re.Pattern | None:
