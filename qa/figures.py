@@ -143,7 +143,8 @@ _CLAUSE_BREAK = re.compile(r"[;:()\[\]“”\"—–]|\s-\s|(?<!\d),|,(?!\d)")  
 # A count joined by "and" to a count of something else: "six men and one woman".
 _JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{AMOUNT_WRITTEN})\s+[a-z]+", re.IGNORECASE)
 _JOINED_BEFORE = re.compile(rf"\b(?:{AMOUNT_WRITTEN})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
-_IN_PLACE = re.compile(r"\b(?:in|at|near|outside|into|across)\s+(?:the\s+)?$", re.IGNORECASE)  # not "from", "to"
+_IN = r"in|at|near|outside|into|across"  # words after which a name is a place; not "from", "to"
+_IN_PLACE = re.compile(rf"\b(?:{_IN})\s+(?:the\s+)?$", re.IGNORECASE)
 _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where", "how", "why", "it"}  # "Here's why"
 _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
@@ -230,7 +231,7 @@ _NOT_PERSON = {
     "forces", "force", "board", "fund", "agency", "news", "house", "party", "international", "bank", "council",
     "committee", "ministry", "department", "office", "group", "army", "field", "side", "corp", "inc", "co",
 }  # fmt: skip
-_PLACED_WORD = re.compile(r"\b(?:in|at|near|outside|across|into)\s+([A-Z][\w'’-]*[a-z])\b(?!\s+[A-Z])")  # "in Raqqa"
+_PLACED_WORD = re.compile(rf"\b(?:{_IN})\s+([A-Z][\w'’-]*[a-z])\b(?!\s+[A-Z])")  # "in Raqqa"
 _NOT_PLACE = {"news", "times", "post", "press", "agency", "ministry", "committee", "council", "party", "fund", "board"}
 _COMPANY = {"corp", "inc", "co", "ltd", "plc", "group", "llc", "lp", "ag", "sa", "nv", "kk", "company"}
 _NOT_NAMES = frozenset(MONTHS) | _COMPANY | {
