@@ -25,12 +25,15 @@ RAQQA = "How many civilians died in the battle for Raqqa?"
 FIGURE_QUESTIONS = ROOT / "tests" / "data" / "figure_questions.jsonl"
 
 
-def _result(sentence: str, path: str = "a.txt", outlet: str | None = None, score: float = 1.0) -> Result:
-    """A ranked result whose passage is the sentence alone, at offset 10 of its article."""
+def _result(
+    sentence: str, path: str = "a.txt", outlet: str | None = None, score: float = 1.0, date: str | None = None
+) -> Result:
+    """A ranked result whose passage is the sentence alone, at offset 10 of its article (published by the outlet on
+    the date, when given)."""
+    metadata = {key: value for key, value in (("outlet", outlet), ("date", date)) if value}
     passage = StoredPassage(
-        1, sentence, 1, 1, 10, 10 + len(sentence), 3, 3, "file", ((10, 10 + len(sentence)),), path, "T",
-        {"outlet": outlet} if outlet else {},
-    )  # fmt: skip
+        1, sentence, 1, 1, 10, 10 + len(sentence), 3, 3, "file", ((10, 10 + len(sentence)),), path, "T", metadata
+    )
     return Result(passage, score, (10, 10 + len(sentence)))
 
 
@@ -792,32 +795,28 @@ def test_a_sum_per_share_answers_only_what_a_share_earned():
 
 
 def test_a_date_without_its_year_is_read_by_its_story_s_date():
-    def dated(sentence: str, published: str, path: str = "a.json") -> Result:
-        passage = StoredPassage(
-            1, sentence, 1, 1, 0, len(sentence), 1, 1, "file", ((0, len(sentence)),), path, "T", {"date": published}
-        )
-        return Result(passage, 1.0, (0, len(sentence)))
-
     def normalized(question: str, *results: Result) -> list[tuple[str, int]]:
         return [(f.first.normalized, f.articles) for f in figures(question, list(results))]
 
     question = "When did the tram overturn?"
-    on_wednesday = dated("The tram overturned on Wednesday, police said.", "2016-11-10")  # a Thursday
-    found = figures(question, [on_wednesday, dated("The tram overturned on November 9, 2016.", "2016-11-12", "b.json")])
+    on_wednesday = _result("The tram overturned on Wednesday, police said.", date="2016-11-10")  # a Thursday
+    found = figures(
+        question, [on_wednesday, _result("The tram overturned on November 9, 2016.", "b.json", date="2016-11-12")]
+    )
     assert [(f.first.value, f.first.normalized, f.articles) for f in found] == [("Wednesday", "2016-11-09", 2)]
     assert not disagree(found)
     shown = Console(file=io.StringIO(), width=100)
     show_values(shown, tuple(found))
     assert "▸ Wednesday, 2016-11-09  (2 sources)" in shown.file.getvalue()  # the day the sources mean
-    assert normalized(question, dated("The tram overturned on 9 November.", "2017-01-05")) == [("2016-11-09", 1)]
+    assert normalized(question, _result("The tram overturned on 9 November.", date="2017-01-05")) == [("2016-11-09", 1)]
     # a day to come is the next; a weekday set by another event keeps its words
-    assert normalized("When will the line reopen?", dated("The line will reopen on Tuesday.", "2016-11-10")) == [
+    assert normalized("When will the line reopen?", _result("The line will reopen on Tuesday.", date="2016-11-10")) == [
         ("2016-11-15", 1)
     ]
-    assert normalized(question, dated("The tram overturned the Sunday before the inquiry.", "2016-11-10")) == [
+    assert normalized(question, _result("The tram overturned the Sunday before the inquiry.", date="2016-11-10")) == [
         ("Sunday", 1)
     ]
-    assert normalized(question, dated("The tram overturned early Wednesday morning.", "2016-11-10")) == [
+    assert normalized(question, _result("The tram overturned early Wednesday morning.", date="2016-11-10")) == [
         ("2016-11-09", 1)
     ]
     # a word of the future after the day, or "due to" a cause, says nothing of the day's week
@@ -825,10 +824,14 @@ def test_a_date_without_its_year_is_read_by_its_story_s_date():
         "The tram overturned on Wednesday due to excessive speed, police said.",
         "The tram overturned on Wednesday and an inquiry will follow.",
     ):
-        assert normalized(question, dated(sentence, "2016-11-10")) == [("2016-11-09", 1)]
-    # a story's date no calendar can count back from keeps the words; so does a leap day's year without one
-    assert normalized(question, dated("The tram overturned on Sunday, police said.", "0001-01-01")) == [("Sunday", 1)]
-    assert normalized(question, dated("The tram overturned on February 29.", "2017-01-10")) == [("2016-02-29", 1)]
+        assert normalized(question, _result(sentence, date="2016-11-10")) == [("2016-11-09", 1)]
+    # a story's date no calendar can count back from keeps the words; a leap day is of the last year that had one
+    assert normalized(question, _result("The tram overturned on Sunday, police said.", date="0001-01-01")) == [
+        ("Sunday", 1)
+    ]
+    assert normalized(question, _result("The tram overturned on February 29.", date="2017-01-10")) == [
+        ("2016-02-29", 1)
+    ]
 
 
 def test_asked_of_one_raid_a_value_of_one_raid_comes_first():
