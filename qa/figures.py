@@ -77,8 +77,9 @@ SAME_MEASURE = 0.03  # a length, weight or speed within this share of another, i
 # another name also needs at least OTHER_NAME_SUPPORT of the first's support (Figure.support). Other values are not
 # cut by support: sources disagree on counts, sums and dates, and the less-read ones too.
 OTHER_VALUE_CLOSENESS = 1 / 3
-OWN_STORY_CLOSENESS = 0.5  # a story seldom disagrees with itself: another value it gives is more often of another thing
-OWN_STORY_NAME_CLOSENESS = 0.75  # and seldom names two answers to one question
+# A story seldom disagrees with itself: another value it gives is more often of another thing, and another name it
+# gives (each sentence offering one) is another person's or place's: not shown.
+OWN_STORY_CLOSENESS = 0.5
 OTHER_NAME_SUPPORT = 0.3
 # The best-ranked passages are read whatever their article; those below them (down to qa/ranking.py's FIGURE_POOL)
 # only where their article, or a copy of it, is among these passages' articles (the story the question is about),
@@ -441,16 +442,17 @@ def _beside(
     first: Figure, others: list[Figure], named: frozenset[str], names: bool, article_words: Callable[[str], set[str]]
 ) -> list[Figure]:
     """The other values shown beside the first: supported nearly as closely (OTHER_VALUE_CLOSENESS, or
-    OWN_STORY_CLOSENESS, OWN_STORY_NAME_CLOSENESS for a name or place, when only the first's own stories give it),
-    a name or place (`names`) nearly as strongly (OTHER_NAME_SUPPORT), and given by an article naming everything
-    the question names (`named`, _names_all)."""
+    OWN_STORY_CLOSENESS when only the first's own stories give it, which a name or place (`names`) never is), a name
+    or place nearly as strongly (OTHER_NAME_SUPPORT), and given by an article naming everything the question names
+    (`named`, _names_all)."""
     stories = {mention.story for mention in first.mentions}
     support = OTHER_NAME_SUPPORT * first.support if names else 0.0
-    own_share = OWN_STORY_NAME_CLOSENESS if names else OWN_STORY_CLOSENESS
     kept = []
     for other in others:
         own = all(mention.story in stories for mention in other.mentions)
-        closeness = (own_share if own else OTHER_VALUE_CLOSENESS) * first.closeness
+        if own and names:
+            continue
+        closeness = (OWN_STORY_CLOSENESS if own else OTHER_VALUE_CLOSENESS) * first.closeness
         if other.closeness >= closeness and other.support >= support:
             if any(_names_all(named, mention, article_words) for mention in other.mentions):
                 kept.append(other)

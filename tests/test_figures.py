@@ -515,10 +515,10 @@ def test_a_word_supports_a_value_in_another_form():
     assert _values(question, answer, "Red skies over the race.", "A red car won the race.") == [("21", "21")]
 
 
-def test_another_name_the_first_names_own_story_gives_needs_three_quarters_of_its_closeness():
+def test_another_name_the_first_names_own_story_gives_is_not_shown():
     question = "Who won the rain-soaked race at Interlagos on Sunday?"
     first = _result("Lewis Hamilton won the rain-soaked race at Interlagos on Sunday.")
-    other = "Max Verstappen won praise for his drive in the rain-soaked race."  # about two thirds as close
+    other = "Max Verstappen also won the rain-soaked race at Interlagos on Sunday."  # as close as the first
     articles = {"a.txt": "Interlagos on Sunday", "b.txt": "Interlagos on Sunday"}
     own = figures(question, [first, _result(other, "a.txt", score=0.95)], None, articles.get)
     assert [f.first.value for f in own] == ["Lewis Hamilton"]
