@@ -146,6 +146,9 @@ _JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{AMOUNT_WRITTEN})\s+[a-z]+", 
 _JOINED_BEFORE = re.compile(rf"\b(?:{AMOUNT_WRITTEN})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
 _IN = r"in|at|near|outside|into|across"  # words after which a name is a place; not "from", "to"
 _IN_PLACE = re.compile(rf"\b(?:{_IN})\s+(?:the\s+)?$", re.IGNORECASE)
+_HOME_BEFORE = re.compile(  # where someone lives: "Philip Logan, 52, from New Addington, South London"
+    r"(?:,|\bboth|\ball)\s+(?:of|from)\s+(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*,\s+)?$"
+)
 _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where", "how", "why", "it"}  # "Here's why"
 _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
@@ -1015,12 +1018,12 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # "Varian Associates Inc" asked of Varian: "Associates" is what is left of a company
             if kind == PLACE and name_words[-1].group().lower().strip(".,") in _NOT_PLACE:
                 continue  # "a reporter from The Beijing News": a newspaper, not where the well was
-            if (
-                kind == PERSON
-                and _ends_before(_PLACE_BEFORE, sentence, start)
+            if kind == PERSON and (
+                _ends_before(_HOME_BEFORE, sentence, start)
+                or _ends_before(_PLACE_BEFORE, sentence, start)
                 and (len(name_words) == 1 or _ends_before(_IN_PLACE, sentence, start))
             ):
-                continue  # "headed to Iraq", "in Deir Ezzor Province" name no one
+                continue  # "headed to Iraq", "in Deir Ezzor Province", "both of New Addington" name no one
             if sentence[start - 1 : start] == "<":
                 continue  # "Union Carbide Corp <UK>": a stock ticker
             if kind == PERSON and len(name_words) == 1 and value in sought.places:

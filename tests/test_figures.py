@@ -615,6 +615,11 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
     assert _values("Who heads the monitoring group that says militants held the town?", sentence) == [
         ("Rami Abdelrahman", "Rami Abdelrahman")
     ]
+    # where someone lives, after their age or "both of", is no one's name
+    sentence = "Philip Logan, 52, from New Addington, South London, who died in the crash, was named."
+    assert _values("Who died in the crash?", sentence) == [("Philip Logan", "Philip Logan")]
+    sentence = "Police named the men who died in the crash, both of New Addington, as Philip Logan and Mark Smith."
+    assert _values("Who died in the crash?", sentence) == [("Philip Logan", "Philip Logan")]
     # "the Red Cross" names an organisation, however many words it has
     sentence = "The head of the Red Cross relief effort, John Smith, spoke."
     assert _values("Who heads the relief effort?", sentence) == [("John Smith", "John Smith")]
