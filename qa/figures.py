@@ -580,6 +580,14 @@ def _stem(word: str) -> str:
     return (word[:-1] if word.endswith("e") and len(word) >= 5 else word)[:6]  # "seize" as "seized", "seizing"
 
 
+_MONEY = frozenset(map(_stem, ("money", "cash", "funds")))  # what any sum is of: "how much money"
+
+
+@lru_cache(maxsize=256)
+def _passage_stems(text: str) -> frozenset[str]:
+    return frozenset(_stem(m.group()) for m in _NUMBER_OR_WORD.finditer(text))
+
+
 _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
 _ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE))]  # and the nouns a question may count people by
 # A number's sense is not read past these: "trapping five people and injuring another 40".
@@ -752,6 +760,9 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue
             if counted and not (counts or amount or sought.any_noun or _bare(sentence, value_end)):
                 continue  # "how much sugar" is answered by "3.66 mln tonnes", "how many shells" by "30,000 rounds"
+            things = counted - _MONEY
+            if things and amount and not counts and not things & _passage_stems(result.passage.text):
+                continue  # "how much wheat": not "1.8 mln tonnes" of raw sugar, in a story that never speaks of wheat
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
             if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):

@@ -405,6 +405,18 @@ def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     ]
 
 
+def test_a_sum_asked_of_a_thing_comes_from_a_story_that_speaks_of_it():
+    question = "How much wheat is Indonesia expected to import in 1987?"
+    wheat = "Indonesia's wheat imports are expected to fall to 1.5 mln tonnes in calendar 1987."
+    sugar = "Indonesia's raw sugar output is likely to be 1.8 mln tonnes in calendar 1987."
+    assert _values(question, wheat, sugar) == [("1.5 mln tonnes", "1500000")]
+    # the story may speak of it in another sentence than the one giving the sum; any sum is one of money
+    imports = _result_of_sentences("Imports are expected to fall to 1.5 mln tonnes in 1987. Wheat stocks are high.", 55)
+    assert [f.first.value for f in figures(question, [imports])] == ["1.5 mln tonnes"]
+    money = "The Treasury kept 4.151 billion dlrs at the Fed on February 25."
+    assert _values("How much money did the Treasury keep at the Fed?", money) == [("4.151 billion dlrs", "4151000000")]
+
+
 def test_a_number_is_one_word_away_however_it_is_written():
     # "1986/87" is one word, not two: "January" is then ten words before the output, within the reach of its support
     sentence = (
