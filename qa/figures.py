@@ -170,6 +170,7 @@ _SAME_SENSE_GROUPS = [
     {"born", "age", "aged", "old"},
     {"begin", "began", "begun", "beginning", "start", "started", "starts", "launch", "launched", "opened", "commenced"},
     {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge"},
+    {"made", "make", "created", "creates", "invented", "invents", "established", "built"},  # not "founded": "found"
 ]  # fmt: skip
 # A number measuring something other than what the question counts: "100 metres" away, "three years" on, "seven
 # times" more.

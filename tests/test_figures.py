@@ -395,6 +395,10 @@ def test_a_verb_supports_its_value_in_any_of_its_forms():
     assert _values(question, *others, "Air strikes against the group were heavy.", began) == [
         ("September 2014", "2014-09")
     ]
+    # a thing first made was created, invented, established or built
+    others = ("The bar is sold in 120 countries since 2016.", "The bar was changed in November 2016.")
+    created = "The bar was created in 1908 by Theodor Tobler in Bern."
+    assert _values("In what year was the bar first made?", created, *others) == [("1908", "1908")]
 
 
 def test_the_figure_now_is_asked_not_the_one_it_changed_from():
