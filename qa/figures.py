@@ -231,6 +231,11 @@ _PERSON_ASKED = re.compile(
     r"|player|chief|executive|president|chairman|manager)\b",
     re.IGNORECASE,
 )
+# A question asking who of several people: the names of each are no disagreement ("Who died in the crash?").
+_SEVERAL_ASKED = re.compile(
+    r"^\W*who\s+(?:were|are|have\s+been)\b|\b(?:died|dies|dead|killed|victims?|casualties|injured|wounded|hurt)\b",
+    re.IGNORECASE,
+)
 # Words that make a capitalised span an organisation or a thing rather than a person.
 _NOT_PERSON = {
     "forces", "force", "board", "fund", "agency", "news", "house", "party", "international", "bank", "council",
@@ -299,6 +304,7 @@ class Figure:
     """A value and every mention of it, best-ranked first."""
 
     mentions: tuple[Mention, ...]
+    several: bool = False  # one of the several people the question asks of (_SEVERAL_ASKED): no disagreement
 
     @property
     def first(self) -> Mention:
@@ -437,9 +443,19 @@ def figures(
         return []
     if kind == NUMBER and _SCOPE.search(question):  # "…died in a single air raid?": a value of one raid first
         found.sort(key=lambda figure: not any(_SCOPE.search(m.sentence) for m in figure.mentions))
+    if sought.kind == PERSON and _SEVERAL_ASKED.search(question):
+        found = [replace(figure, several=True) for figure in found]
+    things = sought.counted - _MONEY if sought.measure == AMOUNT else set()  # "how much wheat"; any sum is of money
+    others = [figure for figure in found[1:] if not things or _speaks_of(figure, things)]
     text = article_text or (lambda path: " ".join(r.passage.text for r in results if r.passage.path == path))
     article_words = cache(lambda path: set(terms(text(path))))  # each article read once a question
-    return [found[0], *_beside(found[0], found[1:], sought.named, kind in (NAME, PLACE), article_words)]
+    return [found[0], *_beside(found[0], others, sought.named, kind in (NAME, PLACE), article_words)]
+
+
+def _speaks_of(figure: Figure, things: set[str]) -> bool:
+    """Whether a passage giving the value speaks of one of the things (stems) asked of: beside 1.5 mln tonnes of
+    wheat, not 1.8 mln tonnes of raw sugar from a story that never speaks of wheat."""
+    return any(things & _passage_stems(mention.result.passage.text) for mention in figure.mentions)
 
 
 def _beside(
@@ -581,7 +597,7 @@ def _stem(word: str) -> str:
     return (word[:-1] if word.endswith("e") and len(word) >= 5 else word)[:6]  # "seize" as "seized", "seizing"
 
 
-_MONEY = frozenset(map(_stem, ("money", "cash", "funds")))  # what any sum is of: "how much money"
+_MONEY = frozenset(map(_stem, ("money", "cash", "funds")))
 
 
 @lru_cache(maxsize=256)
@@ -761,9 +777,6 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue
             if counted and not (counts or amount or sought.any_noun or _bare(sentence, value_end)):
                 continue  # "how much sugar" is answered by "3.66 mln tonnes", "how many shells" by "30,000 rounds"
-            things = counted - _MONEY
-            if things and amount and not counts and not things & _passage_stems(result.passage.text):
-                continue  # "how much wheat": not "1.8 mln tonnes" of raw sugar, in a story that never speaks of wheat
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
             if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
@@ -1177,6 +1190,8 @@ def disagree(found: list[Figure]) -> bool:
     giving two values more often tells of two things). Names and places disagree only when each is given by two
     stories: one article naming someone else is more often a name read wrong than a dispute."""
     values = same_quantity(found)
+    if values and values[0].several:
+        return False
     if values and values[0].first.kind in (NAME, PLACE):
         values = [f for f in values if f.articles > 1]
     stories = [{mention.story for mention in figure.mentions} for figure in values]

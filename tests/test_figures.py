@@ -222,6 +222,25 @@ def test_two_values_one_story_gives_alone_are_no_disagreement():
     assert [f.first.normalized for f in found] == ["155221", "6400000"] and not disagree(found)
 
 
+@pytest.mark.parametrize(
+    ("question", "disagreeing"),
+    [
+        ("Who drove the tram that crashed in Croydon?", True),
+        ("Who died when the tram crashed in Croydon?", False),
+        ("Who were the passengers the tram crash in Croydon killed?", False),
+    ],
+)
+def test_names_disagree_unless_the_question_asks_of_several_people(question, disagreeing):
+    # each name given by two stories; asked of the dead, they are several people, not sources at odds
+    sentences = (
+        "Dane Chinnery died when the tram crashed in Croydon.",
+        "Philip Seary died when the tram crashed in Croydon.",
+    )
+    results = [_result(sentence, f"{story}{i}.txt") for i, sentence in enumerate(sentences) for story in "ab"]
+    found = figures(question, results)
+    assert [f.first.value for f in found] == ["Dane Chinnery", "Philip Seary"] and disagree(found) is disagreeing
+
+
 def test_a_syndicated_copy_counts_once_and_is_named_as_a_copy():
     sentence = "Seven people died in the crash, police said."
     results = [
@@ -409,16 +428,26 @@ def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     ]
 
 
-def test_a_sum_asked_of_a_thing_comes_from_a_story_that_speaks_of_it():
+def test_a_sum_beside_the_first_asked_of_a_thing_comes_from_a_story_that_speaks_of_it():
     question = "How much wheat is Indonesia expected to import in 1987?"
-    wheat = "Indonesia's wheat imports are expected to fall to 1.5 mln tonnes in calendar 1987."
-    sugar = "Indonesia's raw sugar output is likely to be 1.8 mln tonnes in calendar 1987."
-    assert _values(question, wheat, sugar) == [("1.5 mln tonnes", "1500000")]
-    # the story may speak of it in another sentence than the one giving the sum; any sum is one of money
-    imports = _result_of_sentences("Imports are expected to fall to 1.5 mln tonnes in 1987. Wheat stocks are high.", 55)
-    assert [f.first.value for f in figures(question, [imports])] == ["1.5 mln tonnes"]
-    money = "The Treasury kept 4.151 billion dlrs at the Fed on February 25."
-    assert _values("How much money did the Treasury keep at the Fed?", money) == [("4.151 billion dlrs", "4151000000")]
+    wheat = _result("Indonesia's wheat imports are expected to fall to 1.5 mln tonnes in calendar 1987.", "a.txt")
+    sugar = _result("Indonesia's raw sugar output is likely to be 1.8 mln tonnes in calendar 1987.", "b.txt", score=0.9)
+    assert [f.first.value for f in figures(question, [wheat, sugar])] == ["1.5 mln tonnes"]
+    # the story may speak of it in another sentence than the one giving the sum
+    text = "Indonesia's imports are expected to fall to 1.6 mln tonnes in 1987. Wheat stocks are high."
+    spans = ((10, 10 + text.index(" Wheat")), (11 + text.index(" Wheat"), 10 + len(text)))
+    passage = StoredPassage(1, text, 1, 1, 10, 10 + len(text), 3, 3, "file", spans, "c.txt", "T", {})
+    other = Result(passage, 0.9, spans[0])
+    assert [f.first.value for f in figures(question, [wheat, other])] == ["1.5 mln tonnes", "1.6 mln tonnes"]
+    # any sum is one of money
+    money = (
+        "The Treasury kept 4.151 billion dlrs at the Fed on February 25.",
+        "The Treasury kept 4.2 billion dlrs at the Fed.",
+    )
+    assert _values("How much money did the Treasury keep at the Fed?", *money) == [
+        ("4.151 billion dlrs", "4151000000"),
+        ("4.2 billion dlrs", "4200000000"),
+    ]
 
 
 def test_a_number_is_one_word_away_however_it_is_written():
