@@ -52,21 +52,23 @@ _PHRASE_ENDS = (
     r"(?=\s*(?:$|[?,.;:]|(?:of|for|in|at|on|among|by|per|when|after|before|from|during|that|which|since|to|under"
     r"|over|did|does|do|is|was|were|are|has|have|had|will|would|according)\b))"
 )
-_TOLL_ASKED = rf"^\W*what\s+(?:(?:is|was)\s+)?(?:the\s+)?(?:(?!of\b)[\w-]+\s+){{0,3}}toll{_PHRASE_ENDS}"
 _AGE_ASKED = re.compile(rf"\bat what age\b|^\W*what age{_PHRASE_ENDS}", re.IGNORECASE)
 _NOT_CAUSE = r"(?!(?:caused?|causes|drove|drives?|explains?|explained|led|leads?|affect(?:s|ed)?|hits?|cuts?)\b)"
-_NUMBER_NOUN_ASKED = (  # "What was the final death toll…?", "What were the company's earnings?", "What price did…?"
-    re.compile(
-        rf"^\W*what\s+(?:is|was|are|were)\s+(?:(?:the|its|his|her|their)\s+)?(?:[\w.-]+['’]s\s+)?(?:(?!of\b)[\w-]+\s+){{0,3}}?"
-        rf"({_NUMBER_NOUN}){_PHRASE_ENDS}",
-        re.IGNORECASE,
-    ),
-    re.compile(
-        rf"^\W*what\s+(?:{_NOT_CAUSE}[\w-]+\s+)?({_NUMBER_NOUN})\s+"
+
+
+def _asked_by(nouns: str) -> tuple[str, str]:
+    """The patterns of a question asking for a number by one of the nouns (a regex alternation, captured): "What was
+    the final death toll…?", "What were the company's earnings?", "What price did…?"."""
+    return (
+        rf"^\W*what\s+(?:is|was|are|were)\s+(?:(?:the|its|his|her|their)\s+)?(?:[\w.-]+['’]s\s+)?"
+        rf"(?:(?!of\b)[\w-]+\s+){{0,3}}?({nouns}){_PHRASE_ENDS}",
+        rf"^\W*what\s+(?:{_NOT_CAUSE}[\w-]+\s+)?({nouns})\s+"
         r"(?:did|does|do|is|was|were|are|has|have|had|will|would|from|of|for|in|at|on|among|by|per|a)\b",
-        re.IGNORECASE,
-    ),
-)
+    )
+
+
+_NUMBER_NOUN_ASKED = tuple(re.compile(pattern, re.IGNORECASE) for pattern in _asked_by(_NUMBER_NOUN))
+_TOLL_ASKED = "|".join(_asked_by("toll"))
 _WHERE = r"^\W*where\b|\bin what (country|city|town|state)\b"
 _ASKS = (
     (DURATION, re.compile(r"\bhow long\b|\bhow much time\b", re.IGNORECASE)),

@@ -28,6 +28,8 @@ from qa.question import words
         ("By what factor does the estimate exceed the coalition's?", QUANTITY),
         ("What was the death toll in Raqqa according to Airwars?", QUANTITY),
         ("What death toll does the independent monitor put forward?", QUANTITY),
+        ("What was Raqqa's death toll by the end of the battle?", QUANTITY),  # as the answer reader reads a toll
+        ("What toll road was closed?", None),
         ("On which day did Amnesty release its findings on the Raqqa death toll?", TIME),
         ("How much time did Amnesty spend investigating?", DURATION),
         ("When did the campaign begin?", TIME),
