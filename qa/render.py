@@ -278,8 +278,7 @@ def show_sources(console: Console, articles: list[StoredArticle], copies: dict[s
     console.print(Text(counted(len(articles), "article"), style="bold"))
     label_width = len(f"{len(articles)}.")
     for number, article in enumerate(articles, start=1):
-        where = ", ".join(str(article.metadata[k]) for k in ("outlet", "date", "date_text") if article.metadata.get(k))
-        entry = Text(one_line(" — ".join(filter(None, [article.title, where]))))
+        entry = Text(one_line(" — ".join(filter(None, [article.title, _published(article.metadata)]))))
         path = file_of(article.path, article.metadata)
         place = display_path(path) + (f", record {article.metadata['record']}" if "record" in article.metadata else "")
         entry.append("\n").append(_with_paths(f"{place} · {counted(article.passages, 'passage')}", [path], "dim"))

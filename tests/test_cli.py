@@ -82,6 +82,13 @@ def test_chat_reads_questions_from_a_pipe_and_exits_at_end_of_input(seed_index):
     assert "qa>" not in done.stdout
 
 
+def test_the_chat_lists_each_source_with_who_published_it_and_when(seed_index):
+    sources = run_qa("chat", index=seed_index, input=":sources\n", columns=200).stdout
+    assert "5 articles" in sources
+    assert "Raqqa — Al Jazeera\n" in sources
+    assert "'they will likely die there' — Saul Bowman, 2017-08-09\n" in sources  # an author where no outlet is named
+
+
 def test_info_reports_what_the_index_holds(seed_index):
     info = run_json("info", "--json", index=seed_index)
     assert info["articles"] == 5 and len(info["article_list"]) == 5
