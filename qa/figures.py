@@ -110,6 +110,7 @@ _YEARS_BOUND = re.compile(
     re.IGNORECASE,
 )
 _YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)  # a date must give one
+_YEAR_BEFORE_NOUN = re.compile(r"\b(?i:the)\s+(1[89]\d\d|20\d\d)\s+(?=[A-Za-z])")  # a year asked for: "the 2010 census"
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
 _LETTER_WORD = re.compile(r"\b[^\W\d_][\w'’-]*")
@@ -990,6 +991,9 @@ def _candidates(sought: Sought, sentence: str):
             named = next((g for g in ("year", "era", "month") if m.group(g)), None)  # "in 1066": 1066
             start = m.start(named) if named else m.start()
             yield start, m.end(), sentence[start : m.end()], normal_date(m), DATE
+        for m in _YEAR_BEFORE_NOUN.finditer(sentence) if asks_year else ():  # "the 2010 United States Census"
+            if sought.years[0] <= int(m.group(1)) <= sought.years[1]:
+                yield m.start(1), m.end(1), m.group(1), m.group(1), DATE
         for m in () if asks_year else TIME_RE.finditer(sentence):  # "6.10am" says no year
             yield m.start(), m.end(), m.group(), normal_time(m), TIME
     else:

@@ -396,6 +396,8 @@ def test_a_question_asking_what_year_is_answered_by_a_date_with_a_year():
     assert _values("In what year was the bar first made?", "The bar was first made on October 15, 1908.") == [
         ("October 15, 1908", "1908-10-15")
     ]
+    census = "As of the 2010 United States Census, the region had 22 million people."
+    assert _values("In what year was the census that counted 22 million people taken?", census) == [("2010", "2010")]
     assert _values("In what year was the bar first made?", "The bar was first made on Oct. 15.") == []
     assert _values("In what year was the bar first made?", "The bar was first made at 6.10am.") == []
     assert _values("When was the bar first made?", "The bar was first made on Oct. 15.") == [("Oct. 15", "October 15")]
