@@ -120,8 +120,11 @@ _TITLES = frozenset("minister secretary president director chairman chief spokes
 _DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|ine|i)|German|French|Dutch|Greek|Swiss|Thai|U\.?S\.?|U\.?K\.?")
 # A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
 _MODIFIER_BEFORE = re.compile(rf"\b(?!{_NAME_PREFIX}$)[a-z]+-$")
+_DIRECTION = r"(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?|central"  # "in southern Italy"
+_DIRECTION_BEFORE = re.compile(rf"\b(?:{_DIRECTION})\s+$")
 _PLACE_BEFORE = re.compile(
-    r"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of)\s+(?:the\s+)?$",
+    r"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of)\s+(?:the\s+)?"
+    rf"(?:(?:{_DIRECTION})\s+)?$",
     re.IGNORECASE,  # "In Melbourne, …"
 )
 _SAY = r"said|says|told|reported|claimed|claims|estimated|estimates|confirmed|announced|stated|added|believes"
@@ -146,7 +149,7 @@ _CLAUSE_BREAK = re.compile(r"[;:()\[\]“”\"—–]|\s-\s|(?<!\d),|,(?!\d)")  
 _JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{AMOUNT_WRITTEN})\s+[a-z]+", re.IGNORECASE)
 _JOINED_BEFORE = re.compile(rf"\b(?:{AMOUNT_WRITTEN})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
 _IN = r"in|at|near|outside|into|across"  # words after which a name is a place; not "from", "to"
-_IN_PLACE = re.compile(rf"\b(?:{_IN})\s+(?:the\s+)?$", re.IGNORECASE)
+_IN_PLACE = re.compile(rf"\b(?:{_IN})\s+(?:the\s+)?(?:(?:{_DIRECTION})\s+)?$", re.IGNORECASE)
 _HOME_BEFORE = re.compile(  # where someone lives: "Philip Logan, 52, from New Addington, South London"
     r"(?:,|\bboth|\ball)\s+(?:of|from)\s+(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*,\s+)?$"
 )
@@ -1029,7 +1032,7 @@ def _candidates(sought: Sought, sentence: str):
             owner = next((i for i, w in enumerate(name_words) if w.group().endswith(_OWNED)), None)
             if owner is not None and owner + 1 < len(name_words):
                 name_words = name_words[: owner + 1]  # "Bettino Craxi's Socialist Party": Bettino Craxi
-            echoed = [_stem(w.group()) in question_stems for w in name_words[restored:]]
+            echoed = [_echoes(w.group(), question_terms, question_stems) for w in name_words[restored:]]
             if not name_words or (echoed and 2 * sum(echoed) >= len(echoed)):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
@@ -1043,6 +1046,8 @@ def _candidates(sought: Sought, sentence: str):
             if written.endswith(".") and not _ends_sentence(written.split()[-1]):
                 value += "."  # "the U.S." keeps its full stop
             end = start + len(value)
+            if kind == PLACE and (direction := _ends_before(_DIRECTION_BEFORE, sentence, start)):
+                start, value = direction.start(), sentence[direction.start() : end]  # "southern Italy"
             if kind == PLACE and trimmed and not _placed(sentence, start, end):
                 continue  # "Varian Associates Inc" asked of Varian: "Associates" is what is left of a company
             if kind == PLACE and name_words[-1].group().lower().strip(".,") in _NOT_PLACE:
@@ -1074,6 +1079,16 @@ def _before_the_name(words: list[re.Match], titles: set[str]) -> bool:
         return True
     following = _unowned(words[1].group().lower()) if len(words) > 2 else ""  # a name is left after the title
     return following in _TITLES or (following in titles and bool(_DEMONYM.fullmatch(words[0].group())))
+
+
+_DEMONYM_ENDINGS = ("i", "n", "an", "ian", "ese")  # Iraqi, Syrian, Kenyan, Iranian, Japanese
+
+
+def _echoes(word: str, question_terms: set[str], question_stems: set[str]) -> bool:
+    """Whether a word of a name is one of the question's, or the name of a country its word makes an adjective of
+    ("Iraq" asked "which Iraqi city", "Syria" of "Syrian")."""
+    word = _unowned(word).strip(".,;:'’").lower()
+    return _stem(word) in question_stems or any(word + ending in question_terms for ending in _DEMONYM_ENDINGS)
 
 
 def _unowned(word: str) -> str:

@@ -629,6 +629,12 @@ def test_a_place_is_read_after_a_word_of_place_as_an_owner_or_with_strong_suppor
     assert _values("Which country fired the shells in the battle?", sentence) == [("U.S.", "U.S.")]
     sentence = "The venture of Varian Associates Inc and Siemens will run well."
     assert _values("Where will Varian and Siemens run the venture?", sentence) == []
+    # a word of place may be followed by the part of the place ("in southern Italy"), which is shown with its name
+    sentence = "Several monks of Saint-Evroul fled to southern Italy, where they built a monastery."
+    assert _values("Where did the monks flee to?", sentence) == [("southern Italy", "southern Italy")]
+    # the country of the question's adjective ("which Iraqi city") is no answer
+    sentence = "The caliphate of the jihadists, driven out last month, included part of Mosul in northern Iraq."
+    assert _values("From which Iraqi city were the jihadists driven out last month?", sentence) == [("Mosul", "Mosul")]
 
 
 def test_a_question_for_a_person_is_answered_by_a_persons_name():
