@@ -57,7 +57,8 @@ AMOUNT, FACTOR, SHARE = "amount", "factor", "share"
 _SPEED = r"mph|kph|kmph|km/hr?|kmh|m/s|knots|(?:miles|km|kilometres|kilometers)\s+(?:an|per)\s+hour"
 _LENGTH = r"m|metres?|meters?|km|kilometres?|kilometers?|cm|mm|ft|feet|foot|inch(?:es)?|miles?|yards?"
 _WEIGHT = r"g|gram(?:me)?s?|kg|kilos?|kilogram(?:me)?s?|tonnes?|tons?|lbs?|pounds|ounces|oz"
-_UNITS = {"fast": _SPEED, "deep": _LENGTH, "tall": _LENGTH, "wide": _LENGTH, "heavy": _WEIGHT}
+# "long" too, where "how long" asks of a thing's length, not of a time ("the 100 feet-long tram")
+_UNITS = {"fast": _SPEED, "deep": _LENGTH, "tall": _LENGTH, "wide": _LENGTH, "heavy": _WEIGHT, "long": _LENGTH}
 _MEASURED_IN = {asked: re.compile(rf"[\s-]?(?:{units})\b") for asked, units in _UNITS.items()}  # a number's unit
 _MEASURE_FIRST = {  # a measure joined to the word of what it measures: "a 40-metre-deep well", not "a 400-gram bar"
     asked: re.compile(rf"-(?:{units})[\s-]+{asked}\b") for asked, units in _UNITS.items()
@@ -101,6 +102,7 @@ UNPLACED_PLACE = 1.5
 # much support (times √rank): the question's words close around it, or the noun it counts.
 OTHER_SENTENCE_SUPPORT = 1.8
 
+_LENGTH_ASKED = re.compile(r"\bhow long (?:is|was|are|were)\b", re.IGNORECASE)  # may ask for a length
 _TIME_COUNTED = re.compile(rf"\bhow many\s+(?:{TIME_UNITS})\b", re.IGNORECASE)
 _HALF_A_UNIT = re.compile(rf"{AND_A_HALF}(?=[\s-]({TIME_UNITS})\b)", re.IGNORECASE)  # "four| and a half| years"
 # "seven-month" is a length, "three-for-two" a ratio
@@ -442,6 +444,8 @@ def figures(
         # "How many volunteers…?": "… saw 3,000 digital activists scan…"; but "four cases" is no count of months
         best = results[:1]  # the best passage's answering sentence alone: the noun counted is not the question's
         mentions = _mentions(replace(sought, any_noun=True), best, stories, floor)
+    if not mentions and kind == DURATION and _LENGTH_ASKED.search(question):  # "How long was the tram?": 100 feet
+        mentions = _mentions(replace(sought, kind=NUMBER, measure="long"), results, stories, floor)
     found = _grouped(mentions, sought.measure in _UNITS)
     if not found:
         return []
@@ -672,7 +676,7 @@ def _measure(question: str) -> str | None:
         return FACTOR
     if re.search(r"\b(?:what|which) (?:share|proportion|percentage|per ?cent)\b", question, re.I):
         return SHARE
-    measured = re.search(rf"\bhow ({'|'.join(_MEASURED_IN)})\b", question, re.I)
+    measured = re.search(r"\bhow (fast|deep|tall|wide|heavy)\b", question, re.I)  # "how long" asks for a time first
     if measured:
         return measured.group(1).lower()
     noun = number_noun(question)  # "What was the tram's speed?" asks how fast; "What was the price?" how much

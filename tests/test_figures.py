@@ -350,6 +350,11 @@ def test_a_measure_is_answered_by_a_number_in_its_units_shown_with_them():
     assert _values("How heavy is the smaller bar now?", "Two of the bars now weigh 150g, with wider gaps.") == [
         ("150g", "150")
     ]
+    # "how long was" asks for a length where no time answers
+    tram = "An operation to remove the 100 feet-long articulated tram began late last night."
+    assert _values("How long was the articulated tram?", tram) == [("100 feet", "100")]
+    meeting = "The meeting in the 30-metre-long hall lasted 90 minutes."
+    assert _values("How long was the meeting in the hall?", meeting) == [("90 minutes", "90 minutes")]
     # a share is answered by a percentage, not by the count beside it
     sentence = "Victoria's 3 million dairy cattle are 60% of the country's herd."
     assert _values("What percentage of the country's dairy cattle are in Victoria?", sentence) == [("60%", "60%")]
