@@ -119,7 +119,9 @@ _LETTER_WORD = re.compile(r"\b[^\W\d_][\w'’-]*")
 _NAME_PREFIX = rf"(?:{NAME_PARTICLES})-"  # begins a name's word: "Abu Bakr al-Baghdadi"
 _NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+|{_NAME_PREFIX})?[A-Z][\w'’.&-]*)*")
 _TITLES = frozenset("minister secretary president director chairman chief spokesman spokeswoman governor".split())
-_DEMONYM = re.compile(r"[A-Z][a-z]+(?:an|ese|ish|ine|i)|German|French|Dutch|Greek|Swiss|Thai|U\.?S\.?|U\.?K\.?")
+_IRREGULAR_DEMONYMS = r"German|French|Dutch|Greek|Swiss|Thai"
+_DEMONYM = re.compile(rf"[A-Z][a-z]+(?:an|ese|ish|ine|i)|{_IRREGULAR_DEMONYMS}|U\.?S\.?|U\.?K\.?")
+_PEOPLES_ADJECTIVE = re.compile(rf"[A-Z][a-z]+(?:ish|ian|ican|ese|ean)|{_IRREGULAR_DEMONYMS}")  # alone, names no one
 # A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
 _MODIFIER_BEFORE = re.compile(rf"\b(?!{_NAME_PREFIX}$)[a-z]+-$")
 _DIRECTION = r"(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?|central"  # "in southern Italy"
@@ -1066,8 +1068,8 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # "Union Carbide Corp <UK>": a stock ticker
             if kind == PERSON and len(name_words) == 1 and value in sought.places:
                 continue  # "the assault on Raqqa", where other sentences say "in Raqqa": a place, not who led it
-            if len(name_words) == 1 and re.fullmatch(r"[A-Z][a-z]+(?:ish|ian|ese|ean)", name_words[0].group()):
-                continue  # "Kurdish", "Syrian": a people's adjective, not a name
+            if len(name_words) == 1 and _PEOPLES_ADJECTIVE.fullmatch(name_words[0].group()):
+                continue  # "Kurdish", "Syrian", "American", "French": a people's adjective, not a name
             if based := re.search(r"-([a-z]+)$", value):
                 if not (kind == PLACE and based.group(1) == "based" and "based" in question_terms):
                     continue  # "U.S.-led", "London-based": a description

@@ -673,6 +673,9 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
     assert _values("Who heads the monitoring group that says militants held the town?", sentence) == [
         ("Rami Abdelrahman", "Rami Abdelrahman")
     ]
+    # a people's adjective names no one
+    sentence = "American, British and French jets carried out the strikes on the city."
+    assert _values("Who carried out the strikes on the city?", sentence) == []
     # where someone lives, after their age or "both of", is no one's name
     sentence = "Philip Logan, 52, from New Addington, South London, who died in the crash, was named."
     assert _values("Who died in the crash?", sentence) == [("Philip Logan", "Philip Logan")]
