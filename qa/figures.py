@@ -23,6 +23,7 @@ from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import combinations, dropwhile, takewhile
 from math import inf, isclose
+from os.path import commonprefix
 from statistics import median
 
 from qa.answer import Result
@@ -79,7 +80,7 @@ SAME_MEASURE = 0.03  # a length, weight or speed within this share of another, i
 # cut by support: sources disagree on counts, sums and dates, and the less-read ones too.
 OTHER_VALUE_CLOSENESS = 1 / 3
 # A story seldom disagrees with itself: another value it gives is more often of another thing, and another name it
-# gives (each sentence offering one) is another person's or place's: not shown.
+# gives (each sentence offering one) is another person's or place's: not shown, unless several people are asked of.
 OWN_STORY_CLOSENESS = 0.5
 OTHER_NAME_SUPPORT = 0.3
 # The best-ranked passages are read whatever their article; those below them (down to qa/ranking.py's FIGURE_POOL)
@@ -112,16 +113,17 @@ _YEARS_BOUND = re.compile(
     re.IGNORECASE,
 )
 _YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)  # a date must give one
-_YEAR_BEFORE_NOUN = re.compile(r"\b(?i:the)\s+(1[89]\d\d|20\d\d)\s+(?=[A-Za-z])")  # a year asked for: "the 2010 census"
+# A year asked for, before a noun: "the 2010 census"; not before a plural, which it counts: "the 2000 troops"
+_YEAR_BEFORE_NOUN = re.compile(r"\b(?i:the)\s+(1[89]\d\d|20\d\d)\s+(?![a-z]*[^su\s]s\b)(?=[A-Za-z])")
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
 _LETTER_WORD = re.compile(r"\b[^\W\d_][\w'’-]*")
 _NAME_PREFIX = rf"(?:{NAME_PARTICLES})-"  # begins a name's word: "Abu Bakr al-Baghdadi"
 _NAME_RE = re.compile(rf"\b[A-Z][\w'’.&-]*(?:\s+(?:{_CONNECTORS}\s+|{_NAME_PREFIX})?[A-Z][\w'’.&-]*)*")
 _TITLES = frozenset("minister secretary president director chairman chief spokesman spokeswoman governor".split())
-_IRREGULAR_DEMONYMS = r"German|French|Dutch|Greek|Swiss|Thai"
-_DEMONYM = re.compile(rf"[A-Z][a-z]+(?:an|ese|ish|ine|i)|{_IRREGULAR_DEMONYMS}|U\.?S\.?|U\.?K\.?")
-_PEOPLES_ADJECTIVE = re.compile(rf"[A-Z][a-z]+(?:ish|ian|ican|ese|ean)|{_IRREGULAR_DEMONYMS}")  # alone, names no one
+_IRREGULAR_DEMONYMS = r"American|Mexican|African|German|French|Dutch|Greek"  # not "-ican": Vatican, Republican
+_DEMONYM = re.compile(rf"[A-Z][a-z]+(?:an|ese|ish|ine|i)|{_IRREGULAR_DEMONYMS}|Swiss|Thai|U\.?S\.?|U\.?K\.?")
+_PEOPLES_ADJECTIVE = re.compile(rf"[A-Z][a-z]+(?:ish|ian|ese|ean)|{_IRREGULAR_DEMONYMS}")  # alone, names no one
 # A capitalised word joined to a lower-case prefix describes ("anti-ISIS", "pro-European"); "al-", "bin-" begin a name.
 _MODIFIER_BEFORE = re.compile(rf"\b(?!{_NAME_PREFIX}$)[a-z]+-$")
 _DIRECTION = r"(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?|central"  # "in southern Italy"
@@ -154,9 +156,8 @@ _JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{AMOUNT_WRITTEN})\s+[a-z]+", 
 _JOINED_BEFORE = re.compile(rf"\b(?:{AMOUNT_WRITTEN})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
 _IN = r"in|at|near|outside|into|across"  # words after which a name is a place; not "from", "to"
 _IN_PLACE = re.compile(rf"\b(?:{_IN})\s+(?:the\s+)?(?:(?:{_DIRECTION})\s+)?$", re.IGNORECASE)
-_HOME_BEFORE = re.compile(  # where someone lives: "Philip Logan, 52, from New Addington, South London"
-    r"(?:,|\bboth|\ball)\s+(?:of|from)\s+(?:[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)*,\s+)?$"
-)
+_HOME_BEFORE = re.compile(r"(?:\b\d{1,3},|\bboth|\ball)\s+(?:of|from)\s+$")  # "Philip Logan, 52, from New Addington"
+_COMPASS_NAME = re.compile(r"(?:North|South|East|West)(?:ern)?\b")  # "South London", "West Bank": places
 _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where", "how", "why", "it"}  # "Here's why"
 _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
@@ -178,8 +179,10 @@ _SAME_SENSE_GROUPS = [
     {"born", "age", "aged", "old"},
     {"begin", "began", "begun", "beginning", "start", "started", "starts", "launch", "launched", "opened", "commenced"},
     {"head", "heads", "director", "directs", "chief", "leader", "leads", "runs", "chairman", "chair", "charge"},
-    {"made", "make", "created", "creates", "invented", "invents", "established", "built"},  # not "founded": "found"
 ]  # fmt: skip
+# Words that say the same, but say nothing of what a number beside them counts ("made 12 arrests", "200 homes built");
+# not "founded", which is one stem with "found"
+_MADE = {"made", "make", "created", "creates", "invented", "invents", "established", "built"}  # "makes" sells, too
 # A number measuring something other than what the question counts: "100 metres" away, "three years" on, "seven
 # times" more.
 _UNIT_AFTER = re.compile(
@@ -239,9 +242,10 @@ _PERSON_ASKED = re.compile(
     r"|player|chief|executive|president|chairman|manager)\b",
     re.IGNORECASE,
 )
-# A question asking who of several people: the names of each are no disagreement ("Who died in the crash?").
-_SEVERAL_ASKED = re.compile(
-    r"^\W*who\s+(?:were|are|have\s+been)\b|\b(?:died|dies|dead|killed|victims?|casualties|injured|wounded|hurt)\b",
+# A question asking who of several people, the dead or hurt: their names are no disagreement, and one story may give
+# several ("Who died in the crash?").
+_SEVERAL_ASKED = re.compile(  # not "Who killed the ambassador?", "Who was the youngest victim?"
+    r"^\W*who\s+(?:died|dies|(?:was|were|got)\s+(?:killed|injured|wounded|hurt))\b|\b(?:victims|casualties|the\s+dead)\b",
     re.IGNORECASE,
 )
 # Words that make a capitalised span an organisation or a thing rather than a person.
@@ -447,7 +451,8 @@ def figures(
         best = results[:1]  # the best passage's answering sentence alone: the noun counted is not the question's
         mentions = _mentions(replace(sought, any_noun=True), best, stories, floor)
     if not mentions and kind == DURATION and _LENGTH_ASKED.search(question):  # "How long was the tram?": 100 feet
-        mentions = _mentions(replace(sought, kind=NUMBER, measure="long"), results, stories, floor)
+        sought = replace(sought, kind=NUMBER, measure="long")
+        mentions = _mentions(sought, results, stories, floor)
     found = _grouped(mentions, sought.measure in _UNITS)
     if not found:
         return []
@@ -464,23 +469,26 @@ def figures(
 
 def _speaks_of(figure: Figure, things: set[str]) -> bool:
     """Whether a passage giving the value speaks of one of the things (stems) asked of: beside 1.5 mln tonnes of
-    wheat, not 1.8 mln tonnes of raw sugar from a story that never speaks of wheat."""
-    return any(things & _passage_stems(mention.result.passage.text) for mention in figure.mentions)
+    wheat, not 1.8 mln tonnes of raw sugar from a story that never speaks of wheat. A sum of money may be of anything
+    a story calls it ("how much aid": "120 mln stg in assistance")."""
+    return bool(_MONEY_VALUE.search(figure.first.value)) or any(
+        things & _passage_stems(mention.result.passage.text) for mention in figure.mentions
+    )
 
 
 def _beside(
     first: Figure, others: list[Figure], named: frozenset[str], names: bool, article_words: Callable[[str], set[str]]
 ) -> list[Figure]:
     """The other values shown beside the first: supported nearly as closely (OTHER_VALUE_CLOSENESS, or
-    OWN_STORY_CLOSENESS when only the first's own stories give it, which a name or place (`names`) never is), a name
-    or place nearly as strongly (OTHER_NAME_SUPPORT), and given by an article naming everything the question names
-    (`named`, _names_all)."""
+    OWN_STORY_CLOSENESS when only the first's own stories give it, which a name or place (`names`) never is unless
+    the question asks of several people), a name or place nearly as strongly (OTHER_NAME_SUPPORT), and given by an
+    article naming everything the question names (`named`, _names_all)."""
     stories = {mention.story for mention in first.mentions}
     support = OTHER_NAME_SUPPORT * first.support if names else 0.0
     kept = []
     for other in others:
         own = all(mention.story in stories for mention in other.mentions)
-        if own and names:
+        if own and names and not first.several:
             continue
         closeness = (OWN_STORY_CLOSENESS if own else OTHER_VALUE_CLOSENESS) * first.closeness
         if other.closeness >= closeness and other.support >= support:
@@ -608,6 +616,7 @@ def _stem(word: str) -> str:
 
 
 _MONEY = frozenset(map(_stem, ("money", "cash", "funds")))
+_MONEY_VALUE = re.compile(rf"[$£€]|\b(?:{MONEY})\b", re.IGNORECASE)  # a sum of money: "$5 mln", "120 mln stg"
 
 
 @lru_cache(maxsize=256)
@@ -616,7 +625,7 @@ def _passage_stems(text: str) -> frozenset[str]:
 
 
 _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
-_ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE))]  # and the nouns a question may count people by
+_ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE)), frozenset(map(_stem, _MADE))]  # and people, by any noun
 # A number's sense is not read past these: "trapping five people and injuring another 40".
 _NEXT_CLAUSE = frozenset(map(_stem, ("and", "or", "but", "while", "as", "after", "before", "when")))
 _OF_GROUP = re.compile(  # not "two of the six packages": a fraction
@@ -802,6 +811,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 other = _MEASURE_AFTER.match(sentence, unit.end())
                 if other and _SAME_MEASURE_WORD.get(other.group(1).lower(), other.group(1).lower()) != measure:
                     continue  # asked how wide, "about 40 metres deep" is a depth
+                if measure == "long" and not other:
+                    continue  # "how long was…" asked of a time too: "held 50 miles from Baghdad" is no length of it
             else:
                 unit = AMOUNT_UNIT.match(sentence, value_end) if kind == NUMBER else None
             if unit:  # the value shown is the measure or the sum with its unit: "12mph", "18 million euros"
@@ -1030,15 +1041,15 @@ def _candidates(sought: Sought, sentence: str):
                         name_words.pop(0)
             if name_words and _ends_before(_MODIFIER_BEFORE, sentence, m.start() + name_words[0].start()):
                 name_words.pop(0)  # "anti-ISIS coalition strikes", "pro-European Emmanuel Macron": Emmanuel Macron
-            while name_words and name_words[-1].group().lower() in _NOT_NAMES:
-                name_words.pop()  # "The Paper Image": The Paper
+            while name_words and name_words[-1].group().lower().rstrip(".,;:") in _NOT_NAMES:
+                name_words.pop()  # "The Paper Image": The Paper; "London on Monday.": London
             stop = next((i for i, w in enumerate(name_words) if _ends_sentence(w.group())), None)
             if stop is not None:
                 name_words = name_words[: stop + 1]  # "Manchester, England. ISIS threatens": England
             owner = next((i for i, w in enumerate(name_words) if w.group().endswith(_OWNED)), None)
             if owner is not None and owner + 1 < len(name_words):
                 name_words = name_words[: owner + 1]  # "Bettino Craxi's Socialist Party": Bettino Craxi
-            echoed = [_echoes(w.group(), question_terms, question_stems) for w in name_words[restored:]]
+            echoed = [_echoes(w.group(), question_stems, sought.named) for w in name_words[restored:]]
             if not name_words or (echoed and 2 * sum(echoed) >= len(echoed)):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
@@ -1060,15 +1071,16 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # "a reporter from The Beijing News": a newspaper, not where the well was
             if kind == PERSON and (
                 _ends_before(_HOME_BEFORE, sentence, start)
+                or _COMPASS_NAME.match(value)
                 or _ends_before(_PLACE_BEFORE, sentence, start)
                 and (len(name_words) == 1 or _ends_before(_IN_PLACE, sentence, start))
             ):
-                continue  # "headed to Iraq", "in Deir Ezzor Province", "both of New Addington" name no one
+                continue  # "headed to Iraq", "in Deir Ezzor Province", "both of New Addington", "South London" name no one
             if sentence[start - 1 : start] == "<":
                 continue  # "Union Carbide Corp <UK>": a stock ticker
             if kind == PERSON and len(name_words) == 1 and value in sought.places:
                 continue  # "the assault on Raqqa", where other sentences say "in Raqqa": a place, not who led it
-            if len(name_words) == 1 and _PEOPLES_ADJECTIVE.fullmatch(name_words[0].group()):
+            if len(name_words) == 1 and _PEOPLES_ADJECTIVE.fullmatch(name_words[0].group().rstrip(".,;:")):
                 continue  # "Kurdish", "Syrian", "American", "French": a people's adjective, not a name
             if based := re.search(r"-([a-z]+)$", value):
                 if not (kind == PLACE and based.group(1) == "based" and "based" in question_terms):
@@ -1087,14 +1099,22 @@ def _before_the_name(words: list[re.Match], titles: set[str]) -> bool:
     return following in _TITLES or (following in titles and bool(_DEMONYM.fullmatch(words[0].group())))
 
 
-_DEMONYM_ENDINGS = ("i", "n", "an", "ian", "ese")  # Iraqi, Syrian, Kenyan, Iranian, Japanese
-
-
-def _echoes(word: str, question_terms: set[str], question_stems: set[str]) -> bool:
-    """Whether a word of a name is one of the question's, or the name of a country its word makes an adjective of
-    ("Iraq" asked "which Iraqi city", "Syria" of "Syrian")."""
+def _echoes(word: str, question_stems: set[str], named: frozenset[str]) -> bool:
+    """Whether a word of a name is one of the question's, or the place of a people's adjective the question names
+    ("Iraq" asked "which Iraqi city", "China" asked "which Chinese city")."""
     word = _unowned(word).strip(".,;:'’").lower()
-    return _stem(word) in question_stems or any(word + ending in question_terms for ending in _DEMONYM_ENDINGS)
+    return _stem(word) in question_stems or any(_adjective_of(adjective, word) for adjective in named)
+
+
+def _adjective_of(adjective: str, place: str) -> bool:
+    """Whether a word reads as a people's adjective of the place: the place's first four letters or more, and an
+    adjective's ending (Iraqi, Syrian, Chinese, British of Iraq, Syria, China, Britain)."""
+    return (
+        adjective != place
+        and adjective.endswith(("i", "n", "ese", "ish"))
+        and not _COMPASS_NAME.fullmatch(adjective.title())  # "Northern San Diego" asks of no "North County"
+        and len(commonprefix([adjective, place])) >= 4
+    )
 
 
 def _unowned(word: str) -> str:

@@ -227,7 +227,8 @@ def test_two_values_one_story_gives_alone_are_no_disagreement():
     [
         ("Who drove the tram that crashed in Croydon?", True),
         ("Who died when the tram crashed in Croydon?", False),
-        ("Who were the passengers the tram crash in Croydon killed?", False),
+        ("Who were the victims when the tram crashed in Croydon?", False),
+        ("Who killed the passengers when the tram crashed in Croydon?", True),  # who killed: one, or a dispute
     ],
 )
 def test_names_disagree_unless_the_question_asks_of_several_people(question, disagreeing):
@@ -239,6 +240,10 @@ def test_names_disagree_unless_the_question_asks_of_several_people(question, dis
     results = [_result(sentence, f"{story}{i}.txt") for i, sentence in enumerate(sentences) for story in "ab"]
     found = figures(question, results)
     assert [f.first.value for f in found] == ["Dane Chinnery", "Philip Seary"] and disagree(found) is disagreeing
+    # and asked of several, the names one story gives are all shown
+    sentences = [f"{name} died when the tram crashed in Croydon." for name in ("Dane Chinnery", "Philip Seary")]
+    found = figures(question, [_result(sentence, "a.txt") for sentence in sentences])
+    assert [f.first.value for f in found] == ["Dane Chinnery", "Philip Seary"][: 1 if disagreeing else 2]
 
 
 def test_a_syndicated_copy_counts_once_and_is_named_as_a_copy():
@@ -355,6 +360,16 @@ def test_a_measure_is_answered_by_a_number_in_its_units_shown_with_them():
     assert _values("How long was the articulated tram?", tram) == [("100 feet", "100")]
     meeting = "The meeting in the 30-metre-long hall lasted 90 minutes."
     assert _values("How long was the meeting in the hall?", meeting) == [("90 minutes", "90 minutes")]
+    # a length said to be long: not a distance, nor "5m" euros
+    assert (
+        _values("How long was the journalist held?", "The journalist was held in a cellar 50 miles from Baghdad.") == []
+    )
+    assert _values("How long was the strike?", "The strike cost the company 5m euros, it said.") == []
+    # and the same length in other units is one value
+    metres = "The 30.5-metre-long articulated tram was lifted onto a lorry."
+    assert [[m.value for m in f.mentions] for f in _figures("How long was the articulated tram?", tram, metres)] == [
+        ["100 feet", "30.5-metre"]
+    ]
     # a share is answered by a percentage, not by the count beside it
     sentence = "Victoria's 3 million dairy cattle are 60% of the country's herd."
     assert _values("What percentage of the country's dairy cattle are in Victoria?", sentence) == [("60%", "60%")]
@@ -425,6 +440,11 @@ def test_a_verb_supports_its_value_in_any_of_its_forms():
     others = ("The bar is sold in 120 countries since 2016.", "The bar was changed in November 2016.")
     created = "The bar was created in 1908 by Theodor Tobler in Bern."
     assert _values("In what year was the bar first made?", created, *others) == [("1908", "1908")]
+    # but a number beside them counts what its own words say
+    assert _values("How many homes were destroyed?", "The storm destroyed 200 homes built in the 1950s.") == [
+        ("200", "200")
+    ]
+    assert _values("How many people were arrested?", "Police made 12 arrests after the match.") == [("12", "12")]
 
 
 def test_the_figure_now_is_asked_not_the_one_it_changed_from():
@@ -446,6 +466,11 @@ def test_a_sum_beside_the_first_asked_of_a_thing_comes_from_a_story_that_speaks_
     passage = StoredPassage(1, text, 1, 1, 10, 10 + len(text), 3, 3, "file", spans, "c.txt", "T", {})
     other = Result(passage, 0.9, spans[0])
     assert [f.first.value for f in figures(question, [wheat, other])] == ["1.5 mln tonnes", "1.6 mln tonnes"]
+    # a sum of money may be of anything a story calls it
+    aid = _result("Britain pledged 100 mln stg in aid to Syria, the minister said.", "a.txt")
+    assistance = _result("Britain pledged 120 mln stg in assistance to Syria, officials said.", "b.txt", score=0.9)
+    found = figures("How much aid did Britain pledge to Syria?", [aid, assistance])
+    assert [f.first.value for f in found] == ["100 mln stg", "120 mln stg"]
     # any sum is one of money
     money = (
         "The Treasury kept 4.151 billion dlrs at the Fed on February 25.",
@@ -640,6 +665,38 @@ def test_a_place_is_read_after_a_word_of_place_as_an_owner_or_with_strong_suppor
     # the country of the question's adjective ("which Iraqi city") is no answer
     sentence = "The caliphate of the jihadists, driven out last month, included part of Mosul in northern Iraq."
     assert _values("From which Iraqi city were the jihadists driven out last month?", sentence) == [("Mosul", "Mosul")]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "values"),
+    [
+        # the place of the question's adjective is its own word, for any adjective's ending; not a compass word's
+        (
+            "Which Chinese city was hit by the earthquake?",
+            "The earthquake hit Chengdu in southwestern China.",
+            "Chengdu",
+        ),
+        ("Where is the centre in Northern San Diego?", "The business centre is in North County.", "North County"),
+        ("Who is the richest man in China?", "Alibaba founder Jack Ma is the richest man in China.", "Jack Ma"),
+        # a day after a place is no part of its name
+        ("Where did the attack take place?", "The attack took place in central London on Monday.", "central London"),
+        # a name ending like a people's adjective may be a place's or a firm's
+        ("Where did the Pope meet the president?", "The Pope met the president in the Vatican.", "Vatican"),
+        ("Which airline cancelled the flights?", "Lufthansa unit Swiss cancelled the flights.", "Swiss"),
+        ("Who carried out the strikes on the city?", "The strikes on the city were carried out by the French.", ""),
+        # a home follows an age; a comma alone says nothing of one
+        (
+            "Who was 57?",
+            "Police named Dane Chinnery, 19, from New Addington, Philip Seary, 57, from Ashburton.",
+            "Philip Seary",
+        ),
+        ("Who condemned the attack?", "The attack drew condemnation, from Pope Francis and others.", "Pope Francis"),
+        # a year before a plural counts it
+        ("In what year were the troops deployed?", "The government deployed the 2000 troops along the border.", ""),
+    ],
+)
+def test_names_places_and_years_as_news_writes_them(question, sentence, values):
+    assert [value for value, _ in _values(question, sentence)] == ([values] if values else [])
 
 
 def test_a_question_for_a_person_is_answered_by_a_persons_name():
