@@ -50,7 +50,7 @@ _NUMBER_NOUN = "|".join([*MEASURE_NOUNS, *sorted(AMOUNT_NOUNS), *_COUNT_NOUNS])
 # A noun asking for a number ends its phrase: not "What toll road…", "What production company…", "What age group…".
 _PHRASE_ENDS = (
     r"(?=\s*(?:$|[?,.;:]|(?:of|for|in|at|on|among|by|per|when|after|before|from|during|that|which|since|to|under"
-    r"|over|did|does|do|is|was|were|are|has|have|had|will|would|according)\b))"
+    r"|over|did|does|do|is|was|were|are|has|have|had|will|would|according|now|so)\b))"
 )
 _AGE_ASKED = re.compile(rf"\bat what age\b|^\W*what age{_PHRASE_ENDS}", re.IGNORECASE)
 _NOT_CAUSE = r"(?!(?:caused?|causes|drove|drives?|explains?|explained|led|leads?|affect(?:s|ed)?|hits?|cuts?)\b)"
@@ -126,14 +126,23 @@ class Asked:
     words: frozenset[str]
 
 
+_CONTRACTED_IS = re.compile(r"\b(what|who|where|when|which|how)['’]s\b", re.IGNORECASE)  # "What's the toll?"
+
+
+def _expanded(question: str) -> str:
+    """The question with "what's", "who's" and the like written out, as the patterns of asking read them."""
+    return _CONTRACTED_IS.sub(r"\1 is", question)
+
+
 def asked_for(question: str) -> Asked:
+    question = _expanded(question)
     kind = next((kind for kind, asks in _ASKS if asks.search(question)), None)
     return Asked(kind, frozenset(words(question)))
 
 
 def asking_phrase(question: str) -> str | None:
-    """The words by which a question asks for its kind of answer, as written: "How many", "when", "which company"."""
-    found = next((m for _, asks in _ASKS if (m := asks.search(question))), None)
+    """The words by which a question asks for its kind of answer: "How many", "when", "which company"."""
+    found = next((m for _, asks in _ASKS if (m := asks.search(_expanded(question)))), None)
     return found.group().strip(" \t\"'“‘(") if found else None
 
 
@@ -177,7 +186,7 @@ def _asks_who_someone_is(question: str) -> bool:
 
 def number_noun(question: str) -> str | None:
     """The noun by which the question asks for a number, if it asks by one: "toll" in "What was the death toll?"."""
-    found = next((m for pattern in _NUMBER_NOUN_ASKED if (m := pattern.search(question))), None)
+    found = next((m for pattern in _NUMBER_NOUN_ASKED if (m := pattern.search(_expanded(question)))), None)
     return found.group(1).lower() if found else None
 
 
@@ -186,6 +195,7 @@ def figure_kind(question: str) -> str | None:
     (None for a question that asks for no short fact). Finer than asked_for's kind, which ranking reads: a clock
     time or a measure first, then a number asked for by a noun ("What was the death toll?", "At what age…?"), then a
     place or a named thing, then asked_for's kind."""
+    question = _expanded(question)
     if _asks_who_someone_is(question):
         return None
     asked = asked_for(question).kind

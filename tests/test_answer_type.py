@@ -29,6 +29,8 @@ from qa.question import words
         ("What was the death toll in Raqqa according to Airwars?", QUANTITY),
         ("What death toll does the independent monitor put forward?", QUANTITY),
         ("What was Raqqa's death toll by the end of the battle?", QUANTITY),  # as the answer reader reads a toll
+        ("What's the death toll in Raqqa so far?", QUANTITY),  # "what's" is "what is"
+        ("Who's the head of the monitoring group?", NAME),
         ("What toll road was closed?", None),
         ("On which day did Amnesty release its findings on the Raqqa death toll?", TIME),
         ("How much time did Amnesty spend investigating?", DURATION),
@@ -138,6 +140,8 @@ def test_asked_who_holds_a_role_a_name_answers(question):
         ("What was the sales tax rate?", "number", "rate"),
         ("What is the name of the rate-setting committee?", "name", None),
         ("What is the name of the toll road's operator?", "name", None),
+        ("What's the population of Melbourne now?", "number", "population"),
+        ("What's the name of the driver?", "name", None),
     ],
 )
 def test_a_noun_asking_for_a_number_asks_the_answer_reader_for_one(question, kind, noun):
