@@ -244,10 +244,12 @@ _PERSON_ASKED = re.compile(
 )
 # A question asking who of several people, the dead or hurt: their names are no disagreement, and one story may give
 # several ("Who died in the crash?").
-_SEVERAL_ASKED = re.compile(  # not "Who killed the ambassador?", "Who was the youngest victim?"
-    r"^\W*who\s+(?:died|dies|(?:was|were|got)\s+(?:killed|injured|wounded|hurt))\b|\b(?:victims|casualties|the\s+dead)\b",
+_SEVERAL_ASKED = re.compile(  # not "Who killed the ambassador?", "Who was the youngest of the victims?"
+    r"^\W*who\s+(?:died|dies|(?:was|were|got)\s+(?:killed|injured|wounded|hurt)\b|(?:were|are)\b.*"
+    r"\b(?:victims|casualties|dead|killed|injured|wounded|hurt)\b)",
     re.IGNORECASE,
 )
+_LIST_GAP = re.compile(r"\s*,?\s*(?:\d{1,3}\s*,\s*)?(?:and\s+)?")  # between names listed: ", ", ", 19, ", " and "
 # Words that make a capitalised span an organisation or a thing rather than a person.
 _NOT_PERSON = {
     "forces", "force", "board", "fund", "agency", "news", "house", "party", "international", "bank", "council",
@@ -379,6 +381,7 @@ class Sought:
     source: bool  # the question asks who says or gives something (_SOURCE_ASKED)
     named: frozenset[str]  # what the question names (_named)
     years: tuple[int, int] = (0, 9999)  # the years a date asked for may fall in: "before 2016" (0, 2015)
+    several: bool = False  # the question asks who of several people (_SEVERAL_ASKED): the dead, the hurt
     every_sentence: bool = False  # every sentence of a passage read, not its answering one alone
     any_noun: bool = False  # a number may count any noun of its own, not only the one the question counts
 
@@ -405,6 +408,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         bool(_SOURCE_ASKED.search(question)),
         frozenset(_named(question, question_terms, results, lowercase)),
         _years(question),
+        bool(person and _SEVERAL_ASKED.search(question)),
     )
 
 
@@ -458,7 +462,7 @@ def figures(
         return []
     if kind == NUMBER and _SCOPE.search(question):  # "…died in a single air raid?": a value of one raid first
         found.sort(key=lambda figure: not any(_SCOPE.search(m.sentence) for m in figure.mentions))
-    if sought.kind == PERSON and _SEVERAL_ASKED.search(question):
+    if sought.several:
         found = [replace(figure, several=True) for figure in found]
     things = sought.counted - _MONEY if sought.measure == AMOUNT else set()  # "how much wheat"; any sum is of money
     others = [figure for figure in found[1:] if not things or _speaks_of(figure, things)]
@@ -519,8 +523,34 @@ def _mentions(sought: Sought, results: list[Result], stories: dict[str, str], fl
         if deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions]):
             continue
         scope = _qualifier(mention, set(sought.terms)) if sought.kind in (NUMBER, DURATION) else None
-        mentions.append(replace(mention, qualifier=scope, story=story))
+        named = (
+            sorted([mention, *_listed_with(sought, mention)], key=lambda m: m.value_span)
+            if sought.several
+            else [mention]
+        )
+        mentions.extend(replace(m, qualifier=scope, story=story) for m in named)  # a list as written
     return mentions
+
+
+def _listed_with(sought: Sought, mention: Mention) -> list[Mention]:
+    """The other people the mention's sentence names in one list with its name, asked of several ("named the final
+    three victims as Donald Collett, Philip Logan and Robert Huxley"), each as closely supported."""
+    sentence, start = mention.sentence, mention.sentence_span[0]
+    names = [c for c in _candidates(sought, sentence) if _person_like(c[3])]
+    at = next((i for i, c in enumerate(names) if start + c[0] == mention.value_span[0]), None)
+    if at is None:
+        return []
+    first = last = at
+    while first > 0 and _LIST_GAP.fullmatch(sentence, names[first - 1][1], names[first][0]):
+        first -= 1
+    while last + 1 < len(names) and _LIST_GAP.fullmatch(sentence, names[last][1], names[last + 1][0]):
+        last += 1
+    attributions = _attributions(sentence)
+    listed = [names[i] for i in range(first, last + 1) if i != at]
+    return [
+        _mention_at(mention.result, mention.rank, mention.sentence_span, c, mention.weight, attributions)
+        for c in listed
+    ]
 
 
 def _said_by_named(sought: Sought, mention: Mention) -> bool:
@@ -824,7 +854,21 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             best = (score, candidate, preferred)
     if best is None:
         return None
-    value_start, value_end, value, normalized, value_kind = best[1]
+    return best[0], _mention_at(result, rank, span, best[1], best[0], attributions)
+
+
+def _mention_at(
+    result: Result,
+    rank: int,
+    span: tuple[int, int],
+    candidate: tuple,
+    weight: float,
+    attributions: list[tuple[int, int, str]],
+) -> Mention:
+    """The mention of a candidate value (_candidates') in the result's sentence at span."""
+    start, end = span
+    sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
+    value_start, value_end, value, normalized, value_kind = candidate
     if value_kind == DATE and _dated_by_story(sentence, value_start, value_end):
         future = _FUTURE.search(sentence, max(0, value_start - 80), value_start)  # "will reopen on Tuesday"
         normalized = dated(normalized, result.passage.metadata.get("date"), bool(future))
@@ -833,7 +877,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     attributed = _nearest(attributions, value_start, value_end)
     if value_kind in (NAME, PLACE) and attributed and set(terms(normalized)) <= set(terms(attributed)):
         attributed = None  # "Chris Woods said": the name is who speaks, not who gives it
-    mention = Mention(
+    return Mention(
         result,
         rank,
         value,
@@ -843,9 +887,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         (start + phrase[0], start + phrase[1]),
         (start, end),
         attributed,
-        best[0],
+        weight,
     )
-    return best[0], mention
 
 
 def _dated_by_story(sentence: str, start: int, end: int) -> bool:

@@ -246,6 +246,23 @@ def test_names_disagree_unless_the_question_asks_of_several_people(question, dis
     assert [f.first.value for f in found] == ["Dane Chinnery", "Philip Seary"][: 1 if disagreeing else 2]
 
 
+def test_asked_of_several_people_every_name_of_a_list_is_read():
+    named = "Police have named the final three victims as Donald Collett, Philip Logan and Robert Huxley."
+    assert [v for v, _ in _values("Who were the victims of the tram crash?", named)] == [
+        "Donald Collett",
+        "Philip Logan",
+        "Robert Huxley",
+    ]
+    aged = "Dane Chinnery, 19, Philip Seary, 57, and Dorota Rynkiewicz, 35, died in the tram crash."
+    assert [v for v, _ in _values("Who died in the tram crash?", aged)] == [
+        "Dane Chinnery",
+        "Philip Seary",
+        "Dorota Rynkiewicz",
+    ]
+    # asked of one, a sentence gives one
+    assert len(_values("Who was the youngest of the victims named by police?", named)) == 1
+
+
 def test_a_syndicated_copy_counts_once_and_is_named_as_a_copy():
     sentence = "Seven people died in the crash, police said."
     results = [
@@ -737,7 +754,10 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
     sentence = "Philip Logan, 52, from New Addington, South London, who died in the crash, was named."
     assert _values("Who died in the crash?", sentence) == [("Philip Logan", "Philip Logan")]
     sentence = "Police named the men who died in the crash, both of New Addington, as Philip Logan and Mark Smith."
-    assert _values("Who died in the crash?", sentence) == [("Philip Logan", "Philip Logan")]
+    assert _values("Who died in the crash?", sentence) == [
+        ("Philip Logan", "Philip Logan"),
+        ("Mark Smith", "Mark Smith"),
+    ]
     # "the Red Cross" names an organisation, however many words it has
     sentence = "The head of the Red Cross relief effort, John Smith, spoke."
     assert _values("Who heads the relief effort?", sentence) == [("John Smith", "John Smith")]
