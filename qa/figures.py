@@ -735,7 +735,7 @@ def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:
         found = max(filter(None, weighed), key=lambda supported: supported[0], default=None)
         return found[1] if found and found[0] >= OTHER_SENTENCE_SUPPORT * rank**0.5 else None
     found = _sentence_mention(sought, result, rank, result.answer)
-    if sought.kind == PERSON and not (found and _person_like(found[1].value)):
+    if sought.kind == PERSON and not sought.winner and not (found and _person_like(found[1].value)):
         following = [span for span in result.passage.sentences if span[0] >= result.answer[1]][:1]
         after = _sentence_mention(sought, result, rank, following[0]) if following else None
         if after and _person_like(after[1].value) and after[0] >= ANSWER_SUPPORT:

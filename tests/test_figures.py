@@ -761,6 +761,10 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
     # "the Red Cross" names an organisation, however many words it has
     sentence = "The head of the Red Cross relief effort, John Smith, spoke."
     assert _values("Who heads the relief effort?", sentence) == [("John Smith", "John Smith")]
+    # asked who won, a team's one word answers: the next sentence's byline is no winner
+    passage = "The Cubs won the World Series. Thomas Boswell reports from Cleveland."
+    found = figures("Who won the World Series?", [_result_of_sentences(passage, 30)])
+    assert [f.first.value for f in found] == ["Cubs"]
 
 
 def test_no_value_for_a_question_asking_for_no_short_fact():
