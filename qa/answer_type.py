@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from qa.question import words
 from qa.text import STOPWORDS
@@ -184,6 +185,7 @@ def _asks_who_someone_is(question: str) -> bool:
     return bool(words[0]) and all(not word or (word[0].isupper() and not word.endswith(("'s", "’s"))) for word in words)
 
 
+@lru_cache(maxsize=256)  # read by figure_kind and twice by the answer reader for each question
 def number_noun(question: str) -> str | None:
     """The noun by which the question asks for a number, if it asks by one: "toll" in "What was the death toll?"."""
     found = next((m for pattern in _NUMBER_NOUN_ASKED if (m := pattern.search(_expanded(question)))), None)
