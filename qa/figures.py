@@ -61,6 +61,7 @@ _WEIGHT = r"g|gram(?:me)?s?|kg|kilos?|kilogram(?:me)?s?|tonnes?|tons?|lbs?|pound
 # "long" too, where "how long" asks of a thing's length, not of a time ("the 100 feet-long tram")
 _UNITS = {"fast": _SPEED, "deep": _LENGTH, "tall": _LENGTH, "wide": _LENGTH, "heavy": _WEIGHT, "long": _LENGTH}
 _MEASURED_IN = {asked: re.compile(rf"[\s-]?(?:{units})\b") for asked, units in _UNITS.items()}  # a number's unit
+_HOW_MEASURED = "|".join(asked for asked in _UNITS if asked != "long")  # "how long" asks for a time first
 _MEASURE_FIRST = {  # a measure joined to the word of what it measures: "a 40-metre-deep well", not "a 400-gram bar"
     asked: re.compile(rf"-(?:{units})[\s-]+{asked}\b") for asked, units in _UNITS.items()
 }
@@ -128,9 +129,9 @@ _PEOPLES_ADJECTIVE = re.compile(rf"[A-Z][a-z]+(?:ish|ian|ese|ean)|{_IRREGULAR_DE
 _MODIFIER_BEFORE = re.compile(rf"\b(?!{_NAME_PREFIX}$)[a-z]+-$")
 _DIRECTION = r"(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?|central"  # "in southern Italy"
 _DIRECTION_BEFORE = re.compile(rf"\b(?:{_DIRECTION})\s+$")
+_BEFORE_A_PLACE = rf"\s+(?:the\s+)?(?:(?:{_DIRECTION})\s+)?$"  # after a word of place: "in (the) (southern)"
 _PLACE_BEFORE = re.compile(
-    r"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of)\s+(?:the\s+)?"
-    rf"(?:(?:{_DIRECTION})\s+)?$",
+    rf"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of){_BEFORE_A_PLACE}",
     re.IGNORECASE,  # "In Melbourne, …"
 )
 _SAY = r"said|says|told|reported|claimed|claims|estimated|estimates|confirmed|announced|stated|added|believes"
@@ -155,7 +156,7 @@ _CLAUSE_BREAK = re.compile(r"[;:()\[\]“”\"—–]|\s-\s|(?<!\d),|,(?!\d)")  
 _JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{AMOUNT_WRITTEN})\s+[a-z]+", re.IGNORECASE)
 _JOINED_BEFORE = re.compile(rf"\b(?:{AMOUNT_WRITTEN})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
 _IN = r"in|at|near|outside|into|across"  # words after which a name is a place; not "from", "to"
-_IN_PLACE = re.compile(rf"\b(?:{_IN})\s+(?:the\s+)?(?:(?:{_DIRECTION})\s+)?$", re.IGNORECASE)
+_IN_PLACE = re.compile(rf"\b(?:{_IN}){_BEFORE_A_PLACE}", re.IGNORECASE)
 _HOME_BEFORE = re.compile(r"(?:\b\d{1,3},|\bboth|\ball)\s+(?:of|from)\s+$")  # "Philip Logan, 52, from New Addington"
 _COMPASS_NAME = re.compile(r"(?:North|South|East|West)(?:ern)?\b")  # "South London", "West Bank": places
 _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where", "how", "why", "it"}  # "Here's why"
@@ -717,7 +718,7 @@ def _measure(question: str) -> str | None:
         return FACTOR
     if re.search(r"\b(?:what|which) (?:share|proportion|percentage|per ?cent)\b", question, re.I):
         return SHARE
-    measured = re.search(r"\bhow (fast|deep|tall|wide|heavy)\b", question, re.I)  # "how long" asks for a time first
+    measured = re.search(rf"\bhow ({_HOW_MEASURED})\b", question, re.I)
     if measured:
         return measured.group(1).lower()
     noun = number_noun(question)  # "What was the tram's speed?" asks how fast; "What was the price?" how much
