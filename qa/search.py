@@ -34,8 +34,9 @@ from qa.ranking import (
     fuse,
     group_repeats,
 )
-from qa.records import Filters
+from qa.records import Filters, StoredPassage
 from qa.text import collapse_whitespace
+from qa.value_forms import periods
 
 MODES = ("hybrid", "dense", "lexical")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")  # "5,105,786"; not "3,5", a decimal comma
@@ -235,8 +236,11 @@ class Searcher:
         (qa.ranking.close_enough), or one of its sentences holds every content word of the question (a name the
         model knows little of: "Who is Chris Woods?") and the kind of answer asked for, if any: naming the
         Euphrates does not tell how long it is. Never when the question names a number or year that no passage
-        of the index holds ("Who won the 2017 World Series?")."""
-        if not all(self._held(number) for number in _NUMBER.findall(question)):
+        of the index holds ("Who won the 1997 World Series?"), nor when the best passage comes from before a year the
+        question names and does not name it ("Who won the 2017 World Series?" of an article of 2016)."""
+        if not all(self._held(number) for number in _NUMBER.findall(question)) or _written_before(
+            question, best.passage
+        ):
             return False
         if close_enough(best, self.confidence):
             return True
@@ -255,6 +259,17 @@ class Searcher:
         elif number.isdigit() and not number.startswith("0"):
             forms.add(f"{int(number):,}")
         return any(self.backend.lexical.holds_anywhere(form) for form in forms)
+
+
+def _written_before(question: str, passage: StoredPassage) -> bool:
+    """Whether the passage's article was published before a period the question names ("the 2017 World Series", "in
+    October 1987") and the passage does not name its year: what it tells cannot be of that time."""
+    published = str(passage.metadata.get("date") or "")
+    told = f"{passage.title}\n{passage.text}"
+    return published[:4].isdigit() and any(
+        len(published) >= len(start) and published[: len(start)] < start and not re.search(rf"\b{year}\b", told)
+        for year, start in periods(question)
+    )
 
 
 def _centred(vectors: np.ndarray, mean: np.ndarray) -> np.ndarray:

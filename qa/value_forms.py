@@ -122,7 +122,7 @@ def normal_date(m: re.Match) -> str:
     year = m.group("y1") or m.group("y2") or m.group("y3")
     if month is None:
         return m.group("year")[-4:]
-    number = next(i for i, name in enumerate(MONTHS, start=1) if name.startswith(month.lower().rstrip(".")[:3]))
+    number = _month_number(month)
     try:
         if day and year:
             return date(int(year), number, int(day)).isoformat()
@@ -131,6 +131,26 @@ def normal_date(m: re.Match) -> str:
     if year:
         return f"{year}-{number:02d}"
     return f"{MONTHS[number - 1].title()} {int(day)}"
+
+
+def _month_number(month: str) -> int:
+    """A month's number from its name or abbreviation ("Sept." 9)."""
+    return next(i for i, name in enumerate(MONTHS, start=1) if name.startswith(month.lower().rstrip(".")[:3]))
+
+
+_PERIOD = re.compile(rf"\b(?:(?P<month>{_MONTH})\s+)?(?P<year>1[6-9]\d\d|20\d\d)\b", re.IGNORECASE)
+
+
+def periods(text: str) -> list[tuple[str, str]]:
+    """The years a text names, each with the ISO start of the period it names: ("1987", "1987-10") for "October
+    1987", ("2017", "2017") for "the 2017 World Series"."""
+    return [
+        (
+            m.group("year"),
+            f"{m.group('year')}-{_month_number(m.group('month')):02d}" if m.group("month") else m.group("year"),
+        )
+        for m in _PERIOD.finditer(text)
+    ]
 
 
 _WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")

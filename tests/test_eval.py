@@ -55,7 +55,7 @@ def _every(path, step: int, tmp_path):
 @pytest.mark.parametrize(
     ("questions", "unanswerable", "step", "index", "floors", "flagged_at_most"),
     [
-        # Measured (bench/results/retrieval.md): hit@1 0.344, hit@5 0.781, mrr@10 0.524; 20.0% of the unanswerable
+        # Measured (bench/results/retrieval.md): hit@1 0.344, hit@5 0.781, mrr@10 0.524; 22.5% of the unanswerable
         # questions flagged, 3.1% of the answerable. Far under the targets: floors against losing ground.
         # Answer@1 0.278, of all the values shown 0.385 gold (bench/results/answers.md).
         (
@@ -67,13 +67,13 @@ def _every(path, step: int, tmp_path):
                 "hit@1": 0.3,
                 "hit@5": 0.7,
                 "mrr@10": 0.45,
-                "flagged_unanswerable": 0.15,
+                "flagged_unanswerable": 0.2,
                 "answer@1": 0.26,
                 "shown_precision": 0.36,
             },
             0.07,
         ),
-        # Measured: hit@1 0.954, hit@5 1.000, mrr@10 0.975; 26.7% of the unanswerable flagged, 0.9% of the answerable;
+        # Measured: hit@1 0.954, hit@5 1.000, mrr@10 0.975; 30.0% of the unanswerable flagged, 0.9% of the answerable;
         # answer@1 0.813, of all the values shown 0.693 gold (bench/results/answers.md).
         (
             REUTERS / "retrieval.jsonl",
@@ -84,7 +84,7 @@ def _every(path, step: int, tmp_path):
                 "hit@1": 0.92,
                 "hit@5": 0.98,
                 "mrr@10": 0.95,
-                "flagged_unanswerable": 0.22,
+                "flagged_unanswerable": 0.28,
                 "answer@1": 0.8,
                 "shown_precision": 0.67,
             },

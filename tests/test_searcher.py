@@ -14,6 +14,7 @@ from sample_articles import COPIES, new_articles
 
 from qa.records import Filters
 from qa.search import Searcher
+from qa.value_forms import periods
 
 LANTERNS = "How many lanterns were released over the harbour in 2019?"
 LANTERN_ARTICLES = {"planet/lanterns.txt", "wire/lanterns.txt"}
@@ -132,6 +133,31 @@ def test_not_confident_when_the_question_names_a_number_no_passage_holds(searche
     answer = searcher.ask(LANTERNS.replace("2019", "2031"))
     assert not answer.confident
     assert answer.results and answer.figures == ()
+
+
+def test_not_confident_when_the_best_passage_was_written_before_the_year_asked_of(searcher):
+    """A later event: a passage of 2018 does not tell what happened in 2019 (a year other passages hold), unless it
+    names that year."""
+    cables = "How many steel cables did the engineers replace on the Kestrel bridge?"
+    assert searcher.ask(cables).confident
+    answer = searcher.ask(cables.replace("?", " in 2019?"))
+    assert answer.results[0].passage.path == "gazette/bridge.txt"  # of 2018-03-02
+    assert not answer.confident and answer.figures == ()
+    assert not searcher.ask(cables.replace("?", " in April 2018?")).confident  # 2018 held by no passage
+    assert searcher.ask(LANTERNS.replace("in 2019", "in December 2019")).confident  # of August, naming 2019
+
+
+@pytest.mark.parametrize(
+    ("text", "named"),
+    [
+        ("Who won the 2017 World Series?", [("2017", "2017")]),
+        ("How far did the Dow fall in October 1987?", [("1987", "1987-10")]),
+        ("What happened in sept. 1987 and in 1990?", [("1987", "1987-09"), ("1990", "1990")]),
+        ("Did 1,600 civilians die, or 4,724?", []),
+    ],
+)
+def test_periods_are_the_years_a_question_names_with_the_start_of_each(text, named):
+    assert periods(text) == named
 
 
 def test_a_number_the_question_names_is_held_whole_with_or_without_thousands_commas(searcher):
