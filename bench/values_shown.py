@@ -26,9 +26,13 @@ COLLECTIONS = {  # index name: (articles, question files)
     ),
     "reuters21578": (
         ROOT / "bench/reuters21578/sample.jsonl",
-        ["bench/reuters21578/retrieval.jsonl", "bench/reuters21578/questions.jsonl"],
+        [
+            "bench/reuters21578/retrieval.jsonl",
+            "bench/reuters21578/questions.jsonl",
+            "bench/reuters21578/unanswerable.jsonl",
+        ],
     ),
-    "squad5": (ROOT / "bench/squad5/articles", ["bench/squad5/questions.jsonl"]),
+    "squad5": (ROOT / "bench/squad5/articles", ["bench/squad5/questions.jsonl", "bench/squad5/unanswerable.jsonl"]),
 }
 
 

@@ -265,6 +265,9 @@ _NOT_NAMES = frozenset(MONTHS) | _COMPANY | {
     "it", "they", "we", "i", "but", "and", "the", "a", "an", "in", "on", "at", "this", "that", "there", "its",
     "image", "images", "caption", "copyright", "photo", "getty", "ap", "afp", "reuters", "pa", "epa", "twitter",
     "prime", "deputy", "vice", "senior", "former", "commander", "head", "leader", "adviser", "governor", "mayor",
+    # words that open a question or a clause, capitalised first in a sentence: "If Rosberg finishes third", "What"
+    "what", "who", "whom", "whose", "when", "where", "which", "why", "how", "if", "while", "after", "before", "as",
+    "although", "though", "because", "since", "unless", "until", "whether", "once", "despite", "however", "meanwhile",
 }  # fmt: skip
 
 
@@ -825,8 +828,10 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 amount = None  # "earned 2.4 mln dlrs, or 15 cts a share": the whole, unless asked what a share earned
             if sought.any_noun and not _counts_a_noun(sentence, value_end, candidate[3]):
                 continue
-            if counted and not (counts or amount or sought.any_noun or _bare(sentence, value_end)):
-                continue  # "how much sugar" is answered by "3.66 mln tonnes", "how many shells" by "30,000 rounds"
+            alone = _bare(sentence, value_end) and "." not in candidate[3]  # "measuring 6.5 on the Richter scale"
+            if counted and not (counts or amount or sought.any_noun or alone):
+                continue  # "how much sugar" is answered by "3.66 mln tonnes", "how many shells" by "30,000 rounds"; a
+                # number counting nothing named is whole
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
             if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
@@ -1060,7 +1065,8 @@ def _candidates(sought: Sought, sentence: str):
                 yield m.start(1), m.end(1), m.group(1), m.group(1), DATE
         for m in () if asks_year else TIME_RE.finditer(sentence):  # "6.10am" says no year
             yield m.start(), m.end(), m.group(), normal_time(m), TIME
-    else:
+    elif re.search(r"[a-z]", sentence):  # in a line of capitals alone ("COLECO INDUSTRIES INC 4TH QTR"), none is a name
+        dates = [(m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
         for m in _NAME_RE.finditer(sentence):
             name_words = list(re.finditer(r"\S+", m.group()))
             base = _unowned(name_words[0].group())
@@ -1107,6 +1113,8 @@ def _candidates(sought: Sought, sentence: str):
             if written.endswith(".") and not _ends_sentence(written.split()[-1]):
                 value += "."  # "the U.S." keeps its full stop
             end = start + len(value)
+            if any(s <= start < e for s, e in dates):
+                continue  # "in Abu Dhabi on Nov 27": a month
             if kind == PLACE and (direction := _ends_before(_DIRECTION_BEFORE, sentence, start)):
                 start, value = direction.start(), sentence[direction.start() : end]  # "southern Italy"
             if kind == PLACE and trimmed and not _placed(sentence, start, end):

@@ -710,6 +710,14 @@ def test_a_place_is_read_after_a_word_of_place_as_an_owner_or_with_strong_suppor
         ("Who condemned the attack?", "The attack drew condemnation, from Pope Francis and others.", "Pope Francis"),
         # a year before a plural counts it
         ("In what year were the troops deployed?", "The government deployed the 2000 troops along the border.", ""),
+        # a word opening a clause or a question, capitalised first, is none of a name; nor is a date's month
+        ("Who won the title in Abu Dhabi?", "If Rosberg wins in Abu Dhabi on Nov 27, he takes the title.", "Rosberg"),
+        ("Which company built the tram?", "Related stories tram horror What caused the tram to derail?", ""),
+        # a line in capitals alone (a wire headline) tells no name from a word
+        ("Who founded Coleco Industries?", "COLECO INDUSTRIES INC <CLO> 4TH QTR", ""),
+        # a count is whole: a number with a fraction, counting nothing named, measures something
+        ("How many people died in the earthquake?", "The earthquake measured 6.5 on the Richter scale.", ""),
+        ("How many people died in the earthquake?", "The earthquake killed 6 on the coast.", "6"),
     ],
 )
 def test_names_places_and_years_as_news_writes_them(question, sentence, values):
