@@ -18,7 +18,7 @@ question names, is not shown (`_beside`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import combinations, dropwhile, takewhile
@@ -139,14 +139,22 @@ _ROLE = (
     r"group|monitor|report|agency|ministry|spokesman|spokeswoman|spokesperson|official|statement|observatory|police"
     r"|coalition|watchdog|investigation|release|assessment|department|office|force|service"
 )
+_SOURCES = r"police|officials|authorities|witnesses|media|sources|reports"
+_AFTER_WHO = r"in|on|at|of|for|who|which|late|earlier|today|yesterday|last|this|adding|after|before|when|while|as"
 _ACTOR = (
-    r"(?:[A-Z][\w.'’&-]*(?:\s+(?:of|for|and|the)?\s*[A-Z][\w.'’&-]*){0,6}|police|officials|authorities|witnesses"
+    # "Chinese media", "state media", "Iranian officials": who says it, not the adjective alone
+    rf"(?:(?:(?:{_DEMONYM.pattern})\s+)?(?:state\s+|local\s+)?(?:{_SOURCES})\b"
+    r"|[A-Z][\w.'’&-]*(?:\s+(?:of|for|and|the)?\s*[A-Z][\w.'’&-]*){0,6}"
     rf"|(?:[Aa]n?|[Tt]he)\s+(?:[\w.-]+\s+){{0,3}}(?:{_ROLE}))"
 )
 _ATTRIBUTION = (
-    re.compile(rf"\baccording to\s+(?P<who>(?:the\s+|a\s+|an\s+)?(?:{_ACTOR}|(?:new\s+|latest\s+)?\w+(?:\s+\w+)?))"),
+    re.compile(  # "according to a telex from …": a telex
+        rf"\baccording to\s+(?P<who>(?:the\s+|a\s+|an\s+)?(?:{_ACTOR}|(?:new\s+|latest\s+)?\w+"
+        r"(?:\s+(?!(?:from|of|by|to|in|on|at|for)\b)\w+)?))"
+    ),
     re.compile(rf"(?P<who>\b{_ACTOR})(?:\s*\([^)]*\))?\s+(?:has\s+|have\s+)?(?:{_SAY})\b"),
-    re.compile(rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>{_ACTOR})"),  # '…," said X': not "X said Y signed"
+    # '…," said X': not "X said Y signed", nor "the agency, received here, said Iranian forces smashed…"
+    re.compile(rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>(?>{_ACTOR}))\b(?!\s+(?!(?:{_AFTER_WHO})\b)[a-z])"),
 )
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
@@ -166,6 +174,8 @@ _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo cr
 _AGENCY_BEFORE = re.compile(r"\b(?:Reuters|AP|AFP|PA|EPA|Shutterstock)\s+$")  # "Reuters 3 Protests", a caption
 _LEADING_ARTICLE = re.compile(r"^(?:An?(?=\s)|The(?= [a-z]))")  # "A Syrian monitoring group", "The statement"
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
+# "Shearson Lehman Brothers, a unit of American Express Co": a company that owns another, no one's name
+_PARENT_BEFORE = re.compile(r"\b(?:unit|subsidiary|division|affiliate|arm|part)\s+of\s+$|\bowned\s+by\s+$", re.I)
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
 _PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
@@ -202,6 +212,11 @@ _SCOPE = re.compile(
 # A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
 # question words that ask for it.
 _FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
+# A limit is what a measure may reach, not what it reached: "faster than the 12mph speed limit", "a speed limit of
+# 12 mph"; asked for unless the question speaks of what is allowed.
+_LIMIT_BEFORE = re.compile(r"\blimits?\s+(?:of|at|is|was)\s+(?:up\s+to\s+)?$", re.IGNORECASE)
+_LIMIT_AFTER = re.compile(r"(?:\s?[a-z/]+)?(?:\s*\([^)]{1,20}\))?(?:\s+[a-z-]+)?\s+limits?\b", re.IGNORECASE)
+_LIMIT_ASKED = {"limit", "limits", "allowed", "permitted", "maximum", "legal", "cap", "capped"}
 _EARLIER = {"before", "previous", "previously", "earlier", "former", "prior", "ago", "originally", "initially"}
 _SUCCEEDED = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:e|es|ed|ing)|successor\s+to)\s+$", re.IGNORECASE)
 # "Who did Johnstone succeed?", "Whose predecessor…": the one leaving; "Who will succeed Henske?": the one arriving
@@ -365,7 +380,10 @@ class Figure:
 
     @property
     def attributed_to(self) -> str | None:
-        return next((m.attributed_to for m in self.mentions if m.attributed_to), None)
+        """Who the sources say gives the value: the first who is named ("Amnesty International"), else the first
+        said ("a new report", "officials")."""
+        said = [m.attributed_to for m in self.mentions if m.attributed_to]
+        return next((who for who in said if re.search(r"\b[A-Z]", who)), said[0] if said else None)
 
 
 @dataclass(frozen=True)
@@ -787,6 +805,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "the tram overturned, according to British Transport Police": not who drove it
             score += 0.25 * (" " in candidate[3]) + 0.25 * (_nearest(attributions, *candidate[:2]) == candidate[3])
         if kind == PERSON:
+            if _ends_before(_PARENT_BEFORE, sentence, value_start):
+                continue
             score += 0.5 * (_person_like(candidate[3]) and not _ends_before(_THE_BEFORE, sentence, value_start))
         if kind == PLACE:
             score += 0.5 * any(stem in question_stems for _, stem in before[-3:])  # "the consulate in Mazar"
@@ -819,6 +839,9 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             joined = _ends_before(_JOINED_BEFORE, sentence, value_start) or _JOINED_AFTER.match(sentence, value_end)
             if joined and next_word and _stem(next_word.group(1)) not in question_stems:
                 continue  # "six men and one woman died": each a part of a count the sentence does not give
+            limit = _ends_before(_LIMIT_BEFORE, sentence, value_start) or _LIMIT_AFTER.match(sentence, value_end)
+            if limit and not question_terms & _LIMIT_ASKED:
+                continue  # "the tram was going faster than the 12mph speed limit": not how fast it went
             if _ends_before(_FORMER, sentence, value_start) and not question_terms & _EARLIER:
                 continue  # "rose to 3.66 mln tonnes from 3.46 mln": the figure now is asked, not the one before
             amount = measure == AMOUNT and (
@@ -1069,6 +1092,8 @@ def _candidates(sought: Sought, sentence: str):
         dates = [(m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
         for m in _NAME_RE.finditer(sentence):
             name_words = list(re.finditer(r"\S+", m.group()))
+            if _shouted(w.group() for w in name_words):
+                continue  # "'I WARNED THEM' Passenger claims": a headline's words in capitals, not a name
             base = _unowned(name_words[0].group())
             owner_first = base != name_words[0].group() and base.lower() not in _CONTRACTED | sought.lowercase
             if len(name_words) == 1 and not owner_first and not re.search(r"\w", sentence[: m.start()]):
@@ -1185,6 +1210,14 @@ def _ends_sentence(word: str) -> bool:
     return word.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,2}\.", word)
 
 
+def _shouted(words: Iterable[str]) -> bool:
+    """Whether words in capitals are a phrase written in capitals, not a name: two or more, one of them a word such
+    as "THEM" or "IT'S" ("NATO", "FBI" and "U.S." are names)."""
+    capitals = [word.strip(".,;:'’\"") for word in words]
+    capitals = [word.lower() for word in capitals if len(word) > 1 and word.isupper()]
+    return len(capitals) >= 2 and any(re.sub(r"['’].*", "", word) in STOPWORDS - {"us"} for word in capitals)
+
+
 def _person_like(name: str) -> bool:
     """Whether a name reads as a person's: two words or more, none of them all capitals or an organisation's."""
     parts = name.replace(".", ". ").split()
@@ -1233,7 +1266,7 @@ def _attributions(sentence: str) -> list[tuple[int, int, str]]:
         for match in pattern.finditer(sentence):
             who = match.group("who").strip()
             who = who[:-1] if _ends_sentence(who.split()[-1]) else who  # "The U.S." keeps its full stop
-            if who.split()[0].lower() not in _NOT_NAMES - {"the", "a", "an"}:
+            if who.split()[0].lower() not in _NOT_NAMES - {"the", "a", "an", "mr", "mrs", "ms", "dr"}:
                 found.append((match.start(), match.end(), _LEADING_ARTICLE.sub(lambda m: m.group().lower(), who)))
     return found
 

@@ -181,6 +181,46 @@ def test_a_value_is_attributed_to_whoever_the_sentence_says_gives_it():
     assert [(f.first.value, f.attributed_to) for f in head] == [("Chris Woods", None)]
 
 
+@pytest.mark.parametrize(
+    ("sentence", "who"),
+    [
+        ("Six people died in the fire, according to Chinese media.", "Chinese media"),
+        ("Six people died in the fire, Syrian state media reported.", "Syrian state media"),
+        ("Six people died in the fire, according to a telex from chairman Citibank to the banks.", "a telex"),
+        ('"Six people died in the fire," said Mr Khan, who visited the site.', "Mr Khan"),
+        ("Six people died in the fire, said police in the capital.", "police"),
+        # what follows "said" is what was said, not who said it
+        ("The agency, received here, said Iranian forces saw six people die in the fire.", None),
+        ("The firm, a unit of Amex, said Robert Stearns saw six people die in the fire.", None),
+        ("The boy's grandfather told a reporter that six people died in the fire.", None),
+    ],
+)
+def test_who_gives_a_value_is_read_as_news_writes_it(sentence, who):
+    found = _figures("How many people died in the fire?", sentence)
+    assert [f.attributed_to for f in found] == [who]
+
+
+def test_a_company_owning_another_is_no_one_asked_for():
+    sentence = (
+        "Shearson Lehman Brothers, a unit of American Express Co, said Robert Stearns has joined the company as "
+        "managing director of its merger and acquisition department."
+    )
+    assert _values("Who has Shearson Lehman hired to head its mergers department?", sentence)[:1] == [
+        ("Robert Stearns", "Robert Stearns")
+    ]
+
+
+def test_a_value_several_sources_give_is_attributed_to_the_first_who_names_who_gives_it():
+    found = _figures(
+        "How many civilians died in the assault?",
+        "The assault killed more than 1,600 civilians, according to a new report.",
+        "The assault killed more than 1,600 civilians, Amnesty International said.",
+    )
+    assert [(f.first.value, f.articles, f.attributed_to) for f in found] == [
+        ("more than 1,600", 2, "Amnesty International")
+    ]
+
+
 def test_equal_sums_in_other_currencies_are_other_values_and_one_stated_bare_may_be_either():
     sources = (
         "The renovation of the museum cost 18 million euros, the city said.",
@@ -715,9 +755,17 @@ def test_a_place_is_read_after_a_word_of_place_as_an_owner_or_with_strong_suppor
         ("Which company built the tram?", "Related stories tram horror What caused the tram to derail?", ""),
         # a line in capitals alone (a wire headline) tells no name from a word
         ("Who founded Coleco Industries?", "COLECO INDUSTRIES INC <CLO> 4TH QTR", ""),
+        ("Who warned the operator?", "Related stories 'I WARNED THEM' Passenger claims he warned TfL.", "TfL"),
+        ("Who warned the operator?", "The NATO FBI liaison warned the operator.", "NATO FBI"),
         # a count is whole: a number with a fraction, counting nothing named, measures something
         ("How many people died in the earthquake?", "The earthquake measured 6.5 on the Richter scale.", ""),
         ("How many people died in the earthquake?", "The earthquake killed 6 on the coast.", "6"),
+        # a limit is what a measure may reach, unless the question asks what is allowed
+        ("How fast was the tram going?", "The tram went faster than the 12mph speed limit on the bend.", ""),
+        ("How fast was the tram going?", "The tram took a curve with a speed limit of 12 mph.", ""),
+        ("How fast was the tram going?", "The tram took a 12 mph (20km/h) speed limit curve.", ""),
+        ("How fast was the tram allowed to go?", "The tram went faster than the 12mph speed limit.", "12mph"),
+        ("How fast was the tram going?", "The tram went at 50mph on the bend.", "50mph"),
     ],
 )
 def test_names_places_and_years_as_news_writes_them(question, sentence, values):
