@@ -18,7 +18,7 @@ question names, is not shown (`_beside`).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
 from itertools import combinations, dropwhile, takewhile
@@ -140,7 +140,9 @@ _ROLE = (
     r"|coalition|watchdog|investigation|release|assessment|department|office|force|service"
 )
 _SOURCES = r"police|officials|authorities|witnesses|media|sources|reports"
-_AFTER_WHO = r"in|on|at|of|for|who|which|late|earlier|today|yesterday|last|this|adding|after|before|when|while|as"
+# After '…, said X' comes what was said when a verb follows ("said Robert Stearns has joined", "said Iranian forces
+# smashed"): X is then its subject, not who speaks. "said Maddon.", "said Khan, citing records" name who speaks.
+_CLAUSE_AFTER = r"(?:\s+[a-z]+)?\s+(?:has|have|had|is|are|was|were|will|would|could|can|may|might|must|did|[a-z]+ed)\b"
 _ACTOR = (
     # "Chinese media", "state media", "Iranian officials": who says it, not the adjective alone
     rf"(?:(?:(?:{_DEMONYM.pattern})\s+)?(?:state\s+|local\s+)?(?:{_SOURCES})\b"
@@ -154,8 +156,10 @@ _ATTRIBUTION = (
     ),
     re.compile(rf"(?P<who>\b{_ACTOR})(?:\s*\([^)]*\))?\s+(?:has\s+|have\s+)?(?:{_SAY})\b"),
     # '…," said X': not "X said Y signed", nor "the agency, received here, said Iranian forces smashed…"
-    re.compile(rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>(?>{_ACTOR}))\b(?!\s+(?!(?:{_AFTER_WHO})\b)[a-z])"),
+    re.compile(rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>{_ACTOR})(?![\w'’&-]|\.\w|\s+[A-Z]|{_CLAUSE_AFTER})"),
 )
+# What leaves no name of a source: "a new report", "Officials", "the assessment", "local media".
+_GENERIC_SOURCE = re.compile(rf"\b(?:[a-z][\w-]*|(?i:an?|the|state|local|{_SOURCES}|{_ROLE})(?!\w))\s*")
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
 _NUMBER_OR_WORD = re.compile(r"\d+(?:[.,/:]\d+)*\w*|\w+")  # "3.66", "1986/87" and "10th" are one word each
@@ -174,8 +178,11 @@ _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo cr
 _AGENCY_BEFORE = re.compile(r"\b(?:Reuters|AP|AFP|PA|EPA|Shutterstock)\s+$")  # "Reuters 3 Protests", a caption
 _LEADING_ARTICLE = re.compile(r"^(?:An?(?=\s)|The(?= [a-z]))")  # "A Syrian monitoring group", "The statement"
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
-# "Shearson Lehman Brothers, a unit of American Express Co": a company that owns another, no one's name
-_PARENT_BEFORE = re.compile(r"\b(?:unit|subsidiary|division|affiliate|arm|part)\s+of\s+$|\bowned\s+by\s+$", re.I)
+# "Shearson Lehman Brothers, a unit of American Express Co": a company that owns another, no one asked for unless the
+# question asks of an owner
+_PARENT_BEFORE = re.compile(r"\b(?:unit|subsidiary|division|affiliate)\s+of\s+$", re.IGNORECASE)
+_NOT_WHOLE = {"average", "averaged", "averages", "mean", "per", "rate", "rates"}  # asked how many, may be a fraction
+_OWNER_ASKED = re.compile(r"\b(?:owns?|owned|owners?|parent)\b", re.IGNORECASE)
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
 _PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
@@ -215,8 +222,13 @@ _FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.
 # A limit is what a measure may reach, not what it reached: "faster than the 12mph speed limit", "a speed limit of
 # 12 mph"; asked for unless the question speaks of what is allowed.
 _LIMIT_BEFORE = re.compile(r"\blimits?\s+(?:of|at|is|was)\s+(?:up\s+to\s+)?$", re.IGNORECASE)
-_LIMIT_AFTER = re.compile(r"(?:\s?[a-z/]+)?(?:\s*\([^)]{1,20}\))?(?:\s+[a-z-]+)?\s+limits?\b", re.IGNORECASE)
-_LIMIT_ASKED = {"limit", "limits", "allowed", "permitted", "maximum", "legal", "cap", "capped"}
+_LIMIT_AFTER = re.compile(  # "12mph speed limit", "12 mph (20km/h) limit"; not "3,000 troops to limit the violence"
+    r"(?:\s?(?!(?:to|would|will|could|can|may|might|should|must)\b)[a-z/]+)?(?:\s*\([^)]{1,20}\))?\s+"
+    r"(?:(?:speed|weight|height|age|time|term|daily|legal|upper|lower|spending|borrowing|credit|output|import|export"
+    r"|price)\s+)?limits?\b",
+    re.IGNORECASE,
+)
+_LIMIT_ASKED = re.compile(r"\b(?:limits?|allowed|permitted|maximum|legal|capped|can|could|may|might)\b", re.IGNORECASE)
 _EARLIER = {"before", "previous", "previously", "earlier", "former", "prior", "ago", "originally", "initially"}
 _SUCCEEDED = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:e|es|ed|ing)|successor\s+to)\s+$", re.IGNORECASE)
 # "Who did Johnstone succeed?", "Whose predecessor…": the one leaving; "Who will succeed Henske?": the one arriving
@@ -280,10 +292,13 @@ _NOT_NAMES = frozenset(MONTHS) | _COMPANY | {
     "it", "they", "we", "i", "but", "and", "the", "a", "an", "in", "on", "at", "this", "that", "there", "its",
     "image", "images", "caption", "copyright", "photo", "getty", "ap", "afp", "reuters", "pa", "epa", "twitter",
     "prime", "deputy", "vice", "senior", "former", "commander", "head", "leader", "adviser", "governor", "mayor",
-    # words that open a question or a clause, capitalised first in a sentence: "If Rosberg finishes third", "What"
-    "what", "who", "whom", "whose", "when", "where", "which", "why", "how", "if", "while", "after", "before", "as",
-    "although", "though", "because", "since", "unless", "until", "whether", "once", "despite", "however", "meanwhile",
 }  # fmt: skip
+# Words that open a question or a clause, capitalised first in a sentence ("If Rosberg finishes third", "What caused…"):
+# none of a name, written so; in capitals they may be one ("WHO", "AS Roma").
+_CLAUSE_WORDS = frozenset(
+    "what who whom whose when where which why how if while after before as although though because since unless until"
+    " whether once despite however meanwhile".split()
+)
 
 
 @dataclass(frozen=True)
@@ -383,7 +398,7 @@ class Figure:
         """Who the sources say gives the value: the first who is named ("Amnesty International"), else the first
         said ("a new report", "officials")."""
         said = [m.attributed_to for m in self.mentions if m.attributed_to]
-        return next((who for who in said if re.search(r"\b[A-Z]", who)), said[0] if said else None)
+        return next((who for who in said if _GENERIC_SOURCE.sub("", who).strip()), said[0] if said else None)
 
 
 @dataclass(frozen=True)
@@ -406,6 +421,8 @@ class Sought:
     several: bool = False  # the question asks who of several people (_SEVERAL_ASKED): the dead, the hurt
     every_sentence: bool = False  # every sentence of a passage read, not its answering one alone
     any_noun: bool = False  # a number may count any noun of its own, not only the one the question counts
+    limit: bool = False  # asked what may be reached ("How fast can…", "…allowed to go"): a limit answers
+    owner: bool = False  # asked who owns something: a parent company answers
 
 
 def _sought(question: str, kind: str, results: list[Result]) -> Sought:
@@ -431,6 +448,8 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         frozenset(_named(question, question_terms, results, lowercase)),
         _years(question),
         bool(person and _SEVERAL_ASKED.search(question)),
+        limit=bool(_LIMIT_ASKED.search(question)),
+        owner=bool(_OWNER_ASKED.search(question)),
     )
 
 
@@ -776,7 +795,13 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     measure = sought.measure
     start, end = span
     sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
-    words = [(m.start(), _stem(m.group())) for m in _NUMBER_OR_WORD.finditer(sentence)]
+    # a headline run into a sentence ("…since watching Ayrton Senna FOR HAMILTON TO WIN THE TITLE") supports nothing
+    shouted = [(m.start(), m.end()) for m in _SHOUTED_RUN.finditer(sentence)] if re.search("[a-z]", sentence) else []
+    words = [
+        (m.start(), _stem(m.group()))
+        for m in _NUMBER_OR_WORD.finditer(sentence)
+        if not any(s <= m.start() < e for s, e in shouted)
+    ]
     question_stems = {_stem(term) for term in question_terms}
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     attributions = _attributions(sentence)
@@ -805,7 +830,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "the tram overturned, according to British Transport Police": not who drove it
             score += 0.25 * (" " in candidate[3]) + 0.25 * (_nearest(attributions, *candidate[:2]) == candidate[3])
         if kind == PERSON:
-            if _ends_before(_PARENT_BEFORE, sentence, value_start):
+            if _ends_before(_PARENT_BEFORE, sentence, value_start) and not sought.owner:
                 continue
             score += 0.5 * (_person_like(candidate[3]) and not _ends_before(_THE_BEFORE, sentence, value_start))
         if kind == PLACE:
@@ -840,7 +865,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if joined and next_word and _stem(next_word.group(1)) not in question_stems:
                 continue  # "six men and one woman died": each a part of a count the sentence does not give
             limit = _ends_before(_LIMIT_BEFORE, sentence, value_start) or _LIMIT_AFTER.match(sentence, value_end)
-            if limit and not question_terms & _LIMIT_ASKED:
+            if limit and not sought.limit:
                 continue  # "the tram was going faster than the 12mph speed limit": not how fast it went
             if _ends_before(_FORMER, sentence, value_start) and not question_terms & _EARLIER:
                 continue  # "rose to 3.66 mln tonnes from 3.46 mln": the figure now is asked, not the one before
@@ -851,7 +876,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 amount = None  # "earned 2.4 mln dlrs, or 15 cts a share": the whole, unless asked what a share earned
             if sought.any_noun and not _counts_a_noun(sentence, value_end, candidate[3]):
                 continue
-            alone = _bare(sentence, value_end) and "." not in candidate[3]  # "measuring 6.5 on the Richter scale"
+            # "measuring 6.5 on the Richter scale"; but "averaged 27.3", asked an average or a rate
+            alone = _bare(sentence, value_end) and ("." not in candidate[3] or bool(question_terms & _NOT_WHOLE))
             if counted and not (counts or amount or sought.any_noun or alone):
                 continue  # "how much sugar" is answered by "3.66 mln tonnes", "how many shells" by "30,000 rounds"; a
                 # number counting nothing named is whole
@@ -1092,15 +1118,20 @@ def _candidates(sought: Sought, sentence: str):
         dates = [(m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
         for m in _NAME_RE.finditer(sentence):
             name_words = list(re.finditer(r"\S+", m.group()))
-            if _shouted(w.group() for w in name_words):
-                continue  # "'I WARNED THEM' Passenger claims": a headline's words in capitals, not a name
+            name_words = _without_shouting(name_words)
+            dated = [i for i, w in enumerate(name_words) if any(s <= m.start() + w.start() < e for s, e in dates)]
+            name_words = name_words[: dated[0]] if dated else name_words  # "in Abu Dhabi on Nov 27": Abu Dhabi
+            if not name_words:
+                continue
             base = _unowned(name_words[0].group())
             owner_first = base != name_words[0].group() and base.lower() not in _CONTRACTED | sought.lowercase
             if len(name_words) == 1 and not owner_first and not re.search(r"\w", sentence[: m.start()]):
                 continue  # a sentence's first word is capitalised whatever it is ("Here's why"), unless it owns what
                 # follows ("Switzerland's economy"); after a quotation mark too
             popped = []
-            while name_words and _before_the_name(name_words, _NOT_NAMES | question_terms):
+            while name_words and (
+                _before_the_name(name_words, _NOT_NAMES | question_terms) or _opens_a_clause(name_words[0].group())
+            ):
                 popped.append(name_words.pop(0))  # "FBI Director James Comey" asked "which FBI director": James Comey
             trimmed = any(_unowned(w.group().lower()) in question_terms for w in popped)
             restored = 0  # the first words of the name that are the question's own
@@ -1116,7 +1147,9 @@ def _candidates(sought: Sought, sentence: str):
                         name_words.pop(0)
             if name_words and _ends_before(_MODIFIER_BEFORE, sentence, m.start() + name_words[0].start()):
                 name_words.pop(0)  # "anti-ISIS coalition strikes", "pro-European Emmanuel Macron": Emmanuel Macron
-            while name_words and name_words[-1].group().lower().rstrip(".,;:") in _NOT_NAMES:
+            while name_words and (
+                name_words[-1].group().lower().rstrip(".,;:") in _NOT_NAMES or _opens_a_clause(name_words[-1].group())
+            ):
                 name_words.pop()  # "The Paper Image": The Paper; "London on Monday.": London
             stop = next((i for i, w in enumerate(name_words) if _ends_sentence(w.group())), None)
             if stop is not None:
@@ -1138,8 +1171,6 @@ def _candidates(sought: Sought, sentence: str):
             if written.endswith(".") and not _ends_sentence(written.split()[-1]):
                 value += "."  # "the U.S." keeps its full stop
             end = start + len(value)
-            if any(s <= start < e for s, e in dates):
-                continue  # "in Abu Dhabi on Nov 27": a month
             if kind == PLACE and (direction := _ends_before(_DIRECTION_BEFORE, sentence, start)):
                 start, value = direction.start(), sentence[direction.start() : end]  # "southern Italy"
             if kind == PLACE and trimmed and not _placed(sentence, start, end):
@@ -1210,12 +1241,42 @@ def _ends_sentence(word: str) -> bool:
     return word.endswith(".") and not re.fullmatch(r"(?:[A-Z]\.)+|[A-Z][a-z]{0,2}\.", word)
 
 
-def _shouted(words: Iterable[str]) -> bool:
-    """Whether words in capitals are a phrase written in capitals, not a name: two or more, one of them a word such
-    as "THEM" or "IT'S" ("NATO", "FBI" and "U.S." are names)."""
-    capitals = [word.strip(".,;:'’\"") for word in words]
-    capitals = [word.lower() for word in capitals if len(word) > 1 and word.isupper()]
-    return len(capitals) >= 2 and any(re.sub(r"['’].*", "", word) in STOPWORDS - {"us"} for word in capitals)
+def _opens_a_clause(word: str) -> bool:
+    """Whether a capitalised word is one that opens a question or a clause ("What", "If"; not "WHO")."""
+    word = word.strip(".,;:'’\"")
+    return word.istitle() and word.lower() in _CLAUSE_WORDS
+
+
+_SHOUTED = frozenset(
+    "i me my we our you your he him his she her they them their it it's i'm is are was were be been will would can"
+    " could should do does did not no have has had for to in on at with by".split()
+)
+
+
+_SHOUTED_RUN = re.compile(r"\b[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]*){2,}\b")  # three words in capitals or more
+
+
+def _in_capitals(word: str) -> bool:
+    word = word.strip(".,;:'’\"")
+    return word.isupper() and (len(word) > 1 or word == "I")
+
+
+def _without_shouting(words: list[re.Match]) -> list[re.Match]:
+    """A capitalised span's words less a phrase in capitals before or after the name ("'I WARNED THEM' Passenger
+    claims", "CHANGE OF GEAR Serena Williams won"): a run of three words in capitals or more, or of two with one such
+    as THEM, IT'S or FOR. Acronyms ("NATO", "U.S. Army", "FBI Director") and a span all in capitals ("BANK OF BOSTON")
+    stay."""
+    capitals = [_in_capitals(w.group()) for w in words]
+    if all(capitals):
+        return words
+    lead = next(i for i, upper in enumerate(capitals) if not upper)
+    tail = len(words) - next(i for i, upper in enumerate(reversed(capitals)) if not upper)
+
+    def shouting(run: list[re.Match]) -> bool:
+        said = {re.sub(r"[^\w'’]", "", w.group()).lower().replace("’", "'") for w in run}
+        return len(run) >= 3 or (len(run) == 2 and bool(said & _SHOUTED))
+
+    return words[lead if shouting(words[:lead]) else 0 : tail if shouting(words[tail:]) else len(words)]
 
 
 def _person_like(name: str) -> bool:

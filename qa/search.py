@@ -40,6 +40,11 @@ from qa.value_forms import periods
 
 MODES = ("hybrid", "dense", "lexical")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")  # "5,105,786"; not "3,5", a decimal comma
+_FORECAST = re.compile(
+    r"\b(?:will|would|should|going to|expects?|expected|forecasts?|plans?|planned|predicts?|predicted|projects?"
+    r"|projected|targets?|estimates?|estimated)\b",
+    re.IGNORECASE,
+)
 _NUMBER = re.compile(r"(?<!\w)[^\W_]*\d(?:[.,]?[^\W_])*")  # a word with a digit: "5,105,786", "3.66", "A380", "10th"
 
 
@@ -263,11 +268,16 @@ class Searcher:
 
 def _written_before(question: str, passage: StoredPassage) -> bool:
     """Whether the passage's article was published before a period the question names ("the 2017 World Series", "in
-    October 1987") and the passage does not name its year: what it tells cannot be of that time."""
+    October 1987") and the passage does not name its year ("1988", "1987/88", "'88"): what it tells cannot be of that
+    time. A question of what was expected ("What will Chrysler earn in 1988?") may be answered by a forecast."""
     published = str(passage.metadata.get("date") or "")
+    if not published[:4].isdigit() or _FORECAST.search(question):
+        return False
     told = f"{passage.title}\n{passage.text}"
-    return published[:4].isdigit() and any(
-        len(published) >= len(start) and published[: len(start)] < start and not re.search(rf"\b{year}\b", told)
+    return any(
+        len(published) >= len(start)
+        and published[: len(start)] < start
+        and not re.search(rf"\b{year}\b|\d[/-]{year[2:]}\b|['’]{year[2:]}\b", told)
         for year, start in periods(question)
     )
 

@@ -138,12 +138,18 @@ def _month_number(month: str) -> int:
     return next(i for i, name in enumerate(MONTHS, start=1) if name.startswith(month.lower().rstrip(".")[:3]))
 
 
-_PERIOD = re.compile(rf"\b(?:(?P<month>{_MONTH})\s+)?(?P<year>1[6-9]\d\d|20\d\d)\b", re.IGNORECASE)
+# A month before a year, in any case but "May" and "Mar.", verbs as often ("What may 2020 bring?"); a number before a
+# plural counts it ("its 2000 workers").
+_PERIOD = re.compile(
+    r"\b(?:(?P<month>(?i:january|february|march|april|june|july|august|september|october|november|december|jan\.?"
+    r"|feb\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?)|May|Mar\.?)\s+)?"
+    r"(?P<year>1[6-9]\d\d|20\d\d)\b(?![\s-]+[a-z]+s\b)"
+)
 
 
 def periods(text: str) -> list[tuple[str, str]]:
     """The years a text names, each with the ISO start of the period it names: ("1987", "1987-10") for "October
-    1987", ("2017", "2017") for "the 2017 World Series"."""
+    1987", ("2017", "2017") for "the 2017 World Series"; not a count ("its 2000 workers")."""
     return [
         (
             m.group("year"),

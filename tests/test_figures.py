@@ -189,9 +189,13 @@ def test_a_value_is_attributed_to_whoever_the_sentence_says_gives_it():
         ("Six people died in the fire, according to a telex from chairman Citibank to the banks.", "a telex"),
         ('"Six people died in the fire," said Mr Khan, who visited the site.', "Mr Khan"),
         ("Six people died in the fire, said police in the capital.", "police"),
-        # what follows "said" is what was said, not who said it
-        ("The agency, received here, said Iranian forces saw six people die in the fire.", None),
-        ("The firm, a unit of Amex, said Robert Stearns saw six people die in the fire.", None),
+        ('"Six people died in the fire," said John Smith.', "John Smith"),
+        ("Six people died in the fire, said Khan, citing hospital records.", "Khan"),
+        ("Six people died in the fire, said Khan citing hospital records.", "Khan"),
+        ("Six people died in the fire, said the ministry spokesman.", "the ministry spokesman"),
+        # what follows "said" is what was said when a verb follows, not who said it
+        ("The agency, received here, said Iranian forces killed six people in the fire.", None),
+        ("The firm, a unit of Amex, said Robert Stearns has seen six people die in the fire.", None),
         ("The boy's grandfather told a reporter that six people died in the fire.", None),
     ],
 )
@@ -210,14 +214,31 @@ def test_a_company_owning_another_is_no_one_asked_for():
     ]
 
 
+def test_a_headline_run_into_a_sentence_names_no_one_and_supports_nothing():
+    sentence = (
+        "Champagne flowed for Lewis Hamilton after he won in Brazil, a victory he had dreamt of since watching "
+        "Ayrton Senna FOR HAMILTON TO WIN THE TITLE"
+    )
+    assert _values("Which driver won in Brazil?", sentence)[:1] == [("Lewis Hamilton", "Lewis Hamilton")]
+
+
+def test_a_company_owning_another_answers_who_owns_it():
+    sentence = "Shearson Lehman Brothers, a unit of American Express Co, hired bankers."
+    assert _values("Who owns Shearson Lehman Brothers?", sentence) == [("American Express", "American Express")]
+    assert _values("Who owns the Washington Post?", "The Washington Post is owned by Jeff Bezos.") == [
+        ("Jeff Bezos", "Jeff Bezos")
+    ]
+
+
 def test_a_value_several_sources_give_is_attributed_to_the_first_who_names_who_gives_it():
     found = _figures(
         "How many civilians died in the assault?",
         "The assault killed more than 1,600 civilians, according to a new report.",
+        "Officials said the assault killed more than 1,600 civilians.",
         "The assault killed more than 1,600 civilians, Amnesty International said.",
     )
     assert [(f.first.value, f.articles, f.attributed_to) for f in found] == [
-        ("more than 1,600", 2, "Amnesty International")
+        ("more than 1,600", 3, "Amnesty International")
     ]
 
 
@@ -751,21 +772,36 @@ def test_a_place_is_read_after_a_word_of_place_as_an_owner_or_with_strong_suppor
         # a year before a plural counts it
         ("In what year were the troops deployed?", "The government deployed the 2000 troops along the border.", ""),
         # a word opening a clause or a question, capitalised first, is none of a name; nor is a date's month
-        ("Who won the title in Abu Dhabi?", "If Rosberg wins in Abu Dhabi on Nov 27, he takes the title.", "Rosberg"),
+        ("Who won the title in Abu Dhabi?", "After Rosberg won in Abu Dhabi on Nov 27, he took the title.", "Rosberg"),
+        ("Where was the final race held?", "The final race was held in Abu Dhabi on Nov 27.", "Abu Dhabi"),
+        ("Who won the title?", "The title was won by Nico Rosberg on Nov 27.", "Nico Rosberg"),
         ("Which company built the tram?", "Related stories tram horror What caused the tram to derail?", ""),
         # a line in capitals alone (a wire headline) tells no name from a word
         ("Who founded Coleco Industries?", "COLECO INDUSTRIES INC <CLO> 4TH QTR", ""),
         ("Who warned the operator?", "Related stories 'I WARNED THEM' Passenger claims he warned TfL.", "TfL"),
         ("Who warned the operator?", "The NATO FBI liaison warned the operator.", "NATO FBI"),
+        ("Who won the match?", "CHANGE OF GEAR Serena Williams won the match on Monday.", "Serena Williams"),
+        ("Who is the hero of the day?", "Ayrton Senna FOR HAMILTON fans is the hero of the day.", "Ayrton Senna"),
+        (
+            "Which airline ordered the jets?",
+            "The jets were ordered by ALL NIPPON AIRWAYS last week.",
+            "ALL NIPPON AIRWAYS",
+        ),
+        # capitals opening a name that are no clause word: "WHO", "AS Roma"
+        ("Which organisation declared the pandemic?", "The WHO declared the outbreak a pandemic.", "WHO"),
+        ("Which club signed Salah?", "AS Roma signed Salah from Chelsea.", "AS Roma"),
         # a count is whole: a number with a fraction, counting nothing named, measures something
         ("How many people died in the earthquake?", "The earthquake measured 6.5 on the Richter scale.", ""),
         ("How many people died in the earthquake?", "The earthquake killed 6 on the coast.", "6"),
+        ("How many points did James average?", "James averaged 27.3 in the playoffs.", "27.3"),
         # a limit is what a measure may reach, unless the question asks what is allowed
         ("How fast was the tram going?", "The tram went faster than the 12mph speed limit on the bend.", ""),
         ("How fast was the tram going?", "The tram took a curve with a speed limit of 12 mph.", ""),
         ("How fast was the tram going?", "The tram took a 12 mph (20km/h) speed limit curve.", ""),
         ("How fast was the tram allowed to go?", "The tram went faster than the 12mph speed limit.", "12mph"),
         ("How fast was the tram going?", "The tram went at 50mph on the bend.", "50mph"),
+        ("How fast can the tram go on the curve?", "The curve has a 12mph speed limit.", "12mph"),
+        ("How many troops were deployed?", "The army deployed 3,000 troops to limit the violence.", "3,000"),
     ],
 )
 def test_names_places_and_years_as_news_writes_them(question, sentence, values):

@@ -12,8 +12,8 @@ import pytest
 from memory_backend import HashingEncoder, MemoryBackend
 from sample_articles import COPIES, new_articles
 
-from qa.records import Filters
-from qa.search import Searcher
+from qa.records import Filters, StoredPassage
+from qa.search import Searcher, _written_before
 from qa.value_forms import periods
 
 LANTERNS = "How many lanterns were released over the harbour in 2019?"
@@ -147,6 +147,27 @@ def test_not_confident_when_the_best_passage_was_written_before_the_year_asked_o
     assert searcher.ask(LANTERNS.replace("in 2019", "in December 2019")).confident  # of August, naming 2019
 
 
+def _passage(text: str, published: str) -> StoredPassage:
+    return StoredPassage(1, text, 1, 1, 0, len(text), 1, 1, "file", ((0, len(text)),), "a.txt", "", {"date": published})
+
+
+@pytest.mark.parametrize(
+    ("asked", "said", "later"),
+    [
+        ("in 2019", "Repairs ran on.", True),
+        ("in 2018", "Repairs ran on.", False),  # of March 2018
+        ("in February 2018", "Repairs ran on.", False),
+        ("in April 2018", "Repairs ran on.", True),
+        ("in 2019", "Repairs ran over the 2018/19 winter.", False),  # the year named in its short forms
+        ("in 2019", "Repairs ran into '19.", False),
+        ("in 2019", "Repairs ran into 2019.", False),
+    ],
+)
+def test_a_passage_is_written_before_the_period_asked_of_unless_it_names_its_year(asked, said, later):
+    assert _written_before(f"What did the repairs cost {asked}?", _passage(said, "2018-03-02")) is later
+    assert not _written_before(f"What will the repairs cost {asked}?", _passage(said, "2018-03-02"))  # a forecast
+
+
 @pytest.mark.parametrize(
     ("text", "named"),
     [
@@ -154,6 +175,9 @@ def test_not_confident_when_the_best_passage_was_written_before_the_year_asked_o
         ("How far did the Dow fall in October 1987?", [("1987", "1987-10")]),
         ("What happened in sept. 1987 and in 1990?", [("1987", "1987-09"), ("1990", "1990")]),
         ("Did 1,600 civilians die, or 4,724?", []),
+        ("How many of its 2000 workers were laid off?", []),  # a count
+        ("What may 2020 bring?", [("2020", "2020")]),  # "may" a verb
+        ("What happened in May 2020?", [("2020", "2020-05")]),
     ],
 )
 def test_periods_are_the_years_a_question_names_with_the_start_of_each(text, named):
