@@ -182,6 +182,13 @@ _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no 
 # question asks of an owner
 _PARENT_BEFORE = re.compile(r"\b(?:unit|subsidiary|division|affiliate)\s+of\s+$", re.IGNORECASE)
 _NOT_WHOLE = {"average", "averaged", "averages", "mean", "per", "rate", "rates"}  # asked how many, may be a fraction
+_MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much did profits rise?"
+    r"(?<!\bby )\bhow much (?:[\w'’-]+\s+){0,4}?(?:earn|earned|net|netted|make|made|lose|lost|pay|paid|spend|spent"
+    r"|raise|raised|cost|owe|owed|borrow|borrowed|charge|charged|fetch|fetched|invest|invested)\b",
+    re.IGNORECASE,
+)
+_AGE_OF = re.compile(r"\b(?i:how old (?:is|was|are|were))\s+((?:[A-Z][\w'’.-]*\s*)+)")  # "How old is John Henske, …?"
+_AGE_OWNER = re.compile(r"([A-Z][\w'’-]+)\s*,\s*$")  # "Henske, 53": whose age it is
 _OWNER_ASKED = re.compile(r"\b(?:owns?|owned|owners?|parent)\b", re.IGNORECASE)
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
@@ -423,6 +430,8 @@ class Sought:
     any_noun: bool = False  # a number may count any noun of its own, not only the one the question counts
     limit: bool = False  # asked what may be reached ("How fast can…", "…allowed to go"): a limit answers
     owner: bool = False  # asked who owns something: a parent company answers
+    money: bool = False  # asked how much someone earned, paid, lost…: a sum, not a share (_MONEY_ASKED)
+    aged: frozenset[str] = frozenset()  # the words of the name whose age is asked ("How old is John Henske?")
 
 
 def _sought(question: str, kind: str, results: list[Result]) -> Sought:
@@ -450,6 +459,10 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         bool(person and _SEVERAL_ASKED.search(question)),
         limit=bool(_LIMIT_ASKED.search(question)),
         owner=bool(_OWNER_ASKED.search(question)),
+        money=bool(_MONEY_ASKED.search(question)),
+        aged=frozenset(word.lower() for word in re.findall(r"[\w'’-]+", aged.group(1)))
+        if (aged := _AGE_OF.search(question))
+        else frozenset(),
     )
 
 
@@ -887,6 +900,11 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "by what factor" is answered by "ten times", not by a count
             if measure == SHARE and not candidate[3].endswith("%"):
                 continue  # "what share" is answered by "90 percent", not by "3 million"
+            if sought.money and candidate[3].endswith("%"):
+                continue  # "How much did Brown-Forman net?" is answered by a sum, not by "a 37 pct increase"
+            aged = _AGE_OWNER.search(sentence, max(0, value_start - 40), value_start) if sought.aged else None
+            if aged and aged.group(1).lower() not in sought.aged:
+                continue  # "How old is John Henske?": not "Johnstone, 54"
             if measure in _MEASURED_IN:
                 unit = _MEASURED_IN[measure].match(sentence, value_end)
                 if not unit:

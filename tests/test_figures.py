@@ -214,6 +214,18 @@ def test_a_company_owning_another_is_no_one_asked_for():
     ]
 
 
+def test_an_age_is_the_age_of_whom_the_question_asks_about():
+    asked = "How old is John Henske?"
+    assert _values(asked, "Olin said John Johnstone, 54, will succeed John Henske as chief.") == []
+    assert _values(asked, "Henske, 63, will stay on as chairman.") == [("63", "63")]
+
+
+def test_asked_how_much_someone_earned_a_sum_answers_not_a_share():
+    sentence = "The company reported a 37 pct increase in quarterly profits to 21.6 mln dlrs."
+    assert _values("How much did the company net in the quarter?", sentence)[:1] == [("21.6 mln dlrs", "21600000")]
+    assert _values("By how much did the company's quarterly profits rise?", sentence)[:1] == [("37 pct", "37%")]
+
+
 def test_a_headline_run_into_a_sentence_names_no_one_and_supports_nothing():
     sentence = (
         "Champagne flowed for Lewis Hamilton after he won in Brazil, a victory he had dreamt of since watching "
