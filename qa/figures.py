@@ -187,6 +187,8 @@ _MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much
     r"|raise|raised|cost|owe|owed|borrow|borrowed|charge|charged|fetch|fetched|invest|invested)\b",
     re.IGNORECASE,
 )
+_YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
+_YEAR_AFTER = re.compile(r"(?:\s+[a-z]+){0,2}?\s+in\s+(1[6-9]\d\d|20\d\d)\b")  # "1.26 mln in 1985": whose year
 _AGE_OF = re.compile(r"\b(?i:how old (?:is|was|are|were))\s+((?:[A-Z][\w'’.-]*\s*)+)")  # "How old is John Henske, …?"
 _AGE_OWNER = re.compile(r"([A-Z][\w'’-]+)\s*,\s*$")  # "Henske, 53": whose age it is
 _OWNER_ASKED = re.compile(r"\b(?:owns?|owned|owners?|parent)\b", re.IGNORECASE)
@@ -816,6 +818,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         if not any(s <= m.start() < e for s, e in shouted)
     ]
     question_stems = {_stem(term) for term in question_terms}
+    asked_years = {term for term in question_terms if _YEAR.fullmatch(term)}
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     attributions = _attributions(sentence)
     best = None
@@ -900,6 +903,9 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "by what factor" is answered by "ten times", not by a count
             if measure == SHARE and not candidate[3].endswith("%"):
                 continue  # "what share" is answered by "90 percent", not by "3 million"
+            labelled = _YEAR_AFTER.match(sentence, value_end)
+            if labelled and asked_years and labelled.group(1) not in asked_years:
+                continue  # asked of 1986: not "1.26 mln in 1985" in "1.45 mln tonnes in 1986 and 1.26 mln in 1985"
             if sought.money and candidate[3].endswith("%"):
                 continue  # "How much did Brown-Forman net?" is answered by a sum, not by "a 37 pct increase"
             aged = _AGE_OWNER.search(sentence, max(0, value_start - 40), value_start) if sought.aged else None

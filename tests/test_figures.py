@@ -220,6 +220,13 @@ def test_an_age_is_the_age_of_whom_the_question_asks_about():
     assert _values(asked, "Henske, 63, will stay on as chairman.") == [("63", "63")]
 
 
+def test_a_value_labelled_with_another_year_than_the_one_asked_is_not_it():
+    sentence = (
+        "Output will rise to 1.56 mln tonnes in 1987, up from a projected 1.45 mln tonnes in 1986 and 1.26 mln in 1985."
+    )
+    assert _values("How much palm oil did Indonesia produce in 1986?", sentence) == [("1.45 mln tonnes", "1450000")]
+
+
 def test_asked_how_much_someone_earned_a_sum_answers_not_a_share():
     sentence = "The company reported a 37 pct increase in quarterly profits to 21.6 mln dlrs."
     assert _values("How much did the company net in the quarter?", sentence)[:1] == [("21.6 mln dlrs", "21600000")]
