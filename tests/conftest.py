@@ -107,6 +107,14 @@ NODE_LOST_WITHIN_MS = {  # a removed node is declared dead in about 2 s rather t
 }
 
 
+_RAY_TEMPS: list[str] = []  # removed again at the end of the run: a Ray process shutting down may write a folder late
+
+
+def pytest_sessionfinish(session, exitstatus):
+    for temp in _RAY_TEMPS:
+        shutil.rmtree(temp, ignore_errors=True)
+
+
 @pytest.fixture(scope="module")
 def ray_cluster():
     """A real Ray cluster on this machine for one test module: a head (no CPU) and two worker nodes of one CPU
@@ -114,6 +122,7 @@ def ray_cluster():
     from ray.cluster_utils import Cluster
 
     temp = tempfile.mkdtemp(prefix="qa-ray-", dir="/tmp")  # short: Ray's socket paths must fit in 107 bytes
+    _RAY_TEMPS.append(temp)
     loopback = {"node_ip_address": "127.0.0.1", "object_store_memory": NODE_MEMORY}
     head = {**loopback, "num_cpus": 0, "include_dashboard": False, "temp_dir": temp}
     # Ray notes the address of a cluster it starts in RAY_TMPDIR/ray, which it does not create (/tmp/ray by default,

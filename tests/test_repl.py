@@ -132,7 +132,7 @@ def test_commands(chat_index):
     )
 
     terminal.child.send(":rei\t")  # Tab completes a command name
-    terminal.child.expect(":reindex")
+    terminal.child.expect("ndex")  # what the completion adds; a busy machine may draw ":rei" and "ndex" apart
     terminal.child.sendline("")
     terminal.child.expect("0 added, 0 updated, 0 removed, 5 unchanged")
     terminal.child.expect_exact(PROMPT)
