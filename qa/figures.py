@@ -146,8 +146,8 @@ _CLAUSE_AFTER = r"(?:\s+[a-z]+)?\s+(?:has|have|had|is|are|was|were|will|would|co
 _ACTOR = (
     # "Chinese media", "state media", "Iranian officials": who says it, not the adjective alone
     rf"(?:(?:(?:{_DEMONYM.pattern})\s+)?(?:state\s+|local\s+)?(?:{_SOURCES})\b"
-    r"|[A-Z][\w.'’&-]*(?:\s+(?:of|for|and|the)?\s*[A-Z][\w.'’&-]*){0,6}"
-    rf"|(?:[Aa]n?|[Tt]he)\s+(?:[\w.-]+\s+){{0,3}}(?:{_ROLE}))"
+    rf"|(?:[Aa]n?|[Tt]he)\s+(?:[\w.-]+\s+){{0,3}}(?:{_ROLE})"
+    r"|(?:the\s+)?[A-Z][\w.'’&-]*(?:\s+(?:of|for|and|the)?\s*[A-Z][\w.'’&-]*){0,6})"
 )
 _ATTRIBUTION = (
     re.compile(  # "according to a telex from …": a telex
@@ -176,6 +176,9 @@ _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
 _AGENCY_BEFORE = re.compile(r"\b(?:Reuters|AP|AFP|PA|EPA|Shutterstock)\s+$")  # "Reuters 3 Protests", a caption
+_THE_NAME = re.compile(
+    r"the\s+[A-Z][\w.'’&-]*(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][\w.'’&-]*)*"
+)  # not "the German … spokesman"
 _LEADING_ARTICLE = re.compile(r"^(?:An?(?=\s)|The(?= [a-z]))")  # "A Syrian monitoring group", "The statement"
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
 # "Shearson Lehman Brothers, a unit of American Express Co": a company that owns another, no one asked for unless the
@@ -1351,6 +1354,8 @@ def _attributions(sentence: str) -> list[tuple[int, int, str]]:
         for match in pattern.finditer(sentence):
             who = match.group("who").strip()
             who = who[:-1] if _ends_sentence(who.split()[-1]) else who  # "The U.S." keeps its full stop
+            if _THE_NAME.fullmatch(who):  # "said the U.S. Army": U.S. Army, as "the BBC reported": BBC
+                who = who[4:]
             if who.split()[0].lower() not in _NOT_NAMES - {"the", "a", "an", "mr", "mrs", "ms", "dr"}:
                 found.append((match.start(), match.end(), _LEADING_ARTICLE.sub(lambda m: m.group().lower(), who)))
     return found

@@ -193,6 +193,11 @@ def test_a_value_is_attributed_to_whoever_the_sentence_says_gives_it():
         ("Six people died in the fire, said Khan, citing hospital records.", "Khan"),
         ("Six people died in the fire, said Khan citing hospital records.", "Khan"),
         ("Six people died in the fire, said the ministry spokesman.", "the ministry spokesman"),
+        ("Six people died in the fire, said the U.S. Army.", "U.S. Army"),  # as "the BBC reported": BBC
+        (
+            "Six people died in the fire, said the German foreign ministry spokesman.",
+            "the German foreign ministry spokesman",
+        ),
         # what follows "said" is what was said when a verb follows, not who said it
         ("The agency, received here, said Iranian forces killed six people in the fire.", None),
         ("The firm, a unit of Amex, said Robert Stearns has seen six people die in the fire.", None),
