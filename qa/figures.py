@@ -154,7 +154,8 @@ _ATTRIBUTION = (
         rf"\baccording to\s+(?P<who>(?:the\s+|a\s+|an\s+)?(?:{_ACTOR}|(?:new\s+|latest\s+)?\w+"
         r"(?:\s+(?!(?:from|of|by|to|in|on|at|for)\b)\w+)?))"
     ),
-    re.compile(rf"(?P<who>\b{_ACTOR})(?:\s*\([^)]*\))?\s+(?:has\s+|have\s+)?(?:{_SAY})\b"),
+    # "X said", "X (SOHR) has said", "an independent monitoring group that estimates 4,724 civilian deaths"
+    re.compile(rf"(?P<who>\b{_ACTOR})(?:\s*\([^)]*\))?\s+(?:(?:that|which|who)\s+)?(?:has\s+|have\s+)?(?:{_SAY})\b"),
     # '…," said X': not "X said Y signed", nor "the agency, received here, said Iranian forces smashed…"
     re.compile(rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>{_ACTOR})(?![\w'’&-]|\.\w|\s+[A-Z]|{_CLAUSE_AFTER})"),
 )

@@ -194,6 +194,7 @@ def test_a_value_is_attributed_to_whoever_the_sentence_says_gives_it():
         ("Six people died in the fire, said Khan citing hospital records.", "Khan"),
         ("Six people died in the fire, said the ministry spokesman.", "the ministry spokesman"),
         ("Six people died in the fire, said the U.S. Army.", "U.S. Army"),  # as "the BBC reported": BBC
+        ("A monitoring group that estimates six people died in the fire spoke.", "a monitoring group"),
         (
             "Six people died in the fire, said the German foreign ministry spokesman.",
             "the German foreign ministry spokesman",
