@@ -140,26 +140,33 @@ _ROLE = (
     r"|coalition|watchdog|investigation|release|assessment|department|office|force|service"
 )
 _SOURCES = r"police|officials|authorities|witnesses|media|sources|reports"
-# After '…, said X' comes what was said when a verb follows ("said Robert Stearns has joined", "said Iranian forces
-# smashed"): X is then its subject, not who speaks. "said Maddon.", "said Khan, citing records" name who speaks.
-_CLAUSE_AFTER = r"(?:\s+[a-z]+)?\s+(?:has|have|had|is|are|was|were|will|would|could|can|may|might|must|did|[a-z]+ed)\b"
+# After '…, said X' only these words leave X the one who speaks ("said Maddon.", "said Khan, citing records", "said Khan
+# by telephone"); any other word is what was said, X its subject ("said Robert Stearns has joined", "said Iraq lost").
+_AFTER_WHO = (
+    r"in|on|at|of|for|by|from|to|and|who|which|late|earlier|today|yesterday|last|this|adding|citing|according|during"
+    r"|with|after|before|when|while|as|told|speaking"
+)
+_NAMED_ACTOR = r"[A-Z][\w.'’&-]*(?:\s+(?:(?:of|for|and)(?:\s+the)?\s+|the\s+)?[A-Z][\w.'’&-]*){0,6}"
+_ROLE_ACTOR = rf"(?:[Aa]n?|[Tt]he)\s+(?:[\w.-]+\s+){{0,3}}(?:{_ROLE})"
 _ACTOR = (
     # "Chinese media", "state media", "Iranian officials": who says it, not the adjective alone
-    rf"(?:(?:(?:{_DEMONYM.pattern})\s+)?(?:state\s+|local\s+)?(?:{_SOURCES})\b"
-    rf"|(?:[Aa]n?|[Tt]he)\s+(?:[\w.-]+\s+){{0,3}}(?:{_ROLE})"
-    r"|(?:the\s+)?[A-Z][\w.'’&-]*(?:\s+(?:of|for|and|the)?\s*[A-Z][\w.'’&-]*){0,6})"
+    rf"(?:(?:(?:{_DEMONYM.pattern})\s+)?(?:state\s+|local\s+)?(?:{_SOURCES})\b|{_ROLE_ACTOR}|(?:the\s+)?{_NAMED_ACTOR})"
 )
 _ATTRIBUTION = (
     re.compile(  # "according to a telex from …": a telex
         rf"\baccording to\s+(?P<who>(?:the\s+|a\s+|an\s+)?(?:{_ACTOR}|(?:new\s+|latest\s+)?\w+"
         r"(?:\s+(?!(?:from|of|by|to|in|on|at|for)\b)\w+)?))"
     ),
-    # "X said", "X (SOHR) has said", "an independent monitoring group that estimates 4,724 civilian deaths"
-    re.compile(rf"(?P<who>\b{_ACTOR})(?:\s*\([^)]*\))?\s+(?:(?:that|which|who)\s+)?(?:has\s+|have\s+)?(?:{_SAY})\b"),
+    re.compile(rf"(?P<who>\b{_ACTOR})(?:\s*\([^)]*\))?\s+(?:has\s+|have\s+)?(?:{_SAY})\b"),
+    # "an independent monitoring group that estimates 4,724 civilian deaths"; not "a man from Kabul who said"
+    re.compile(rf"(?P<who>\b{_ROLE_ACTOR})\s+(?:that|which|who)\s+(?:{_SAY})\b"),
     # '…," said X': not "X said Y signed", nor "the agency, received here, said Iranian forces smashed…"
-    re.compile(rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>{_ACTOR})(?![\w'’&-]|\.\w|\s+[A-Z]|{_CLAUSE_AFTER})"),
+    re.compile(
+        rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>(?>{_ACTOR}))(?![\w'’&-]|\.\w|\s+[A-Z]|\s+(?!(?:{_AFTER_WHO})\b)[a-z])"
+    ),
 )
 # What leaves no name of a source: "a new report", "Officials", "the assessment", "local media".
+_THE_NAME = re.compile(rf"the\s+{_NAMED_ACTOR}")  # "the U.S. Army"; not "the German foreign ministry spokesman"
 _GENERIC_SOURCE = re.compile(rf"\b(?:[a-z][\w-]*|(?i:an?|the|state|local|{_SOURCES}|{_ROLE})(?!\w))\s*")
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
@@ -177,23 +184,26 @@ _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
 _AGENCY_BEFORE = re.compile(r"\b(?:Reuters|AP|AFP|PA|EPA|Shutterstock)\s+$")  # "Reuters 3 Protests", a caption
-_THE_NAME = re.compile(
-    r"the\s+[A-Z][\w.'’&-]*(?:\s+(?:(?:of|for|and|the)\s+)?[A-Z][\w.'’&-]*)*"
-)  # not "the German … spokesman"
+
 _LEADING_ARTICLE = re.compile(r"^(?:An?(?=\s)|The(?= [a-z]))")  # "A Syrian monitoring group", "The statement"
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
 # "Shearson Lehman Brothers, a unit of American Express Co": a company that owns another, no one asked for unless the
 # question asks of an owner
-_PARENT_BEFORE = re.compile(r"\b(?:unit|subsidiary|division|affiliate)\s+of\s+$", re.IGNORECASE)
+_PARENT_BEFORE = re.compile(r"\b(?:(?:unit|subsidiary|division|affiliate|part|arm)\s+of|owned\s+by)\s+$", re.IGNORECASE)
 _NOT_WHOLE = {"average", "averaged", "averages", "mean", "per", "rate", "rates"}  # asked how many, may be a fraction
-_MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much did profits rise?"
-    r"(?<!\bby )\bhow much (?:[\w'’-]+\s+){0,4}?(?:earn|earned|net|netted|make|made|lose|lost|pay|paid|spend|spent"
-    r"|raise|raised|cost|owe|owed|borrow|borrowed|charge|charged|fetch|fetched|invest|invested)\b",
+_MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much did profits rise?", "…shares lose?"
+    r"(?<!\bby )\bhow much (?:[\w'’-]+\s+){0,4}?(?:earn|earned|net|netted|pay|paid|spend|spent|cost|owe|owed|charge"
+    r"|charged|fetch|fetched|invest|invested)\b",
     re.IGNORECASE,
 )
-_YEAR = re.compile(r"1[6-9]\d\d|20\d\d")
-_YEAR_AFTER = re.compile(r"(?:\s+[a-z]+){0,2}?\s+in\s+(1[6-9]\d\d|20\d\d)\b")  # "1.26 mln in 1985": whose year
-_AGE_OF = re.compile(r"\b(?i:how old (?:is|was|are|were))\s+((?:[A-Z][\w'’.-]*\s*)+)")  # "How old is John Henske, …?"
+_YEAR_SPAN = re.compile(r"\b(1[6-9]\d\d|20\d\d)(?:/(\d\d))?\b")  # "1986", "1986/87"
+# "1.26 mln in 1985", "in fiscal 1986/87": the year of the value; not "5 pct higher than in 1986"
+_YEAR_AFTER = re.compile(
+    r"(?:\s+(?!(?:than|from|over|against|compared|with|versus|vs)\b)[a-z]+){0,2}?\s+in\s+(?:fiscal\s+)?"
+    r"(1[6-9]\d\d|20\d\d)(?:/(\d\d))?\b"
+)
+_AGE_OF = re.compile(r"\b(?i:how old (?:is|was|are|were))\s+([^,?]+)")  # "How old is Olin chairman John Henske, …?"
+_CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
 _AGE_OWNER = re.compile(r"([A-Z][\w'’-]+)\s*,\s*$")  # "Henske, 53": whose age it is
 _OWNER_ASKED = re.compile(r"\b(?:owns?|owned|owners?|parent)\b", re.IGNORECASE)
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
@@ -241,7 +251,7 @@ _LIMIT_AFTER = re.compile(  # "12mph speed limit", "12 mph (20km/h) limit"; not 
     r"|price)\s+)?limits?\b",
     re.IGNORECASE,
 )
-_LIMIT_ASKED = re.compile(r"\b(?:limits?|allowed|permitted|maximum|legal|capped|can|could|may|might)\b", re.IGNORECASE)
+_LIMIT_ASKED = re.compile(r"\b(?:limits?|allowed|permitted|maximum|legal|capped|can)\b", re.IGNORECASE)
 _EARLIER = {"before", "previous", "previously", "earlier", "former", "prior", "ago", "originally", "initially"}
 _SUCCEEDED = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:e|es|ed|ing)|successor\s+to)\s+$", re.IGNORECASE)
 # "Who did Johnstone succeed?", "Whose predecessor…": the one leaving; "Who will succeed Henske?": the one arriving
@@ -466,10 +476,27 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         limit=bool(_LIMIT_ASKED.search(question)),
         owner=bool(_OWNER_ASKED.search(question)),
         money=bool(_MONEY_ASKED.search(question)),
-        aged=frozenset(word.lower() for word in re.findall(r"[\w'’-]+", aged.group(1)))
-        if (aged := _AGE_OF.search(question))
-        else frozenset(),
+        aged=_aged(question),
     )
+
+
+def _aged(question: str) -> frozenset[str]:
+    """The words of the name whose age the question asks, when it asks a person's ("How old is Olin chairman John
+    Henske?": john, henske); none for "How old is Olin's new chief executive?"."""
+    asked = _AGE_OF.search(question)
+    runs = _CAPITALISED_RUN.findall(asked.group(1)) if asked else []
+    name = runs[-1].split() if runs else []
+    return frozenset(word.lower() for word in name) if len(name) >= 2 else frozenset()
+
+
+def _years_of(text: str) -> list[str]:
+    """The years a word or phrase names: "1987" 1987; "1987/88" 1987 and 1988."""
+    return [
+        year
+        for m in _YEAR_SPAN.finditer(text)
+        for year in (m.group(1), m.group(2) and m.group(1)[:2] + m.group(2))
+        if year
+    ]
 
 
 def _years(question: str) -> tuple[int, int]:
@@ -822,7 +849,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         if not any(s <= m.start() < e for s, e in shouted)
     ]
     question_stems = {_stem(term) for term in question_terms}
-    asked_years = {term for term in question_terms if _YEAR.fullmatch(term)}
+    asked_years = {year for term in question_terms for year in _years_of(term)}
+    split_asked = any("/" in term for term in question_terms if _YEAR_SPAN.fullmatch(term))  # a crop year: "1986/87"
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     attributions = _attributions(sentence)
     best = None
@@ -892,6 +920,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             amount = measure == AMOUNT and (
                 _AMOUNT_SCALE.search(candidate[2]) or AMOUNT_UNIT.match(sentence, value_end)
             )
+            if amount and sought.money and candidate[3].endswith("%"):
+                amount = None  # "How much did Brown-Forman net?": a sum before "a 37 pct increase" in one sentence
             if amount and bool(_PER_SHARE.match(sentence, value_end)) != ("share" in question_terms):
                 amount = None  # "earned 2.4 mln dlrs, or 15 cts a share": the whole, unless asked what a share earned
             if sought.any_noun and not _counts_a_noun(sentence, value_end, candidate[3]):
@@ -908,10 +938,13 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if measure == SHARE and not candidate[3].endswith("%"):
                 continue  # "what share" is answered by "90 percent", not by "3 million"
             labelled = _YEAR_AFTER.match(sentence, value_end)
-            if labelled and asked_years and labelled.group(1) not in asked_years:
-                continue  # asked of 1986: not "1.26 mln in 1985" in "1.45 mln tonnes in 1986 and 1.26 mln in 1985"
-            if sought.money and candidate[3].endswith("%"):
-                continue  # "How much did Brown-Forman net?" is answered by a sum, not by "a 37 pct increase"
+            label = _YEAR_SPAN.search(labelled.group()).group() if labelled and asked_years else None
+            if (
+                label
+                and label not in question_terms
+                and ("/" in label and split_asked or not asked_years & {*_years_of(label)})
+            ):
+                continue  # asked of 1986: not "1.26 mln in 1985"; asked of 1986/87, not "1.1 mln in 1985/86"
             aged = _AGE_OWNER.search(sentence, max(0, value_start - 40), value_start) if sought.aged else None
             if aged and aged.group(1).lower() not in sought.aged:
                 continue  # "How old is John Henske?": not "Johnstone, 54"

@@ -40,9 +40,9 @@ from qa.value_forms import periods
 
 MODES = ("hybrid", "dense", "lexical")
 _THOUSANDS = re.compile(r"\d{1,3}(?:,\d{3})+")  # "5,105,786"; not "3,5", a decimal comma
-_FORECAST = re.compile(
-    r"\b(?:will|would|should|going to|expects?|expected|forecasts?|plans?|planned|predicts?|predicted|projects?"
-    r"|projected|targets?|estimates?|estimated)\b",
+_FORECAST = re.compile(  # what will be, or was expected: not "the project", "the plan", "the estimated toll"
+    r"\b(?:will|would|should|going to|expects?|expected to|forecasts?|forecast to|plans? to|planned to|predicts?"
+    r"|predicted|projected to)\b",
     re.IGNORECASE,
 )
 _NUMBER = re.compile(r"(?<!\w)[^\W_]*\d(?:[.,]?[^\W_])*")  # a word with a digit: "5,105,786", "3.66", "A380", "10th"
@@ -277,7 +277,7 @@ def _written_before(question: str, passage: StoredPassage) -> bool:
     return any(
         len(published) >= len(start)
         and published[: len(start)] < start
-        and not re.search(rf"\b{year}\b|\d[/-]{year[2:]}\b|['’]{year[2:]}\b", told)
+        and not re.search(rf"\b{year}\b|\b(?:1[6-9]|20)\d\d[/-]{year[2:]}\b|['’]{year[2:]}\b", told)
         for year, start in periods(question)
     )
 

@@ -200,8 +200,15 @@ def test_a_value_is_attributed_to_whoever_the_sentence_says_gives_it():
             "the German foreign ministry spokesman",
         ),
         # what follows "said" is what was said when a verb follows, not who said it
-        ("The agency, received here, said Iranian forces killed six people in the fire.", None),
-        ("The firm, a unit of Amex, said Robert Stearns has seen six people die in the fire.", None),
+        ("The agency, received here, said Iranian forces saw six people die in the fire.", None),
+        ("The firm, a unit of Amex, said Robert Stearns saw six people die in the fire.", None),
+        ("The agency, received here, said Iraq lost six people in the fire.", None),
+        ("The ministry, in a statement, said the U.S. Army now knows six people died in the fire.", None),
+        ("Police arrested a man from Kabul who said six people died in the fire.", None),
+        (
+            "Six people died in the fire, said the International Committee of the Red Cross.",
+            "International Committee of the Red Cross",
+        ),
         ("The boy's grandfather told a reporter that six people died in the fire.", None),
     ],
 )
@@ -245,6 +252,40 @@ def test_a_headline_run_into_a_sentence_names_no_one_and_supports_nothing():
         "Ayrton Senna FOR HAMILTON TO WIN THE TITLE"
     )
     assert _values("Which driver won in Brazil?", sentence)[:1] == [("Lewis Hamilton", "Lewis Hamilton")]
+
+
+@pytest.mark.parametrize(
+    ("question", "sentence", "first"),
+    [
+        # a share answers how much shares, an index or a stake lost or rose
+        ("How much did the shares lose?", "The shares lost 12 pct in heavy trading.", "12 pct"),
+        # the name asked of is the last before the question's comma or end
+        ("How old is Olin chairman John Henske?", "Olin chairman John Henske, 63, will retire.", "63"),
+        ("How old is Olin's new chief executive?", "Olin named John Johnstone, 54, as chief executive.", "54"),
+        # the year a comparison is made with labels no value
+        ("How much did exports rise in 1987?", "Exports in 1987 were 5 pct higher than in 1986.", "5 pct"),
+        (
+            "How much palm oil did Indonesia produce in 1986/87?",
+            "Output was 1.2 mln tonnes in 1986/87 and 1.1 mln in 1985/86.",
+            "1.2 mln tonnes",
+        ),
+        # an owner answers who owns, and no other question
+        (
+            "Who was named editor of the Washington Post?",
+            "The Washington Post, owned by Jeff Bezos, named Sally Buzbee as its editor.",
+            "Sally Buzbee",
+        ),
+        (
+            "Who owns the brokerage?",
+            "The brokerage, part of American Express, hired Robert Stearns.",
+            "American Express",
+        ),
+        # "May" is a month, not "may" asking what is allowed
+        ("How fast was the tram going in May?", "The tram went faster than the 12mph speed limit.", None),
+    ],
+)
+def test_what_a_question_asks_of_a_value_read_as_it_asks(question, sentence, first):
+    assert [value for value, _ in _values(question, sentence)[:1]] == ([first] if first else [])
 
 
 def test_a_company_owning_another_answers_who_owns_it():

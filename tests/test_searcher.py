@@ -161,11 +161,13 @@ def _passage(text: str, published: str) -> StoredPassage:
         ("in 2019", "Repairs ran over the 2018/19 winter.", False),  # the year named in its short forms
         ("in 2019", "Repairs ran into '19.", False),
         ("in 2019", "Repairs ran into 2019.", False),
+        ("in 2019", "Repairs began on 10/19.", True),  # a day and month, not a year
     ],
 )
 def test_a_passage_is_written_before_the_period_asked_of_unless_it_names_its_year(asked, said, later):
     assert _written_before(f"What did the repairs cost {asked}?", _passage(said, "2018-03-02")) is later
     assert not _written_before(f"What will the repairs cost {asked}?", _passage(said, "2018-03-02"))  # a forecast
+    assert _written_before(f"What did the project cost {asked}?", _passage(said, "2018-03-02")) is later  # a noun
 
 
 @pytest.mark.parametrize(
@@ -176,6 +178,7 @@ def test_a_passage_is_written_before_the_period_asked_of_unless_it_names_its_yea
         ("What happened in sept. 1987 and in 1990?", [("1987", "1987-09"), ("1990", "1990")]),
         ("Did 1,600 civilians die, or 4,724?", []),
         ("How many of its 2000 workers were laid off?", []),  # a count
+        ("What were Chrysler's 1987 earnings?", [("1987", "1987")]),
         ("What may 2020 bring?", [("2020", "2020")]),  # "may" a verb
         ("What happened in May 2020?", [("2020", "2020-05")]),
     ],
