@@ -165,8 +165,8 @@ _ATTRIBUTION = (
         rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>(?>{_ACTOR}))(?![\w'’&-]|\.\w|\s+[A-Z]|\s+(?!(?:{_AFTER_WHO})\b)[a-z])"
     ),
 )
-# What leaves no name of a source: "a new report", "Officials", "the assessment", "local media".
 _THE_NAME = re.compile(rf"the\s+{_NAMED_ACTOR}")  # "the U.S. Army"; not "the German foreign ministry spokesman"
+# What leaves no name of a source: "a new report", "Officials", "the assessment", "local media".
 _GENERIC_SOURCE = re.compile(rf"\b(?:[a-z][\w-]*|(?i:an?|the|state|local|{_SOURCES}|{_ROLE})(?!\w))\s*")
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
@@ -184,7 +184,6 @@ _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
 _AGENCY_BEFORE = re.compile(r"\b(?:Reuters|AP|AFP|PA|EPA|Shutterstock)\s+$")  # "Reuters 3 Protests", a caption
-
 _LEADING_ARTICLE = re.compile(r"^(?:An?(?=\s)|The(?= [a-z]))")  # "A Syrian monitoring group", "The statement"
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
 # "Shearson Lehman Brothers, a unit of American Express Co": a company that owns another, no one asked for unless the
@@ -199,8 +198,8 @@ _MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much
 _YEAR_SPAN = re.compile(r"\b(1[6-9]\d\d|20\d\d)(?:/(\d\d))?\b")  # "1986", "1986/87"
 # "1.26 mln in 1985", "in fiscal 1986/87": the year of the value; not "5 pct higher than in 1986"
 _YEAR_AFTER = re.compile(
-    r"(?:\s+(?!(?:than|from|over|against|compared|with|versus|vs)\b)[a-z]+){0,2}?\s+in\s+(?:fiscal\s+)?"
-    r"(1[6-9]\d\d|20\d\d)(?:/(\d\d))?\b"
+    rf"(?:\s+(?!(?:than|from|over|against|compared|with|versus|vs)\b)[a-z]+){{0,2}}?\s+in\s+(?:fiscal\s+)?"
+    rf"({_YEAR_SPAN.pattern})"
 )
 _AGE_OF = re.compile(r"\b(?i:how old (?:is|was|are|were))\s+([^,?]+)")  # "How old is Olin chairman John Henske, …?"
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
@@ -497,6 +496,16 @@ def _years_of(text: str) -> list[str]:
         for year in (m.group(1), m.group(2) and m.group(1)[:2] + m.group(2))
         if year
     ]
+
+
+def _another_year(label: str, question_terms: frozenset[str]) -> bool:
+    """Whether the year a value is labelled with ("1.26 mln in 1985", "in 1985/86") is not one the question asks of,
+    when it asks of one: another year, or another crop year asked of one ("1985/86" asked of 1986/87)."""
+    asked = {year for term in question_terms for year in _years_of(term)}
+    crop_year = any("/" in term for term in question_terms if _YEAR_SPAN.fullmatch(term))
+    return (
+        bool(asked) and label not in question_terms and ("/" in label and crop_year or not asked & {*_years_of(label)})
+    )
 
 
 def _years(question: str) -> tuple[int, int]:
@@ -842,15 +851,13 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     start, end = span
     sentence = result.passage.text[start - result.passage.start : end - result.passage.start]
     # a headline run into a sentence ("…since watching Ayrton Senna FOR HAMILTON TO WIN THE TITLE") supports nothing
-    shouted = [(m.start(), m.end()) for m in _SHOUTED_RUN.finditer(sentence)] if re.search("[a-z]", sentence) else []
+    shouted = [] if _in_capitals_alone(sentence) else [(m.start(), m.end()) for m in _SHOUTED_RUN.finditer(sentence)]
     words = [
         (m.start(), _stem(m.group()))
         for m in _NUMBER_OR_WORD.finditer(sentence)
         if not any(s <= m.start() < e for s, e in shouted)
     ]
     question_stems = {_stem(term) for term in question_terms}
-    asked_years = {year for term in question_terms for year in _years_of(term)}
-    split_asked = any("/" in term for term in question_terms if _YEAR_SPAN.fullmatch(term))  # a crop year: "1986/87"
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     attributions = _attributions(sentence)
     best = None
@@ -938,12 +945,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if measure == SHARE and not candidate[3].endswith("%"):
                 continue  # "what share" is answered by "90 percent", not by "3 million"
             labelled = _YEAR_AFTER.match(sentence, value_end)
-            label = _YEAR_SPAN.search(labelled.group()).group() if labelled and asked_years else None
-            if (
-                label
-                and label not in question_terms
-                and ("/" in label and split_asked or not asked_years & {*_years_of(label)})
-            ):
+            if labelled and _another_year(labelled.group(1), question_terms):
                 continue  # asked of 1986: not "1.26 mln in 1985"; asked of 1986/87, not "1.1 mln in 1985/86"
             aged = _AGE_OWNER.search(sentence, max(0, value_start - 40), value_start) if sought.aged else None
             if aged and aged.group(1).lower() not in sought.aged:
@@ -1175,7 +1177,7 @@ def _candidates(sought: Sought, sentence: str):
                 yield m.start(1), m.end(1), m.group(1), m.group(1), DATE
         for m in () if asks_year else TIME_RE.finditer(sentence):  # "6.10am" says no year
             yield m.start(), m.end(), m.group(), normal_time(m), TIME
-    elif re.search(r"[a-z]", sentence):  # in a line of capitals alone ("COLECO INDUSTRIES INC 4TH QTR"), none is a name
+    elif not _in_capitals_alone(sentence):  # in "COLECO INDUSTRIES INC 4TH QTR" no word is told as a name
         dates = [(m.start(), m.end()) for m in DATE_RE.finditer(sentence)]
         for m in _NAME_RE.finditer(sentence):
             name_words = list(re.finditer(r"\S+", m.group()))
@@ -1312,9 +1314,12 @@ _SHOUTED = frozenset(
     "i me my we our you your he him his she her they them their it it's i'm is are was were be been will would can"
     " could should do does did not no have has had for to in on at with by".split()
 )
-
-
 _SHOUTED_RUN = re.compile(r"\b[A-Z][A-Z'’.-]+(?:\s+[A-Z][A-Z'’.-]*){2,}\b")  # three words in capitals or more
+
+
+def _in_capitals_alone(sentence: str) -> bool:
+    """Whether a line is written in capitals alone (a wire headline), where capitals tell no name from a word."""
+    return not re.search(r"[a-z]", sentence)
 
 
 def _in_capitals(word: str) -> bool:

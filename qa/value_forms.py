@@ -140,9 +140,9 @@ def _month_number(month: str) -> int:
 
 # A month before a year, in any case but "May" and "Mar.", verbs as often ("What may 2020 bring?"); a number before
 # people or things counted counts them ("its 2000 workers"), not before what a year has ("1987 earnings").
+_MONTH_NOT_A_VERB = _MONTH.replace("May|", "").replace(r"Mar\.?|", "")
 _PERIOD = re.compile(
-    r"\b(?:(?P<month>(?i:january|february|march|april|june|july|august|september|october|november|december|jan\.?"
-    r"|feb\.?|apr\.?|jun\.?|jul\.?|aug\.?|sept?\.?|oct\.?|nov\.?|dec\.?)|May|Mar\.?)\s+)?"
+    rf"\b(?:(?P<month>(?i:{_MONTH_NOT_A_VERB})|May|Mar\.?)\s+)?"
     r"(?P<year>1[6-9]\d\d|20\d\d)\b(?![\s-]+(?:[a-z]+\s+)?(?:people|workers|employees|jobs|staff|troops|soldiers"
     r"|police|officers|residents|passengers|students|members|shares|units|cars|vehicles|homes|houses|tonnes|tons"
     r"|barrels|acres|ships|planes|aircraft|cases|victims|dead|children|men|women)\b)"
