@@ -165,6 +165,10 @@ _ATTRIBUTION = (
         rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>(?>{_ACTOR}))(?![\w'’&-]|\.\w|\s+[A-Z]|\s+(?!(?:{_AFTER_WHO})\b)[a-z])"
     ),
 )
+# A quotation closing where its speaker is named: '…,' Hillary said', '…," said X'.
+_CLOSING_QUOTE = re.compile(r"(?<=[,.!?])['’\"”](?=\s*$)")
+_OPENING_QUOTE = {"”": "“", "’": "‘"}
+_ATTRIBUTION_JOINED = re.compile(r",?\s*")
 _THE_NAME = re.compile(rf"the\s+{_NAMED_ACTOR}")  # "the U.S. Army"; not "the German foreign ministry spokesman"
 # What leaves no name of a source: "a new report", "Officials", "the assessment", "local media".
 _GENERIC_SOURCE = re.compile(rf"\b(?:[a-z][\w-]*|(?i:an?|the|state|local|{_SOURCES}|{_ROLE})(?!\w))\s*")
@@ -189,6 +193,8 @@ _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no 
 # "Shearson Lehman Brothers, a unit of American Express Co": a company that owns another, no one asked for unless the
 # question asks of an owner
 _PARENT_BEFORE = re.compile(r"\b(?:(?:unit|subsidiary|division|affiliate|part|arm)\s+of|owned\s+by)\s+$", re.IGNORECASE)
+_OF_A_COUNT = {"other", "more", "additional", "further", "remaining", "extra", "fewer"}  # "how many other people"
+_PART_BEFORE = re.compile(r"\bthe\s+(other|remaining|final)\s+$", re.IGNORECASE)  # "the other four victims"
 _NOT_WHOLE = {"average", "averaged", "averages", "mean", "per", "rate", "rates"}  # asked how many, may be a fraction
 _MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much did profits rise?", "…shares lose?"
     r"(?<!\bby )\bhow much (?:[\w'’-]+\s+){0,4}?(?:earn|earned|net|netted|pay|paid|spend|spent|cost|owe|owed|charge"
@@ -321,6 +327,16 @@ _CLAUSE_WORDS = frozenset(
     "what who whom whose when where which why how if while after before as although though because since unless until"
     " whether once despite however meanwhile".split()
 )
+
+
+@dataclass(frozen=True)
+class Attribution:
+    """Who a sentence says gives a claim, where it says so, and the quotation it closes ("'…,' X said"), if any."""
+
+    start: int
+    end: int
+    who: str
+    quoted: tuple[int, int] | None
 
 
 @dataclass(frozen=True)
@@ -801,7 +817,7 @@ def _counted(question: str) -> set[str]:
         re.I,
     )
     if match:
-        return _senses(set(terms(match.group(1))))
+        return _senses(set(terms(match.group(1))) - _OF_A_COUNT)
     return _senses({"people"}) if number_noun(question) in ("toll", "population") else set()
 
 
@@ -915,6 +931,9 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "one of the injured passengers", "one of the largest": not "three of the passengers died"
             if before[-1:] and before[-1][1] == "includ":
                 continue  # "including at least 10 children": a part of the count
+            part = _PART_BEFORE.search(sentence, max(0, value_start - 20), value_start) if kind == NUMBER else None
+            if part and part.group(1).lower() not in question_terms:
+                continue  # "the other four victims", "the final three": the rest of a count, unless asked of it
             next_word = re.match(r"\s+([a-z]+)", sentence[value_end:])
             joined = _ends_before(_JOINED_BEFORE, sentence, value_start) or _JOINED_AFTER.match(sentence, value_end)
             if joined and next_word and _stem(next_word.group(1)) not in question_stems:
@@ -981,7 +1000,7 @@ def _mention_at(
     span: tuple[int, int],
     candidate: tuple,
     weight: float,
-    attributions: list[tuple[int, int, str]],
+    attributions: list[Attribution],
 ) -> Mention:
     """The mention of a candidate value (_candidates') in the result's sentence at span."""
     start, end = span
@@ -1386,7 +1405,7 @@ def _phrase(sentence: str, start: int, end: int, clause_start: int, clause_end: 
     return first, max(last, end)
 
 
-def _attributions(sentence: str) -> list[tuple[int, int, str]]:
+def _attributions(sentence: str) -> list[Attribution]:
     """Where the sentence says who gives a claim ("according to X", "X said", "said X"), and who."""
     found = []
     for pattern in _ATTRIBUTION:
@@ -1396,14 +1415,33 @@ def _attributions(sentence: str) -> list[tuple[int, int, str]]:
             if _THE_NAME.fullmatch(who):  # "said the U.S. Army": U.S. Army, as "the BBC reported": BBC
                 who = who[4:]
             if who.split()[0].lower() not in _NOT_NAMES - {"the", "a", "an", "mr", "mrs", "ms", "dr"}:
-                found.append((match.start(), match.end(), _LEADING_ARTICLE.sub(lambda m: m.group().lower(), who)))
+                who = _LEADING_ARTICLE.sub(lambda m: m.group().lower(), who)
+                found.append(Attribution(match.start(), match.end(), who, _quoted_before(sentence, match.start())))
+    found.sort(key=lambda a: a.start)
+    for i in range(1, len(found)):  # "'…,' Hillary said, according to the newspaper": the newspaper gives the quote
+        if found[i - 1].quoted and _ATTRIBUTION_JOINED.fullmatch(sentence, found[i - 1].end, found[i].start):
+            found[i] = replace(found[i], quoted=found[i - 1].quoted)
     return found
 
 
-def _nearest(attributions: list[tuple[int, int, str]], start: int, end: int) -> str | None:
+def _quoted_before(sentence: str, at: int) -> tuple[int, int] | None:
+    """The quotation that closes just before sentence[at:] ("'…,' Hillary said"): from its opening mark, or from the
+    sentence's start when it opened in an earlier one; None when no quotation closes there."""
+    closing = _CLOSING_QUOTE.search(sentence[: at + 1] if sentence[at : at + 1] in ('"', "”") else sentence[:at])
+    if not closing:
+        return None
+    opening = re.escape(_OPENING_QUOTE.get(closing.group(), closing.group()))
+    opened = [m.start() for m in re.finditer(rf"(?:^|(?<=[\s(\[])){opening}(?=\S)", sentence[: closing.start()])]
+    return (opened[-1] if opened else 0), closing.start()
+
+
+def _nearest(attributions: list[Attribution], start: int, end: int) -> str | None:
     """Who gives the claim of the value at sentence[start:end]: the attribution nearest it ("The U.S. said it fired
-    30,000 rounds, and American jets flew 90 percent of the strikes, Amnesty reported": Amnesty for 90 percent)."""
-    return min(attributions, key=lambda a: max(a[0] - end, start - a[1], 0), default=(0, 0, None))[2]
+    30,000 rounds, and American jets flew 90 percent of the strikes, Amnesty reported": Amnesty for 90 percent).
+    Who closes a quotation gives what it quotes, not what the sentence says outside it."""
+    reaching = [a for a in attributions if not a.quoted or a.quoted[0] <= start and end <= a.quoted[1]]
+    nearest = min(reaching, key=lambda a: max(a.start - end, start - a.end, 0), default=None)
+    return nearest.who if nearest else None
 
 
 def _grouped(mentions: list[Mention], measured: bool = False) -> list[Figure]:

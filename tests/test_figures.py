@@ -210,6 +210,13 @@ def test_a_value_is_attributed_to_whoever_the_sentence_says_gives_it():
             "International Committee of the Red Cross",
         ),
         ("The boy's grandfather told a reporter that six people died in the fire.", None),
+        # who closes a quotation gives what it quotes, wherever the quotation opened, and nothing outside it
+        ("'Six people died in the fire,' Khan said.", "Khan"),
+        ("six people died in the fire,\u201d Khan said.", "Khan"),
+        ("Six people died in the fire on May 7: 'We were up in all the states,' Hillary said.", None),
+        ("Six people died in the fire on May 7: 'We were up,' Hillary said, according to the Times.", None),
+        ('Six people died in the fire on Monday "It was slow," said Mr Khan.', None),
+        ('" A fire brigade spokesman said six people died in the fire.', "a fire brigade spokesman"),  # a stray mark
     ],
 )
 def test_who_gives_a_value_is_read_as_news_writes_it(sentence, who):
@@ -448,6 +455,10 @@ def test_a_number_another_verb_governs_or_a_photo_gallery_counts_is_no_count():
     question = "How many passengers were hurt when the tram crashed?"
     assert _values(question, "The tram overturned, trapping five people and injuring another 40.") == [("40", "40")]
     assert _values("How many people died?", "Police counted 12 people while others died.") == []
+    # the rest of a count is no count of all, unless asked of the rest
+    assert _values(question, "Police named the other four passengers hurt when the tram crashed.") == []
+    assert _values(question, "The final three passengers hurt when the tram crashed were named.") == []
+    assert _values("How many other passengers were hurt?", "The other four passengers were hurt.") == [("four", "4")]
     # "six men and one woman": each a part of a count the sentence does not give, unless asked for that part
     sentence = "Six men and one woman died when the tram overturned on a bend."
     assert _values("How many people died when the tram overturned?", sentence) == []
