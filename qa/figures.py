@@ -982,6 +982,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                     continue  # "how long was…" asked of a time too: "held 50 miles from Baghdad" is no length of it
             else:
                 unit = AMOUNT_UNIT.match(sentence, value_end) if kind == NUMBER else None
+                if unit and sought.money and not _MONEY_VALUE.search(unit.group()):
+                    continue  # "How much did Moscow pay for the wheat?": not "four mln tonnes"
             if unit:  # the value shown is the measure or the sum with its unit: "12mph", "18 million euros"
                 candidate = (value_start, unit.end(), sentence[value_start : unit.end()], *candidate[3:])
             score += 2 * counts

@@ -251,6 +251,11 @@ def test_asked_how_much_someone_earned_a_sum_answers_not_a_share():
     sentence = "The company reported a 37 pct increase in quarterly profits to 21.6 mln dlrs."
     assert _values("How much did the company net in the quarter?", sentence)[:1] == [("21.6 mln dlrs", "21600000")]
     assert _values("By how much did the company's quarterly profits rise?", sentence)[:1] == [("37 pct", "37%")]
+    # a quantity in other units is no sum paid: asked what was paid, not how much was bought
+    wheat = "Moscow agreed to buy four mln tonnes of wheat for 400 mln dlrs."
+    assert _values("How much did Moscow pay for the wheat?", wheat) == [("400 mln dlrs", "400000000")]
+    assert _values("How much wheat did Moscow buy?", wheat)[:1] == [("four mln tonnes", "4000000")]
+    assert _values("How much did Moscow pay for the wheat?", "Moscow bought four mln tonnes of wheat.") == []
 
 
 def test_a_headline_run_into_a_sentence_names_no_one_and_supports_nothing():
