@@ -36,6 +36,7 @@ METRICS = (  # every figure `qa eval` may report; which a question set measures 
     "answer@1",
     "text@1",
     "shown_precision",
+    "shown_unanswerable",
     "value_recall",
     "value_precision",
     "flagged_unanswerable",
@@ -345,11 +346,13 @@ def answer_figures(rankings: list[Ranking]) -> dict[str, float]:
     short fact; text@1: its quoted phrase holds one; shown_precision: the share of all the values shown for them
     that are gold (a lower bound where a line lists one answer and its sources give others too); value_recall: the
     share of a line's gold values shown, and value_precision: the share of shown values that are gold, over lines
-    listing values."""
+    listing values; shown_unanswerable: the share of unanswerable questions asking for a short fact that are shown
+    a value (every one of which is wrong)."""
     from qa.answer_type import figure_kind
 
     asked = [r for r in rankings if (r.question.answers or r.question.values) and figure_kind(r.question.text)]
     listed = [r for r in rankings if r.question.values]
+    unanswerable = [r for r in rankings if not r.question.answerable and figure_kind(r.question.text)]
     found = {}
     if asked:
         golds = [(r, r.question.answers + r.question.values) for r in asked]
@@ -368,4 +371,6 @@ def answer_figures(rankings: list[Ranking]) -> dict[str, float]:
         found["value_precision"] = sum(
             _gives(r.question.values + r.question.answers, f) for r in listed for f in r.values
         ) / max(len(shown), 1)
+    if unanswerable:
+        found["shown_unanswerable"] = sum(bool(r.values) for r in unanswerable) / len(unanswerable)
     return {name: round(value, 4) for name, value in found.items()}

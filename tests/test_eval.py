@@ -41,6 +41,8 @@ def test_seed_questions_are_answered_near_the_top_and_off_topic_ones_flagged(see
     # Measured: 91.4% of off-topic questions flagged (32 of 35), 9.3% of seed questions (8 of 86): the issue's targets.
     assert figures["flagged_unanswerable"] >= 0.9 and figures["flagged_answerable"] <= 0.1
     assert figures["flag_recall"] == figures["flagged_unanswerable"] and figures["flag_precision"] >= 0.75
+    # Measured: of the 23 off-topic questions asking for a short fact, 2 are shown a value (8.7%).
+    assert figures["shown_unanswerable"] <= 0.1
 
 
 def _every(path, step: int, tmp_path):
@@ -53,11 +55,12 @@ def _every(path, step: int, tmp_path):
 
 
 @pytest.mark.parametrize(
-    ("questions", "unanswerable", "step", "index", "floors", "flagged_at_most"),
+    ("questions", "unanswerable", "step", "index", "floors", "ceilings"),
     [
         # Measured (bench/results/retrieval.md): hit@1 0.344, hit@5 0.781, mrr@10 0.524; 22.5% of the unanswerable
         # questions flagged, 3.1% of the answerable. Far under the issue's targets: floors against losing ground.
-        # Answer@1 0.278, of all the values shown 0.385 gold (bench/results/answers.md).
+        # Answer@1 0.278, of all the values shown 0.385 gold (bench/results/answers.md); 48.3% of the unanswerable
+        # questions asking for a short fact are shown a value.
         (
             NEWS / "retrieval.jsonl",
             NEWS / "unanswerable.jsonl",
@@ -71,10 +74,11 @@ def _every(path, step: int, tmp_path):
                 "answer@1": 0.26,
                 "shown_precision": 0.36,
             },
-            0.07,
+            {"flagged_answerable": 0.07, "shown_unanswerable": 0.52},
         ),
         # Measured: hit@1 0.954, hit@5 1.000, mrr@10 0.975; 30.0% of the unanswerable flagged, 0.9% of the answerable;
-        # answer@1 0.813, of all the values shown 0.693 gold (bench/results/answers.md).
+        # answer@1 0.813, of all the values shown 0.693 gold (bench/results/answers.md); 47.9% of the unanswerable
+        # questions asking for a short fact are shown a value.
         (
             REUTERS / "retrieval.jsonl",
             REUTERS / "unanswerable.jsonl",
@@ -88,27 +92,26 @@ def _every(path, step: int, tmp_path):
                 "answer@1": 0.8,
                 "shown_precision": 0.67,
             },
-            0.03,
+            {"flagged_answerable": 0.03, "shown_unanswerable": 0.52},
         ),
         # A fixed fifth of squad5's questions (the whole set is in bench/results/retrieval.md): measured gold@1 0.865,
         # mrr@10 0.953, answer@1 0.574, of all the values shown 0.548 gold; 8.5% of the unanswerable flagged, 0.7% of
-        # the answerable.
+        # the answerable; 81.5% of the unanswerable asking for a short fact are shown a value (squad5's unanswerable
+        # questions ask of what its articles speak of, in their words).
         (
             SQUAD / "questions.jsonl",
             SQUAD / "unanswerable.jsonl",
             5,
             "squad_index",
             {"gold@1": 0.84, "mrr@10": 0.93, "answer@1": 0.55, "shown_precision": 0.52, "flagged_unanswerable": 0.05},
-            0.03,
+            {"flagged_answerable": 0.03, "shown_unanswerable": 0.85},
         ),
     ],
     ids=["news5w1h", "reuters21578", "squad5"],
 )
-def test_dev_archive_stays_above_its_floors(
-    questions, unanswerable, step, index, floors, flagged_at_most, request, tmp_path
-):
-    """One `qa eval` of an archive's answerable and unanswerable questions, failing below a floor or when more
-    than `flagged_at_most` of its answerable questions are flagged."""
+def test_dev_archive_stays_above_its_floors(questions, unanswerable, step, index, floors, ceilings, request, tmp_path):
+    """One `qa eval` of an archive's answerable and unanswerable questions, failing below a floor or above a ceiling
+    (answerable questions flagged, unanswerable ones shown a value)."""
     done = run_qa(
         "eval",
         str(_every(questions, step, tmp_path)),
@@ -116,7 +119,7 @@ def test_dev_archive_stays_above_its_floors(
         str(_every(unanswerable, step, tmp_path)),
         "--json",
         *(f"--fail-under={metric}={value}" for metric, value in floors.items()),
-        f"--fail-over=flagged_answerable={flagged_at_most}",
+        *(f"--fail-over={metric}={value}" for metric, value in ceilings.items()),
         "--fail-over=median_words=120",
         index=request.getfixturevalue(index),
         check=False,
