@@ -192,6 +192,8 @@ def test_a_value_is_attributed_to_whoever_the_sentence_says_gives_it():
         ('"Six people died in the fire," said John Smith.', "John Smith"),
         ("Six people died in the fire, said Khan, citing hospital records.", "Khan"),
         ("Six people died in the fire, said Khan citing hospital records.", "Khan"),
+        ("Six people died in the fire, said Khan and his deputy.", "Khan"),
+        ("Six people died in the fire, Mr Khan, the chief, said Police and fire crews were on the scene.", None),
         ("Six people died in the fire, said the ministry spokesman.", "the ministry spokesman"),
         ("Six people died in the fire, said the U.S. Army.", "U.S. Army"),  # as "the BBC reported": BBC
         ("A monitoring group that estimates six people died in the fire spoke.", "a monitoring group"),
