@@ -148,7 +148,7 @@ _AFTER_WHO = (
 )
 _NAMED_ACTOR = r"[A-Z][\w.'’&-]*(?:\s+(?:(?:of|for|and)(?:\s+the)?\s+|the\s+)?[A-Z][\w.'’&-]*){0,6}"
 # "said Police and fire crews were on the scene": X the first subject of what was said, joined to a second by "and"
-_JOINED_SUBJECT = r"\s+and\s+(?:[\w-]+\s+){0,3}(?:were|was|are|is|have|has|had|will|would)\b"
+_AND_ANOTHER_SUBJECT = r"\s+and\s+(?:[\w-]+\s+){0,3}(?:were|was|are|is|have|has|had|will|would)\b"
 _ROLE_ACTOR = rf"(?:[Aa]n?|[Tt]he)\s+(?:[\w.-]+\s+){{0,3}}(?:{_ROLE})"
 _ACTOR = (
     # "Chinese media", "state media", "Iranian officials": who says it, not the adjective alone
@@ -164,7 +164,7 @@ _ATTRIBUTION = (
     re.compile(rf"(?P<who>\b{_ROLE_ACTOR})\s+(?:that|which|who)\s+(?:{_SAY})\b"),
     # '…," said X': not "X said Y signed", nor "the agency, received here, said Iranian forces smashed…"
     re.compile(
-        rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>(?>{_ACTOR}))(?![\w'’&-]|\.\w|\s+[A-Z]|\s+(?!(?:{_AFTER_WHO})\b)[a-z]|{_JOINED_SUBJECT})"
+        rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>(?>{_ACTOR}))(?![\w'’&-]|\.\w|\s+[A-Z]|\s+(?!(?:{_AFTER_WHO})\b)[a-z]|{_AND_ANOTHER_SUBJECT})"
     ),
 )
 # A quotation closing where its speaker is named: '…,' Hillary said', '…," said X'.
