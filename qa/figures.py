@@ -216,6 +216,7 @@ _OWNER_ASKED = re.compile(r"\b(?:owns?|owned|owners?|parent)\b", re.IGNORECASE)
 _BACK_REFERENCE = {"others"}  # "50 others were injured": the number counts what the sentence counted before
 # Words that say one thing in other words: a question's "died" is answered by "killed", "deaths", "toll".
 _PEOPLE = {"people", "persons", "civilians", "residents", "passengers", "victims", "men", "women", "children"}
+_FIGHTERS = {"fighters", "militants", "jihadists", "insurgents", "rebels", "gunmen", "combatants"}
 _SAME_SENSE_GROUPS = [
     {"die", "died", "dead", "death", "deaths", "kill", "killed", "killing", "killings", "toll", "lives", "fatal",
      "fatalities", "perished", "lost", "lose"},
@@ -769,7 +770,7 @@ def _passage_stems(text: str) -> frozenset[str]:
 
 
 _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
-_ALIKE = [*_SAME_SENSE, frozenset(map(_stem, _PEOPLE)), frozenset(map(_stem, _MADE))]  # and people, by any noun
+_ALIKE = [*_SAME_SENSE, *(frozenset(map(_stem, group)) for group in (_PEOPLE, _FIGHTERS, _MADE))]  # by any noun
 # A number's sense is not read past these: "trapping five people and injuring another 40".
 _NEXT_CLAUSE = frozenset(map(_stem, ("and", "or", "but", "while", "as", "after", "before", "when")))
 _OF_GROUP = re.compile(  # not "two of the six packages": a fraction

@@ -788,6 +788,13 @@ def test_when_no_answering_sentence_gives_a_value_the_passages_other_sentences_a
     assert figures(question, [_result_of_sentences(unsupported, 33)]) == []
 
 
+def test_fighters_are_counted_by_any_of_the_words_news_calls_them():
+    question = "How many Islamic State militants are thought to remain inside Raqqa?"
+    sentence = "Some 2,000 IS fighters are left in the city, he said."
+    assert _values(question, sentence) == [("Some 2,000", "2000")]
+    assert _values(question, "Some 2,000 IS supporters are left in the city, he said.") == []
+
+
 def test_when_nothing_counts_what_was_asked_the_best_sentence_may_name_it_in_other_words():
     question = "How many volunteers helped go through satellite pictures?"
     best = "A project saw 3,000 digital activists scan satellite imagery online."
