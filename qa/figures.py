@@ -222,7 +222,7 @@ _SAME_SENSE_GROUPS = [
      "fatalities", "perished", "lost", "lose"},
     {"injure", "injured", "injuries", "wounded", "hurt", "hospital", "hospitalised", "hospitalized"},
     {"arrest", "arrested", "detained", "held", "custody"},
-    {"cost", "costs", "paid", "pay", "price", "spent", "worth", "value", "valued"},
+    {"cost", "costs", "costly", "expensive", "paid", "pay", "price", "spent", "worth", "value", "valued"},
     {"weigh", "weighs", "weight", "heavy", "grams", "g"},
     {"win", "won", "winner", "victory", "champion", "champions", "title", "beat"},
     {"born", "age", "aged", "old"},
@@ -292,6 +292,7 @@ _FUTURE = re.compile(
 )
 _OTHER_WEEK = re.compile(r"\b(?:the|a|last|every|each)\s+$", re.IGNORECASE)  # "the Sunday before the election"
 _FACTOR_AFTER = re.compile(r"[\s-]+(?:times|fold)\b", re.IGNORECASE)
+_MORE_AFTER = re.compile(r"\s+(?:more|higher|greater|larger|bigger|above)\b", re.IGNORECASE)  # "15 pct more than"
 # What says a number is an amount rather than a count: money, a share, a scale (in the value), a unit after it.
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"\b([A-Za-z]+)\s+$")
@@ -962,8 +963,9 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 # number counting nothing named is whole
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
-            if measure == FACTOR and not _FACTOR_AFTER.match(sentence, value_end):
-                continue  # "by what factor" is answered by "ten times", not by a count
+            share_more = candidate[3].endswith("%") and _MORE_AFTER.match(sentence, value_end)
+            if measure == FACTOR and not (_FACTOR_AFTER.match(sentence, value_end) or share_more):
+                continue  # "by what factor" is answered by "ten times" or "15 pct more", not by a count
             if measure == SHARE and not candidate[3].endswith("%"):
                 continue  # "what share" is answered by "90 percent", not by "3 million"
             labelled = _YEAR_AFTER.match(sentence, value_end)

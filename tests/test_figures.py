@@ -788,6 +788,14 @@ def test_when_no_answering_sentence_gives_a_value_the_passages_other_sentences_a
     assert figures(question, [_result_of_sentences(unsupported, 33)]) == []
 
 
+def test_how_much_more_is_answered_by_a_factor_or_a_share_more():
+    question = "How much more costly than cash could grain certificates prove?"
+    assert _values(question, "Certificates cost 15 pct more than cash outlays.") == [("15 pct", "15%")]
+    assert _values(question, "Certificates cost three times more than cash outlays.") == [("three", "3")]
+    assert _values(question, "Certificates cost 15 pct of cash outlays.") == []
+    assert _values(question, "Certificates cost the 15 growers more than cash outlays.") == []
+
+
 def test_fighters_are_counted_by_any_of_the_words_news_calls_them():
     question = "How many Islamic State militants are thought to remain inside Raqqa?"
     sentence = "Some 2,000 IS fighters are left in the city, he said."
