@@ -77,7 +77,7 @@ def _every(path, step: int, tmp_path):
             {"flagged_answerable": 0.07, "shown_unanswerable": 0.52},
         ),
         # Measured: hit@1 0.954, hit@5 1.000, mrr@10 0.975; 30.0% of the unanswerable flagged, 0.9% of the answerable;
-        # answer@1 0.813, of all the values shown 0.693 gold (bench/results/answers.md); 47.9% of the unanswerable
+        # answer@1 0.827, of all the values shown 0.697 gold (bench/results/answers.md); 47.9% of the unanswerable
         # questions asking for a short fact are shown a value.
         (
             REUTERS / "retrieval.jsonl",
