@@ -21,7 +21,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cache, lru_cache
-from itertools import combinations, dropwhile, takewhile
+from itertools import chain, combinations, dropwhile, takewhile
 from math import inf, isclose
 from os.path import commonprefix
 from statistics import median
@@ -116,6 +116,7 @@ _YEARS_BOUND = re.compile(
 _YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)  # a date must give one
 # A year asked for, before a noun: "the 2010 census"; not before a plural, which it counts: "the 2000 troops"
 _YEAR_BEFORE_NOUN = re.compile(r"\b(?i:the)\s+(1[89]\d\d|20\d\d)\s+(?![a-z]*[^su\s]s\b)(?=[A-Za-z])")
+_YEAR_IN_BRACKETS = re.compile(r"\((1[5-9]\d\d|20\d\d)\)")  # after what it dates: "a study of rudimentary sets (1961)"
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
 _LETTER_WORD = re.compile(r"\b[^\W\d_][\w'’-]*")
@@ -1198,7 +1199,7 @@ def _candidates(sought: Sought, sentence: str):
             named = next((g for g in ("year", "era", "month") if m.group(g)), None)  # "in 1066": 1066
             start = m.start(named) if named else m.start()
             yield start, m.end(), sentence[start : m.end()], normal_date(m), DATE
-        for m in _YEAR_BEFORE_NOUN.finditer(sentence) if asks_year else ():  # "the 2010 United States Census"
+        for m in chain(_YEAR_BEFORE_NOUN.finditer(sentence), _YEAR_IN_BRACKETS.finditer(sentence)) if asks_year else ():
             if sought.years[0] <= int(m.group(1)) <= sought.years[1]:
                 yield m.start(1), m.end(1), m.group(1), m.group(1), DATE
         for m in () if asks_year else TIME_RE.finditer(sentence):  # "6.10am" says no year

@@ -72,10 +72,22 @@ TIME_RE = re.compile(
 )
 
 
+# After a number, the people or things it counts, or a unit it measures in: a count, not a year.
+_COUNTED_AFTER = re.compile(
+    r"[\s-]+(?:[a-z]+\s+)?(?:people|workers|employees|jobs|staff|troops|soldiers|police|officers|residents|passengers"
+    r"|students|members|shares|units|cars|vehicles|homes|houses|tonnes|tons|barrels|acres|ships|planes|aircraft|cases"
+    r"|victims|dead|children|men|women|kilometres|kilometers|km|miles|metres|meters|feet|ft|dlrs|dollars|euros)\b"
+)
+
+
 def is_year(m: re.Match) -> bool:
-    """Whether a NUMBER_RE match is a year (1800 to 2099 alone), not a count."""
+    """Whether a NUMBER_RE match is a year (1800 to 2099 alone), not a count ("2000 kilometres", "its 2000 workers")."""
     amount = m.group("amount")
-    return bool(re.fullmatch(r"1[89]\d\d|20\d\d", amount)) and not m.group("percent")
+    return (
+        bool(re.fullmatch(r"1[89]\d\d|20\d\d", amount))
+        and not m.group("percent")
+        and not _COUNTED_AFTER.match(m.string, m.end())
+    )
 
 
 def normal_number(amount: str) -> str | None:
@@ -142,10 +154,7 @@ def _month_number(month: str) -> int:
 # people or things counted counts them ("its 2000 workers"), not before what a year has ("1987 earnings").
 _MONTH_NOT_A_VERB = _MONTH.replace("May|", "").replace(r"Mar\.?|", "")
 _PERIOD = re.compile(
-    rf"\b(?:(?P<month>(?i:{_MONTH_NOT_A_VERB})|May|Mar\.?)\s+)?"
-    r"(?P<year>1[6-9]\d\d|20\d\d)\b(?![\s-]+(?:[a-z]+\s+)?(?:people|workers|employees|jobs|staff|troops|soldiers"
-    r"|police|officers|residents|passengers|students|members|shares|units|cars|vehicles|homes|houses|tonnes|tons"
-    r"|barrels|acres|ships|planes|aircraft|cases|victims|dead|children|men|women)\b)"
+    rf"\b(?:(?P<month>(?i:{_MONTH_NOT_A_VERB})|May|Mar\.?)\s+)?(?P<year>1[6-9]\d\d|20\d\d)\b(?!{_COUNTED_AFTER.pattern})"
 )
 
 

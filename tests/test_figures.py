@@ -580,6 +580,15 @@ def test_a_question_asking_what_year_is_answered_by_a_date_with_a_year():
     ]
     census = "As of the 2010 United States Census, the region had 22 million people."
     assert _values("In what year was the census that counted 22 million people taken?", census) == [("2010", "2010")]
+    # a year in brackets after what it dates, as a work is cited
+    cited = "Earlier papers include Raymond Smullyan's study of rudimentary sets (1961), and others."
+    assert _values("In what year did Smullyan publish a study of rudimentary sets?", cited) == [("1961", "1961")]
+    assert _values("In what year did Smullyan publish a study of rudimentary sets?", cited.replace("(", "")) == []
+    # a number before a unit it measures in is no year: "2000 kilometres"
+    route = "Is there a route of at most 2000 kilometres through Germany's 15 largest cities?"
+    assert _values("How many kilometers long is the route through Germany's largest cities?", route) == [
+        ("at most 2000", "2000")
+    ]
     assert _values("In what year was the bar first made?", "The bar was first made on Oct. 15.") == []
     assert _values("In what year was the bar first made?", "The bar was first made at 6.10am.") == []
     assert _values("When was the bar first made?", "The bar was first made on Oct. 15.") == [("Oct. 15", "October 15")]

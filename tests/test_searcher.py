@@ -178,6 +178,7 @@ def test_a_passage_is_written_before_the_period_asked_of_unless_it_names_its_yea
         ("What happened in sept. 1987 and in 1990?", [("1987", "1987-09"), ("1990", "1990")]),
         ("Did 1,600 civilians die, or 4,724?", []),
         ("How many of its 2000 workers were laid off?", []),  # a count
+        ("Is there a route of 2000 kilometres?", []),  # a measure
         ("What were Chrysler's 1987 earnings?", [("1987", "1987")]),
         ("What may 2020 bring?", [("2020", "2020")]),  # "may" a verb
         ("What happened in May 2020?", [("2020", "2020-05")]),
