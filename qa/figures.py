@@ -116,7 +116,8 @@ _YEARS_BOUND = re.compile(
 _YEAR_ASKED = re.compile(r"\b(?:what|which) year\b", re.IGNORECASE)  # a date must give one
 # A year asked for, before a noun: "the 2010 census"; not before a plural, which it counts: "the 2000 troops"
 _YEAR_BEFORE_NOUN = re.compile(r"\b(?i:the)\s+(1[89]\d\d|20\d\d)\s+(?![a-z]*[^su\s]s\b)(?=[A-Za-z])")
-_YEAR_IN_BRACKETS = re.compile(r"\((1[5-9]\d\d|20\d\d)\)")  # after what it dates: "a study of rudimentary sets (1961)"
+# After what it dates: "a study of rudimentary sets (1961)"; not "a staff of (1800)"
+_YEAR_IN_BRACKETS = re.compile(r"(?<=\w)(?<!\bof)(?<!\bto)\s\((1[5-9]\d\d|20\d\d)\)")
 _CONNECTORS = r"(?:of|for|the|de|al|on|in)"
 _LOWERCASE_WORD = re.compile(r"\b[a-z]+\b")
 _LETTER_WORD = re.compile(r"\b[^\W\d_][\w'’-]*")
@@ -149,7 +150,9 @@ _AFTER_WHO = (
 )
 _NAMED_ACTOR = r"[A-Z][\w.'’&-]*(?:\s+(?:(?:of|for|and)(?:\s+the)?\s+|the\s+)?[A-Z][\w.'’&-]*){0,6}"
 # "said Police and fire crews were on the scene": X the first subject of what was said, joined to a second by "and"
-_AND_ANOTHER_SUBJECT = r"\s+and\s+(?:[\w-]+\s+){0,3}(?:were|was|are|is|have|has|had|will|would)\b"
+_AND_ANOTHER_SUBJECT = (  # not "said Khan and warned that more were missing", "…and other officials who were there"
+    r"\s+and\s+(?:(?!(?:who|which|that|said|[a-z]+ed)\b)[\w-]+\s+){0,3}(?:were|was|are|is|have|has|had|will|would)\b"
+)
 _ROLE_ACTOR = rf"(?:[Aa]n?|[Tt]he)\s+(?:[\w.-]+\s+){{0,3}}(?:{_ROLE})"
 _ACTOR = (
     # "Chinese media", "state media", "Iranian officials": who says it, not the adjective alone
@@ -168,9 +171,11 @@ _ATTRIBUTION = (
         rf"[,\"”’']\s*(?:{_SAY})\s+(?P<who>(?>{_ACTOR}))(?![\w'’&-]|\.\w|\s+[A-Z]|\s+(?!(?:{_AFTER_WHO})\b)[a-z]|{_AND_ANOTHER_SUBJECT})"
     ),
 )
-# A quotation closing where its speaker is named: '…,' Hillary said', '…," said X'.
-_CLOSING_QUOTE = re.compile(r"(?<=[,.!?])['’\"”](?=\s*$)")
-_OPENING_QUOTE = {"”": "“", "’": "‘"}
+# The marks of a quotation, which closes where its speaker is named ('…,' Hillary said', '…," said X'); curly and
+# straight marks of one kind open and close the same quotation.
+_QUOTE_MARKS = "\"“”'‘’"
+_SAME_MARK = {"“": '"', "”": '"', "‘": "'", "’": "'"}
+_OPENING_MARK = re.compile(r"(?<!\w)[\"“'‘](?=\S)")  # not the apostrophe of "Clinton's"
 _ATTRIBUTION_JOINED = re.compile(r",?\s*")
 _THE_NAME = re.compile(rf"the\s+{_NAMED_ACTOR}")  # "the U.S. Army"; not "the German foreign ministry spokesman"
 # What leaves no name of a source: "a new report", "Officials", "the assessment", "local media".
@@ -196,8 +201,9 @@ _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no 
 # "Shearson Lehman Brothers, a unit of American Express Co": a company that owns another, no one asked for unless the
 # question asks of an owner
 _PARENT_BEFORE = re.compile(r"\b(?:(?:unit|subsidiary|division|affiliate|part|arm)\s+of|owned\s+by)\s+$", re.IGNORECASE)
-_OF_A_COUNT = {"other", "more", "additional", "further", "remaining", "extra", "fewer"}  # "how many other people"
-_PART_BEFORE = re.compile(r"\bthe\s+(other|remaining|final)\s+$", re.IGNORECASE)  # "the other four victims"
+_OF_A_COUNT = {"other", "additional", "further", "remaining", "extra", "fewer"}  # "how many other people"
+_PART_BEFORE = re.compile(r"\bthe\s+(?:other|remaining|final)\s+$", re.IGNORECASE)  # "the other four victims"
+_REST_ASKED = re.compile(r"\b(?:other|more|remain\w*|final|rest|additional|further|extra)\b", re.IGNORECASE)
 _NOT_WHOLE = {"average", "averaged", "averages", "mean", "per", "rate", "rates"}  # asked how many, may be a fraction
 _MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much did profits rise?", "…shares lose?"
     r"(?<!\bby )\bhow much (?:[\w'’-]+\s+){0,4}?(?:earn|earned|net|netted|pay|paid|spend|spent|cost|owe|owed|charge"
@@ -223,7 +229,7 @@ _SAME_SENSE_GROUPS = [
      "fatalities", "perished", "lost", "lose"},
     {"injure", "injured", "injuries", "wounded", "hurt", "hospital", "hospitalised", "hospitalized"},
     {"arrest", "arrested", "detained", "held", "custody"},
-    {"cost", "costs", "costly", "expensive", "paid", "pay", "price", "spent", "worth", "value", "valued"},
+    {"cost", "costs", "costly", "paid", "pay", "price", "spent", "worth", "value", "valued"},
     {"weigh", "weighs", "weight", "heavy", "grams", "g"},
     {"win", "won", "winner", "victory", "champion", "champions", "title", "beat"},
     {"born", "age", "aged", "old"},
@@ -468,6 +474,7 @@ class Sought:
     owner: bool = False  # asked who owns something: a parent company answers
     money: bool = False  # asked how much someone earned, paid, lost…: a sum, not a share (_MONEY_ASKED)
     aged: frozenset[str] = frozenset()  # the words of the name whose age is asked ("How old is John Henske?")
+    rest: bool = False  # asked of the rest of a count ("How many more…", "…remain"): "the other four" answers
 
 
 def _sought(question: str, kind: str, results: list[Result]) -> Sought:
@@ -497,6 +504,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         owner=bool(_OWNER_ASKED.search(question)),
         money=bool(_MONEY_ASKED.search(question)),
         aged=_aged(question),
+        rest=bool(_REST_ASKED.search(question)),
     )
 
 
@@ -753,6 +761,8 @@ def _stem(word: str) -> str:
     """A crude stem: the word less a plural or verb ending (and a consonant doubled before it) or a final e, cut to
     six letters ("directs", "director": "direct")."""
     word = word.lower()
+    if word in _FIGHTERS or word + "s" in _FIGHTERS:
+        return word.removesuffix("s")  # whole: a "militant" is not "military", "combatants" not "combat"
     for suffix in ("ies", "es", "s", "ed", "ing"):
         if word.endswith(suffix) and len(word) - len(suffix) >= 3:
             stem = word[: -len(suffix)]
@@ -937,7 +947,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if before[-1:] and before[-1][1] == "includ":
                 continue  # "including at least 10 children": a part of the count
             part = _PART_BEFORE.search(sentence, max(0, value_start - 20), value_start) if kind == NUMBER else None
-            if part and part.group(1).lower() not in question_terms:
+            if part and not sought.rest:
                 continue  # "the other four victims", "the final three": the rest of a count, unless asked of it
             next_word = re.match(r"\s+([a-z]+)", sentence[value_end:])
             joined = _ends_before(_JOINED_BEFORE, sentence, value_start) or _JOINED_AFTER.match(sentence, value_end)
@@ -964,7 +974,11 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 # number counting nothing named is whole
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
-            share_more = candidate[3].endswith("%") and _MORE_AFTER.match(sentence, value_end)
+            share_more = (  # "how much more costly": "15 pct more than"; not asked by what factor or how many times
+                candidate[3].endswith("%")
+                and _MORE_AFTER.match(sentence, value_end)
+                and not {"factor", "times"} & question_terms
+            )
             if measure == FACTOR and not (_FACTOR_AFTER.match(sentence, value_end) or share_more):
                 continue  # "by what factor" is answered by "ten times" or "15 pct more", not by a count
             if measure == SHARE and not candidate[3].endswith("%"):
@@ -1427,27 +1441,36 @@ def _attributions(sentence: str) -> list[Attribution]:
                 found.append(Attribution(match.start(), match.end(), who, _quoted_before(sentence, match.start())))
     found.sort(key=lambda a: a.start)
     for i in range(1, len(found)):  # "'…,' Hillary said, according to the newspaper": the newspaper gives the quote
-        if found[i - 1].quoted and _ATTRIBUTION_JOINED.fullmatch(sentence, found[i - 1].end, found[i].start):
+        joined = _ATTRIBUTION_JOINED.fullmatch(sentence, found[i - 1].end, found[i].start)
+        if found[i - 1].quoted and joined and sentence.startswith("according to", found[i].start):
             found[i] = replace(found[i], quoted=found[i - 1].quoted)
     return found
 
 
 def _quoted_before(sentence: str, at: int) -> tuple[int, int] | None:
-    """The quotation that closes just before sentence[at:] ("'…,' Hillary said"): from its opening mark, or from the
-    sentence's start when it opened in an earlier one; None when no quotation closes there."""
-    closing = _CLOSING_QUOTE.search(sentence[: at + 1] if sentence[at : at + 1] in ('"', "”") else sentence[:at])
-    if not closing:
-        return None
-    opening = re.escape(_OPENING_QUOTE.get(closing.group(), closing.group()))
-    opened = [m.start() for m in re.finditer(rf"(?:^|(?<=[\s(\[])){opening}(?=\S)", sentence[: closing.start()])]
-    return (opened[-1] if opened else 0), closing.start()
+    """The quotation that closes just before sentence[at:] ("'…,' Hillary said", '"…", said X'): from its opening
+    mark, or from the sentence's start when it opened in an earlier one; None when no quotation closes there."""
+    head = (sentence[: at + 1] if sentence[at : at + 1] in _QUOTE_MARKS + "," else sentence[:at]).rstrip()
+    comma_after = head.endswith(",")  # '"We were up", said X'
+    head = head.removesuffix(",").rstrip()
+    if not head or head[-1] not in _QUOTE_MARKS or not (comma_after or head[-2:-1] in (",", ".", "!", "?")):
+        return None  # a mark that closes a quotation follows what it quotes: '…,"', '…."', '"…",'
+    close = len(head) - 1
+    mark = _SAME_MARK.get(head[-1], head[-1])
+    opened = [
+        m.start() for m in _OPENING_MARK.finditer(sentence, 0, close) if _SAME_MARK.get(m.group(), m.group()) == mark
+    ]
+    return (opened[-1] if opened else 0), close
 
 
 def _nearest(attributions: list[Attribution], start: int, end: int) -> str | None:
     """Who gives the claim of the value at sentence[start:end]: the attribution nearest it ("The U.S. said it fired
     30,000 rounds, and American jets flew 90 percent of the strikes, Amnesty reported": Amnesty for 90 percent).
-    Who closes a quotation gives what it quotes, not what the sentence says outside it."""
-    reaching = [a for a in attributions if not a.quoted or a.quoted[0] <= start and end <= a.quoted[1]]
+    Who closes a quotation gives what it quotes and what follows ("…,' Hillary said, adding that…"), not what came
+    before the quotation."""
+    reaching = [
+        a for a in attributions if not a.quoted or a.quoted[0] <= start and end <= a.quoted[1] or start >= a.end
+    ]
     nearest = min(reaching, key=lambda a: max(a.start - end, start - a.end, 0), default=None)
     return nearest.who if nearest else None
 

@@ -38,7 +38,7 @@ MONEY = (
     r"dlrs?|dollars?|cts|cents|pence|pounds|stg|euros?|yen|francs|marks|kroner|kronor|kronur|krona|yuan|rupees|roubles"
     r"|rubles|pesos|lire"
 )
-_UNITS_OF_AMOUNT = rf"{MONEY}|tonnes?|tons?|barrels?|bbl|ounces|grams?|kg|acres|hectares"
+_UNITS_OF_AMOUNT = rf"{MONEY}|tonnes?|tons?|barrels?|bbl|bushels?|bales?|ounces|grams?|kg|acres|hectares"
 AMOUNT_UNIT = re.compile(rf"\s?(?:{_UNITS_OF_AMOUNT})\b")  # after a number
 _UNIT_WORD = re.compile(rf"(?:{_UNITS_OF_AMOUNT})$", re.IGNORECASE)
 _SIGNS = {"$": "dollar", "£": "pound", "€": "euro"}
@@ -72,11 +72,14 @@ TIME_RE = re.compile(
 )
 
 
-# After a number, the people or things it counts, or a unit it measures in: a count, not a year.
+# After a number, a unit it measures in ("2000 kilometres"), or the people or things it counts ("its 2000 workers"):
+# a count, not a year. The answer reader reads the first alone, as "the 1990 men's final" is a year.
+_UNITS_AFTER = r"kilometres|kilometers|km|miles|metres|meters|feet|ft|dlrs|dollars|euros|bushels|tonnes|tons|barrels"
+_MEASURED_AFTER = re.compile(rf"[\s-]+(?:{_UNITS_AFTER})\b(?!['’])")
 _COUNTED_AFTER = re.compile(
     r"[\s-]+(?:[a-z]+\s+)?(?:people|workers|employees|jobs|staff|troops|soldiers|police|officers|residents|passengers"
-    r"|students|members|shares|units|cars|vehicles|homes|houses|tonnes|tons|barrels|acres|ships|planes|aircraft|cases"
-    r"|victims|dead|children|men|women|kilometres|kilometers|km|miles|metres|meters|feet|ft|dlrs|dollars|euros)\b"
+    r"|students|members|shares|units|cars|vehicles|homes|houses|acres|ships|planes|aircraft|cases|victims|dead"
+    rf"|children|men|women|{_UNITS_AFTER})\b"
 )
 
 
@@ -86,7 +89,7 @@ def is_year(m: re.Match) -> bool:
     return (
         bool(re.fullmatch(r"1[89]\d\d|20\d\d", amount))
         and not m.group("percent")
-        and not _COUNTED_AFTER.match(m.string, m.end())
+        and not _MEASURED_AFTER.match(m.string, m.end())
     )
 
 
