@@ -1145,10 +1145,20 @@ def _candidates(sought: Sought, sentence: str):
             (m.start(), m.end()) for m in TIME_RE.finditer(sentence)
         ]
         for m in NUMBER_RE.finditer(sentence):
+            if m.group("range") and any(s <= m.start() < e for s, e in taken):
+                m = NUMBER_RE.match(sentence, m.start("high"))  # "on February 25 to 4.151 billion": 25 is a day's
+                if m is None:
+                    continue
             if m.group("range"):
-                low, high = normal_number(m.group("low")), normal_number(m.group("high"))
-                if low and high:
-                    yield m.start(), m.end(), m.group(), f"{low}-{high}", NUMBER
+                low, high = normal_number(m.group("low") or m.group("first")), normal_number(m.group("high"))
+                if low and high and (m.group("low") or float(low) < float(high)):  # "won 5 to 4" is a score
+                    yield (
+                        m.start(),
+                        m.end(),
+                        m.group(),
+                        f"{low}-{high}" + ("%" if m.group("range_percent") else ""),
+                        NUMBER,
+                    )
                 continue
             if (
                 any(s <= m.start("amount") < e for s, e in taken)

@@ -28,7 +28,9 @@ _COMPACT = rf"[$£€]\s?\d+(?:\.\d+)?(?:{'|'.join(_SHORT_SCALES)})\b|\d+(?:\.\d
 AMOUNT_WRITTEN = rf"(?:{_COMPACT}|(?:[$£€]\s?)?(?:\d{{1,3}}(?:,\d{{3}})+|\d+(?:\.\d+)?|{_WORD_NUMBER})(?:\s(?:hundred|thousand|million|mln|billion|bln)\b)?)"  # noqa: E501
 _STARTS = r"(?:\b|(?<!\w)(?=[$£€]))"  # a number's first word, or its currency sign ("paid £304m")
 NUMBER_RE = re.compile(
-    rf"{_STARTS}(?P<range>between\s+(?P<low>{AMOUNT_WRITTEN})\s+and\s+(?P<high>{AMOUNT_WRITTEN}))(?![\w,.]\d)"
+    # a range: "between 1.5 and 1.6 mln", "10 to 15 pct" (not "from 10 to 15 pct", a change)
+    rf"{_STARTS}(?P<range>(?:between\s+(?P<low>{AMOUNT_WRITTEN})\s+and|(?<!\bfrom\s)(?:(?:{_QUALIFIER})\s+)?(?=\S+\s+to\s)(?P<first>{AMOUNT_WRITTEN})\s+to)"
+    rf"\s+(?P<high>{AMOUNT_WRITTEN}))(?P<range_percent>\s?(?:%|percent\b|per cent\b|pct\b))?(?![\w,.]\d)"
     rf"|{_STARTS}(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>{AMOUNT_WRITTEN}|{_VAGUE})(?P<percent>\s?(?:%|percent\b|per cent\b|pct\b))?"
     rf"(?![\w,.]\d)",
     re.IGNORECASE,

@@ -808,6 +808,21 @@ def test_when_no_answering_sentence_gives_a_value_the_passages_other_sentences_a
     assert figures(question, [_result_of_sentences(unsupported, 33)]) == []
 
 
+def test_a_range_written_x_to_y_is_read_whole():
+    question = "How many people died in the fire?"
+    assert _values(question, "Between 20 and 30 people died in the fire.") == [("Between 20 and 30", "20-30")]
+    assert _values(question, "Some 20 to 30 people died in the fire.") == [("Some 20 to 30", "20-30")]
+    rise = "Profits rose 10 to 15 pct in the year."
+    assert _values("By how much did profits rise in the year?", rise) == [("10 to 15 pct", "10-15%")]
+    # not a change ("from 20 to 30"), a score ("5 to 4"), nor a date's day before "to"
+    assert _values(question, "The toll of the fire rose from 20 to 30 people.") == [("30", "30")]
+    assert _values("How many votes did the bill get in committee?", "The bill passed 5 to 4 in committee.") == []
+    fed = "Treasury balances at the Fed rose on February 25 to 4.151 billion dlrs."
+    assert _values("How much money did the Treasury keep at the Fed on February 25?", fed) == [
+        ("4.151 billion dlrs", "4151000000")
+    ]
+
+
 def test_how_much_more_is_answered_by_a_factor_or_a_share_more():
     question = "How much more costly than cash could grain certificates prove?"
     assert _values(question, "Certificates cost 15 pct more than cash outlays.") == [("15 pct", "15%")]
