@@ -946,8 +946,11 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "one of the injured passengers", "one of the largest": not "three of the passengers died"
             if before[-1:] and before[-1][1] == "includ":
                 continue  # "including at least 10 children": a part of the count
-            part = _PART_BEFORE.search(sentence, max(0, value_start - 20), value_start) if kind == NUMBER else None
-            if part and not sought.rest:
+            if (
+                kind == NUMBER
+                and not sought.rest
+                and _PART_BEFORE.search(sentence, max(0, value_start - 20), value_start)
+            ):
                 continue  # "the other four victims", "the final three": the rest of a count, unless asked of it
             next_word = re.match(r"\s+([a-z]+)", sentence[value_end:])
             joined = _ends_before(_JOINED_BEFORE, sentence, value_start) or _JOINED_AFTER.match(sentence, value_end)
@@ -974,12 +977,14 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 # number counting nothing named is whole
             if wanted - counted and not nearest and not (counts and not _has_sense(question_terms)):
                 continue  # the question's other words, or the noun it counts when it asks nothing that has a sense
-            share_more = (  # "how much more costly": "15 pct more than"; not asked by what factor or how many times
-                candidate[3].endswith("%")
-                and _MORE_AFTER.match(sentence, value_end)
-                and not {"factor", "times"} & question_terms
-            )
-            if measure == FACTOR and not (_FACTOR_AFTER.match(sentence, value_end) or share_more):
+            if measure == FACTOR and not (
+                _FACTOR_AFTER.match(sentence, value_end)
+                or (  # "how much more costly": "15 pct more"; not when asked by what factor or how many times
+                    candidate[3].endswith("%")
+                    and not {"factor", "times"} & question_terms
+                    and _MORE_AFTER.match(sentence, value_end)
+                )
+            ):
                 continue  # "by what factor" is answered by "ten times" or "15 pct more", not by a count
             if measure == SHARE and not candidate[3].endswith("%"):
                 continue  # "what share" is answered by "90 percent", not by "3 million"
