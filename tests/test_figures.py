@@ -268,6 +268,21 @@ def test_asked_how_much_someone_earned_a_sum_answers_not_a_share():
     assert _values("How much did Moscow pay for the wheat?", "Moscow bought four mln bushels of wheat.") == []
 
 
+def test_asked_how_much_or_a_price_a_count_of_things_is_no_answer():
+    jets = "Korean Air signed formal orders for four MD-11 jets, the company said."
+    assert _values("What was the price of the MD-11 jets Korean Air ordered?", jets) == []
+    assert _values("How much did Korean Air pay for the MD-11 jets?", jets) == []
+    assert _values("How many MD-11 jets did Korean Air order?", jets)[:1] == [("four", "4")]
+    suspended = "Trading in the shares of the two companies will be suspended for two days."
+    assert _values("How much did the companies' shares rise on the first day?", suspended) == []
+    # a unit one word on is still a sum or a quantity; and what "how much" counts is answered by its count
+    assert _values("By how much did Texaco Canada lower its crude price?", "It cut its price by 64 Canadian cts.") == [
+        ("64", "64")
+    ]
+    flour = "The offer covers the sale of 37,000 long tons of wheat flour to North Yemen."
+    assert _values("How much wheat flour will North Yemen buy?", flour) == [("37,000", "37000")]
+
+
 def test_a_headline_run_into_a_sentence_names_no_one_and_supports_nothing():
     sentence = (
         "Champagne flowed for Lewis Hamilton after he won in Brazil, a victory he had dreamt of since watching "
