@@ -67,11 +67,12 @@ _MEASURE_FIRST = {  # a measure joined to the word of what it measures: "a 40-me
 }
 _MEASURE_AFTER = re.compile(r"[\s-]+(deep|tall|high|wide|long|heavy|fast)\b", re.IGNORECASE)  # "40 metres deep"
 _SAME_MEASURE_WORD = {"high": "tall"}  # "300 metres high" answers how tall
-# A measure given again in other units, in brackets just after it: "40 metres deep (131 feet)"
-_CONVERTED = {
-    asked: re.compile(rf"\d[\s-]?(?:{units})\b(?:[\s-]+[a-z]+){{0,2}}\s*\(\s*(?:about|around|some|nearly)?\s*$")
-    for asked, units in _UNITS.items()
-}
+# A figure given again in other units, in brackets just after it: "40 metres deep (131 feet)", "26,000 square
+# kilometres (10,000 sq mi)"
+_CONVERTED = re.compile(
+    r"\d(?:[\s-]*[^\W\d_][\w.]*){1,3}\s*\(\s*(?:about|around|some|nearly|roughly|approximately|almost)?\s*$",
+    re.IGNORECASE,
+)
 MAX_VALUES = 6
 SAME_MEASURE = 0.03  # a length, weight or speed within this share of another, in other units, is its conversion
 # A value is shown beside the first only when the question's words support it in its sentence (Mention.weight) at
@@ -1011,8 +1012,6 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 unit = _MEASURED_IN[measure].match(sentence, value_end)
                 if not unit:
                     continue  # "how fast" is answered by "12mph", not by "five people"
-                if _CONVERTED[measure].search(sentence, max(0, value_start - 60), value_start):
-                    continue  # "a 40-metre-deep well (131 feet)": the same depth in other units
                 other = _MEASURE_AFTER.match(sentence, unit.end())
                 if other and _SAME_MEASURE_WORD.get(other.group(1).lower(), other.group(1).lower()) != measure:
                     continue  # asked how wide, "about 40 metres deep" is a depth
@@ -1190,6 +1189,7 @@ def _candidates(sought: Sought, sentence: str):
                 any(s <= m.start("amount") < e for s, e in taken)
                 or _ends_before(_JOINED_TO_WORD, sentence, m.start())  # "M-1", "1985/86"
                 or _ends_before(_GALLERY_BEFORE, sentence, m.start())  # "Getty Images 22": a photo gallery's counter
+                or _ends_before(_CONVERTED, sentence, m.start())  # "a 40-metre-deep well (131 feet)": the same again
                 or (_ends_before(_AGENCY_BEFORE, sentence, m.start()) and re.match(r"\s+[A-Z]", sentence[m.end() :]))
                 or _labelled(sought, sentence, m.start())
                 or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too

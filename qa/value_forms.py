@@ -40,7 +40,8 @@ MONEY = (
     r"dlrs?|dollars?|cts|cents|pence|pounds|stg|euros?|yen|francs|marks|kroner|kronor|kronur|krona|yuan|rupees|roubles"
     r"|rubles|pesos|lire"
 )
-_UNITS_OF_AMOUNT = rf"{MONEY}|tonnes?|tons?|barrels?|bbl|bushels?|bales?|ounces|grams?|kg|acres|hectares"
+_AREA = r"(?:square|sq\.?)\s+(?:kilometres?|kilometers?|km|miles?|mi|metres?|meters?|m|feet|ft)|km2"
+_UNITS_OF_AMOUNT = rf"{MONEY}|tonnes?|tons?|barrels?|bbl|bushels?|bales?|ounces|grams?|kg|acres|hectares|{_AREA}"
 AMOUNT_UNIT = re.compile(rf"\s?(?:{_UNITS_OF_AMOUNT})\b")  # after a number
 _UNIT_WORD = re.compile(rf"(?:{_UNITS_OF_AMOUNT})$", re.IGNORECASE)
 _SIGNS = {"$": "dollar", "£": "pound", "€": "euro"}

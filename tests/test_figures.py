@@ -1095,6 +1095,13 @@ def test_a_measure_in_other_units_is_the_same_value_and_its_conversion_in_bracke
     first = "The boy fell into a 40-metre-deep well (131 feet) on Sunday."
     found = _figures(question, first, "The well the boy fell into was 130ft deep.")  # about 39.6 metres
     assert [[m.value for m in f.mentions] for f in found] == [["40-metre", "130ft"]] and not disagree(found)
+    # so is any figure's, asked how much: an area's, a sum's
+    farmland = "Farms grew grain on more than 26,000 square kilometres (10,000 sq mi) of Victoria's farmland."
+    assert _values("How much of Victoria's farmland grows grain?", farmland) == [
+        ("more than 26,000 square kilometres", "26000")
+    ]
+    sums = "The club paid £20m (about $26m) for the striker."
+    assert _values("How much did the club pay for the striker?", sums) == [("£20m", "20000000")]
     found = _figures(question, first, "The well the boy fell into was 80m deep.")
     assert [f.first.value for f in found] == ["40-metre", "80m"] and disagree(found)
     # near values in one unit are other values, and so are sums ("$5m" is no five metres)
