@@ -196,7 +196,9 @@ _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where
 _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
-_AGENCY_BEFORE = re.compile(r"\b(?:Reuters|AP|AFP|PA|EPA|Shutterstock)\s+$")  # "Reuters 3 Protests", a caption
+_AGENCY_BEFORE = re.compile(
+    r"\b(?:Reuters|AP|AFP|PA|EPA|Shutterstock|Alamy|Rex)\s+$"
+)  # "Reuters 3 Protests", a caption
 _LEADING_ARTICLE = re.compile(r"^(?:An?(?=\s)|The(?= [a-z]))")  # "A Syrian monitoring group", "The statement"
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
 # "Shearson Lehman Brothers, a unit of American Express Co": a company that owns another, no one asked for unless the
@@ -214,6 +216,7 @@ _MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much
 # "How much…?" asks a sum or a quantity, never a count of things; "How big a crowd…?" may ask a count
 _MASS_ASKED = re.compile(r"\bhow much\b", re.IGNORECASE)
 _TIME_AFTER = re.compile(rf"[\s-]+(?:{TIME_UNITS})\b", re.IGNORECASE)
+_JOINED_MEASURE = re.compile(rf"(?!m\b)(?:{_WEIGHT}|{_LENGTH}|{_SPEED})\b")  # "360g", "130ft"; "5m" may be a sum
 _UNIT_NEXT_BUT_ONE = re.compile(rf"\s+[A-Za-z]+(?=\s){AMOUNT_UNIT.pattern}")  # "64 Canadian cts", "37,000 long tons"
 _YEAR_SPAN = re.compile(r"\b(1[6-9]\d\d|20\d\d)(?:/(\d\d))?\b")  # "1986", "1986/87"
 # "1.26 mln in 1985", "in fiscal 1986/87": the year of the value; not "5 pct higher than in 1986"
@@ -1019,8 +1022,10 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                     continue  # "how long was…" asked of a time too: "held 50 miles from Baghdad" is no length of it
             else:
                 unit = AMOUNT_UNIT.match(sentence, value_end) if kind == NUMBER else None
-                if unit and sought.money and not _MONEY_VALUE.search(unit.group()):
-                    continue  # "How much did Moscow pay for the wheat?": not "four mln tonnes"
+                if sought.money and (
+                    (unit and not _MONEY_VALUE.search(unit.group())) or _JOINED_MEASURE.match(sentence, value_end)
+                ):
+                    continue  # "How much did Moscow pay for the wheat?": not "four mln tonnes", nor "cut to 360g"
             if unit:  # the value shown is the measure or the sum with its unit: "12mph", "18 million euros"
                 candidate = (value_start, unit.end(), sentence[value_start : unit.end()], *candidate[3:])
             score += 2 * counts
@@ -1190,7 +1195,7 @@ def _candidates(sought: Sought, sentence: str):
                 or _ends_before(_JOINED_TO_WORD, sentence, m.start())  # "M-1", "1985/86"
                 or _ends_before(_GALLERY_BEFORE, sentence, m.start())  # "Getty Images 22": a photo gallery's counter
                 or _ends_before(_CONVERTED, sentence, m.start())  # "a 40-metre-deep well (131 feet)": the same again
-                or (_ends_before(_AGENCY_BEFORE, sentence, m.start()) and re.match(r"\s+[A-Z]", sentence[m.end() :]))
+                or (_ends_before(_AGENCY_BEFORE, sentence, m.start()) and re.match(r"\s+[A-Z\d]", sentence[m.end() :]))
                 or _labelled(sought, sentence, m.start())
                 or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too
                 or _score(sentence, m)

@@ -266,6 +266,9 @@ def test_asked_how_much_someone_earned_a_sum_answers_not_a_share():
     assert _values("How much wheat did Moscow buy?", wheat)[:1] == [("four mln tonnes", "4000000")]
     assert _values("How much did Moscow pay for the wheat?", "Moscow bought four mln tonnes of wheat.") == []
     assert _values("How much did Moscow pay for the wheat?", "Moscow bought four mln bushels of wheat.") == []
+    # nor is a weight or a length joined to its number
+    assert _values("How much did a Toblerone bar cost?", "The Toblerone bars were cut to 360g.") == []
+    assert _values("How much did a Toblerone bar cost?", "A Toblerone bar cost 5m lira.")  # "m": millions or metres
 
 
 def test_asked_how_much_or_a_price_a_count_of_things_is_no_answer():
@@ -500,6 +503,8 @@ def test_a_number_another_verb_governs_or_a_photo_gallery_counts_is_no_count():
     ]
     assert _values(question, "The crash site Getty Images 22 Passengers were hurt when the tram crashed.") == []
     assert _values(question, "The crash site Reuters 3 Passengers were hurt when the tram crashed.") == []
+    gallery = "Smaller gaps between the triangles Alamy 4 400g Toblerone bars have been reduced to cost less."
+    assert _values("How much did a 400g Toblerone cost before the bars were changed?", gallery) == []
     assert _values(question, "Police at the crash site 2/8 The tram crashed on a bend.") == []
     # a score is no count: "won 8-7" gives neither 8 nor 7; a range is read as before
     assert _values("How many people watched the Cubs win?", "The Cubs won 8-7 as people watched.") == []
