@@ -215,7 +215,8 @@ _MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much
 )
 # "How much…?" asks a sum or a quantity, never a count of things; "How big a crowd…?" may ask a count
 _MASS_ASKED = re.compile(r"\bhow much\b", re.IGNORECASE)
-_TIME_AFTER = re.compile(rf"[\s-]+(?:{TIME_UNITS})\b", re.IGNORECASE)
+_TIME_AFTER = re.compile(rf"[\s-]+(?:{TIME_UNITS})\b(?![\s-]+old)", re.IGNORECASE)  # not an age: "42-year-old"
+_TIME_ASKED = re.compile(rf"\bhow (?:many\s+(?:{TIME_UNITS})|often|long)\b|\btimes?\b", re.IGNORECASE)
 _JOINED_MEASURE = re.compile(rf"(?!m\b)(?:{_WEIGHT}|{_LENGTH}|{_SPEED})\b")  # "360g", "130ft"; "5m" may be a sum
 _UNIT_NEXT_BUT_ONE = re.compile(rf"\s+[A-Za-z]+(?=\s){AMOUNT_UNIT.pattern}")  # "64 Canadian cts", "37,000 long tons"
 _YEAR_SPAN = re.compile(r"\b(1[6-9]\d\d|20\d\d)(?:/(\d\d))?\b")  # "1986", "1986/87"
@@ -483,6 +484,7 @@ class Sought:
     money: bool = False  # asked how much someone earned, paid, lost…: a sum, not a share (_MONEY_ASKED)
     mass: bool = False  # asked how much, or a price, a cost…: a count of things is no answer (_MASS_ASKED)
     aged: frozenset[str] = frozenset()  # the words of the name whose age is asked ("How old is John Henske?")
+    time: bool = False  # asked how many years, how often, how long… (_TIME_ASKED): a span of time may answer
     rest: bool = False  # asked of the rest of a count ("How many more…", "…remain"): "the other four" answers
 
 
@@ -515,6 +517,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         mass=bool(_MASS_ASKED.search(question)) or number_noun(question) in AMOUNT_NOUNS,
         aged=_aged(question),
         rest=bool(_REST_ASKED.search(question)),
+        time=bool(_TIME_ASKED.search(question)),
     )
 
 
@@ -978,13 +981,15 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 amount = None  # "How much did Brown-Forman net?": a sum before "a 37 pct increase" in one sentence
             if amount and bool(_PER_SHARE.match(sentence, value_end)) != ("share" in question_terms):
                 amount = None  # "earned 2.4 mln dlrs, or 15 cts a share": the whole, unless asked what a share earned
+            if kind == NUMBER and _TIME_AFTER.match(sentence, value_end) and not sought.time:
+                continue  # "its two years of denial" counts no people, and is no price
             if (
                 kind == NUMBER
                 and sought.mass
                 and not (counted or amount)
-                and _counts_things(sentence, value_end, candidate[3], "time" in question_terms)
+                and _counts_things(sentence, value_end, candidate[3])
             ):
-                continue  # "What was the price of the jets?": not "four MD-11 jets", nor "suspended for two days"
+                continue  # "What was the price of the MD-11 jets?": not "four MD-11 jets"
             if sought.any_noun and not _counts_a_noun(sentence, value_end, candidate[3]):
                 continue
             # "measuring 6.5 on the Richter scale"; but "averaged 27.3", asked an average or a rate
@@ -1142,11 +1147,9 @@ def _counts_a_noun(sentence: str, end: int, normalized: str) -> bool:
     return word not in STOPWORDS and not word.endswith("est")
 
 
-def _counts_things(sentence: str, end: int, normalized: str, time_asked: bool) -> bool:
-    """Whether a number counts things named after it ("four MD-11 jets") or, unless time is asked, a span of time
-    ("for two days"): not a sum or a quantity in units, even one word on ("64 Canadian cts", "37,000 long tons")."""
-    if _TIME_AFTER.match(sentence, end):
-        return not time_asked
+def _counts_things(sentence: str, end: int, normalized: str) -> bool:
+    """Whether a number counts things named after it ("four MD-11 jets"): not a sum or a quantity in units, even one
+    word on ("64 Canadian cts", "37,000 long tons")."""
     return _counts_a_noun(sentence, end, normalized) and not _UNIT_NEXT_BUT_ONE.match(sentence, end)
 
 

@@ -271,13 +271,18 @@ def test_asked_how_much_someone_earned_a_sum_answers_not_a_share():
     assert _values("How much did a Toblerone bar cost?", "A Toblerone bar cost 5m lira.")  # "m": millions or metres
 
 
-def test_asked_how_much_or_a_price_a_count_of_things_is_no_answer():
+def test_asked_a_sum_a_count_of_things_is_no_answer_and_asked_no_time_a_span_of_time_is_none():
     jets = "Korean Air signed formal orders for four MD-11 jets, the company said."
     assert _values("What was the price of the MD-11 jets Korean Air ordered?", jets) == []
     assert _values("How much did Korean Air pay for the MD-11 jets?", jets) == []
     assert _values("How many MD-11 jets did Korean Air order?", jets)[:1] == [("four", "4")]
     suspended = "Trading in the shares of the two companies will be suspended for two days."
     assert _values("How much did the companies' shares rise on the first day?", suspended) == []
+    # nor, asked no time, is a span of time a count of anything
+    denial = "Amnesty urged the coalition to end its two years of denial and acknowledge the people it killed."
+    assert _values("How many people living in Raqqa did Amnesty say the coalition killed?", denial) == []
+    assert _values("How many years of denial did Amnesty urge the coalition to end?", denial) == [("two", "2")]
+    assert _values("How often are elections held?", "Elections are held every four years.") == [("four", "4")]
     # a unit one word on is still a sum or a quantity; and what "how much" counts is answered by its count
     assert _values("By how much did Texaco Canada lower its crude price?", "It cut its price by 64 Canadian cts.") == [
         ("64", "64")
