@@ -1016,6 +1016,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             aged = _AGE_OWNER.search(sentence, max(0, value_start - 40), value_start) if sought.aged else None
             if aged and aged.group(1).lower() not in sought.aged:
                 continue  # "How old is John Henske?": not "Johnstone, 54"
+            score += 2 * bool(aged)  # "Henske, 53,": whose age is asked, beside it, as the noun a count counts
             if measure in _MEASURED_IN:
                 unit = _MEASURED_IN[measure].match(sentence, value_end)
                 if not unit:
@@ -1059,6 +1060,10 @@ def _mention_at(
         future = _FUTURE.search(sentence, max(0, value_start - 80), value_start)  # "will reopen on Tuesday"
         normalized = dated(normalized, result.passage.metadata.get("date"), bool(future))
     clause_start, clause_end = _clause(sentence, value_start, value_end)
+    if not sentence[clause_start:value_start].strip() and not sentence[value_end:clause_end].strip():
+        # a clause of its own ("Henske, 63, will stay"): quoted with the clauses either side
+        clause_start = _clause(sentence, clause_start - 1, clause_start - 1)[0] if clause_start else 0
+        clause_end = _clause(sentence, clause_end + 1, clause_end + 1)[1] if clause_end < len(sentence) else clause_end
     phrase = _phrase(sentence, value_start, value_end, clause_start, clause_end)
     attributed = _nearest(attributions, value_start, value_end)
     if value_kind in (NAME, PLACE) and attributed and set(terms(normalized)) <= set(terms(attributed)):

@@ -247,6 +247,15 @@ def test_an_age_is_the_age_of_whom_the_question_asks_about():
     asked = "How old is John Henske?"
     assert _values(asked, "Olin said John Johnstone, 54, will succeed John Henske as chief.") == []
     assert _values(asked, "Henske, 63, will stay on as chairman.") == [("63", "63")]
+    # beside the age, whose age it is supports it as the noun a count counts does: enough in a sentence of the
+    # passage that is not its answering one, where the question's other words are not
+    answering = "Olin said John Johnstone, 54, will succeed John Henske as chief executive."
+    passage = f"{answering} Henske, 53, has served since 1978."
+    asked = "How old is John Henske, the Olin boss handing the top job to John Johnstone?"
+    found = figures(asked, [_result_of_sentences(passage, len(answering))])
+    assert [f.first.value for f in found] == ["53"]
+    # a value that is a clause of its own is quoted with the clauses either side
+    assert [f.first.phrase for f in found] == ["Henske, 53, has served since 1978."]
 
 
 def test_a_value_labelled_with_another_year_than_the_one_asked_is_not_it():
