@@ -42,7 +42,7 @@ _NAMED = r"team|club|firm|company|party|driver|player|airline|brand|bank|outlet|
 MEASURE_NOUNS = {"speed": "fast", "depth": "deep", "height": "tall", "width": "wide", "weight": "heavy"}
 AMOUNT_NOUNS = frozenset(
     "price cost value budget salary wage wages fee fine dividend payout income revenue revenues sales earnings profit"
-    " profits loss losses deficit surplus debt".split()
+    " profits loss losses deficit surplus debt amount sum".split()
 )
 _COUNT_NOUNS = tuple("toll population turnout age total number range tally margin rate output production".split())
 _NUMBER_NOUN = "|".join([*MEASURE_NOUNS, *sorted(AMOUNT_NOUNS), *_COUNT_NOUNS])
@@ -63,7 +63,7 @@ def _asked_by(nouns: str) -> tuple[str, str]:
     return (
         rf"^\W*what\s+(?:is|was|are|were)\s+(?:(?:the|its|his|her|their)\s+)?(?:[\w.-]+['’]s\s+)?"
         rf"(?:(?!of\b)[\w-]+\s+){{0,3}}?({nouns}){_PHRASE_ENDS}",
-        rf"^\W*what\s+(?:{_NOT_CAUSE}[\w-]+\s+)?({nouns})\s+"
+        rf"^\W*what\s+(?:{_NOT_CAUSE}[\w-]+\s+){{0,2}}({nouns})\s+"
         r"(?:did|does|do|is|was|were|are|has|have|had|will|would|from|of|for|in|at|on|among|by|per|a)\b",
     )
 
