@@ -206,6 +206,7 @@ _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no 
 _PARENT_BEFORE = re.compile(r"\b(?:(?:unit|subsidiary|division|affiliate|part|arm)\s+of|owned\s+by)\s+$", re.IGNORECASE)
 _OF_A_COUNT = {"other", "additional", "further", "remaining", "extra", "fewer"}  # "how many other people"
 _PART_BEFORE = re.compile(r"\bthe\s+(?:other|remaining|final)\s+$", re.IGNORECASE)  # "the other four victims"
+_PART_AFTER = re.compile(r"\s+remaining\b", re.IGNORECASE)  # "the three remaining victims"
 _REST_ASKED = re.compile(r"\b(?:other|more|remain\w*|final|rest|additional|further|extra)\b", re.IGNORECASE)
 _NOT_WHOLE = {"average", "averaged", "averages", "mean", "per", "rate", "rates"}  # asked how many, may be a fraction
 _MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much did profits rise?", "…shares lose?"
@@ -224,6 +225,10 @@ _YEAR_SPAN = re.compile(r"\b(1[6-9]\d\d|20\d\d)(?:/(\d\d))?\b")  # "1986", "1986
 _YEAR_AFTER = re.compile(
     rf"(?:\s+(?!(?:than|from|over|against|compared|with|versus|vs)\b)[a-z]+){{0,2}}?\s+in\s+(?:fiscal\s+)?"
     rf"({_YEAR_SPAN.pattern})"
+)
+_AGE_NOW_ASKED = re.compile(r"\bhow old (?:is|are)\b", re.IGNORECASE)
+_AGE_THEN = re.compile(
+    r"\b(?:as\s+an?|at\s+(?:the\s+)?age(?:\s+of)?|when\s+(?:he|she|they)\s+(?:was|were))\s+$", re.IGNORECASE
 )
 _AGE_OF = re.compile(r"\b(?i:how old (?:is|was|are|were))\s+([^,?]+)")  # "How old is Olin chairman John Henske, …?"
 _CAPITALISED_RUN = re.compile(r"[A-Z][\w'’.-]*(?:\s+[A-Z][\w'’.-]*)*")
@@ -484,6 +489,7 @@ class Sought:
     money: bool = False  # asked how much someone earned, paid, lost…: a sum, not a share (_MONEY_ASKED)
     mass: bool = False  # asked how much, or a price, a cost…: a count of things is no answer (_MASS_ASKED)
     aged: frozenset[str] = frozenset()  # the words of the name whose age is asked ("How old is John Henske?")
+    age_now: bool = False  # asked how old someone is (_AGE_NOW_ASKED): not how old at some event
     time: bool = False  # asked how many years, how often, how long… (_TIME_ASKED): a span of time may answer
     rest: bool = False  # asked of the rest of a count ("How many more…", "…remain"): "the other four" answers
 
@@ -518,6 +524,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         aged=_aged(question),
         rest=bool(_REST_ASKED.search(question)),
         time=bool(_TIME_ASKED.search(question)),
+        age_now=bool(_AGE_NOW_ASKED.search(question)),
     )
 
 
@@ -962,9 +969,12 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if (
                 kind == NUMBER
                 and not sought.rest
-                and _PART_BEFORE.search(sentence, max(0, value_start - 20), value_start)
+                and (
+                    _PART_BEFORE.search(sentence, max(0, value_start - 20), value_start)
+                    or _PART_AFTER.match(sentence, value_end)
+                )
             ):
-                continue  # "the other four victims", "the final three": the rest of a count, unless asked of it
+                continue  # "the other four victims", "the three remaining victims": the rest of a count, unless asked
             next_word = re.match(r"\s+([a-z]+)", sentence[value_end:])
             joined = _ends_before(_JOINED_BEFORE, sentence, value_start) or _JOINED_AFTER.match(sentence, value_end)
             if joined and next_word and _stem(next_word.group(1)) not in question_stems:
@@ -1226,6 +1236,8 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # "when one …" is a pronoun more often than a count
             if bool(question_terms & {"old", "age", "aged"}) != _is_age(sentence, m.start(), m.end()):
                 continue  # "how old" asks for an age, and an age counts nothing else
+            if sought.age_now and _ends_before(_AGE_THEN, sentence, m.start()):
+                continue  # "How old is Verstappen?": not "made his debut as a 17-year-old"
             if ordinal := _ORDINAL.match(sentence, m.end()):  # "finished 15th", "his 52nd win": a place, no count
                 if not sought.counted and sought.measure is None:  # nor an amount: "how big a loss" is no "4th"
                     written = m.group() + ordinal.group()

@@ -247,6 +247,11 @@ def test_an_age_is_the_age_of_whom_the_question_asks_about():
     asked = "How old is John Henske?"
     assert _values(asked, "Olin said John Johnstone, 54, will succeed John Henske as chief.") == []
     assert _values(asked, "Henske, 63, will stay on as chairman.") == [("63", "63")]
+    # asked how old someone is, not the age at some event
+    debut = "Verstappen made his F1 debut as a 17-year-old for Toro Rosso in Australia."
+    assert _values("How old is Max Verstappen?", debut) == []
+    assert _values("How old was Max Verstappen at his F1 debut?", debut) == [("17", "17")]
+    assert _values("How old is Max Verstappen?", "Verstappen, 19, finished third for Red Bull.") == [("19", "19")]
     # beside the age, whose age it is supports it as the noun a count counts does: enough in a sentence of the
     # passage that is not its answering one, where the question's other words are not
     answering = "Olin said John Johnstone, 54, will succeed John Henske as chief executive."
@@ -507,6 +512,9 @@ def test_a_number_another_verb_governs_or_a_photo_gallery_counts_is_no_count():
     assert _values(question, "The final three passengers hurt when the tram crashed were named.") == []
     assert _values("How many other passengers were hurt?", "The other four passengers were hurt.") == [("four", "4")]
     assert _values("How many more passengers were hurt?", "The other four passengers were hurt.") == [("four", "4")]
+    remaining = "The three remaining victims of the tram crash were named by police."
+    assert _values("How many people were hurt in the tram crash?", remaining) == []
+    assert _values("How many remaining victims of the tram crash were named?", remaining) == [("three", "3")]
     # "six men and one woman": each a part of a count the sentence does not give, unless asked for that part
     sentence = "Six men and one woman died when the tram overturned on a bend."
     assert _values("How many people died when the tram overturned?", sentence) == []
