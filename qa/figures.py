@@ -226,6 +226,7 @@ _YEAR_AFTER = re.compile(
     rf"(?:\s+(?!(?:than|from|over|against|compared|with|versus|vs)\b)[a-z]+){{0,2}}?\s+in\s+(?:fiscal\s+)?"
     rf"({_YEAR_SPAN.pattern})"
 )
+_AGE_WORDS = frozenset(("old", "age", "aged"))  # a question holding one asks for an age
 _AGE_NOW_ASKED = re.compile(r"\bhow old (?:is|are)\b", re.IGNORECASE)
 _AGE_THEN = re.compile(
     r"\b(?:as\s+an?|at\s+(?:the\s+)?age(?:\s+of)?|when\s+(?:he|she|they)\s+(?:was|were))\s+$", re.IGNORECASE
@@ -667,7 +668,8 @@ def _mentions(sought: Sought, results: list[Result], stories: dict[str, str], fl
             continue  # below the floor, a value said by whom the question names still answers: "did Amnesty say"
         if deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions]):
             continue
-        scope = _qualifier(mention, set(sought.terms)) if sought.kind in (NUMBER, DURATION) else None
+        counts = sought.kind in (NUMBER, DURATION) and not sought.terms & _AGE_WORDS  # an age has no scope
+        scope = _qualifier(mention, set(sought.terms)) if counts else None
         named = (
             sorted([mention, *_listed_with(sought, mention)], key=lambda m: m.value_span)
             if sought.several
@@ -1234,7 +1236,7 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # else a span of time counts nothing asked
             if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
                 continue  # "when one …" is a pronoun more often than a count
-            if bool(question_terms & {"old", "age", "aged"}) != _is_age(sentence, m.start(), m.end()):
+            if bool(question_terms & _AGE_WORDS) != _is_age(sentence, m.start(), m.end()):
                 continue  # "how old" asks for an age, and an age counts nothing else
             if sought.age_now and _ends_before(_AGE_THEN, sentence, m.start()):
                 continue  # "How old is Verstappen?": not "made his debut as a 17-year-old"

@@ -261,6 +261,7 @@ def test_an_age_is_the_age_of_whom_the_question_asks_about():
     assert [f.first.value for f in found] == ["53"]
     # a value that is a clause of its own is quoted with the clauses either side
     assert [f.first.phrase for f in found] == ["Henske, 53, has served since 1978."]
+    assert [f.first.qualifier for f in found] == [None]  # an age has no scope: not "53 (since 1978)"
 
 
 def test_a_value_labelled_with_another_year_than_the_one_asked_is_not_it():
