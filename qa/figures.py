@@ -183,6 +183,7 @@ _THE_NAME = re.compile(rf"the\s+{_NAMED_ACTOR}")  # "the U.S. Army"; not "the Ge
 _GENERIC_SOURCE = re.compile(rf"\b(?:[a-z][\w-]*|(?i:an?|the|state|local|{_SOURCES}|{_ROLE})(?!\w))\s*")
 _LINKING = STOPWORDS | {"said", "says", "claimed", "while", "as", "although", "because"}
 _WORD = re.compile(r"\w+")
+_AT_LEAST = re.compile(r"at\s+(?:least|most)\b", re.IGNORECASE)
 _NUMBER_OR_WORD = re.compile(r"\d+(?:[.,/:]\d+)*\w*|\w+")  # "3.66", "1986/87" and "10th" are one word each
 _CLAUSE_BREAK = re.compile(r"[;:()\[\]“”\"—–]|\s-\s|(?<!\d),|,(?!\d)")  # not the comma of "2,000"
 # A count joined by "and" to a count of something else: "six men and one woman".
@@ -1479,8 +1480,10 @@ def _phrase(sentence: str, start: int, end: int, clause_start: int, clause_end: 
     """The value with up to PHRASE_WORDS words either side of it, within its clause, trimmed of spaces."""
     left = [m for m in re.finditer(r"\S+", sentence[clause_start:start])][-PHRASE_WORDS:]
     right = [m for m in re.finditer(r"\S+", sentence[end:clause_end])][:PHRASE_WORDS]
-    while left and left[0].group().lower() in _LINKING:
-        left.pop(0)
+    while (
+        left and left[0].group().lower() in _LINKING and not _AT_LEAST.match(sentence, clause_start + left[0].start())
+    ):
+        left.pop(0)  # but "at least seven passengers died", not "least seven…"
     while right and right[-1].group().lower() in _LINKING:
         right.pop()
     left = [m.start() for m in left]

@@ -264,6 +264,11 @@ def test_an_age_is_the_age_of_whom_the_question_asks_about():
     assert [f.first.qualifier for f in found] == [None]  # an age has no scope: not "53 (since 1978)"
 
 
+def test_a_quoted_phrase_keeps_at_before_least():
+    (injured,) = _figures("How many passengers were hurt?", "At least seven people died and 51 passengers were hurt.")
+    assert injured.first.phrase == "At least seven people died and 51 passengers were hurt."
+
+
 def test_a_value_labelled_with_another_year_than_the_one_asked_is_not_it():
     sentence = (
         "Output will rise to 1.56 mln tonnes in 1987, up from a projected 1.45 mln tonnes in 1986 and 1.26 mln in 1985."
