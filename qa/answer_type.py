@@ -70,6 +70,10 @@ def _asked_by(nouns: str) -> tuple[str, str]:
 
 _NUMBER_NOUN_ASKED = tuple(re.compile(pattern, re.IGNORECASE) for pattern in _asked_by(_NUMBER_NOUN))
 _TOLL_ASKED = "|".join(_asked_by("toll"))
+# "By what factor/margin/percentage…": not "by what main attribute", "known by what name"
+_BY_WHAT_QUANTITY = (
+    r"\bby (?:what|how) (?:[\w-]+ )?(?:factor|margin|percentage|per ?cent|proportion|amount|ratio|multiple)\b"
+)
 _WHERE = r"^\W*where\b|\bin what (country|city|town|state)\b"
 _ASKS = (
     (DURATION, re.compile(r"\bhow long\b|\bhow much time\b", re.IGNORECASE)),
@@ -77,7 +81,7 @@ _ASKS = (
         QUANTITY,
         re.compile(
             rf"\bhow (many|much|far|old|big|large|often|{_MEASURES})\b"
-            rf"|\b(what|which) (share|proportion|percentage|number|factor)\b|\bby what\b|{_TOLL_ASKED}",
+            rf"|\b(what|which) (share|proportion|percentage|number|factor)\b|{_BY_WHAT_QUANTITY}|{_TOLL_ASKED}",
             re.IGNORECASE,
         ),
     ),

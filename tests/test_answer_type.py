@@ -26,6 +26,8 @@ from qa.question import words
         ("For how long had the militants controlled Raqqa when the civilians tried to escape?", DURATION),
         ("What share of the deaths did the militaries admit to?", QUANTITY),
         ("By what factor does the estimate exceed the coalition's?", QUANTITY),
+        ("By what margin did the coalition's count fall short?", QUANTITY),
+        ("By what main attribute are the problems classified?", None),  # "by what" alone asks for no figure
         ("What was the death toll in Raqqa according to Airwars?", QUANTITY),
         ("What death toll does the independent monitor put forward?", QUANTITY),
         ("What was Raqqa's death toll by the end of the battle?", QUANTITY),  # as the answer reader reads a toll
