@@ -215,8 +215,19 @@ _MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much
     r"|charged|fetch|fetched|invest|invested)\b",
     re.IGNORECASE,
 )
-# "How much…?" asks a sum or a quantity, never a count of things; "How big a crowd…?" may ask a count
-_MASS_ASKED = re.compile(r"\bhow much\b", re.IGNORECASE)
+# "How much…?" asks a sum or a quantity, never a count of things, and so does "how big/large" a sum ("How large is the
+# World Bank loan…?"); "How big a crowd…?" may ask a count
+_SUMS = sorted(
+    AMOUNT_NOUNS | {"loan", "loans", "bond", "bonds", "eurobond", "shortfall", "stake", "bid", "offer", "deal"}
+)
+_MASS_ASKED = re.compile(
+    rf"\bhow much\b|\bhow (?:large|big)\s+(?:[\w'’-]+\s+){{0,4}}?({'|'.join(_SUMS)})\b", re.IGNORECASE
+)
+# Sums that are money whatever else a story counts: asked how big a loan is, "6.28 mln tonnes" is no answer
+_MONEY_NOUNS = frozenset(
+    "loan loans bond bonds eurobond debt budget price cost fee fine salary wage wages dividend payout income revenue"
+    " revenues earnings profit profits loss losses deficit".split()
+)
 _TIME_AFTER = re.compile(rf"[\s-]+(?:{TIME_UNITS})\b(?![\s-]+old)", re.IGNORECASE)  # not an age: "42-year-old"
 _TIME_ASKED = re.compile(rf"\bhow (?:many\s+(?:{TIME_UNITS})|often|long)\b|\btimes?\b", re.IGNORECASE)
 _JOINED_MEASURE = re.compile(rf"(?!m\b)(?:{_WEIGHT}|{_LENGTH}|{_SPEED})\b")  # "360g", "130ft"; "5m" may be a sum
@@ -521,13 +532,21 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         bool(person and _SEVERAL_ASKED.search(question)),
         limit=bool(_LIMIT_ASKED.search(question)),
         owner=bool(_OWNER_ASKED.search(question)),
-        money=bool(_MONEY_ASKED.search(question)),
+        money=bool(_MONEY_ASKED.search(question)) or _sum_asked(question) in _MONEY_NOUNS,
         mass=bool(_MASS_ASKED.search(question)) or number_noun(question) in AMOUNT_NOUNS,
         aged=_aged(question),
         rest=bool(_REST_ASKED.search(question)),
         time=bool(_TIME_ASKED.search(question)),
         age_now=bool(_AGE_NOW_ASKED.search(question)),
     )
+
+
+def _sum_asked(question: str) -> str | None:
+    """The noun of the sum a question asks for: "loan" in "How large is the World Bank loan…?", "price" in "What was
+    the price…?"."""
+    found = _MASS_ASKED.search(question)
+    noun = found.group(1) if found and found.group(1) else number_noun(question)
+    return noun.lower() if noun else None
 
 
 def _aged(question: str) -> frozenset[str]:

@@ -298,6 +298,15 @@ def test_asked_a_sum_a_count_of_things_is_no_answer_and_asked_no_time_a_span_of_
     assert _values("How many MD-11 jets did Korean Air order?", jets)[:1] == [("four", "4")]
     suspended = "Trading in the shares of the two companies will be suspended for two days."
     assert _values("How much did the companies' shares rise on the first day?", suspended) == []
+    # "how large" a loan asks a sum of money, as "how much" does: neither a count of things nor a tonnage
+    berths = "The World Bank loan will partly finance 12 new berths at Tianjin, handling 6.28 mln tonnes a year."
+    loan = "The World Bank loan for the Tianjin berths is 130 mln dlrs."
+    assert _values("How large is the World Bank loan for the new berths?", berths, loan) == [
+        ("130 mln dlrs", "130000000")
+    ]
+    assert _values("How large a crowd gathered at the new berths?", "A crowd of 2,000 people gathered.")[:1] == [
+        ("2,000", "2000")
+    ]
     # nor, asked no time, is a span of time a count of anything
     denial = "Amnesty urged the coalition to end its two years of denial and acknowledge the people it killed."
     assert _values("How many people living in Raqqa did Amnesty say the coalition killed?", denial) == []
