@@ -1009,8 +1009,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             amount = measure == AMOUNT and (
                 _AMOUNT_SCALE.search(candidate[2]) or AMOUNT_UNIT.match(sentence, value_end)
             )
-            if amount and sought.money and candidate[3].endswith("%"):
-                amount = None  # "How much did Brown-Forman net?": a sum before "a 37 pct increase" in one sentence
+            if sought.money and candidate[3].endswith("%"):
+                continue  # "How much did Brown-Forman net?": a sum, not "a 37 pct increase"
             if amount and bool(_PER_SHARE.match(sentence, value_end)) != ("share" in question_terms):
                 amount = None  # "earned 2.4 mln dlrs, or 15 cts a share": the whole, unless asked what a share earned
             if kind == NUMBER and _TIME_AFTER.match(sentence, value_end) and not sought.time:

@@ -280,6 +280,9 @@ def test_asked_how_much_someone_earned_a_sum_answers_not_a_share():
     sentence = "The company reported a 37 pct increase in quarterly profits to 21.6 mln dlrs."
     assert _values("How much did the company net in the quarter?", sentence)[:1] == [("21.6 mln dlrs", "21600000")]
     assert _values("By how much did the company's quarterly profits rise?", sentence)[:1] == [("37 pct", "37%")]
+    # a share alone is no sum either
+    share = "U.S. goods accounted for about 19 pct of the Korean carmaker's imports this year."
+    assert _values("How much will the Korean carmaker spend on American goods this year?", share) == []
     # a quantity in other units is no sum paid: asked what was paid, not how much was bought
     wheat = "Moscow agreed to buy four mln tonnes of wheat for 400 mln dlrs."
     assert _values("How much did Moscow pay for the wheat?", wheat) == [("400 mln dlrs", "400000000")]
