@@ -231,6 +231,7 @@ _MONEY_NOUNS = frozenset(
 _TIME_AFTER = re.compile(rf"[\s-]+(?:{TIME_UNITS})\b(?![\s-]+old)", re.IGNORECASE)  # not an age: "42-year-old"
 _TIME_ASKED = re.compile(rf"\bhow (?:many\s+(?:{TIME_UNITS})|often|long)\b|\btimes?\b", re.IGNORECASE)
 _JOINED_MEASURE = re.compile(rf"(?!m\b)(?:{_WEIGHT}|{_LENGTH}|{_SPEED})\b")  # "360g", "130ft"; "5m" may be a sum
+_UNIT_OF_VAGUE = re.compile(rf"\s+of(?:\s+[A-Za-z.-]+){{0,2}}?{AMOUNT_UNIT.pattern}")  # "thousands of (US) dollars"
 _UNIT_NEXT_BUT_ONE = re.compile(rf"\s+[A-Za-z]+(?=\s){AMOUNT_UNIT.pattern}")  # "64 Canadian cts", "37,000 long tons"
 _YEAR_SPAN = re.compile(r"\b(1[6-9]\d\d|20\d\d)(?:/(\d\d))?\b")  # "1986", "1986/87"
 # "1.26 mln in 1985", "in fiscal 1986/87": the year of the value; not "5 pct higher than in 1986"
@@ -1185,8 +1186,11 @@ def _counts_a_noun(sentence: str, end: int, normalized: str) -> bool:
 
 
 def _counts_things(sentence: str, end: int, normalized: str) -> bool:
-    """Whether a number counts things named after it ("four MD-11 jets"): not a sum or a quantity in units, even one
-    word on ("64 Canadian cts", "37,000 long tons")."""
+    """Whether a number counts things named after it ("four MD-11 jets", "tens of thousands of artillery strikes"):
+    not a sum or a quantity in units, even one word on ("64 Canadian cts", "37,000 long tons", "hundreds of millions
+    of dollars")."""
+    if not normalized[:1].isdigit() and re.match(r"\s+of\b", sentence[end:]):  # a vague count: "thousands of"
+        return not _UNIT_OF_VAGUE.match(sentence, end)
     return _counts_a_noun(sentence, end, normalized) and not _UNIT_NEXT_BUT_ONE.match(sentence, end)
 
 

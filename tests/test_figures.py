@@ -301,6 +301,11 @@ def test_asked_a_sum_a_count_of_things_is_no_answer_and_asked_no_time_a_span_of_
     assert _values("How many MD-11 jets did Korean Air order?", jets)[:1] == [("four", "4")]
     suspended = "Trading in the shares of the two companies will be suspended for two days."
     assert _values("How much did the companies' shares rise on the first day?", suspended) == []
+    # a vague count counts the things it is "of", unless they are money or a unit
+    strikes = "Amnesty counted tens of thousands of US artillery strikes on the city the coalition paid for."
+    assert _values("How much did the coalition pay for the strikes?", strikes) == []
+    paid = "The coalition paid hundreds of millions of dollars for the strikes."
+    assert _values("How much did the coalition pay for the strikes?", paid) == [("hundreds", "hundreds")]
     # "how large" a loan asks a sum of money, as "how much" does: neither a count of things nor a tonnage
     berths = "The World Bank loan will partly finance 12 new berths at Tianjin, handling 6.28 mln tonnes a year."
     loan = "The World Bank loan for the Tianjin berths is 130 mln dlrs."
