@@ -197,9 +197,8 @@ _CONTRACTED = STOPWORDS | {"here", "let", "there", "that", "what", "who", "where
 _OWNED = ("'s", "’s")  # an owner's mark: "Switzerland's economy"
 _JOINED_TO_WORD = re.compile(r"\w[-/]$")  # "M-1", "1985/86": a number part of a name or a span
 _GALLERY_BEFORE = re.compile(r"\b(?:Images|Photos?|Pictures)\s+$")  # a photo credit a gallery's counter follows
-_AGENCY_BEFORE = re.compile(
-    r"\b(?:Reuters|AP|AFP|PA|EPA|Shutterstock|Alamy|Rex)\s+$"
-)  # "Reuters 3 Protests", a caption
+# "Reuters 3 Protests": a caption's counter after a photo agency
+_AGENCY_BEFORE = re.compile(r"\b(?:Reuters|AP|AFP|PA|EPA|Shutterstock|Alamy|Rex)\s+$")
 _LEADING_ARTICLE = re.compile(r"^(?:An?(?=\s)|The(?= [a-z]))")  # "A Syrian monitoring group", "The statement"
 _THE_BEFORE = re.compile(r"\bthe\s+$", re.IGNORECASE)  # "the Red Crescent": no one's name
 # "Shearson Lehman Brothers, a unit of American Express Co": a company that owns another, no one asked for unless the
@@ -513,6 +512,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
     question_terms = {w for w in _NUMBER_OR_WORD.findall(normalize_for_search(question).lower()) if w not in STOPWORDS}
     distinctive = _distinctive(question_terms, [r.answer_text for r in results])
     person = kind == NAME and _PERSON_ASKED.search(question)
+    sum_noun = _sum_asked(question)  # "loan" in "How large is the loan?", "price" in "What was the price?"
     lowercase = {word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text)}
     return Sought(
         PERSON if person else kind,
@@ -533,8 +533,8 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         bool(person and _SEVERAL_ASKED.search(question)),
         limit=bool(_LIMIT_ASKED.search(question)),
         owner=bool(_OWNER_ASKED.search(question)),
-        money=bool(_MONEY_ASKED.search(question)) or _sum_asked(question) in _MONEY_NOUNS,
-        mass=bool(_MASS_ASKED.search(question)) or number_noun(question) in AMOUNT_NOUNS,
+        money=bool(_MONEY_ASKED.search(question)) or sum_noun in _MONEY_NOUNS,
+        mass=bool(_MASS_ASKED.search(question)) or sum_noun in AMOUNT_NOUNS,
         aged=_aged(question),
         rest=bool(_REST_ASKED.search(question)),
         time=bool(_TIME_ASKED.search(question)),
@@ -689,8 +689,8 @@ def _mentions(sought: Sought, results: list[Result], stories: dict[str, str], fl
             continue  # below the floor, a value said by whom the question names still answers: "did Amnesty say"
         if deeper and mention.weight < DEEPER_SUPPORT * _median([m.weight for m in mentions]):
             continue
-        counts = sought.kind in (NUMBER, DURATION) and not sought.terms & _AGE_WORDS  # an age has no scope
-        scope = _qualifier(mention, set(sought.terms)) if counts else None
+        scoped = sought.kind in (NUMBER, DURATION) and not sought.terms & _AGE_WORDS  # an age has no scope
+        scope = _qualifier(mention, set(sought.terms)) if scoped else None
         named = (
             sorted([mention, *_listed_with(sought, mention)], key=lambda m: m.value_span)
             if sought.several
