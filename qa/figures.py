@@ -77,13 +77,12 @@ MAX_VALUES = 6
 SAME_MEASURE = 0.03  # a length, weight or speed within this share of another, in other units, is its conversion
 # A value is shown beside the first only when the question's words support it in its sentence (Mention.weight) at
 # least this share as closely as they do the first (asked how many members of one family were killed, "Amnesty says
-# hundreds died" is no other count). A name or place asked for has one answer far more often than a figure has:
-# another name also needs at least OTHER_NAME_SUPPORT of the first's support (Figure.support). Other values are not
-# cut by support: sources disagree on counts, sums and dates, and the less-read ones too.
-OTHER_VALUE_CLOSENESS = 1 / 3
-# A story seldom disagrees with itself: another value it gives is more often of another thing, and another name it
-# gives (each sentence offering one) is another person's or place's: not shown, unless several people are asked of.
-OWN_STORY_CLOSENESS = 0.5
+# hundreds died" is no other count; asked how many bags of cocoa arrived in a week, the season's "6.13 mln" is no
+# other arrival). A name or place asked for has one answer far more often than a figure has: another name also needs
+# at least OTHER_NAME_SUPPORT of the first's support (Figure.support), and is never one only the first's own stories
+# give (each sentence of a story offering one, another is another person's or place's). Other values are not cut by
+# support: sources disagree on counts, sums and dates, and the less-read ones too.
+OTHER_VALUE_CLOSENESS = 0.75
 OTHER_NAME_SUPPORT = 0.3
 # The best-ranked passages are read whatever their article; those below them (down to qa/ranking.py's FIGURE_POOL)
 # only where their article, or a copy of it, is among these passages' articles (the story the question is about),
@@ -650,10 +649,9 @@ def _speaks_of(figure: Figure, things: set[str]) -> bool:
 def _beside(
     first: Figure, others: list[Figure], named: frozenset[str], names: bool, article_words: Callable[[str], set[str]]
 ) -> list[Figure]:
-    """The other values shown beside the first: supported nearly as closely (OTHER_VALUE_CLOSENESS, or
-    OWN_STORY_CLOSENESS when only the first's own stories give it, which a name or place (`names`) never is unless
-    the question asks of several people), a name or place nearly as strongly (OTHER_NAME_SUPPORT), and given by an
-    article naming everything the question names (`named`, _names_all)."""
+    """The other values shown beside the first: supported nearly as closely (OTHER_VALUE_CLOSENESS), a name or place
+    (`names`) nearly as strongly (OTHER_NAME_SUPPORT) and never only by the first's own stories unless the question
+    asks of several people, and given by an article naming everything the question names (`named`, _names_all)."""
     stories = {mention.story for mention in first.mentions}
     support = OTHER_NAME_SUPPORT * first.support if names else 0.0
     kept = []
@@ -661,8 +659,7 @@ def _beside(
         own = all(mention.story in stories for mention in other.mentions)
         if own and names and not first.several:
             continue
-        closeness = (OWN_STORY_CLOSENESS if own else OTHER_VALUE_CLOSENESS) * first.closeness
-        if other.closeness >= closeness and other.support >= support:
+        if other.closeness >= OTHER_VALUE_CLOSENESS * first.closeness and other.support >= support:
             if any(_names_all(named, mention, article_words) for mention in other.mentions):
                 kept.append(other)
                 if len(kept) == MAX_VALUES - 1:

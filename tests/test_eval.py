@@ -59,7 +59,7 @@ def _every(path, step: int, tmp_path):
     [
         # Measured (bench/results/retrieval.md): hit@1 0.344, hit@5 0.781, mrr@10 0.524; 22.5% of the unanswerable
         # questions flagged, 3.1% of the answerable. Far under the issue's targets: floors against losing ground.
-        # Answer@1 0.278, of all the values shown 0.400 gold (bench/results/answers.md); 41.4% of the unanswerable
+        # Answer@1 0.278, of all the values shown 0.404 gold (bench/results/answers.md); 41.4% of the unanswerable
         # questions asking for a short fact are shown a value.
         (
             NEWS / "retrieval.jsonl",
@@ -77,7 +77,7 @@ def _every(path, step: int, tmp_path):
             {"flagged_answerable": 0.07, "shown_unanswerable": 0.45},
         ),
         # Measured: hit@1 0.954, hit@5 1.000, mrr@10 0.975; 30.0% of the unanswerable flagged, 0.9% of the answerable;
-        # answer@1 0.827, of all the values shown 0.705 gold (bench/results/answers.md); 47.9% of the unanswerable
+        # answer@1 0.840, of all the values shown 0.829 gold (bench/results/answers.md); 47.9% of the unanswerable
         # questions asking for a short fact are shown a value.
         (
             REUTERS / "retrieval.jsonl",
@@ -90,12 +90,12 @@ def _every(path, step: int, tmp_path):
                 "mrr@10": 0.95,
                 "flagged_unanswerable": 0.28,
                 "answer@1": 0.8,
-                "shown_precision": 0.68,
+                "shown_precision": 0.8,
             },
             {"flagged_answerable": 0.03, "shown_unanswerable": 0.52},
         ),
         # A fixed fifth of squad5's questions (the whole set is in bench/results/retrieval.md): measured gold@1 0.865,
-        # mrr@10 0.953, answer@1 0.593, of all the values shown 0.556 gold; 8.5% of the unanswerable flagged, 0.7% of
+        # mrr@10 0.953, answer@1 0.593, of all the values shown 0.636 gold; 8.5% of the unanswerable flagged, 0.7% of
         # the answerable; 81.5% of the unanswerable asking for a short fact are shown a value (squad5's unanswerable
         # questions ask of what its articles speak of, in their words).
         (
@@ -103,7 +103,7 @@ def _every(path, step: int, tmp_path):
             SQUAD / "unanswerable.jsonl",
             5,
             "squad_index",
-            {"gold@1": 0.84, "mrr@10": 0.93, "answer@1": 0.55, "shown_precision": 0.52, "flagged_unanswerable": 0.05},
+            {"gold@1": 0.84, "mrr@10": 0.93, "answer@1": 0.55, "shown_precision": 0.6, "flagged_unanswerable": 0.05},
             {"flagged_answerable": 0.03, "shown_unanswerable": 0.85},
         ),
     ],
@@ -131,12 +131,12 @@ def test_dev_archive_stays_above_its_floors(questions, unanswerable, step, index
 @pytest.mark.parametrize(
     ("corpus", "index", "floors"),
     [
-        # The values shown (bench/results/answers.md): measured answer@1 0.750, value recall 0.706, of all the values
-        # shown 0.688 gold, hit@1 0.592.
-        (NEWS, "news_index", {"answer@1": 0.73, "value_recall": 0.69, "shown_precision": 0.66, "hit@1": 0.55}),
-        # Measured answer@1 0.886, value recall 0.548 (seven lines list the values stories disagree on), shown 0.732
+        # The values shown (bench/results/answers.md): measured answer@1 0.750, value recall 0.676, of all the values
+        # shown 0.750 gold, hit@1 0.592.
+        (NEWS, "news_index", {"answer@1": 0.73, "value_recall": 0.65, "shown_precision": 0.72, "hit@1": 0.55}),
+        # Measured answer@1 0.886, value recall 0.476 (seven lines list the values stories disagree on), shown 0.784
         # gold, hit@1 1.000.
-        (REUTERS, "reuters_index", {"answer@1": 0.86, "value_recall": 0.52, "shown_precision": 0.71, "hit@1": 0.95}),
+        (REUTERS, "reuters_index", {"answer@1": 0.86, "value_recall": 0.45, "shown_precision": 0.76, "hit@1": 0.95}),
     ],
     ids=["news5w1h", "reuters21578"],
 )

@@ -714,7 +714,7 @@ def test_a_sum_beside_the_first_asked_of_a_thing_comes_from_a_story_that_speaks_
     other = Result(passage, 0.9, spans[0])
     assert [f.first.value for f in figures(question, [wheat, other])] == ["1.5 mln tonnes", "1.6 mln tonnes"]
     # a sum of money may be of anything a story calls it
-    aid = _result("Britain pledged 100 mln stg in aid to Syria, the minister said.", "a.txt")
+    aid = _result("Britain pledged 100 mln stg to Syria, the minister said.", "a.txt")
     assistance = _result("Britain pledged 120 mln stg in assistance to Syria, officials said.", "b.txt", score=0.9)
     found = figures("How much aid did Britain pledge to Syria?", [aid, assistance])
     assert [f.first.value for f in found] == ["100 mln stg", "120 mln stg"]
@@ -752,13 +752,13 @@ def test_another_name_is_shown_only_when_supported_nearly_as_well_as_the_first_a
         "How many cars crashed in the rain-soaked race at Interlagos on Sunday?",
         "Five cars crashed in the rain-soaked race at Interlagos on Sunday.",
         "The rain fell all day.",
-        "Three cars crashed, said the stewards at Interlagos on Sunday.",
+        "Three cars crashed in the race at Interlagos on Sunday, said the stewards.",
     )
     assert [f.first.value for f in counts] == ["Five", "Three"]
     assert counts[1].support < 0.3 * counts[0].support
 
 
-def test_another_value_is_shown_only_when_the_questions_words_support_it_a_third_as_closely_as_the_first():
+def test_another_value_is_shown_only_when_the_questions_words_support_it_nearly_as_closely_as_the_first():
     question = "How many civilians did the coalition air strikes kill in Raqqa last June?"
     first = "Coalition air strikes killed 84 civilians in Raqqa last June."
     assert _values(question, first, "Amnesty says hundreds died in the war.") == [("84", "84")]
@@ -797,18 +797,19 @@ def test_a_question_typed_in_lower_case_names_what_the_passages_write_as_names()
     assert [f.first.value for f in found] == ["1.56 mln tonnes", "2.16 mln tonnes"]
 
 
-def test_another_value_the_first_values_own_story_gives_needs_half_its_closeness():
+def test_another_value_needs_three_quarters_of_the_first_values_closeness_whichever_story_gives_it():
     question = "How many people died when the speeding tram overturned at Sandilands in Croydon early on Wednesday?"
     first = _result("Seven people died when the speeding tram overturned at Sandilands in Croydon early on Wednesday.")
-    other = "Five people were named by police later today as having died."  # less than half as close as the first
+    other = "Five people were named by police later today as having died."  # half as close as the first
     article = {"a.txt": f"The tram overturned at Sandilands in Croydon early on Wednesday. {other}"}
-    assert [
-        f.first.value for f in figures(question, [first, _result(other, "a.txt", score=0.9)], None, article.get)
-    ] == ["Seven"]
-    # another story giving it is a source that disagrees
     article["b.txt"] = article["a.txt"]
+    for path in ("a.txt", "b.txt"):  # the first value's own story, or another
+        found = figures(question, [first, _result(other, path, score=0.9)], None, article.get)
+        assert [f.first.value for f in found] == ["Seven"]
+    # a source that says the same of another count disagrees
+    other = "Police said five people died when the tram overturned at Sandilands on Wednesday."
     found = figures(question, [first, _result(other, "b.txt", score=0.9)], None, article.get)
-    assert [f.first.value for f in found] == ["Seven", "Five"]
+    assert [f.first.value for f in found] == ["Seven", "five"]
 
 
 def test_a_count_joined_to_a_second_subject_is_read_with_their_verb():
@@ -1289,7 +1290,7 @@ def test_a_date_without_its_year_is_read_by_its_story_s_date():
 
 def test_asked_of_one_raid_a_value_of_one_raid_comes_first():
     question = "How many civilians died in a single air raid?"
-    whole = "The campaign killed more than 1,600 civilians, the monitors said."
+    whole = "Air raids killed more than 1,600 civilians, the monitors said."
     one = "A single air raid killed 21 civilians as they fled, the monitors said."
     assert [f.first.value for f in _figures(question, whole, one)] == ["21", "more than 1,600"]
     assert [f.first.value for f in _figures("How many civilians died?", whole, one)][0] == "more than 1,600"
