@@ -280,6 +280,11 @@ _SCOPE = re.compile(
     r"|\b(?:in|across|throughout)\s+(?:the\s+)?[A-Z][\w-]+\s+and\s+[A-Z][\w-]+"
     r"|\bsince\s+(?:early\s+|late\s+|mid-?\s*)?(?:\d{4}|[A-Z][a-z]+(?:\s+\d{4})?)"
 )
+# What a sentence tells of an earlier event it measures the story against: "the first since 1959, when two women
+# passengers and the driver died", "the lowest since August 1985, when it was estimated at 8.3 pct".
+_EARLIER_EVENT = re.compile(
+    r"\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\.?\s+)?((?:1[89]|20)\d\d),?\s+when\b[^,;:()]*$"
+)
 # A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
 # question words that ask for it.
 _FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
@@ -943,6 +948,9 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 nearest[stem] = min(nearest.get(stem, distance), distance)
         score = sum(1 / (1 + distance / 5) for distance in nearest.values())
         preferred = False
+        earlier = _ends_before(_EARLIER_EVENT, sentence, value_start)
+        if earlier and earlier.group(1) not in question_terms:
+            continue  # "the first tram crash since 1959, when two women passengers died": not this crash's toll
         if kind in (NAME, PERSON):
             if _ends_before(_SUCCEEDED, sentence, value_start) and not (
                 sought.predecessor or question_terms & _EARLIER

@@ -702,6 +702,18 @@ def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     ]
 
 
+def test_a_value_of_the_earlier_event_a_story_is_measured_against_answers_only_a_question_of_its_year():
+    sentence = (
+        "It is the first tram crash with deaths on board since 1959, when two women passengers and the driver died "
+        "after a tram caught fire in Glasgow."
+    )
+    assert _values("How many people died in the Croydon tram crash?", sentence) == []
+    assert _values("How many people died in the 1959 tram fire?", sentence) == [("two", "2")]
+    rose = "Retail sales rose 0.3 pct in January, the smallest gain since August 1985, when they rose 0.1 pct."
+    assert _values("How much did retail sales rise in January?", rose) == [("0.3 pct", "0.3%")]
+    assert _values("Where did the tram catch fire?", sentence) == []
+
+
 def test_a_sum_beside_the_first_asked_of_a_thing_comes_from_a_story_that_speaks_of_it():
     question = "How much wheat is Indonesia expected to import in 1987?"
     wheat = _result("Indonesia's wheat imports are expected to fall to 1.5 mln tonnes in calendar 1987.", "a.txt")
