@@ -288,6 +288,13 @@ _EARLIER_EVENT = re.compile(
 # A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
 # question words that ask for it.
 _FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
+_CHANGE = r"(?:cut|reduced|lowered|raised|increased|decreased|trimmed|slashed|shrunk|shrank|downsized|revised)"
+# "the 170-gram bar was reduced to 150 grams": the number before the change, and the one it was changed to
+_CHANGED_AFTER = re.compile(
+    rf"(?:[\s-]+[a-z]+){{0,3}}?\s+(?:(?:was|were|is|are|will|would|has|have|had|be|been)\s+){{0,2}}{_CHANGE}"
+    r"\s+(?:down\s+|up\s+)?to\b"
+)
+_CHANGED_BEFORE = re.compile(rf"\b{_CHANGE}\s+(?:down\s+|up\s+)?to\s+(?:an?\s+)?$", re.IGNORECASE)
 # A limit is what a measure may reach, not what it reached: "faster than the 12mph speed limit", "a speed limit of
 # 12 mph"; asked for unless the question speaks of what is allowed.
 _LIMIT_BEFORE = re.compile(r"\blimits?\s+(?:of|at|is|was)\s+(?:up\s+to\s+)?$", re.IGNORECASE)
@@ -298,7 +305,9 @@ _LIMIT_AFTER = re.compile(  # "12mph speed limit", "12 mph (20km/h) limit"; not 
     re.IGNORECASE,
 )
 _LIMIT_ASKED = re.compile(r"\b(?:limits?|allowed|permitted|maximum|legal|capped|can)\b", re.IGNORECASE)
-_EARLIER = {"before", "previous", "previously", "earlier", "former", "prior", "ago", "originally", "initially"}
+_EARLIER_ASKED = re.compile(
+    r"\b(?:before|previous|previously|earlier|former|prior|ago|originally|initially)\b", re.IGNORECASE
+)
 _SUCCEEDED = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:e|es|ed|ing)|successor\s+to)\s+$", re.IGNORECASE)
 # "Who did Johnstone succeed?", "Whose predecessor…": the one leaving; "Who will succeed Henske?": the one arriving
 _PREDECESSOR_ASKED = re.compile(
@@ -509,6 +518,7 @@ class Sought:
     age_now: bool = False  # asked how old someone is (_AGE_NOW_ASKED): not how old at some event
     time: bool = False  # asked how many years, how often, how long… (_TIME_ASKED): a span of time may answer
     rest: bool = False  # asked of the rest of a count ("How many more…", "…remain"): "the other four" answers
+    earlier: bool = False  # asked of what was before ("the year before", "previously"): "from 3.46 mln" answers
 
 
 def _sought(question: str, kind: str, results: list[Result]) -> Sought:
@@ -543,6 +553,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         rest=bool(_REST_ASKED.search(question)),
         time=bool(_TIME_ASKED.search(question)),
         age_now=bool(_AGE_NOW_ASKED.search(question)),
+        earlier=bool(_EARLIER_ASKED.search(question)),
     )
 
 
@@ -952,9 +963,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
         if earlier and earlier.group(1) not in question_terms:
             continue  # "the first tram crash since 1959, when two women passengers died": not this crash's toll
         if kind in (NAME, PERSON):
-            if _ends_before(_SUCCEEDED, sentence, value_start) and not (
-                sought.predecessor or question_terms & _EARLIER
-            ):
+            if _ends_before(_SUCCEEDED, sentence, value_start) and not (sought.predecessor or sought.earlier):
                 continue  # "Johnstone will succeed John M. Henske as chief executive": Henske is leaving the post
             if sought.winner and _ends_before(_BEATEN, sentence, value_start):
                 continue  # "a 10-inning victory over the Cleveland Indians": asked who won, not who lost
@@ -1010,8 +1019,11 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             limit = _ends_before(_LIMIT_BEFORE, sentence, value_start) or _LIMIT_AFTER.match(sentence, value_end)
             if limit and not sought.limit:
                 continue  # "the tram was going faster than the 12mph speed limit": not how fast it went
-            if _ends_before(_FORMER, sentence, value_start) and not question_terms & _EARLIER:
+            former = _ends_before(_FORMER, sentence, value_start) or _CHANGED_AFTER.match(sentence, value_end)
+            if former and not sought.earlier:
                 continue  # "rose to 3.66 mln tonnes from 3.46 mln": the figure now is asked, not the one before
+            if sought.earlier and _ends_before(_CHANGED_BEFORE, sentence, value_start):
+                continue  # asked the weight before, not "was reduced to 150 grams"
             amount = measure == AMOUNT and (
                 _AMOUNT_SCALE.search(candidate[2]) or AMOUNT_UNIT.match(sentence, value_end)
             )

@@ -700,6 +700,12 @@ def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     assert _values("How much sugar had the mills turned out in the previous year?", sentence) == [
         ("3.46 mln", "3460000")
     ]
+    # "output of 2.4 mln tonnes would be cut to 2.1 mln": the figure before the change is asked before, or earlier
+    cut = "The mill said output of 2.4 mln tonnes would be cut to 2.1 mln tonnes."
+    assert _values("How much will output be cut to?", cut) == [("2.1 mln tonnes", "2100000")]
+    assert _values("How much was output before the cut?", cut) == [("2.4 mln tonnes", "2400000")]
+    weight = "The bar's weight was reduced from 400 grams to 360 grams."
+    assert _values("How heavy was the bar before it shrank?", weight) == [("400 grams", "400")]
 
 
 def test_a_value_of_the_earlier_event_a_story_is_measured_against_answers_only_a_question_of_its_year():
@@ -1147,6 +1153,7 @@ def test_the_one_succeeded_or_replaced_is_not_who_takes_the_post():
     sentence = "Olin said John Johnstone, its president, will succeed John Henske as chief executive in April."
     assert _values("Who will become Olin's chief executive?", sentence) == [("John Johnstone", "John Johnstone")]
     assert _values("Who is Johnstone to succeed at Olin?", sentence) == [("John Henske", "John Henske")]
+    assert _values("Who was Olin's chief executive before Johnstone?", sentence) == [("John Henske", "John Henske")]
     # asked who will replace someone, the one arriving
     assert _values("Who will replace Olin's outgoing chief executive?", sentence) == [
         ("John Johnstone", "John Johnstone")
