@@ -43,6 +43,7 @@ from qa.value_forms import (
     TIME_RE,
     TIME_UNITS,
     dated,
+    dimension_of,
     is_year,
     measure_of,
     normal_date,
@@ -675,12 +676,25 @@ def _beside(
         own = all(mention.story in stories for mention in other.mentions)
         if own and names and not first.several:
             continue
+        if _measured_otherwise(first.first, other.first):
+            continue  # "5.768 billion dlrs" of exports, or "over 7.0 pct", beside "1.45 mln tonnes" of palm oil
         if other.closeness >= OTHER_VALUE_CLOSENESS * first.closeness and other.support >= support:
             if any(_names_all(named, mention, article_words) for mention in other.mentions):
                 kept.append(other)
                 if len(kept) == MAX_VALUES - 1:
                     break
     return kept
+
+
+def _measured_otherwise(first: Mention, other: Mention) -> bool:
+    """Whether two numbers are of things measured otherwise: a share and a count, a sum of money and a weight.
+    A number stated in no unit may be of either."""
+    if first.kind != NUMBER or other.kind != NUMBER:
+        return False
+    dimensions = [
+        "share" if mention.normalized.endswith("%") else dimension_of(mention.value) for mention in (first, other)
+    ]
+    return all(dimensions) and dimensions[0] != dimensions[1]
 
 
 def _mentions(sought: Sought, results: list[Result], stories: dict[str, str], floor: float) -> list[Mention]:
@@ -887,6 +901,8 @@ def _counted(question: str) -> set[str]:
         question,
         re.I,
     )
+    if match and re.match(r"how much\s+of\b", match.group(), re.I):
+        return set()  # "How much of Victoria…?" asks a part of a whole, which may be a share
     if match:
         return _senses(set(terms(match.group(1))) - _OF_A_COUNT)
     return _senses({"people"}) if number_noun(question) in ("toll", "population") else set()
@@ -995,7 +1011,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                     takewhile(lambda w: not w[1][0].isdigit(), dropwhile(lambda w: w[1][0].isdigit(), after[1:]))
                 )
             counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
-            measured = _UNIT_AFTER.match(sentence, value_end) or candidate[3].endswith("%")
+            share = candidate[3].endswith("%")
+            measured = _UNIT_AFTER.match(sentence, value_end) or share
             noun = after[1:2] if [w[1] for w in after[:1]] == ["of"] else after[:1]  # "20% of Victorians"
             if counted and measured and measure is None and not counted & {w[1] for w in noun}:
                 continue  # "100 metres" away, "100 per cent" sure: not how many shells
@@ -1024,10 +1041,12 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "rose to 3.66 mln tonnes from 3.46 mln": the figure now is asked, not the one before
             if sought.earlier and _ends_before(_CHANGED_BEFORE, sentence, value_start):
                 continue  # asked the weight before, not "was reduced to 150 grams"
-            amount = measure == AMOUNT and (
-                _AMOUNT_SCALE.search(candidate[2]) or AMOUNT_UNIT.match(sentence, value_end)
+            amount = (
+                measure == AMOUNT
+                and not (counted and share)  # "by over 7.0 pct" is no amount of palm oil
+                and (_AMOUNT_SCALE.search(candidate[2]) or AMOUNT_UNIT.match(sentence, value_end))
             )
-            if sought.money and candidate[3].endswith("%"):
+            if sought.money and share:
                 continue  # "How much did Brown-Forman net?": a sum, not "a 37 pct increase"
             if amount and bool(_PER_SHARE.match(sentence, value_end)) != ("share" in question_terms):
                 amount = None  # "earned 2.4 mln dlrs, or 15 cts a share": the whole, unless asked what a share earned
@@ -1042,8 +1061,11 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 continue  # "What was the price of the MD-11 jets?": not "four MD-11 jets"
             if sought.any_noun and not _counts_a_noun(sentence, value_end, candidate[3]):
                 continue
-            # "measuring 6.5 on the Richter scale"; but "averaged 27.3", asked an average or a rate
-            alone = _bare(sentence, value_end) and ("." not in candidate[3] or bool(question_terms & _NOT_WHOLE))
+            # "measuring 6.5 on the Richter scale"; but "averaged 27.3", asked an average or a rate; a share is of
+            # something, and no count
+            alone = _bare(sentence, value_end) and (
+                "." not in candidate[3] and not share or bool(question_terms & _NOT_WHOLE)
+            )
             if counted and not (counts or amount or sought.any_noun or alone):
                 continue  # "how much sugar" is answered by "3.66 mln tonnes", "how many shells" by "30,000 rounds"; a
                 # number counting nothing named is whole
@@ -1052,13 +1074,11 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             if measure == FACTOR and not (
                 _FACTOR_AFTER.match(sentence, value_end)
                 or (  # "how much more costly": "15 pct more"; not when asked by what factor or how many times
-                    candidate[3].endswith("%")
-                    and not {"factor", "times"} & question_terms
-                    and _MORE_AFTER.match(sentence, value_end)
+                    share and not {"factor", "times"} & question_terms and _MORE_AFTER.match(sentence, value_end)
                 )
             ):
                 continue  # "by what factor" is answered by "ten times" or "15 pct more", not by a count
-            if measure == SHARE and not candidate[3].endswith("%"):
+            if measure == SHARE and not share:
                 continue  # "what share" is answered by "90 percent", not by "3 million"
             labelled = _YEAR_AFTER.match(sentence, value_end)
             if labelled and _another_year(labelled.group(1), question_terms):

@@ -261,3 +261,14 @@ def unit_of(value: str) -> str:
     unit = word.group().lower()
     units = {"dlr": "dollar", "dlrs": "dollar", "cts": "cent", "stg": "pound", "bbl": "barrel"}
     return units.get(unit, unit.removesuffix("s"))
+
+
+def dimension_of(value: str) -> str:
+    """What a number's unit measures: "money" ("5.768 billion dlrs", "£5m"), "length", "weight" or "speed" ("1.45 mln
+    tonnes": weight), another unit as itself ("barrel"), or "" for a number stated in none."""
+    if any(sign in value for sign in _SIGNS) or re.search(rf"\b(?:{MONEY})\b", value, re.IGNORECASE):
+        return "money"
+    if measure := measure_of(value):
+        return measure[0]
+    unit = unit_of(value)
+    return next((kind for kind, units in _SIZES.items() if unit in units), unit)

@@ -720,6 +720,24 @@ def test_a_value_of_the_earlier_event_a_story_is_measured_against_answers_only_a
     assert _values("Where did the tram catch fire?", sentence) == []
 
 
+def test_a_number_beside_the_first_is_measured_as_it_is():
+    question = "How much crude palm oil did Indonesia turn out in 1986?"
+    first = "Indonesia turned out 1.45 mln tonnes of crude palm oil in 1986."
+    worth = "In 1986 Indonesia turned out crude palm oil for 5.768 billion dlrs."  # a sum of money is no weight
+    assert [f.first.value for f in _figures(question, first, worth)] == ["1.45 mln tonnes"]
+    more = "Indonesia turned out 12 pct more crude palm oil in 1986."  # a share is no amount of a thing
+    assert [f.first.value for f in _figures(question, first, more)] == ["1.45 mln tonnes"]
+    rose = "Palm oil production is expected to increase by over 7.0 pct in 1987 to 1.45 mln tonnes from 1.35 mln."
+    assert _values("How much palm oil is Indonesia expected to produce in 1987?", rose) == [
+        ("1.45 mln tonnes", "1450000")
+    ]
+    assert _values("How much did palm oil output rise in 1987?", rose) == [("over 7.0 pct", "7%")]
+    # asked how much of a whole, a share answers
+    assert _values("How much of Victoria's land is farmed?", "Farms take up nearly 90% of Victoria's land.") == [
+        ("nearly 90%", "90%")
+    ]
+
+
 def test_a_sum_beside_the_first_asked_of_a_thing_comes_from_a_story_that_speaks_of_it():
     question = "How much wheat is Indonesia expected to import in 1987?"
     wheat = _result("Indonesia's wheat imports are expected to fall to 1.5 mln tonnes in calendar 1987.", "a.txt")
