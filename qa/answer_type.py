@@ -44,7 +44,7 @@ AMOUNT_NOUNS = frozenset(
     "price cost value budget salary wage wages fee fine dividend payout income revenue revenues sales earnings profit"
     " profits loss losses deficit surplus debt amount sum".split()
 )
-_COUNT_NOUNS = tuple("toll population turnout age total number range tally margin rate output production".split())
+_COUNT_NOUNS = tuple("toll population turnout age total number range tally margin rate output production quota".split())
 _NUMBER_NOUN = "|".join([*MEASURE_NOUNS, *sorted(AMOUNT_NOUNS), *_COUNT_NOUNS])
 # Ranking reads a toll asked for as a number, as it reads "how many died"; the other nouns by which a question asks
 # for a number are read by the answer reader alone (bench/results/answers.md).
@@ -61,7 +61,7 @@ def _asked_by(nouns: str) -> tuple[str, str]:
     """The patterns of a question asking for a number by one of the nouns (a regex alternation, captured): "What was
     the final death toll…?", "What were the company's earnings?", "What price did…?"."""
     return (
-        rf"^\W*what\s+(?:is|was|are|were)\s+(?:(?:the|its|his|her|their)\s+)?(?:[\w.-]+['’]s\s+)?"
+        rf"^\W*what\s+(?:is|was|are|were)\s+(?:(?:the|its|his|her|their)\s+)?(?:(?:[\w.-]+\s+){{0,2}}?[\w.-]+['’]s\s+)?"
         rf"(?:(?!of\b)[\w-]+\s+){{0,3}}?({nouns}){_PHRASE_ENDS}",
         rf"^\W*what\s+(?:{_NOT_CAUSE}[\w-]+\s+){{0,2}}({nouns})\s+"
         r"(?:did|does|do|is|was|were|are|has|have|had|will|would|from|of|for|in|at|on|among|by|per|a)\b",

@@ -298,14 +298,16 @@ _CHANGED_AFTER = re.compile(
 _CHANGED_BEFORE = re.compile(rf"\b{_CHANGE}\s+(?:down\s+|up\s+)?to\s+(?:an?\s+)?$", re.IGNORECASE)
 # A limit is what a measure may reach, not what it reached: "faster than the 12mph speed limit", "a speed limit of
 # 12 mph"; asked for unless the question speaks of what is allowed.
-_LIMIT_BEFORE = re.compile(r"\blimits?\s+(?:of|at|is|was)\s+(?:up\s+to\s+)?$", re.IGNORECASE)
+_LIMIT_BEFORE = re.compile(r"\b(?:limits?|quotas?|ceilings?)\s+(?:of|at|is|was)\s+(?:up\s+to\s+)?$", re.IGNORECASE)
 _LIMIT_AFTER = re.compile(  # "12mph speed limit", "12 mph (20km/h) limit"; not "3,000 troops to limit the violence"
     r"(?:\s?(?!(?:to|would|will|could|can|may|might|should|must)\b)[a-z/]+)?(?:\s*\([^)]{1,20}\))?\s+"
     r"(?:(?:speed|weight|height|age|time|term|daily|legal|upper|lower|spending|borrowing|credit|output|import|export"
-    r"|price)\s+)?limits?\b",
+    r"|price)\s+)?(?:limits?|quotas?|ceilings?)\b",
     re.IGNORECASE,
 )
-_LIMIT_ASKED = re.compile(r"\b(?:limits?|allowed|permitted|maximum|legal|capped|can)\b", re.IGNORECASE)
+_LIMIT_ASKED = re.compile(
+    r"\b(?:limits?|quotas?|ceilings?|allowed|permitted|maximum|legal|capped|can)\b", re.IGNORECASE
+)
 _EARLIER_ASKED = re.compile(
     r"\b(?:before|previous|previously|earlier|former|prior|ago|originally|initially)\b", re.IGNORECASE
 )

@@ -1046,6 +1046,11 @@ def test_a_place_is_read_after_a_word_of_place_as_an_owner_or_with_strong_suppor
         ("How fast was the tram going?", "The tram went at 50mph on the bend.", "50mph"),
         ("How fast can the tram go on the curve?", "The curve has a 12mph speed limit.", "12mph"),
         ("How many troops were deployed?", "The army deployed 3,000 troops to limit the violence.", "3,000"),
+        # a quota or a ceiling is a limit too
+        ("How much oil did Saudi Arabia pump a day?", "Saudi Arabia has an Opec quota of 4.133 mln bpd.", ""),
+        ("How much oil did Saudi Arabia pump a day?", "Saudi Arabia exceeded its 4.133 mln bpd quota.", ""),
+        ("How much oil did Saudi Arabia pump a day?", "Saudi Arabia pumped 3.5 mln bpd, under its quota.", "3.5 mln"),
+        ("What is Saudi Arabia's Opec quota?", "Saudi Arabia has an Opec quota of 4.133 mln bpd.", "4.133 mln"),
     ],
 )
 def test_names_places_and_years_as_news_writes_them(question, sentence, values):
