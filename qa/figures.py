@@ -308,6 +308,19 @@ _LIMIT_AFTER = re.compile(  # "12mph speed limit", "12 mph (20km/h) limit"; not 
 _LIMIT_ASKED = re.compile(
     r"\b(?:limits?|quotas?|ceilings?|allowed|permitted|maximum|legal|capped|can)\b", re.IGNORECASE
 )
+# Asked when something began or ended, a date the sentence gives as the other end is no answer: "the quota year
+# began January 1, 1987 and ends December 31", asked when it ends.
+_START_ASKED = re.compile(r"\b(?:begin|began|begins|start|started|starts|launch|launched)\b", re.IGNORECASE)
+_END_ASKED = re.compile(  # not "before the end of 2016"
+    r"\b(?:end|ends|ended|finish|finished|finishes|expire|expires|expired)\b(?!\s+of\b)", re.IGNORECASE
+)
+_STARTED_BEFORE = re.compile(
+    r"\b(?:began|begins|begin|beginning|started|starts|start|starting|launched|from)\s+(?:on\s+|in\s+)?$", re.IGNORECASE
+)
+_ENDED_BEFORE = re.compile(
+    r"\b(?:ended|ends|end|ending|finished|finishes|expires|expired|until|till|through)\s+(?:on\s+|in\s+)?$",
+    re.IGNORECASE,
+)
 _EARLIER_ASKED = re.compile(
     r"\b(?:before|previous|previously|earlier|former|prior|ago|originally|initially)\b", re.IGNORECASE
 )
@@ -522,6 +535,7 @@ class Sought:
     time: bool = False  # asked how many years, how often, how long… (_TIME_ASKED): a span of time may answer
     rest: bool = False  # asked of the rest of a count ("How many more…", "…remain"): "the other four" answers
     earlier: bool = False  # asked of what was before ("the year before", "previously"): "from 3.46 mln" answers
+    boundary: str = ""  # "start" or "end": asked when something began, or when it ends
 
 
 def _sought(question: str, kind: str, results: list[Result]) -> Sought:
@@ -557,7 +571,14 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         time=bool(_TIME_ASKED.search(question)),
         age_now=bool(_AGE_NOW_ASKED.search(question)),
         earlier=bool(_EARLIER_ASKED.search(question)),
+        boundary=_boundary(question),
     )
+
+
+def _boundary(question: str) -> str:
+    """Which end of a span the question asks the date of: "start", "end", or "" for neither or both."""
+    start, end = bool(_START_ASKED.search(question)), bool(_END_ASKED.search(question))
+    return "start" if start and not end else "end" if end and not start else ""
 
 
 def _sum_asked(question: str) -> str | None:
@@ -1336,6 +1357,9 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # "Oct. 15" does not say in what year
             if year and not sought.years[0] <= int(year) <= sought.years[1]:
                 continue  # asked when the Cubs last won before 2016, not "Nov. 2, 2016"
+            other_end = {"start": _ENDED_BEFORE, "end": _STARTED_BEFORE}.get(sought.boundary)
+            if other_end and _ends_before(other_end, sentence, m.start()):
+                continue  # asked when the quota year ends, not "began January 1, 1987"
             named = next((g for g in ("year", "era", "month") if m.group(g)), None)  # "in 1066": 1066
             start = m.start(named) if named else m.start()
             yield start, m.end(), sentence[start : m.end()], normal_date(m), DATE

@@ -648,6 +648,17 @@ def test_a_date_asked_before_or_after_a_year_falls_there():
     assert _values("When did the Cubs win before 2016?", "The Cubs won on Nov. 2.") == [("Nov. 2", "November 2")]
 
 
+def test_asked_when_something_began_or_ended_the_date_of_the_other_end_is_no_answer():
+    year = "The 1987 sugar import quota year began January 1, 1987 and ends December 31."
+    assert _values("When does the 1987 sugar import quota year end?", year) == [("December 31", "December 31")]
+    assert _values("When did the 1987 sugar import quota year begin?", year) == [("January 1, 1987", "1987-01-01")]
+    strike = "The strike ran from March 2 until April 9, the union said."
+    assert _values("When did the strike end?", strike) == [("April 9", "April 9")]
+    assert _values("When did the strike start?", strike) == [("March 2", "March 2")]
+    ended = "The strike, which ended on April 9, had begun on March 2."
+    assert _values("When, before the end of the year, did the strike start?", ended) == [("March 2", "March 2")]
+
+
 def test_a_question_asking_what_year_is_answered_by_a_date_with_a_year():
     assert _values("In what year was the bar first made?", "The bar was first made on October 15, 1908.") == [
         ("October 15, 1908", "1908-10-15")
