@@ -38,7 +38,8 @@ NUMBER_RE = re.compile(
 TIME_UNITS = r"years?|months?|weeks?|days?|hours?|minutes?|seconds?|decades?|centuries|century"
 MONEY = (
     r"dlrs?|dollars?|cts|cents|pence|pounds|stg|euros?|yen|francs|marks|kroner|kronor|kronur|krona|yuan|rupees|roubles"
-    r"|rubles|pesos|lire"
+    r"|rubles|pesos|lire|lira|guilders|crowns|ringgit|rand|cruzados|dinars|dirhams|riyals|rials|pesetas|escudos"
+    r"|drachmas|schillings|shekels|rupiah|baht|naira"
 )
 _AREA = r"(?:square|sq\.?)\s+(?:kilometres?|kilometers?|km|miles?|mi|metres?|meters?|m|feet|ft)|km2"
 _UNITS_OF_AMOUNT = rf"{MONEY}|tonnes?|tons?|barrels?|bbl|bushels?|bales?|ounces|grams?|kg|acres|hectares|{_AREA}"

@@ -326,6 +326,13 @@ def test_asked_a_sum_a_count_of_things_is_no_answer_and_asked_no_time_a_span_of_
     ]
     flour = "The offer covers the sale of 37,000 long tons of wheat flour to North Yemen."
     assert _values("How much wheat flour will North Yemen buy?", flour) == [("37,000", "37000")]
+    # a sum is shown in its currency, whichever the wire names
+    deficit = "The budget projected a deficit of 5.472 billion riyals."
+    assert _values("How big a deficit does Qatar's budget project?", deficit) == [
+        ("5.472 billion riyals", "5472000000")
+    ]
+    guilders = "The Dutch firm earned 120 mln guilders, it said."
+    assert _values("How much did the Dutch firm earn?", guilders) == [("120 mln guilders", "120000000")]
 
 
 def test_a_headline_run_into_a_sentence_names_no_one_and_supports_nothing():
