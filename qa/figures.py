@@ -210,7 +210,7 @@ _PART_AFTER = re.compile(r"\s+remaining\b", re.IGNORECASE)  # "the three remaini
 _REST_ASKED = re.compile(r"\b(?:other|more|remain\w*|final|rest|additional|further|extra)\b", re.IGNORECASE)
 _NOT_WHOLE = {"average", "averaged", "averages", "mean", "per", "rate", "rates"}  # asked how many, may be a fraction
 _MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much did profits rise?", "…shares lose?"
-    r"(?<!\bby )\bhow much (?:[\w'’-]+\s+){0,4}?(?:earn|earned|net|netted|pay|paid|spend|spent|cost|owe|owed|charge"
+    r"(?<!\bby )\bhow much (?:[\w'’-]+\s+){0,6}?(?:earn|earned|net|netted|pay|paid|spend|spent|cost|owe|owed|charge"
     r"|charged|fetch|fetched|invest|invested)\b",
     re.IGNORECASE,
 )

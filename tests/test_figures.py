@@ -283,6 +283,8 @@ def test_asked_how_much_someone_earned_a_sum_answers_not_a_share():
     # a share alone is no sum either
     share = "U.S. goods accounted for about 19 pct of the Korean carmaker's imports this year."
     assert _values("How much will the Korean carmaker spend on American goods this year?", share) == []
+    owned = "Toshin Steel is owned 41.9 pct by Nippon Kokan."  # however many words stand before the verb
+    assert _values("How much does a Toshin Steel share cost?", owned) == []
     # a quantity in other units is no sum paid: asked what was paid, not how much was bought
     wheat = "Moscow agreed to buy four mln tonnes of wheat for 400 mln dlrs."
     assert _values("How much did Moscow pay for the wheat?", wheat) == [("400 mln dlrs", "400000000")]
