@@ -1189,6 +1189,17 @@ def _dated_by_story(sentence: str, start: int, end: int) -> bool:
     )
 
 
+def _cut_year(sentence: str, number: re.Match, dates: list[tuple[int, int]]) -> bool:
+    """Whether the number is a date's year cut short, as a copied tweet's often is ("November 9, 201 \"There are
+    eight fire engines"): the first digits of a year, after a date and its comma, counting no word after it."""
+    after_date = any(re.fullmatch(r",\s*", sentence[end : number.start()]) for _, end in dates if end <= number.start())
+    return (
+        after_date
+        and re.fullmatch(r"(?:19|20)\d?", number.group()) is not None
+        and not re.match(r"\s+[a-z]", sentence[number.end() :])
+    )
+
+
 def _score(sentence: str, number: re.Match) -> bool:
     """Whether the number begins a score ("won 8-7", "drew 1-1"): a pair whose second is no higher, unlike a range
     ("10-15 people")."""
@@ -1304,6 +1315,7 @@ def _candidates(sought: Sought, sentence: str):
                 or re.match(r"/\d", sentence[m.end() :])  # "2/8": one too
                 or _score(sentence, m)
                 or is_year(m)
+                or _cut_year(sentence, m, taken)
                 or _DURATION_AFTER.match(sentence, m.end())
             ):
                 continue

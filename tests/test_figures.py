@@ -101,6 +101,10 @@ def test_numbers_are_normalised_to_digits_keeping_their_qualifier_as_written():
 def test_years_dates_and_lengths_are_not_counts():
     # "in 2017" is a year, "seven-month" a length: neither counts the dead.
     assert _values("How many civilians died?", "In 2017 a seven-month advance killed 21 civilians.") == [("21", "21")]
+    # nor does a year cut short, as a copied tweet's often is; but a count after a date counts
+    tweet = "Fire engines at the Croydon accident pic.twitter.com/x -- Lainey (@lainey) November 9, 201"
+    assert _values("How many fire engines went to the Croydon accident?", tweet) == []
+    assert _values("How many people were hurt?", "On November 9, 201 people were hurt.") == [("201", "201")]
 
 
 def test_durations_keep_their_unit_and_dates_are_iso_where_complete():
