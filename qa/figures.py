@@ -1033,7 +1033,10 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
                 own = list(
                     takewhile(lambda w: not w[1][0].isdigit(), dropwhile(lambda w: w[1][0].isdigit(), after[1:]))
                 )
-            counts = bool(counted & {w[1] for w in own[:5] + before[-2:]})  # "42 air strikes", "sites of 42"
+            # "42 air strikes", "sites of 42"; not "an area with over 12 million inhabitants"
+            counts = bool(counted & {w[1] for w in own[:5]}) or (
+                bool(counted & {w[1] for w in before[-2:]}) and not _counts_a_noun(sentence, value_end, candidate[3])
+            )
             share = candidate[3].endswith("%")
             measured = _UNIT_AFTER.match(sentence, value_end) or share
             noun = after[1:2] if [w[1] for w in after[:1]] == ["of"] else after[:1]  # "20% of Victorians"

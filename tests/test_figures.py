@@ -872,6 +872,17 @@ def test_another_value_needs_three_quarters_of_the_first_values_closeness_whiche
     assert [f.first.value for f in found] == ["Seven", "five"]
 
 
+def test_a_number_counts_the_noun_before_it_only_when_it_has_none_of_its_own():
+    assert _values("How many strike sites did the investigators go and see?", "They visited the sites of 42.") == [
+        ("42", "42")
+    ]
+    question = "How many metropolitan areas are there in the region?"
+    largest = "The region's largest metropolitan area has over 12 million inhabitants."  # counts its inhabitants
+    assert [f.first.value for f in _figures(question, "There are two metropolitan areas in the region.", largest)] == [
+        "two"
+    ]
+
+
 def test_a_count_joined_to_a_second_subject_is_read_with_their_verb():
     sentence = "In Croydon two women passengers and the driver died when the tram crashed."
     assert _values("How many passengers were hurt when the tram crashed in Croydon?", sentence) == []
