@@ -61,7 +61,7 @@ def _asked_by(nouns: str) -> tuple[str, str]:
     """The patterns of a question asking for a number by one of the nouns (a regex alternation, captured): "What was
     the final death toll…?", "What were the company's earnings?", "What price did…?"."""
     return (
-        rf"^\W*what\s+(?:is|was|are|were)\s+(?:(?:the|its|his|her|their)\s+)?(?:(?:[\w.-]+\s+){{0,2}}?[\w.-]+['’]s\s+)?"
+        rf"^\W*what\s+(?:is|was|are|were)\s+(?:(?:the|its|his|her|their)\s+)?(?:(?:(?!of\b)[\w.-]+\s+){{0,2}}?[\w.-]+['’]s\s+)?"
         rf"(?:(?!of\b)[\w-]+\s+){{0,3}}?({nouns}){_PHRASE_ENDS}",
         rf"^\W*what\s+(?:{_NOT_CAUSE}[\w-]+\s+){{0,2}}({nouns})\s+"
         r"(?:did|does|do|is|was|were|are|has|have|had|will|would|from|of|for|in|at|on|among|by|per|a)\b",

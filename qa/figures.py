@@ -284,17 +284,19 @@ _SCOPE = re.compile(
 # What a sentence tells of an earlier event it measures the story against: "the first since 1959, when two women
 # passengers and the driver died", "the lowest since August 1985, when it was estimated at 8.3 pct".
 _EARLIER_EVENT = re.compile(
-    r"\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\.?\s+)?((?:1[89]|20)\d\d),?\s+when\b[^,;:()]*$"
+    r"\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\.?\s+)?((?:1[89]|20)\d\d),?\s+when\b[^,;:()]*$",
+    re.IGNORECASE,
 )
 # A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
 # question words that ask for it.
 _FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
 _CHANGE = r"(?:cut|reduced|lowered|raised|increased|decreased|trimmed|slashed|shrunk|shrank|downsized|revised)"
 # "the 170-gram bar was reduced to 150 grams": the number before the change, and the one it was changed to
-_CHANGED_AFTER = re.compile(
-    rf"(?:[\s-]+[a-z]+){{0,3}}?\s+(?:(?:was|were|is|are|will|would|has|have|had|be|been)\s+){{0,2}}{_CHANGE}"
-    r"\s+(?:down\s+|up\s+)?to\b"
+_CHANGED_AFTER = re.compile(  # the words between in the number's clause: not "400 workers when output was cut to"
+    r"(?:[\s-]+(?!(?:when|as|and|or|but|while|after|before|because|since|which|that|if|so|then)\b)[a-z]+){0,3}?\s+"
+    rf"(?:(?:was|were|is|are|will|would|has|have|had|be|been)\s+){{0,2}}{_CHANGE}\s+(?:down\s+|up\s+)?to\b"
 )
+_MONTH_DAY_END = re.compile(r"\b[A-Z][a-z]{2,8}\.?\s+\d{1,2}$")  # "November 9", "Nov. 9" ending a date
 _CHANGED_BEFORE = re.compile(rf"\b{_CHANGE}\s+(?:down\s+|up\s+)?to\s+(?:an?\s+)?$", re.IGNORECASE)
 # A limit is what a measure may reach, not what it reached: "faster than the 12mph speed limit", "a speed limit of
 # 12 mph"; asked for unless the question speaks of what is allowed.
@@ -310,19 +312,21 @@ _LIMIT_ASKED = re.compile(
 )
 # Asked when something began or ended, a date the sentence gives as the other end is no answer: "the quota year
 # began January 1, 1987 and ends December 31", asked when it ends.
-_START_ASKED = re.compile(r"\b(?:begin|began|begins|start|started|starts|launch|launched)\b", re.IGNORECASE)
-_END_ASKED = re.compile(  # not "before the end of 2016"
+_START_ASKED = re.compile(r"\b(?:begin|began|begins|start|started|starts)\b(?!\s+of\b)", re.IGNORECASE)
+_END_ASKED = re.compile(  # not "the end of …", which as often bounds the time asked: "before the end of 2016"
     r"\b(?:end|ends|ended|finish|finished|finishes|expire|expires|expired)\b(?!\s+of\b)", re.IGNORECASE
 )
 _STARTED_BEFORE = re.compile(
-    r"\b(?:began|begins|begin|beginning|started|starts|start|starting|launched|from)\s+(?:on\s+|in\s+)?$", re.IGNORECASE
+    r"\b(?:began|begins|begin|beginning|started|starts|start|starting|from)\s+(?:on\s+|in\s+)?$", re.IGNORECASE
 )
 _ENDED_BEFORE = re.compile(
     r"\b(?:ended|ends|end|ending|finished|finishes|expires|expired|until|till|through)\s+(?:on\s+|in\s+)?$",
     re.IGNORECASE,
 )
-_EARLIER_ASKED = re.compile(
-    r"\b(?:before|previous|previously|earlier|former|prior|ago|originally|initially)\b", re.IGNORECASE
+_EARLIER_ASKED = re.compile(  # not "before the end of the year", nor asked what it was cut to
+    r"\b(?:before(?!\s+the\s+(?:end|start|beginning|close)\b)|previous|previously|earlier|former|prior|ago|originally"
+    r"|initially)\b",
+    re.IGNORECASE,
 )
 _SUCCEEDED = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:e|es|ed|ing)|successor\s+to)\s+$", re.IGNORECASE)
 # "Who did Johnstone succeed?", "Whose predecessor…": the one leaving; "Who will succeed Henske?": the one arriving
@@ -570,7 +574,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         rest=bool(_REST_ASKED.search(question)),
         time=bool(_TIME_ASKED.search(question)),
         age_now=bool(_AGE_NOW_ASKED.search(question)),
-        earlier=bool(_EARLIER_ASKED.search(question)),
+        earlier=bool(_EARLIER_ASKED.search(question)) and not re.search(rf"\b{_CHANGE}\s+to\b", question, re.I),
         boundary=_boundary(question),
     )
 
@@ -710,8 +714,8 @@ def _beside(
 
 
 def _measured_otherwise(first: Mention, other: Mention) -> bool:
-    """Whether two numbers are of things measured otherwise: a share and a count, a sum of money and a weight.
-    A number stated in no unit may be of either."""
+    """Whether two numbers are of things measured otherwise: a share and a weight, a sum of money and a weight. A
+    number stated in no unit may be of either."""
     if first.kind != NUMBER or other.kind != NUMBER:
         return False
     dimensions = [
@@ -1194,12 +1198,17 @@ def _dated_by_story(sentence: str, start: int, end: int) -> bool:
 
 def _cut_year(sentence: str, number: re.Match, dates: list[tuple[int, int]]) -> bool:
     """Whether the number is a date's year cut short, as a copied tweet's often is ("November 9, 201 \"There are
-    eight fire engines"): the first digits of a year, after a date and its comma, counting no word after it."""
-    after_date = any(re.fullmatch(r",\s*", sentence[end : number.start()]) for _, end in dates if end <= number.start())
-    return (
+    eight fire engines"): the first digits of a year just after a month, a day and a comma, with no word after it
+    ("On November 9, 20 Palestinians were hurt" counts them)."""
+    after_date = any(
+        re.fullmatch(r",\s*", sentence[end : number.start()]) and _MONTH_DAY_END.search(sentence, 0, end)
+        for _, end in dates
+        if end <= number.start()
+    )
+    return bool(
         after_date
-        and re.fullmatch(r"(?:19|20)\d?", number.group()) is not None
-        and not re.match(r"\s+[a-z]", sentence[number.end() :])
+        and re.fullmatch(r"(?:19|20)\d?", number.group())
+        and re.match(r"\s*(?:$|[\"“”'‘’…]|\.\.\.)", sentence[number.end() :])
     )
 
 

@@ -265,10 +265,15 @@ def unit_of(value: str) -> str:
 
 
 def dimension_of(value: str) -> str:
-    """What a number's unit measures: "money" ("5.768 billion dlrs", "£5m"), "length", "weight" or "speed" ("1.45 mln
-    tonnes": weight), another unit as itself ("barrel"), or "" for a number stated in none."""
+    """What a number's unit measures: "money" ("5.768 billion dlrs", "£5m"), "area", "length", "weight" or "speed"
+    ("1.45 mln tonnes": weight), another unit as itself ("barrel"), or "" for a number stated in none or in pounds
+    (money or a weight)."""
+    if re.search(r"\bpounds\b", value, re.IGNORECASE):
+        return ""
     if any(sign in value for sign in _SIGNS) or re.search(rf"\b(?:{MONEY})\b", value, re.IGNORECASE):
         return "money"
+    if re.search(rf"\b(?:{_AREA}|acres|hectares)\b", value, re.IGNORECASE):
+        return "area"
     if measure := measure_of(value):
         return measure[0]
     unit = unit_of(value)

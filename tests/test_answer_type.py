@@ -135,6 +135,7 @@ def test_asked_who_holds_a_role_a_name_answers(question):
         ("What is Magma Copper's new price for cathode copper?", "number", "price"),  # a name of two words owns it
         ("What is Saudi Arabia's Opec quota?", "number", "quota"),
         ("What is Saudi Arabia's capital?", None, None),
+        ("What was the cause of Brazil's loss?", None, None),
         ("What was the tram's speed when it came off the rails?", "number", "speed"),
         ("What price did Nestle pay for the brand?", "number", "price"),
         ("What regular quarterly amount per share is the fund paying?", "number", "amount"),

@@ -105,6 +105,7 @@ def test_years_dates_and_lengths_are_not_counts():
     tweet = "Fire engines at the Croydon accident pic.twitter.com/x -- Lainey (@lainey) November 9, 201"
     assert _values("How many fire engines went to the Croydon accident?", tweet) == []
     assert _values("How many people were hurt?", "On November 9, 201 people were hurt.") == [("201", "201")]
+    assert _values("How many people were hurt?", "On Nov. 9, 20 Palestinians were hurt.") == [("20", "20")]
 
 
 def test_durations_keep_their_unit_and_dates_are_iso_where_complete():
@@ -730,6 +731,12 @@ def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     assert _values("How much was output before the cut?", cut) == [("2.4 mln tonnes", "2400000")]
     weight = "The bar's weight was reduced from 400 grams to 360 grams."
     assert _values("How heavy was the bar before it shrank?", weight) == [("400 grams", "400")]
+    # asked the figure before, the one a change goes to is none; asked what it is cut to, "before" bounds the time
+    assert _values("How much was output before the cut?", "Output will be cut to 2.1 mln tonnes.") == []
+    assert _values("How much will output be cut to before the end of the year?", cut) == [("2.1 mln tonnes", "2100000")]
+    # the words between a number and its change are of its clause
+    laid_off = "The mill laid off 400 workers when output was cut to 2 mln tonnes."
+    assert _values("How many workers did the mill lay off?", laid_off) == [("400", "400")]
 
 
 def test_a_value_of_the_earlier_event_a_story_is_measured_against_answers_only_a_question_of_its_year():
@@ -739,8 +746,11 @@ def test_a_value_of_the_earlier_event_a_story_is_measured_against_answers_only_a
     )
     assert _values("How many people died in the Croydon tram crash?", sentence) == []
     assert _values("How many people died in the 1959 tram fire?", sentence) == [("two", "2")]
-    rose = "Retail sales rose 0.3 pct in January, the smallest gain since August 1985, when they rose 0.1 pct."
-    assert _values("How much did retail sales rise in January?", rose) == [("0.3 pct", "0.3%")]
+    smallest = "The gain was the smallest since August 1985, when retail sales rose 0.1 pct."
+    assert _values("How much did retail sales rise?", smallest) == []
+    assert (
+        _values("How many people died in the tram crash?", "Since 1959, when two people died, no crash killed.") == []
+    )
     assert _values("Where did the tram catch fire?", sentence) == []
 
 
@@ -860,16 +870,19 @@ def test_a_question_typed_in_lower_case_names_what_the_passages_write_as_names()
 def test_another_value_needs_three_quarters_of_the_first_values_closeness_whichever_story_gives_it():
     question = "How many people died when the speeding tram overturned at Sandilands in Croydon early on Wednesday?"
     first = _result("Seven people died when the speeding tram overturned at Sandilands in Croydon early on Wednesday.")
-    other = "Five people were named by police later today as having died."  # half as close as the first
-    article = {"a.txt": f"The tram overturned at Sandilands in Croydon early on Wednesday. {other}"}
+    article = {"a.txt": "The tram overturned at Sandilands in Croydon early on Wednesday."}
     article["b.txt"] = article["a.txt"]
-    for path in ("a.txt", "b.txt"):  # the first value's own story, or another
-        found = figures(question, [first, _result(other, path, score=0.9)], None, article.get)
-        assert [f.first.value for f in found] == ["Seven"]
-    # a source that says the same of another count disagrees
-    other = "Police said five people died when the tram overturned at Sandilands on Wednesday."
+    for other in (
+        "Five people were named by police later today as having died.",  # half as close as the first
+        "Five people died in the crash at Sandilands, police said.",  # 0.70 as close
+    ):
+        for path in ("a.txt", "b.txt"):  # the first value's own story, or another
+            found = figures(question, [first, _result(other, path, score=0.9)], None, article.get)
+            assert [f.first.value for f in found] == ["Seven"]
+    # a source that says nearly as much of another count disagrees (0.82 as close)
+    other = "Five people died when the tram overturned, police said."
     found = figures(question, [first, _result(other, "b.txt", score=0.9)], None, article.get)
-    assert [f.first.value for f in found] == ["Seven", "five"]
+    assert [f.first.value for f in found] == ["Seven", "Five"]
 
 
 def test_a_number_counts_the_noun_before_it_only_when_it_has_none_of_its_own():
