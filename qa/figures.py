@@ -37,6 +37,7 @@ from qa.value_forms import (
     DATE_RE,
     DURATION_RE,
     MONEY,
+    MONEY_VALUE,
     MONTHS,
     NUMBER_RE,
     ONE_WORD,
@@ -238,6 +239,7 @@ _YEAR_AFTER = re.compile(
     rf"(?:\s+(?!(?:than|from|over|against|compared|with|versus|vs)\b)[a-z]+){{0,2}}?\s+in\s+(?:fiscal\s+)?"
     rf"({_YEAR_SPAN.pattern})"
 )
+_MONTH_DAY_END = re.compile(r"\b[A-Z][a-z]{2,8}\.?\s+\d{1,2}$")  # "November 9", "Nov. 9" ending a date
 _AGE_WORDS = frozenset(("old", "age", "aged"))  # a question holding one asks for an age
 _AGE_NOW_ASKED = re.compile(r"\bhow old (?:is|are)\b", re.IGNORECASE)
 _AGE_THEN = re.compile(
@@ -296,7 +298,6 @@ _CHANGED_AFTER = re.compile(  # the words between in the number's clause: not "4
     r"(?:[\s-]+(?!(?:when|as|and|or|but|while|after|before|because|since|which|that|if|so|then)\b)[a-z]+){0,3}?\s+"
     rf"(?:(?:was|were|is|are|will|would|has|have|had|be|been)\s+){{0,2}}{_CHANGE}\s+(?:down\s+|up\s+)?to\b"
 )
-_MONTH_DAY_END = re.compile(r"\b[A-Z][a-z]{2,8}\.?\s+\d{1,2}$")  # "November 9", "Nov. 9" ending a date
 _CHANGED_BEFORE = re.compile(rf"\b{_CHANGE}\s+(?:down\s+|up\s+)?to\s+(?:an?\s+)?$", re.IGNORECASE)
 # A limit is what a measure may reach, not what it reached: "faster than the 12mph speed limit", "a speed limit of
 # 12 mph"; asked for unless the question speaks of what is allowed.
@@ -328,6 +329,7 @@ _EARLIER_ASKED = re.compile(  # not "before the end of the year", nor asked what
     r"|initially)\b",
     re.IGNORECASE,
 )
+_CHANGE_ASKED = re.compile(rf"\b{_CHANGE}\s+to\b", re.IGNORECASE)  # "How much will output be cut to?": the new figure
 _SUCCEEDED = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:e|es|ed|ing)|successor\s+to)\s+$", re.IGNORECASE)
 # "Who did Johnstone succeed?", "Whose predecessor…": the one leaving; "Who will succeed Henske?": the one arriving
 _PREDECESSOR_ASKED = re.compile(
@@ -574,7 +576,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         rest=bool(_REST_ASKED.search(question)),
         time=bool(_TIME_ASKED.search(question)),
         age_now=bool(_AGE_NOW_ASKED.search(question)),
-        earlier=bool(_EARLIER_ASKED.search(question)) and not re.search(rf"\b{_CHANGE}\s+to\b", question, re.I),
+        earlier=bool(_EARLIER_ASKED.search(question)) and not _CHANGE_ASKED.search(question),
         boundary=_boundary(question),
     )
 
@@ -685,7 +687,7 @@ def _speaks_of(figure: Figure, things: set[str]) -> bool:
     """Whether a passage giving the value speaks of one of the things (stems) asked of: beside 1.5 mln tonnes of
     wheat, not 1.8 mln tonnes of raw sugar from a story that never speaks of wheat. A sum of money may be of anything
     a story calls it ("how much aid": "120 mln stg in assistance")."""
-    return bool(_MONEY_VALUE.search(figure.first.value)) or any(
+    return bool(MONEY_VALUE.search(figure.first.value)) or any(
         things & _passage_stems(mention.result.passage.text) for mention in figure.mentions
     )
 
@@ -870,7 +872,6 @@ def _stem(word: str) -> str:
 
 
 _MONEY = frozenset(map(_stem, ("money", "cash", "funds")))
-_MONEY_VALUE = re.compile(rf"[$£€]|\b(?:{MONEY})\b", re.IGNORECASE)  # a sum of money: "$5 mln", "120 mln stg"
 
 
 @lru_cache(maxsize=256)
@@ -1129,7 +1130,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             else:
                 unit = AMOUNT_UNIT.match(sentence, value_end) if kind == NUMBER else None
                 if sought.money and (
-                    (unit and not _MONEY_VALUE.search(unit.group())) or _JOINED_MEASURE.match(sentence, value_end)
+                    (unit and not MONEY_VALUE.search(unit.group())) or _JOINED_MEASURE.match(sentence, value_end)
                 ):
                     continue  # "How much did Moscow pay for the wheat?": not "four mln tonnes", nor "cut to 360g"
             if unit:  # the value shown is the measure or the sum with its unit: "12mph", "18 million euros"

@@ -46,6 +46,7 @@ _UNITS_OF_AMOUNT = rf"{MONEY}|tonnes?|tons?|barrels?|bbl|bushels?|bales?|ounces|
 AMOUNT_UNIT = re.compile(rf"\s?(?:{_UNITS_OF_AMOUNT})\b")  # after a number
 _UNIT_WORD = re.compile(rf"(?:{_UNITS_OF_AMOUNT})$", re.IGNORECASE)
 _SIGNS = {"$": "dollar", "£": "pound", "€": "euro"}
+MONEY_VALUE = re.compile(rf"[$£€]|\b(?:{MONEY})\b", re.IGNORECASE)  # a sum of money: "$5 mln", "120 mln stg"
 AND_A_HALF = r"[\s-]and[\s-]a[\s-]half"
 DURATION_RE = re.compile(
     rf"\b(?:(?P<qualifier>{_QUALIFIER})\s+)?(?P<amount>\d+(?:\.\d+)?|{_WORD_NUMBER}|a|an)"
@@ -270,7 +271,7 @@ def dimension_of(value: str) -> str:
     (money or a weight)."""
     if re.search(r"\bpounds\b", value, re.IGNORECASE):
         return ""
-    if any(sign in value for sign in _SIGNS) or re.search(rf"\b(?:{MONEY})\b", value, re.IGNORECASE):
+    if MONEY_VALUE.search(value):
         return "money"
     if re.search(rf"\b(?:{_AREA}|acres|hectares)\b", value, re.IGNORECASE):
         return "area"
