@@ -37,6 +37,11 @@ _MEASURES = r"deep|tall|high|wide|heavy|fast"  # "how fast": a number in units
 _PLACES = (
     r"country|countries|city|town|state|region|province|river|waterway|place|street|station|village|area|port|capital"
 )
+# Nouns by which "which" asks for a person's name: "Which FBI director…?"
+PERSON_ROLES = (
+    r"person|commander|minister|official|spokes\w*|leader|adviser|director|driver|player|chief|executive|president"
+    r"|chairman|chairwoman|manager|senator|governor|mayor|candidate|coach|judge"
+)
 _NAMED = r"team|club|firm|company|party|driver|player|airline|brand|bank|outlet|newspaper|broadcaster"
 # Nouns by which "what" asks for a number: a measure in units (the "how …" it stands for), a sum, or a count.
 MEASURE_NOUNS = {"speed": "fast", "depth": "deep", "height": "tall", "width": "wide", "weight": "heavy"}
@@ -90,8 +95,7 @@ _ASKS = (
     (
         NAME,
         re.compile(
-            r"^\W*who\b|\bwhich (\w+ ){0,2}(spokes\w*|official|group|organi[sz]ation|monitor|agency|person|commander"
-            r"|leader|minister)\b"
+            rf"^\W*who\b|\bwhich (\w+ ){{0,2}}(group|organi[sz]ation|monitor|agency|{PERSON_ROLES})\b"
             # "which" alone here: "what area", "what state" ask for a name less often
             rf"|\bwhich (\w+ ){{0,2}}({_PLACES}|{_NAMED})\b|{_WHERE}"
             r"|\bwhat ([\w-]+ ){0,3}(?<!other )name\b",  # not "another name for": that asks for a synonym

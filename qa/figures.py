@@ -27,7 +27,15 @@ from os.path import commonprefix
 from statistics import median
 
 from qa.answer import Result
-from qa.answer_type import AMOUNT_NOUNS, CAPITALISED_WITHIN, MEASURE_NOUNS, NAME_PARTICLES, figure_kind, number_noun
+from qa.answer_type import (
+    AMOUNT_NOUNS,
+    CAPITALISED_WITHIN,
+    MEASURE_NOUNS,
+    NAME_PARTICLES,
+    PERSON_ROLES,
+    figure_kind,
+    number_noun,
+)
 from qa.locations import location_json
 from qa.text import STOPWORDS, collapse_whitespace, normalize_for_search, terms
 from qa.value_forms import (
@@ -139,6 +147,7 @@ _PLACE_BEFORE = re.compile(
     re.IGNORECASE,  # "In Melbourne, …"
 )
 _SAY = r"said|says|told|reported|claimed|claims|estimated|estimates|confirmed|announced|stated|added|believes"
+_PRONOUN_SAID = re.compile(rf"\b(?:he|she)\s+(?:{_SAY})\b|\b(?:{_SAY})\s+(?:he|she)\b", re.IGNORECASE)  # who, before
 _ROLE = (
     r"group|monitor|report|agency|ministry|spokesman|spokeswoman|spokesperson|official|statement|observatory|police"
     r"|coalition|watchdog|investigation|release|assessment|department|office|force|service"
@@ -268,6 +277,11 @@ _SAME_SENSE_GROUPS = [
 # Words that say the same, but say nothing of what a number beside them counts ("made 12 arrests", "200 homes built");
 # not "founded", which is one stem with "found"
 _MADE = {"made", "make", "created", "creates", "invented", "invents", "established", "built"}  # "makes" sells, too
+# A figure made smaller or larger, in other words: "cut to 360g" is asked as "reduced to", "rose" as "increased".
+_LESS = {"cut", "reduce", "reduced", "reduces", "decrease", "decreased", "lowered", "trimmed", "slashed", "shrank",
+         "shrunk", "downsized", "fell", "fall", "falls", "dropped", "declined", "decline"}  # fmt: skip
+_MORE = {"raise", "raised", "increase", "increased", "rose", "rise", "rises", "risen", "boosted", "grew", "climbed",
+         "jumped", "gained"}  # fmt: skip
 # A number measuring something other than what the question counts: "100 metres" away, "three years" on, "seven
 # times" more.
 _UNIT_AFTER = re.compile(
@@ -292,11 +306,14 @@ _EARLIER_EVENT = re.compile(
 # A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
 # question words that ask for it.
 _FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
-_CHANGE = r"(?:cut|reduced|lowered|raised|increased|decreased|trimmed|slashed|shrunk|shrank|downsized|revised)"
+_CHANGE = (
+    r"(?:cut|reduced|reducing|lowered|raised|increased|decreased|trimmed|slashed|shrunk|shrank|downsized|revised|dropping"
+    r"|dropped|falling|fell|rising|rose|going\s+down|going\s+up)"
+)
 # "the 170-gram bar was reduced to 150 grams": the number before the change, and the one it was changed to
 _CHANGED_AFTER = re.compile(  # the words between in the number's clause: not "400 workers when output was cut to"
-    r"(?:[\s-]+(?!(?:when|as|and|or|but|while|after|before|because|since|which|that|if|so|then)\b)[a-z]+){0,3}?\s+"
-    rf"(?:(?:was|were|is|are|will|would|has|have|had|be|been)\s+){{0,2}}{_CHANGE}\s+(?:down\s+|up\s+)?to\b"
+    r"[a-z]*(?:[\s-]+(?!(?:when|as|and|or|but|while|after|before|because|since|which|that|if|so|then)\b)[a-z]+){0,3}?\s+"
+    rf"(?:(?:was|were|is|are|will|would|has|have|had|be|been|being)\s+){{0,2}}{_CHANGE}\s+(?:down\s+|up\s+)?to\b"
 )
 _CHANGED_BEFORE = re.compile(rf"\b{_CHANGE}\s+(?:down\s+|up\s+)?to\s+(?:an?\s+)?$", re.IGNORECASE)
 # A limit is what a measure may reach, not what it reached: "faster than the 12mph speed limit", "a speed limit of
@@ -366,11 +383,7 @@ _MORE_AFTER = re.compile(r"\s+(?:more|higher|greater|larger|bigger|above)\b", re
 _AMOUNT_SCALE = re.compile(r"[$£€%]|\b(?:mln|bln|million|billion|thousand|pct|percent|per cent)\b", re.IGNORECASE)
 _WORD_BEFORE = re.compile(r"\b([A-Za-z]+)\s+$")
 _ORDINAL = re.compile(r"(?:st|nd|rd|th)\b", re.IGNORECASE)  # "4TH QTR" in a wire headline
-_PERSON_ASKED = re.compile(
-    r"^\W*who\b|\bwhich (?:\w+ ){0,2}(?:person|commander|minister|official|spokes\w*|leader|adviser|director|driver"
-    r"|player|chief|executive|president|chairman|manager)\b",
-    re.IGNORECASE,
-)
+_PERSON_ASKED = re.compile(rf"^\W*who\b|\bwhich (?:\w+ ){{0,2}}(?:{PERSON_ROLES})\b", re.IGNORECASE)
 # A question asking who of several people, the dead or hurt: their names are no disagreement, and one story may give
 # several ("Who died in the crash?").
 _SEVERAL_ASKED = re.compile(  # not "Who killed the ambassador?", "Who was the youngest of the victims?"
@@ -542,6 +555,10 @@ class Sought:
     rest: bool = False  # asked of the rest of a count ("How many more…", "…remain"): "the other four" answers
     earlier: bool = False  # asked of what was before ("the year before", "previously"): "from 3.46 mln" answers
     boundary: str = ""  # "start" or "end": asked when something began, or when it ends
+    given: frozenset[str] = frozenset()  # the numbers the question gives itself, normalised: none is its answer
+    per_share: bool = (
+        False  # asked what a share earned, paid…, not in a figure it gives ("earned one dollar per share")
+    )
 
 
 def _sought(question: str, kind: str, results: list[Result]) -> Sought:
@@ -578,6 +595,9 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         age_now=bool(_AGE_NOW_ASKED.search(question)),
         earlier=bool(_EARLIER_ASKED.search(question)) and not _CHANGE_ASKED.search(question),
         boundary=_boundary(question),
+        given=frozenset(normal_number(m.group("amount")) for m in NUMBER_RE.finditer(question) if m.group("amount")),
+        per_share="share" in question_terms
+        and not any(_PER_SHARE.match(question, m.end()) for m in NUMBER_RE.finditer(question)),
     )
 
 
@@ -880,7 +900,10 @@ def _passage_stems(text: str) -> frozenset[str]:
 
 
 _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
-_ALIKE = [*_SAME_SENSE, *(frozenset(map(_stem, group)) for group in (_PEOPLE, _FIGHTERS, _MADE))]  # by any noun
+_ALIKE = [
+    *_SAME_SENSE,
+    *(frozenset(map(_stem, group)) for group in (_PEOPLE, _FIGHTERS, _MADE, _LESS, _MORE)),
+]  # by any noun
 # A number's sense is not read past these: "trapping five people and injuring another 40".
 _NEXT_CLAUSE = frozenset(map(_stem, ("and", "or", "but", "while", "as", "after", "before", "when")))
 _OF_GROUP = re.compile(  # not "two of the six packages": a fraction
@@ -963,10 +986,14 @@ def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:
         return found[1] if found and found[0] >= OTHER_SENTENCE_SUPPORT * rank**0.5 else None
     found = _sentence_mention(sought, result, rank, result.answer)
     if sought.kind == PERSON and not sought.winner and not (found and _person_like(found[1].value)):
-        following = [span for span in result.passage.sentences if span[0] >= result.answer[1]][:1]
-        after = _sentence_mention(sought, result, rank, following[0]) if following else None
-        if after and _person_like(after[1].value) and after[0] >= ANSWER_SUPPORT:
-            found = after  # "The Syrian Observatory (SOHR) said … SOHR's director Rami Abdelrahman told AFP …"
+        start, end = (offset - result.passage.start for offset in result.answer)
+        if _PRONOUN_SAID.search(result.passage.text, start, end):  # "Rovera, adviser at Amnesty, said … “…,” she said."
+            beside = [span for span in result.passage.sentences if span[1] <= result.answer[0]][-1:]
+        else:  # "The Syrian Observatory (SOHR) said … SOHR's director Rami Abdelrahman told AFP …"
+            beside = [span for span in result.passage.sentences if span[0] >= result.answer[1]][:1]
+        other = _sentence_mention(sought, result, rank, beside[0]) if beside else None
+        if other and _person_like(other[1].value) and other[0] >= ANSWER_SUPPORT:
+            found = other
     return found[1] if found and found[0] >= ANSWER_SUPPORT * rank**0.5 else None
 
 
@@ -1079,7 +1106,7 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             )
             if sought.money and share:
                 continue  # "How much did Brown-Forman net?": a sum, not "a 37 pct increase"
-            if amount and bool(_PER_SHARE.match(sentence, value_end)) != ("share" in question_terms):
+            if amount and bool(_PER_SHARE.match(sentence, value_end)) != sought.per_share:
                 amount = None  # "earned 2.4 mln dlrs, or 15 cts a share": the whole, unless asked what a share earned
             if kind == NUMBER and _TIME_AFTER.match(sentence, value_end) and not sought.time:
                 continue  # "its two years of denial" counts no people, and is no price
@@ -1345,6 +1372,8 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # else a span of time counts nothing asked
             if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
                 continue  # "when one …" is a pronoun more often than a count
+            if normalized in sought.given:
+                continue  # asked how much was earned "in the quarter in which it earned one dollar per share"
             if bool(question_terms & _AGE_WORDS) != _is_age(sentence, m.start(), m.end()):
                 continue  # "how old" asks for an age, and an age counts nothing else
             if sought.age_now and _ends_before(_AGE_THEN, sentence, m.start()):

@@ -37,11 +37,12 @@ def _result(
     return Result(passage, score, (10, 10 + len(sentence)))
 
 
-def _result_of_sentences(text: str, first_end: int) -> Result:
-    """A ranked result whose passage is two sentences, the first (text[:first_end]) its answering sentence."""
+def _result_of_sentences(text: str, first_end: int, answering: int = 0) -> Result:
+    """A ranked result whose passage is two sentences, text[:first_end] and the rest after a space; the answering
+    sentence is the first, or the second (answering=1)."""
     spans = ((10, 10 + first_end), (11 + first_end, 10 + len(text)))
     passage = StoredPassage(1, text, 1, 1, 10, 10 + len(text), 3, 3, "file", spans, "a.txt", "T", {})
-    return Result(passage, 1.0, spans[0])
+    return Result(passage, 1.0, spans[answering])
 
 
 def _figures(question: str, *sentences: str) -> list:
@@ -734,6 +735,13 @@ def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     # asked the figure before, the one a change goes to is none; asked what it is cut to, "before" bounds the time
     assert _values("How much was output before the cut?", "Output will be cut to 2.1 mln tonnes.") == []
     assert _values("How much will output be cut to before the end of the year?", cut) == [("2.1 mln tonnes", "2100000")]
+    # "400g bars being reduced to 360g": the unit joined, "being" before the change
+    joined = "The move has resulted in the weight of the 400g bars being reduced to 360g."
+    assert _values("What weight was the bigger bar cut to?", joined) == [("360g", "360")]
+    assert _values("How heavy was the bar before it shrank?", "The bar's weight is dropping to 150g.") == []
+    # asked what it was cut to, "reduced to" says the same: only it speaks of the change in three sentences alike
+    bars = ["The bar's weight is 400g.", "The weight of the bar was reduced to 360g.", "The bar's weight was 100g."]
+    assert _values("What weight was the bar cut to?", *bars) == [("360g", "360")]
     # the words between a number and its change are of its clause
     laid_off = "The mill laid off 400 workers when output was cut to 2 mln tonnes."
     assert _values("How many workers did the mill lay off?", laid_off) == [("400", "400")]
@@ -1113,6 +1121,16 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
     passage = "The Syrian Observatory for Human Rights (SOHR) said jets bombed a boat. SOHR's director Rami Abdelrahman told AFP."
     found = figures("Who runs the Syrian Observatory for Human Rights?", [_result_of_sentences(passage, 71)])
     assert [f.first.value for f in found] == ["Rami Abdelrahman"]
+    # said by "she": the person named in the sentence before
+    said = "Donatella Rovera, adviser at Amnesty, said the strikes were inaccurate. “Coalition forces razed Raqqa,” she said."
+    found = figures("Which Amnesty adviser said coalition forces razed Raqqa?", [_result_of_sentences(said, 72, 1)])
+    assert [f.first.value for f in found] == ["Donatella Rovera"]
+    # "which" and a person's office asks for a person
+    assert _values("Which FBI director did Clinton blame?", "Clinton blamed FBI director James Comey.") == [
+        ("James Comey", "James Comey")
+    ]
+    act = "The act was backed by the California State Legislature and by Milton Latham."
+    assert _values("Which senator backed the act?", act)[0] == ("Milton Latham", "Milton Latham")
     assert _values("Who is Italy's prime minister?", "The crisis is mainly Prime Minister Bettino Craxi's doing.") == [
         ("Bettino Craxi", "Bettino Craxi")
     ]
@@ -1329,6 +1347,10 @@ def test_a_sum_per_share_answers_only_what_a_share_earned():
     sentence = "The mattress maker earned 2.4 mln dlrs, or 15 cts a share, in the quarter."
     assert _values("How much did the mattress maker earn in the quarter?", sentence) == [("2.4 mln dlrs", "2400000")]
     assert _values("How much did the mattress maker earn a share in the quarter?", sentence) == [("15 cts", "15")]
+    # a figure the question gives itself is no answer, and its "per share" asks for none
+    earned = "Brown-Forman said third quarter profits rose to 21.6 mln dlrs, or 1.00 dlr a share."
+    asked = "How much did Brown-Forman net in the quarter in which it earned one dollar per share?"
+    assert _values(asked, earned) == [("21.6 mln dlrs", "21600000")]
     sentence = "The Bank of England forecast a shortage of around 800 mln stg, and 20 mln acres were set aside."
     assert _values("How big a shortage did the Bank of England forecast?", sentence) == [
         ("around 800 mln stg", "800000000")
