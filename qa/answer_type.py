@@ -40,7 +40,8 @@ _PLACES = (
 # Nouns by which "which" asks for a person's name: "Which FBI director…?"
 PERSON_ROLES = (
     r"person|commander|minister|official|spokes\w*|leader|adviser|director|driver|player|chief|executive|president"
-    r"|chairman|chairwoman|manager|senator|governor|mayor|candidate|coach|judge"
+    r"|chairman|chairwoman|manager|senator|governor|mayor|candidate|coach|judge|officer|aide|pitcher|captain|victim"
+    r"|lawmaker|prosecutor|lawyer|doctor|journalist|reporter|author|singer|actor|actress"
 )
 _NAMED = r"team|club|firm|company|party|driver|player|airline|brand|bank|outlet|newspaper|broadcaster"
 # Nouns by which "what" asks for a number: a measure in units (the "how …" it stands for), a sum, or a count.
@@ -91,14 +92,15 @@ _ASKS = (
         ),
     ),
     (CLOCK, re.compile(r"\b(what|which) time\b|\bat what hour\b", re.IGNORECASE)),
-    (TIME, re.compile(r"^\W*when\b|\bsince when\b|\b(what|which) (year|date|day|month)\b", re.IGNORECASE)),
+    (TIME, re.compile(r"^\W*when\b|\bsince when\b|\b(what|which) (years?|date|day|month)\b", re.IGNORECASE)),
     (
         NAME,
         re.compile(
             rf"^\W*who\b|\bwhich (\w+ ){{0,2}}(group|organi[sz]ation|monitor|agency|{PERSON_ROLES})\b"
             # "which" alone here: "what area", "what state" ask for a name less often
             rf"|\bwhich (\w+ ){{0,2}}({_PLACES}|{_NAMED})\b|{_WHERE}"
-            r"|\bwhat ([\w-]+ ){0,3}(?<!other )name\b",  # not "another name for": that asks for a synonym
+            r"|\bwhat ([\w-]+ ){0,3}(?<!other )name\b"  # not "another name for": that asks for a synonym
+            r"|^\W*what (is|was|are|were)\b.*\bcalled\W*$",  # "What was the Chinese child called?"
             re.IGNORECASE,
         ),
     ),

@@ -411,7 +411,7 @@ _NOT_NAMES = frozenset(MONTHS) | _COMPANY | {
 # none of a name, written so; in capitals they may be one ("WHO", "AS Roma").
 _CLAUSE_WORDS = frozenset(
     "what who whom whose when where which why how if while after before as although though because since unless until"
-    " whether once despite however meanwhile".split()
+    " whether once despite however meanwhile even also only still".split()
 )
 
 

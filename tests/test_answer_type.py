@@ -47,6 +47,11 @@ from qa.question import words
         ("What time were firefighters called?", CLOCK),
         ("Where were worried relatives told to go?", NAME),
         ("Which team ended the longest drought in baseball?", NAME),
+        ("Which senior Seattle officer blamed a quarrel?", NAME),  # an office or role asks for a person
+        ("Which crash victim went by the nickname Loag?", NAME),
+        ("What was the Chinese child stuck underground called?", NAME),
+        ("What is it called when prices rise?", None),  # a word for a thing, not its name
+        ("During which years was Clinton the top diplomat?", TIME),
         ("What is another name for an input of a problem?", None),  # a synonym, not a name
         ("Why did the coalition bomb the city?", None),
     ],

@@ -1129,6 +1129,9 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
     assert _values("Which FBI director did Clinton blame?", "Clinton blamed FBI director James Comey.") == [
         ("James Comey", "James Comey")
     ]
+    assert _values("Which comic actor joined the celebrations?", "Even Bill Murray joined the celebrations.") == [
+        ("Bill Murray", "Bill Murray")
+    ]
     act = "The act was backed by the California State Legislature and by Milton Latham."
     assert _values("Which senator backed the act?", act)[0] == ("Milton Latham", "Milton Latham")
     assert _values("Who is Italy's prime minister?", "The crisis is mainly Prime Minister Bettino Craxi's doing.") == [
