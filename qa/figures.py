@@ -147,6 +147,7 @@ _PLACE_BEFORE = re.compile(
     re.IGNORECASE,  # "In Melbourne, …"
 )
 _SAY = r"said|says|told|reported|claimed|claims|estimated|estimates|confirmed|announced|stated|added|believes"
+_NAME_ASKED_OF = re.compile(r"\b(?i:which|what|name\s+of(?:\s+the|\s+an?)?)\s+([a-z-]+)(?:\s+([a-z-]+))?")
 _PRONOUN_SAID = re.compile(rf"\b(?:he|she)\s+(?:{_SAY})\b|\b(?:{_SAY})\s+(?:he|she)\b", re.IGNORECASE)  # who, before
 _ROLE = (
     r"group|monitor|report|agency|ministry|spokesman|spokeswoman|spokesperson|official|statement|observatory|police"
@@ -411,7 +412,7 @@ _NOT_NAMES = frozenset(MONTHS) | _COMPANY | {
 # none of a name, written so; in capitals they may be one ("WHO", "AS Roma").
 _CLAUSE_WORDS = frozenset(
     "what who whom whose when where which why how if while after before as although though because since unless until"
-    " whether once despite however meanwhile even also only still".split()
+    " whether once despite however meanwhile even also only still within during".split()
 )
 
 
@@ -556,6 +557,7 @@ class Sought:
     earlier: bool = False  # asked of what was before ("the year before", "previously"): "from 3.46 mln" answers
     boundary: str = ""  # "start" or "end": asked when something began, or when it ends
     given: frozenset[str] = frozenset()  # the numbers the question gives itself, normalised: none is its answer
+    head: frozenset[str] = frozenset()  # the stems of the words by which a name is asked: "desert" in "which desert"
     per_share: bool = (
         False  # asked what a share earned, paid…, not in a figure it gives ("earned one dollar per share")
     )
@@ -596,6 +598,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         earlier=bool(_EARLIER_ASKED.search(question)) and not _CHANGE_ASKED.search(question),
         boundary=_boundary(question),
         given=frozenset(normal_number(m.group("amount")) for m in NUMBER_RE.finditer(question) if m.group("amount")),
+        head=frozenset(word for m in _NAME_ASKED_OF.finditer(question) for word in m.groups() if word),
         per_share="share" in question_terms
         and not any(_PER_SHARE.match(question, m.end()) for m in NUMBER_RE.finditer(question)),
     )
@@ -1049,8 +1052,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             score += 0.5 * (_person_like(candidate[3]) and not _ends_before(_THE_BEFORE, sentence, value_start))
         if kind == PLACE:
             score += 0.5 * any(stem in question_stems for _, stem in before[-3:])  # "the consulate in Mazar"
-            if not _placed(sentence, value_start, value_end):
-                score -= UNPLACED_PLACE  # no word says it is a place: "Melbourne is the capital"
+            if not _placed(sentence, value_start, value_end) and not _headed(sought, candidate[3]):
+                score -= UNPLACED_PLACE  # no word says it is a place: "Melbourne is the capital"; "Colorado River" does
         if kind in (NUMBER, DURATION):
             own = list(takewhile(lambda w: not w[1][0].isdigit(), after))  # the words up to the next number
             clause = _clause_after(own)
@@ -1165,8 +1168,10 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             score += 2 * counts
             preferred = bool(amount)  # chooses between the sentence's values; says nothing of the sentence
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells
-        if best is None or (score + preferred, score) > (best[0] + best[2], best[0]):
-            best = (score, candidate, preferred)
+        # a name ending in the noun asked ("the Colorado Desert", asked the name of the desert) comes first
+        key = (kind in (NAME, PLACE) and _headed(sought, candidate[3]), score + preferred, score)
+        if best is None or key > best[2]:
+            best = (score, candidate, key)
     if best is None:
         return None
     return best[0], _mention_at(result, rank, span, best[1], best[0], attributions)
@@ -1466,6 +1471,8 @@ def _candidates(sought: Sought, sentence: str):
             if owner is not None and owner + 1 < len(name_words):
                 name_words = name_words[: owner + 1]  # "Bettino Craxi's Socialist Party": Bettino Craxi
             echoed = [_echoes(w.group(), question_stems, sought.named) for w in name_words[restored:]]
+            if _headed(sought, " ".join(w.group() for w in name_words)):
+                echoed[-1] = False  # "the Colorado Desert" asked "What is the name of the desert…?"
             if not name_words or (echoed and 2 * sum(echoed) >= len(echoed)):
                 continue  # "Brazil" does not say who won the Brazilian Grand Prix
             if all(w.group().lower().strip(".,") in _COMPANY for w in name_words):
@@ -1513,6 +1520,13 @@ def _before_the_name(words: list[re.Match], titles: set[str]) -> bool:
         return True
     following = _unowned(words[1].group().lower()) if len(words) > 2 else ""  # a name is left after the title
     return following in _TITLES or (following in titles and bool(_DEMONYM.fullmatch(words[0].group())))
+
+
+def _headed(sought: Sought, name: str) -> bool:
+    """Whether a name of several words ends in the noun by which the question asks for it: "Colorado Desert" asked
+    "What is the name of the desert…?", "Blue Mosque" asked "Which landmark mosque…?"."""
+    words = name.split()
+    return len(words) > 1 and _unowned(words[-1]).strip(".,;:'’").lower() in sought.head
 
 
 def _echoes(word: str, question_stems: set[str], named: frozenset[str]) -> bool:

@@ -1113,6 +1113,23 @@ def test_names_places_and_years_as_news_writes_them(question, sentence, values):
     assert [value for value, _ in _values(question, sentence)] == ([values] if values else [])
 
 
+def test_a_name_ending_in_the_noun_asked_answers_before_the_others_of_its_sentence():
+    deserts = "The region includes the Colorado Desert and the Colorado River at the border with Arizona."
+    assert _values("What is the name of the desert on the border of Arizona?", deserts) == [
+        ("Colorado Desert", "Colorado Desert")
+    ]
+    # the noun asked says the name is a place; a plural is another noun ("United States" is no state)
+    assert _values("Which river forms the border?", "The Colorado River forms the border with Arizona.") == [
+        ("Colorado River", "Colorado River")
+    ]
+    cities = "Los Angeles and San Diego lie in California, the most populous of the United States."
+    assert _values("Los Angeles and San Diego are a part of which state?", cities)[0] == ("California", "California")
+    # a preposition opening a sentence is no part of the name after it
+    assert _values("Glendale is a part of which area?", "Within the Los Angeles Area lies Glendale.") == [
+        ("Los Angeles Area", "Los Angeles Area")
+    ]
+
+
 def test_a_question_for_a_person_is_answered_by_a_persons_name():
     assert _values(
         "Who runs the Syrian Observatory for Human Rights?",
