@@ -221,7 +221,7 @@ _PART_AFTER = re.compile(r"\s+remaining\b", re.IGNORECASE)  # "the three remaini
 _REST_ASKED = re.compile(r"\b(?:other|more|remain\w*|final|rest|additional|further|extra)\b", re.IGNORECASE)
 _NOT_WHOLE = {"average", "averaged", "averages", "mean", "per", "rate", "rates"}  # asked how many, may be a fraction
 _MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much did profits rise?", "…shares lose?"
-    r"(?<!\bby )\bhow much (?:[\w'’-]+\s+){0,6}?(?:earn|earned|net|netted|pay|paid|spend|spent|cost|owe|owed|charge"
+    r"(?<!\bby )\bhow much (?:[\w'’-]+\s+){0,12}?(?:earn|earned|net|netted|pay|paid|spend|spent|cost|owe|owed|charge"
     r"|charged|fetch|fetched|invest|invested)\b",
     re.IGNORECASE,
 )
@@ -306,6 +306,12 @@ _EARLIER_EVENT = re.compile(
 )
 # A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
 # question words that ask for it.
+_RECORD_SINCE = re.compile(  # "the first … since 1959", "its lowest level since March 1986": a date measured against
+    r"\b(?:first|only|worst|deadliest|biggest|largest|smallest|highest|lowest|strongest|weakest|best|fastest|slowest"
+    r"|sharpest|steepest|longest|most|least)"
+    r"\b[^,;:.]{0,80}\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:(?:the\s+)?[A-Z][a-z]+\.?\s+)?$",
+    re.IGNORECASE,
+)
 _FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
 _CHANGE = (
     r"(?:cut|reduced|reducing|lowered|raised|increased|decreased|trimmed|slashed|shrunk|shrank|downsized|revised|dropping"
@@ -1421,6 +1427,8 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # asked when the quota year ends, not "began January 1, 1987"
             named = next((g for g in ("year", "era", "month") if m.group(g)), None)  # "in 1066": 1066
             start = m.start(named) if named else m.start()
+            if _ends_before(_RECORD_SINCE, sentence, start) and not (sought.earlier or year in question_terms):
+                continue  # "the first tram crash with deaths since 1959": when the one before was, not this one
             yield start, m.end(), sentence[start : m.end()], normal_date(m), DATE
         for m in chain(_YEAR_BEFORE_NOUN.finditer(sentence), _YEAR_IN_BRACKETS.finditer(sentence)) if asks_year else ():
             if sought.years[0] <= int(m.group(1)) <= sought.years[1]:

@@ -760,6 +760,10 @@ def test_a_value_of_the_earlier_event_a_story_is_measured_against_answers_only_a
         _values("How many people died in the tram crash?", "Since 1959, when two people died, no crash killed.") == []
     )
     assert _values("Where did the tram catch fire?", sentence) == []
+    # "the first … since 1908": the date of the one before, asked for only as such
+    cubs = "The Cubs won their first World Series since 1908 on Wednesday."
+    assert _values("When did the Cubs win the World Series?", cubs) == [("Wednesday", "Wednesday")]
+    assert _values("When had the Cubs won the World Series before?", cubs)[0] == ("1908", "1908")
 
 
 def test_a_number_beside_the_first_is_measured_as_it_is():
@@ -1367,6 +1371,9 @@ def test_a_sum_per_share_answers_only_what_a_share_earned():
     sentence = "The mattress maker earned 2.4 mln dlrs, or 15 cts a share, in the quarter."
     assert _values("How much did the mattress maker earn in the quarter?", sentence) == [("2.4 mln dlrs", "2400000")]
     assert _values("How much did the mattress maker earn a share in the quarter?", sentence) == [("15 cts", "15")]
+    # "cost" asks for a sum however far it stands from "how much"
+    well = "The boy fell into a well measuring 130ft deep."
+    assert _values("How much did the rescue operation for the boy in the Hebei well cost?", well) == []
     # a figure the question gives itself is no answer, and its "per share" asks for none
     earned = "Brown-Forman said third quarter profits rose to 21.6 mln dlrs, or 1.00 dlr a share."
     asked = "How much did Brown-Forman net in the quarter in which it earned one dollar per share?"
