@@ -81,13 +81,20 @@ _BY_WHAT_QUANTITY = (
     r"\bby (?:what|how) (?:[\w-]+ )?(?:factor|margin|percentage|per ?cent|proportion|amount|ratio|multiple)\b"
 )
 _WHERE = r"^\W*where\b|\bin what (country|city|town|state)\b"
+# "What did Sale Tilney pay for the broker?", "What does the bar weigh?": "what" stands for a sum or a measure
+AMOUNT_VERB_ASKED = re.compile(
+    r"^\W*what\s+(?:does|did|do|will|would|could|can|might)\s+(?:[\w'’.,&-]+\s+){1,12}?"
+    r"(pay|cost|earn|net|weigh|fetch|charge|spend|owe)\b(?!\s+(?:tribute|attention|homage|respects?)\b)",
+    re.IGNORECASE,
+)
 _ASKS = (
     (DURATION, re.compile(r"\bhow long\b|\bhow much time\b", re.IGNORECASE)),
     (
         QUANTITY,
         re.compile(
             rf"\bhow (many|much|far|old|big|large|often|{_MEASURES})\b"
-            rf"|\b(what|which) (share|proportion|percentage|number|factor)\b|{_BY_WHAT_QUANTITY}|{_TOLL_ASKED}",
+            rf"|\b(what|which) (share|proportion|percentage|number|factor)\b|{_BY_WHAT_QUANTITY}|{_TOLL_ASKED}"
+            rf"|{AMOUNT_VERB_ASKED.pattern}",
             re.IGNORECASE,
         ),
     ),

@@ -29,6 +29,7 @@ from statistics import median
 from qa.answer import Result
 from qa.answer_type import (
     AMOUNT_NOUNS,
+    AMOUNT_VERB_ASKED,
     CAPITALISED_WITHIN,
     MEASURE_NOUNS,
     NAME_PARTICLES,
@@ -595,8 +596,8 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         bool(person and _SEVERAL_ASKED.search(question)),
         limit=bool(_LIMIT_ASKED.search(question)),
         owner=bool(_OWNER_ASKED.search(question)),
-        money=bool(_MONEY_ASKED.search(question)) or sum_noun in _MONEY_NOUNS,
-        mass=bool(_MASS_ASKED.search(question)) or sum_noun in AMOUNT_NOUNS,
+        money=bool(_MONEY_ASKED.search(question)) or sum_noun in _MONEY_NOUNS or _verb_asks_money(question),
+        mass=bool(_MASS_ASKED.search(question) or AMOUNT_VERB_ASKED.search(question)) or sum_noun in AMOUNT_NOUNS,
         aged=_aged(question),
         rest=bool(_REST_ASKED.search(question)),
         time=bool(_TIME_ASKED.search(question)),
@@ -614,6 +615,12 @@ def _boundary(question: str) -> str:
     """Which end of a span the question asks the date of: "start", "end", or "" for neither or both."""
     start, end = bool(_START_ASKED.search(question)), bool(_END_ASKED.search(question))
     return "start" if start and not end else "end" if end and not start else ""
+
+
+def _verb_asks_money(question: str) -> bool:
+    """Whether "what" stands for a sum of money by the verb asked ("What did Sale Tilney pay…?"), not for a weight."""
+    verb = AMOUNT_VERB_ASKED.search(question)
+    return bool(verb) and verb.group(1).lower() != "weigh"
 
 
 def _sum_asked(question: str) -> str | None:
@@ -982,6 +989,9 @@ def _measure(question: str) -> str | None:
     noun = number_noun(question)  # "What was the tram's speed?" asks how fast; "What was the price?" how much
     if noun in MEASURE_NOUNS:
         return MEASURE_NOUNS[noun]
+    verb = AMOUNT_VERB_ASKED.search(question)  # "What does the bar weigh?" asks how heavy; "What did it cost?" how much
+    if verb:
+        return "heavy" if verb.group(1).lower() == "weigh" else AMOUNT
     return AMOUNT if re.search(r"\bhow (?:much|large|big|high)\b", question, re.I) or noun in AMOUNT_NOUNS else None
 
 

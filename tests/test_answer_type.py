@@ -52,6 +52,9 @@ from qa.question import words
         ("What was the Chinese child stuck underground called?", NAME),
         ("What is it called when prices rise?", None),  # a word for a thing, not its name
         ("During which years was Clinton the top diplomat?", TIME),
+        ("What did Sale Tilney pay for most of an American insurance broker?", QUANTITY),  # "what" stands for a sum
+        ("What does the smaller Toblerone bar weigh?", QUANTITY),
+        ("What did the mourners pay tribute to?", None),
         ("What is another name for an input of a problem?", None),  # a synonym, not a name
         ("Why did the coalition bomb the city?", None),
     ],

@@ -1371,6 +1371,11 @@ def test_a_sum_per_share_answers_only_what_a_share_earned():
     sentence = "The mattress maker earned 2.4 mln dlrs, or 15 cts a share, in the quarter."
     assert _values("How much did the mattress maker earn in the quarter?", sentence) == [("2.4 mln dlrs", "2400000")]
     assert _values("How much did the mattress maker earn a share in the quarter?", sentence) == [("15 cts", "15")]
+    # "what" may stand for the sum a verb asks for, or for a weight
+    bought = "Sale Tilney bought 80 pct of the broker for 5.6 mln dlrs."
+    assert _values("What did Sale Tilney pay for most of the broker?", bought) == [("5.6 mln dlrs", "5600000")]
+    bar = "The smaller bar, sold for 99 cents, now weighs 150g, down from 170g."
+    assert _values("What does the smaller bar weigh?", bar) == [("150g", "150")]
     # "cost" asks for a sum however far it stands from "how much"
     well = "The boy fell into a well measuring 130ft deep."
     assert _values("How much did the rescue operation for the boy in the Hebei well cost?", well) == []
