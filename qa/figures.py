@@ -279,6 +279,11 @@ _SAME_SENSE_GROUPS = [
 # Words that say the same, but say nothing of what a number beside them counts ("made 12 arrests", "200 homes built");
 # not "founded", which is one stem with "found"
 _MADE = {"made", "make", "created", "creates", "invented", "invents", "established", "built"}  # "makes" sells, too
+# An event told in other words: "bombed the consulate" as "struck the consulate", "tipped over" as "derailed".
+_ATTACKED = {"attack", "attacked", "attacks", "bomb", "bombed", "bombing", "struck", "strike", "blast", "explosion",
+             "assault", "raid"}  # fmt: skip
+_CRASHED = {"crash", "crashed", "derailed", "derailment", "overturned", "overturn", "tipped", "flipped", "collision"}
+_SHOT = {"shooting", "shot", "shots", "shoot", "gunfire", "gunman", "gunmen"}
 # A figure made smaller or larger, in other words: "cut to 360g" is asked as "reduced to", "rose" as "increased".
 _LESS = {"cut", "reduce", "reduced", "reduces", "decrease", "decreased", "lowered", "trimmed", "slashed", "shrank",
          "shrunk", "downsized", "fell", "fall", "falls", "dropped", "declined", "decline"}  # fmt: skip
@@ -918,7 +923,7 @@ def _passage_stems(text: str) -> frozenset[str]:
 _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
 _ALIKE = [
     *_SAME_SENSE,
-    *(frozenset(map(_stem, group)) for group in (_PEOPLE, _FIGHTERS, _MADE, _LESS, _MORE)),
+    *(frozenset(map(_stem, group)) for group in (_PEOPLE, _FIGHTERS, _MADE, _LESS, _MORE, _ATTACKED, _CRASHED, _SHOT)),
 ]  # by any noun
 # A number's sense is not read past these: "trapping five people and injuring another 40".
 _NEXT_CLAUSE = frozenset(map(_stem, ("and", "or", "but", "while", "as", "after", "before", "when")))

@@ -747,6 +747,22 @@ def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     assert _values("How many workers did the mill lay off?", laid_off) == [("400", "400")]
 
 
+def test_an_event_asked_in_other_words_supports_the_values_told_of_it():
+    # "overturn" for "derailed", "bomb" for "struck"
+    tram = [
+        "The tram derailed on Wednesday morning.",
+        "The tram service resumed on Friday.",
+        "Tram drivers met on Monday.",
+    ]
+    assert _values("When did the tram overturn?", *tram) == [("Wednesday morning", "Wednesday")]
+    struck = [
+        "Taliban fighters struck the consulate in Mazar-i-Sharif.",
+        "The Taliban met in Doha.",
+        "The consulate was in the news in Berlin.",
+    ]
+    assert _values("Where did the Taliban bomb the consulate?", *struck) == [("Mazar-i-Sharif", "Mazar-i-Sharif")]
+
+
 def test_a_value_of_the_earlier_event_a_story_is_measured_against_answers_only_a_question_of_its_year():
     sentence = (
         "It is the first tram crash with deaths on board since 1959, when two women passengers and the driver died "
@@ -886,7 +902,7 @@ def test_another_value_needs_three_quarters_of_the_first_values_closeness_whiche
     article["b.txt"] = article["a.txt"]
     for other in (
         "Five people were named by police later today as having died.",  # half as close as the first
-        "Five people died in the crash at Sandilands, police said.",  # 0.70 as close
+        "Five people died in the accident at Sandilands, police said.",  # 0.70 as close ("crash" would be 0.81)
     ):
         for path in ("a.txt", "b.txt"):  # the first value's own story, or another
             found = figures(question, [first, _result(other, path, score=0.9)], None, article.get)
