@@ -84,7 +84,8 @@ _WHERE = r"^\W*where\b|\bin what (country|city|town|state)\b"
 # "What did Sale Tilney pay for the broker?", "What does the bar weigh?": "what" stands for a sum or a measure
 AMOUNT_VERB_ASKED = re.compile(
     r"^\W*what\s+(?:does|did|do|will|would|could|can|might)\s+(?:[\w'’.,&-]+\s+){1,12}?"
-    r"(pay|cost|earn|net|weigh|fetch|charge|spend|owe)\b(?!\s+(?:tribute|attention|homage|respects?)\b)",
+    r"(pay|cost|earn|net|weigh|fetch|charge(?![^?]*\bwith\b)|spend|owe)\b"  # not "charge him with"
+    r"(?!\s+(?:tribute|attention|homage|respects?)\b)",
     re.IGNORECASE,
 )
 _ASKS = (
@@ -212,15 +213,16 @@ def number_noun(question: str) -> str | None:
 def figure_kind(question: str) -> str | None:
     """The kind of value a question asks for, as answers name it: number, duration, date, time, name or place
     (None for a question that asks for no short fact). Finer than asked_for's kind, which ranking reads: a clock
-    time or a measure first, then a number asked for by a noun ("What was the death toll?", "At what age…?"), then a
-    place or a named thing, then asked_for's kind."""
+    time or a measure first, then a number asked for by a noun or a verb ("What was the death toll?", "At what
+    age…?", "What did it cost?"), then a place or a named thing, then asked_for's kind."""
     question = _expanded(question)
     if _asks_who_someone_is(question):
         return None
     asked = asked_for(question).kind
     if asked == CLOCK or _MEASURE_ASK.search(question):
         return _FIGURE_KINDS[asked]
-    if number_noun(question) or _AGE_ASKED.search(question):  # read by the answer reader alone, not by ranking
+    # read by the answer reader alone, not by ranking
+    if number_noun(question) or _AGE_ASKED.search(question) or AMOUNT_VERB_ASKED.search(question):
         return "number"
     kind = next((kind for kind, asks in _FIGURE_ASKS if asks.search(question)), None)
     return kind or _FIGURE_KINDS.get(asked)

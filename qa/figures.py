@@ -144,12 +144,16 @@ _DIRECTION = r"(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?|central
 _DIRECTION_BEFORE = re.compile(rf"\b(?:{_DIRECTION})\s+$")
 _BEFORE_A_PLACE = rf"\s+(?:the\s+)?(?:(?:{_DIRECTION})\s+)?$"  # after a word of place: "in (the) (southern)"
 _PLACE_BEFORE = re.compile(
-    rf"\b(?:in|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of){_BEFORE_A_PLACE}",
+    rf"\b(?:in|within|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of){_BEFORE_A_PLACE}",
     re.IGNORECASE,  # "In Melbourne, …"
 )
 _SAY = r"said|says|told|reported|claimed|claims|estimated|estimates|confirmed|announced|stated|added|believes"
 _NAME_ASKED_OF = re.compile(r"\b(?i:which|what|name\s+of(?:\s+the|\s+an?)?)\s+([a-z-]+)(?:\s+([a-z-]+))?")
-_PRONOUN_SAID = re.compile(rf"\b(?:he|she)\s+(?:{_SAY})\b|\b(?:{_SAY})\s+(?:he|she)\b", re.IGNORECASE)  # who, before
+# "“…,” she said.", "…, he said": a sentence whose speaker a sentence before names; not "Acme said he will be succeeded"
+_PRONOUN_SAID = re.compile(
+    rf"(?:[,\"”’']\s*(?:he|she)\s+(?:{_SAY})|\b(?:he|she)\s+(?:{_SAY})\W*$|\b(?:{_SAY})\s+(?:he|she)\W*$)",
+    re.IGNORECASE,
+)
 _ROLE = (
     r"group|monitor|report|agency|ministry|spokesman|spokeswoman|spokesperson|official|statement|observatory|police"
     r"|coalition|watchdog|investigation|release|assessment|department|office|force|service"
@@ -201,7 +205,7 @@ _CLAUSE_BREAK = re.compile(r"[;:()\[\]“”\"—–]|\s-\s|(?<!\d),|,(?!\d)")  
 # A count joined by "and" to a count of something else: "six men and one woman".
 _JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{AMOUNT_WRITTEN})\s+[a-z]+", re.IGNORECASE)
 _JOINED_BEFORE = re.compile(rf"\b(?:{AMOUNT_WRITTEN})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
-_IN = r"in|at|near|outside|into|across"  # words after which a name is a place; not "from", "to"
+_IN = r"in|within|at|near|outside|into|across"  # words after which a name is a place; not "from", "to"
 _IN_PLACE = re.compile(rf"\b(?:{_IN}){_BEFORE_A_PLACE}", re.IGNORECASE)
 _HOME_BEFORE = re.compile(r"(?:\b\d{1,3},|\bboth|\ball)\s+(?:of|from)\s+$")  # "Philip Logan, 52, from New Addington"
 _COMPASS_NAME = re.compile(r"(?:North|South|East|West)(?:ern)?\b")  # "South London", "West Bank": places
@@ -222,7 +226,8 @@ _PART_AFTER = re.compile(r"\s+remaining\b", re.IGNORECASE)  # "the three remaini
 _REST_ASKED = re.compile(r"\b(?:other|more|remain\w*|final|rest|additional|further|extra)\b", re.IGNORECASE)
 _NOT_WHOLE = {"average", "averaged", "averages", "mean", "per", "rate", "rates"}  # asked how many, may be a fraction
 _MONEY_ASKED = re.compile(  # "How much did Brown-Forman net?"; not "By how much did profits rise?", "…shares lose?"
-    r"(?<!\bby )\bhow much (?:[\w'’-]+\s+){0,12}?(?:earn|earned|net|netted|pay|paid|spend|spent|cost|owe|owed|charge"
+    r"(?<!\bby )\bhow much (?:(?!(?:after|when|because|before|while|if|that|which|who)\b)[\w'’-]+\s+){0,12}?"
+    r"(?:earn|earned|net|netted|pay|paid|spend|spent|cost|owe|owed|charge"
     r"|charged|fetch|fetched|invest|invested)\b",
     re.IGNORECASE,
 )
@@ -310,14 +315,16 @@ _EARLIER_EVENT = re.compile(
     r"\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:[A-Z][a-z]+\.?\s+)?((?:1[89]|20)\d\d),?\s+when\b[^,;:()]*$",
     re.IGNORECASE,
 )
-# A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
-# question words that ask for it.
-_RECORD_SINCE = re.compile(  # "the first … since 1959", "its lowest level since March 1986": a date measured against
-    r"\b(?:first|only|worst|deadliest|biggest|largest|smallest|highest|lowest|strongest|weakest|best|fastest|slowest"
-    r"|sharpest|steepest|longest|most|least)"
+# A record measured against the last time: "the first … since 1959", "its lowest level since March 1986"; not "has
+# only been in office since 1985", "most of the workers have been on strike since March".
+_RECORD_SINCE = re.compile(
+    r"\b(?:the|its|their|his|her)\s+(?:[\w-]+\s+)?(?:first|worst|deadliest|biggest|largest|smallest|highest|lowest"
+    r"|strongest|weakest|best|fastest|slowest|sharpest|steepest|longest)"
     r"\b[^,;:.]{0,80}\bsince\s+(?:(?:early|late|mid-?)\s*)?(?:(?:the\s+)?[A-Z][a-z]+\.?\s+)?$",
     re.IGNORECASE,
 )
+# A number a sentence gives as the one before ("to 230 mln from 600 mln", "against 3.13 mln a year earlier"), and the
+# question words that ask for it.
 _FORMER = re.compile(r"\b(?:from|against|compared\s+with|versus|vs\.?)\s+$", re.IGNORECASE)
 _CHANGE = (
     r"(?:cut|reduced|reducing|lowered|raised|increased|decreased|trimmed|slashed|shrunk|shrank|downsized|revised|dropping"
@@ -326,7 +333,8 @@ _CHANGE = (
 # "the 170-gram bar was reduced to 150 grams": the number before the change, and the one it was changed to
 _CHANGED_AFTER = re.compile(  # the words between in the number's clause: not "400 workers when output was cut to"
     r"[a-z]*(?:[\s-]+(?!(?:when|as|and|or|but|while|after|before|because|since|which|that|if|so|then)\b)[a-z]+){0,3}?\s+"
-    rf"(?:(?:was|were|is|are|will|would|has|have|had|be|been|being)\s+){{0,2}}{_CHANGE}\s+(?:down\s+|up\s+)?to\b"
+    rf"(?:(?:was|were|is|are|will|would|has|have|had|be|been|being)\s+){{0,2}}{_CHANGE}\s+(?:down\s+|up\s+)?to"
+    r"\s+(?:(?:an?|about|around|some|just|only)\s+)?[$£€]?\d"  # a figure: not "fell to their deaths"
 )
 _CHANGED_BEFORE = re.compile(rf"\b{_CHANGE}\s+(?:down\s+|up\s+)?to\s+(?:an?\s+)?$", re.IGNORECASE)
 # A limit is what a measure may reach, not what it reached: "faster than the 12mph speed limit", "a speed limit of
@@ -359,7 +367,9 @@ _EARLIER_ASKED = re.compile(  # not "before the end of the year", nor asked what
     r"|initially)\b",
     re.IGNORECASE,
 )
-_CHANGE_ASKED = re.compile(rf"\b{_CHANGE}\s+to\b", re.IGNORECASE)  # "How much will output be cut to?": the new figure
+_CHANGE_ASKED = re.compile(
+    rf"\b{_CHANGE}\s+to\b(?!\s+(?:\S+\s+)?[$£€]?\d)", re.IGNORECASE
+)  # "How much will output be cut to?": the new figure
 _SUCCEEDED = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:e|es|ed|ing)|successor\s+to)\s+$", re.IGNORECASE)
 # "Who did Johnstone succeed?", "Whose predecessor…": the one leaving; "Who will succeed Henske?": the one arriving
 _PREDECESSOR_ASKED = re.compile(
@@ -385,6 +395,7 @@ _SOURCE_ASKED = re.compile(
     re.IGNORECASE,
 )
 _PER_SHARE = re.compile(rf"\s?(?:{MONEY})?\s+(?:a|per)\s+(?:share|shr)\b", re.IGNORECASE)
+_GIVEN_PER_SHARE = re.compile(NUMBER_RE.pattern + _PER_SHARE.pattern, re.IGNORECASE)  # "earned one dollar per share"
 # A sentence speaking of days to come ("will reopen on Tuesday"), and a weekday of another week than its story's.
 _FUTURE = re.compile(
     r"\b(?:will|shall|going\s+to|(?:is|are)\s+(?:due|set|expected)\s+to|scheduled\s+(?:to|for))\b", re.IGNORECASE
@@ -569,10 +580,8 @@ class Sought:
     earlier: bool = False  # asked of what was before ("the year before", "previously"): "from 3.46 mln" answers
     boundary: str = ""  # "start" or "end": asked when something began, or when it ends
     given: frozenset[str] = frozenset()  # the numbers the question gives itself, normalised: none is its answer
-    head: frozenset[str] = frozenset()  # the stems of the words by which a name is asked: "desert" in "which desert"
-    per_share: bool = (
-        False  # asked what a share earned, paid…, not in a figure it gives ("earned one dollar per share")
-    )
+    head: frozenset[str] = frozenset()  # the words by which a name may be asked: "desert" in "which desert"
+    per_share: bool = False  # asked what a share earns or is paid, not of a figure it gives ("one dollar per share")
 
 
 def _sought(question: str, kind: str, results: list[Result]) -> Sought:
@@ -581,11 +590,12 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
     distinctive = _distinctive(question_terms, [r.answer_text for r in results])
     person = kind == NAME and _PERSON_ASKED.search(question)
     sum_noun = _sum_asked(question)  # "loan" in "How large is the loan?", "price" in "What was the price?"
+    verb = AMOUNT_VERB_ASKED.search(question)  # "What did Sale Tilney pay…?" asks a sum; "What does it weigh?" not
     lowercase = {word for r in results for word in _LOWERCASE_WORD.findall(r.passage.text)}
     return Sought(
         PERSON if person else kind,
         frozenset(question_terms),
-        frozenset(_senses(distinctive)),
+        frozenset(_senses(distinctive, _TOLD_ALIKE)),
         frozenset(_counted(question)),
         _measure(question),
         bool(_YEAR_ASKED.search(question)),
@@ -601,8 +611,9 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         bool(person and _SEVERAL_ASKED.search(question)),
         limit=bool(_LIMIT_ASKED.search(question)),
         owner=bool(_OWNER_ASKED.search(question)),
-        money=bool(_MONEY_ASKED.search(question)) or sum_noun in _MONEY_NOUNS or _verb_asks_money(question),
-        mass=bool(_MASS_ASKED.search(question) or AMOUNT_VERB_ASKED.search(question)) or sum_noun in AMOUNT_NOUNS,
+        money=bool(_MONEY_ASKED.search(question) or verb and verb.group(1).lower() != "weigh")
+        or sum_noun in _MONEY_NOUNS,
+        mass=bool(_MASS_ASKED.search(question) or verb) or sum_noun in AMOUNT_NOUNS,
         aged=_aged(question),
         rest=bool(_REST_ASKED.search(question)),
         time=bool(_TIME_ASKED.search(question)),
@@ -610,9 +621,9 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         earlier=bool(_EARLIER_ASKED.search(question)) and not _CHANGE_ASKED.search(question),
         boundary=_boundary(question),
         given=frozenset(normal_number(m.group("amount")) for m in NUMBER_RE.finditer(question) if m.group("amount")),
-        head=frozenset(word for m in _NAME_ASKED_OF.finditer(question) for word in m.groups() if word),
-        per_share="share" in question_terms
-        and not any(_PER_SHARE.match(question, m.end()) for m in NUMBER_RE.finditer(question)),
+        head=frozenset(w for m in _NAME_ASKED_OF.finditer(question) for w in m.groups() if w and w not in STOPWORDS),
+        per_share="share" in {w.lower() for w in _WORD.findall(_GIVEN_PER_SHARE.sub(" ", question))}
+        or sum_noun in ("dividend", "payout"),  # a dividend is paid on each share
     )
 
 
@@ -620,12 +631,6 @@ def _boundary(question: str) -> str:
     """Which end of a span the question asks the date of: "start", "end", or "" for neither or both."""
     start, end = bool(_START_ASKED.search(question)), bool(_END_ASKED.search(question))
     return "start" if start and not end else "end" if end and not start else ""
-
-
-def _verb_asks_money(question: str) -> bool:
-    """Whether "what" stands for a sum of money by the verb asked ("What did Sale Tilney pay…?"), not for a weight."""
-    verb = AMOUNT_VERB_ASKED.search(question)
-    return bool(verb) and verb.group(1).lower() != "weigh"
 
 
 def _sum_asked(question: str) -> str | None:
@@ -921,10 +926,9 @@ def _passage_stems(text: str) -> frozenset[str]:
 
 
 _SAME_SENSE = [frozenset(map(_stem, group)) for group in _SAME_SENSE_GROUPS]  # what a number counts by its verb
-_ALIKE = [
-    *_SAME_SENSE,
-    *(frozenset(map(_stem, group)) for group in (_PEOPLE, _FIGHTERS, _MADE, _LESS, _MORE, _ATTACKED, _CRASHED, _SHOT)),
-]  # by any noun
+_ALIKE = [*_SAME_SENSE, *(frozenset(map(_stem, group)) for group in (_PEOPLE, _FIGHTERS, _MADE))]  # by any noun
+# Words that tell the same event or change, and so support a value, but count nothing: "four attacks using 10 bombs"
+_TOLD_ALIKE = [*_ALIKE, *(frozenset(map(_stem, group)) for group in (_LESS, _MORE, _ATTACKED, _CRASHED, _SHOT))]
 # A number's sense is not read past these: "trapping five people and injuring another 40".
 _NEXT_CLAUSE = frozenset(map(_stem, ("and", "or", "but", "while", "as", "after", "before", "when")))
 _OF_GROUP = re.compile(  # not "two of the six packages": a fraction
@@ -955,10 +959,10 @@ def another_count(word: str, words: set[str]) -> bool:
     return bool(senses and asked) and not any(group in asked for group in senses)
 
 
-def _senses(words: set[str]) -> set[str]:
-    """The stems of words, and of the words that say the same (_ALIKE)."""
+def _senses(words: set[str], groups: list[frozenset[str]] = _ALIKE) -> set[str]:
+    """The stems of words, and of the words that say the same (_ALIKE, or the groups given)."""
     stems = {_stem(w) for w in words}
-    for group in _ALIKE:
+    for group in groups:
         if stems & group:
             stems |= group
     return stems
@@ -1011,13 +1015,16 @@ def _best_mention(sought: Sought, result: Result, rank: int) -> Mention | None:
     found = _sentence_mention(sought, result, rank, result.answer)
     if sought.kind == PERSON and not sought.winner and not (found and _person_like(found[1].value)):
         start, end = (offset - result.passage.start for offset in result.answer)
-        if _PRONOUN_SAID.search(result.passage.text, start, end):  # "Rovera, adviser at Amnesty, said … “…,” she said."
-            beside = [span for span in result.passage.sentences if span[1] <= result.answer[0]][-1:]
-        else:  # "The Syrian Observatory (SOHR) said … SOHR's director Rami Abdelrahman told AFP …"
-            beside = [span for span in result.passage.sentences if span[0] >= result.answer[1]][:1]
-        other = _sentence_mention(sought, result, rank, beside[0]) if beside else None
-        if other and _person_like(other[1].value) and other[0] >= ANSWER_SUPPORT:
-            found = other
+        before = [span for span in result.passage.sentences if span[1] <= result.answer[0]][-1:]
+        # "Rovera, adviser at Amnesty, said … “…,” she said."; "The Syrian Observatory (SOHR) said … SOHR's director
+        # Rami Abdelrahman told AFP …"
+        beside = before if _PRONOUN_SAID.search(result.passage.text, start, end) else []
+        beside += [span for span in result.passage.sentences if span[0] >= result.answer[1]][:1]
+        for span in beside:
+            other = _sentence_mention(sought, result, rank, span)
+            if other and _person_like(other[1].value) and other[0] >= ANSWER_SUPPORT:
+                found = other
+                break
     return found[1] if found and found[0] >= ANSWER_SUPPORT * rank**0.5 else None
 
 
@@ -1043,11 +1050,18 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     window = WINDOW if kind in (NUMBER, DURATION) else len(words)
     attributions = _attributions(sentence)
     best = None
-    for candidate in _candidates(sought, sentence):
+    candidates = list(_candidates(sought, sentence))
+    if kind == NUMBER and sought.given:  # a figure the question gives answers it only when the sentence gives no other:
+        # "How much did it net in the quarter in which it earned one dollar per share?"; "… 10 cts, unchanged"
+        candidates = [c for c in candidates if c[3].rstrip("%") not in sought.given] or candidates
+    # the noun asked, ending a name ("the Colorado Desert", asked the name of the desert), speaks of that name alone
+    headed = [c[:2] for c in candidates if kind in (NAME, PLACE) and _headed(sought, c[3])]
+    for candidate in candidates:
         value_start, value_end = candidate[:2]
         item = _list_item(sentence, value_start, value_end)  # the words of other items of a list support nothing
-        before = [w for w in words if item[0] <= w[0] < value_start][-window:]
-        after = [w for w in words if value_end <= w[0] < item[1]][:window]
+        apart = [w for w in words if not any(s <= w[0] < e for s, e in headed if (s, e) != (value_start, value_end))]
+        before = [w for w in apart if item[0] <= w[0] < value_start][-window:]
+        after = [w for w in apart if value_end <= w[0] < item[1]][:window]
         nearest: dict[str, int] = {}
         for distance, (_, stem) in [*enumerate(reversed(before)), *enumerate(after)]:
             if stem in wanted and stem not in counted:
@@ -1073,8 +1087,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             score += 0.5 * (_person_like(candidate[3]) and not _ends_before(_THE_BEFORE, sentence, value_start))
         if kind == PLACE:
             score += 0.5 * any(stem in question_stems for _, stem in before[-3:])  # "the consulate in Mazar"
-            if not _placed(sentence, value_start, value_end) and not _headed(sought, candidate[3]):
-                score -= UNPLACED_PLACE  # no word says it is a place: "Melbourne is the capital"; "Colorado River" does
+            if not _placed(sentence, value_start, value_end):
+                score -= UNPLACED_PLACE  # no word says it is a place: "Melbourne is the capital"
         if kind in (NUMBER, DURATION):
             own = list(takewhile(lambda w: not w[1][0].isdigit(), after))  # the words up to the next number
             clause = _clause_after(own)
@@ -1189,10 +1203,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
             score += 2 * counts
             preferred = bool(amount)  # chooses between the sentence's values; says nothing of the sentence
         score += (not wanted) * ANSWER_SUPPORT  # when every sentence holds all the question's words, none tells
-        # a name ending in the noun asked ("the Colorado Desert", asked the name of the desert) comes first
-        key = (kind in (NAME, PLACE) and _headed(sought, candidate[3]), score + preferred, score)
-        if best is None or key > best[2]:
-            best = (score, candidate, key)
+        if best is None or (score + preferred, score) > (best[0] + best[2], best[0]):
+            best = (score, candidate, preferred)
     if best is None:
         return None
     return best[0], _mention_at(result, rank, span, best[1], best[0], attributions)
@@ -1398,8 +1410,6 @@ def _candidates(sought: Sought, sentence: str):
                 continue  # else a span of time counts nothing asked
             if normalized is None or (normalized == "1" and _bare(sentence, m.end())):
                 continue  # "when one …" is a pronoun more often than a count
-            if normalized in sought.given:
-                continue  # asked how much was earned "in the quarter in which it earned one dollar per share"
             if bool(question_terms & _AGE_WORDS) != _is_age(sentence, m.start(), m.end()):
                 continue  # "how old" asks for an age, and an age counts nothing else
             if sought.age_now and _ends_before(_AGE_THEN, sentence, m.start()):

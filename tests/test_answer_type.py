@@ -55,6 +55,7 @@ from qa.question import words
         ("What did Sale Tilney pay for most of an American insurance broker?", QUANTITY),  # "what" stands for a sum
         ("What does the smaller Toblerone bar weigh?", QUANTITY),
         ("What did the mourners pay tribute to?", None),
+        ("What did prosecutors charge Ivan Boesky with?", None),
         ("What is another name for an input of a problem?", None),  # a synonym, not a name
         ("Why did the coalition bomb the city?", None),
     ],

@@ -67,6 +67,7 @@ def _values(question: str, *sentences: str) -> list[tuple[str, str]]:
         ("Where did the tram derail?", "place"),
         ("How deep was the abandoned well?", "number"),
         ("Which country's economy is in excellent shape?", "place"),
+        ("What did the company pay for the stake?", "number"),  # the sum paid, not a company's name
         ("Why did the tram derail?", None),
     ],
 )
@@ -739,6 +740,12 @@ def test_the_figure_now_is_asked_not_the_one_it_changed_from():
     joined = "The move has resulted in the weight of the 400g bars being reduced to 360g."
     assert _values("What weight was the bigger bar cut to?", joined) == [("360g", "360")]
     assert _values("How heavy was the bar before it shrank?", "The bar's weight is dropping to 150g.") == []
+    # a change is to a figure: "fell to their deaths" changes nothing
+    fell = "Seven people fell to their deaths when a cable car plunged into a ravine."
+    assert _values("How many people died when the cable car fell?", fell) == [("Seven", "7")]
+    # asked the figure before it "fell to 10.9 pct", the question gives the new one
+    rate = "Unemployment fell to 10.9 pct in February from 11.1 pct in January."
+    assert _values("What was the unemployment rate before it fell to 10.9 pct?", rate) == [("11.1 pct", "11.1%")]
     # asked what it was cut to, "reduced to" says the same: only it speaks of the change in three sentences alike
     bars = ["The bar's weight is 400g.", "The weight of the bar was reduced to 360g.", "The bar's weight was 100g."]
     assert _values("What weight was the bar cut to?", *bars) == [("360g", "360")]
@@ -761,6 +768,9 @@ def test_an_event_asked_in_other_words_supports_the_values_told_of_it():
         "The consulate was in the news in Berlin.",
     ]
     assert _values("Where did the Taliban bomb the consulate?", *struck) == [("Mazar-i-Sharif", "Mazar-i-Sharif")]
+    # they say nothing of what a number counts: four attacks are no bombs
+    belfast = "Guerrillas carried out four attacks in Belfast on Friday using 10 bombs."
+    assert _values("How many bombs were used in the Belfast attacks?", belfast) == [("10", "10")]
 
 
 def test_a_value_of_the_earlier_event_a_story_is_measured_against_answers_only_a_question_of_its_year():
@@ -780,6 +790,9 @@ def test_a_value_of_the_earlier_event_a_story_is_measured_against_answers_only_a
     cubs = "The Cubs won their first World Series since 1908 on Wednesday."
     assert _values("When did the Cubs win the World Series?", cubs) == [("Wednesday", "Wednesday")]
     assert _values("When had the Cubs won the World Series before?", cubs)[0] == ("1908", "1908")
+    assert _values("When did he take office?", "He has only been in office since 1985.") == [("1985", "1985")]
+    strike = "Most of the workers have been on strike since March 1987."
+    assert _values("When did the strike begin?", strike) == [("March 1987", "1987-03")]
 
 
 def test_a_number_beside_the_first_is_measured_as_it_is():
@@ -1133,18 +1146,15 @@ def test_names_places_and_years_as_news_writes_them(question, sentence, values):
     assert [value for value, _ in _values(question, sentence)] == ([values] if values else [])
 
 
-def test_a_name_ending_in_the_noun_asked_answers_before_the_others_of_its_sentence():
-    deserts = "The region includes the Colorado Desert and the Colorado River at the border with Arizona."
-    assert _values("What is the name of the desert on the border of Arizona?", deserts) == [
-        ("Colorado Desert", "Colorado Desert")
-    ]
-    # the noun asked says the name is a place; a plural is another noun ("United States" is no state)
-    assert _values("Which river forms the border?", "The Colorado River forms the border with Arizona.") == [
-        ("Colorado River", "Colorado River")
-    ]
+def test_a_name_ending_in_the_noun_asked_is_no_echo_of_the_question():
+    deserts = "East of the city, the Mojave Desert meets the Colorado River."
+    assert _values("What is the name of the desert to the east?", deserts) == [("Mojave Desert", "Mojave Desert")]
+    # it wins nothing over the other names: "Which city" is answered by the city hit, not by "Mexico City"
+    assert _values("Which city did the storm hit?", "The storm hit Miami, sparing Mexico City.") == [("Miami", "Miami")]
+    # a plural is another noun ("United States" is no state)
     cities = "Los Angeles and San Diego lie in California, the most populous of the United States."
     assert _values("Los Angeles and San Diego are a part of which state?", cities)[0] == ("California", "California")
-    # a preposition opening a sentence is no part of the name after it
+    # "within" says a place follows; opening a sentence, it is no part of the name after it
     assert _values("Glendale is a part of which area?", "Within the Los Angeles Area lies Glendale.") == [
         ("Los Angeles Area", "Los Angeles Area")
     ]
@@ -1162,6 +1172,13 @@ def test_a_question_for_a_person_is_answered_by_a_persons_name():
     said = "Donatella Rovera, adviser at Amnesty, said the strikes were inaccurate. “Coalition forces razed Raqqa,” she said."
     found = figures("Which Amnesty adviser said coalition forces razed Raqqa?", [_result_of_sentences(said, 72, 1)])
     assert [f.first.value for f in found] == ["Donatella Rovera"]
+    # "Acme said he will be succeeded…" reports what was said of him: his name before is no answer, the one after is
+    told = ("John Smith is retiring as chairman of Acme.", "Acme said he will be succeeded by its president.",
+            "Robert Jones has been president of Acme since 1985.")  # fmt: skip
+    spans = ((10, 53), (54, 102), (103, 154))
+    passage = StoredPassage(1, " ".join(told), 1, 1, 10, 154, 3, 3, "file", spans, "a.txt", "T", {})
+    found = figures("Who will become chairman of Acme?", [Result(passage, 1.0, spans[1])])
+    assert [f.first.value for f in found] == ["Robert Jones"]
     # "which" and a person's office asks for a person
     assert _values("Which FBI director did Clinton blame?", "Clinton blamed FBI director James Comey.") == [
         ("James Comey", "James Comey")
@@ -1392,9 +1409,20 @@ def test_a_sum_per_share_answers_only_what_a_share_earned():
     assert _values("What did Sale Tilney pay for most of the broker?", bought) == [("5.6 mln dlrs", "5600000")]
     bar = "The smaller bar, sold for 99 cents, now weighs 150g, down from 170g."
     assert _values("What does the smaller bar weigh?", bar) == [("150g", "150")]
-    # "cost" asks for a sum however far it stands from "how much"
+    # "cost" asks for a sum however far it stands from "how much", but not past a clause of its own
     well = "The boy fell into a well measuring 130ft deep."
     assert _values("How much did the rescue operation for the boy in the Hebei well cost?", well) == []
+    texaco = "Texaco shares fell 10 pct after the court ordered it to pay Pennzoil 10.3 billion dlrs."
+    asked = "How much did Texaco shares fall after the court ordered it to pay Pennzoil?"
+    assert _values(asked, texaco) == [("10 pct", "10%")]
+    # the question's own "per share" asks for one; a dividend is paid on each share
+    asked = "How much did Acme earn per share in 1987, after 1.20 dlrs a share in 1986?"
+    assert _values(asked, "Acme earned 45 mln dlrs, or 1.50 dlrs a share, in 1987.") == [("1.50 dlrs", "1.5")]
+    unchanged = "Acme declared a quarterly dividend of 10 cts a share, unchanged from the prior quarter."
+    assert _values("What quarterly dividend did Acme declare?", unchanged) == [("10 cts", "10")]
+    # a figure the question gives answers it when the sentence gives no other
+    asked = "What quarterly dividend did Acme declare, after paying 10 cts a share last quarter?"
+    assert _values(asked, unchanged) == [("10 cts", "10")]
     # a figure the question gives itself is no answer, and its "per share" asks for none
     earned = "Brown-Forman said third quarter profits rose to 21.6 mln dlrs, or 1.00 dlr a share."
     asked = "How much did Brown-Forman net in the quarter in which it earned one dollar per share?"
