@@ -367,9 +367,8 @@ _EARLIER_ASKED = re.compile(  # not "before the end of the year", nor asked what
     r"|initially)\b",
     re.IGNORECASE,
 )
-_CHANGE_ASKED = re.compile(
-    rf"\b{_CHANGE}\s+to\b(?!\s+(?:\S+\s+)?[$£€]?\d)", re.IGNORECASE
-)  # "How much will output be cut to?": the new figure
+# "How much will output be cut to?" asks the new figure; "…before it fell to 10.9 pct?" gives it and asks the old
+_CHANGE_ASKED = re.compile(rf"\b{_CHANGE}\s+to\b(?!\s+(?:\S+\s+)?[$£€]?\d)", re.IGNORECASE)
 _SUCCEEDED = re.compile(r"\b(?:succeed(?:s|ed|ing)?|replac(?:e|es|ed|ing)|successor\s+to)\s+$", re.IGNORECASE)
 # "Who did Johnstone succeed?", "Whose predecessor…": the one leaving; "Who will succeed Henske?": the one arriving
 _PREDECESSOR_ASKED = re.compile(
@@ -579,7 +578,7 @@ class Sought:
     rest: bool = False  # asked of the rest of a count ("How many more…", "…remain"): "the other four" answers
     earlier: bool = False  # asked of what was before ("the year before", "previously"): "from 3.46 mln" answers
     boundary: str = ""  # "start" or "end": asked when something began, or when it ends
-    given: frozenset[str] = frozenset()  # the numbers the question gives itself, normalised: none is its answer
+    given: frozenset[str] = frozenset()  # the numbers the question gives, normalised: no answer while another is given
     head: frozenset[str] = frozenset()  # the words by which a name may be asked: "desert" in "which desert"
     per_share: bool = False  # asked what a share earns or is paid, not of a figure it gives ("one dollar per share")
 
