@@ -143,8 +143,9 @@ _MODIFIER_BEFORE = re.compile(rf"\b(?!{_NAME_PREFIX}$)[a-z]+-$")
 _DIRECTION = r"(?:(?:north|south)(?:-?(?:east|west))?|east|west)(?:ern)?|central"  # "in southern Italy"
 _DIRECTION_BEFORE = re.compile(rf"\b(?:{_DIRECTION})\s+$")
 _BEFORE_A_PLACE = rf"\s+(?:the\s+)?(?:(?:{_DIRECTION})\s+)?$"  # after a word of place: "in (the) (southern)"
+_IN = r"in|within|at|near|outside|into|across"  # words after which a name is a place; not "from", "to"
 _PLACE_BEFORE = re.compile(
-    rf"\b(?:in|within|at|near|from|outside|into|across|to|out of|(?:city|town|province|village|region|state) of){_BEFORE_A_PLACE}",
+    rf"\b(?:{_IN}|from|to|out of|(?:city|town|province|village|region|state) of){_BEFORE_A_PLACE}",
     re.IGNORECASE,  # "In Melbourne, …"
 )
 _SAY = r"said|says|told|reported|claimed|claims|estimated|estimates|confirmed|announced|stated|added|believes"
@@ -205,7 +206,6 @@ _CLAUSE_BREAK = re.compile(r"[;:()\[\]“”\"—–]|\s-\s|(?<!\d),|,(?!\d)")  
 # A count joined by "and" to a count of something else: "six men and one woman".
 _JOINED_AFTER = re.compile(rf"\s+[a-z]+\s+and\s+(?:{AMOUNT_WRITTEN})\s+[a-z]+", re.IGNORECASE)
 _JOINED_BEFORE = re.compile(rf"\b(?:{AMOUNT_WRITTEN})\s+[a-z]+\s+and\s+$", re.IGNORECASE)
-_IN = r"in|within|at|near|outside|into|across"  # words after which a name is a place; not "from", "to"
 _IN_PLACE = re.compile(rf"\b(?:{_IN}){_BEFORE_A_PLACE}", re.IGNORECASE)
 _HOME_BEFORE = re.compile(r"(?:\b\d{1,3},|\bboth|\ball)\s+(?:of|from)\s+$")  # "Philip Logan, 52, from New Addington"
 _COMPASS_NAME = re.compile(r"(?:North|South|East|West)(?:ern)?\b")  # "South London", "West Bank": places
@@ -596,7 +596,7 @@ def _sought(question: str, kind: str, results: list[Result]) -> Sought:
         frozenset(question_terms),
         frozenset(_senses(distinctive, _TOLD_ALIKE)),
         frozenset(_counted(question)),
-        _measure(question),
+        _measure(question, verb),
         bool(_YEAR_ASKED.search(question)),
         frozenset(lowercase) if kind in (NAME, PLACE) else frozenset(),  # only names are told from common words
         frozenset(m.group(1) for r in results for m in _PLACED_WORD.finditer(r.passage.text))
@@ -983,10 +983,10 @@ def _counted(question: str) -> set[str]:
     return _senses({"people"}) if number_noun(question) in ("toll", "population") else set()
 
 
-def _measure(question: str) -> str | None:
+def _measure(question: str, verb: re.Match | None) -> str | None:
     """What a number question asks beyond a count: an AMOUNT ("how much", "how big"), a FACTOR ("by what
     factor", "how many times"), a SHARE ("what percentage") or a measure in units (_MEASURED_IN: "how fast",
-    "how deep")."""
+    "how deep"); the verb found by AMOUNT_VERB_ASKED asks a weight ("What does it weigh?") or an AMOUNT."""
     if re.search(r"\bfactor\b|\bhow many times\b|\bhow much (?:bigger|larger|higher|more)\b", question, re.I):
         return FACTOR
     if re.search(r"\b(?:what|which) (?:share|proportion|percentage|per ?cent)\b", question, re.I):
@@ -997,8 +997,7 @@ def _measure(question: str) -> str | None:
     noun = number_noun(question)  # "What was the tram's speed?" asks how fast; "What was the price?" how much
     if noun in MEASURE_NOUNS:
         return MEASURE_NOUNS[noun]
-    verb = AMOUNT_VERB_ASKED.search(question)  # "What does the bar weigh?" asks how heavy; "What did it cost?" how much
-    if verb:
+    if verb:  # asked by AMOUNT_VERB_ASKED: "What does the bar weigh?" how heavy; "What did it cost?" how much
         return "heavy" if verb.group(1).lower() == "weigh" else AMOUNT
     return AMOUNT if re.search(r"\bhow (?:much|large|big|high)\b", question, re.I) or noun in AMOUNT_NOUNS else None
 
@@ -1058,7 +1057,8 @@ def _sentence_mention(sought: Sought, result: Result, rank: int, span: tuple[int
     for candidate in candidates:
         value_start, value_end = candidate[:2]
         item = _list_item(sentence, value_start, value_end)  # the words of other items of a list support nothing
-        apart = [w for w in words if not any(s <= w[0] < e for s, e in headed if (s, e) != (value_start, value_end))]
+        others = [span for span in headed if span != (value_start, value_end)]
+        apart = [w for w in words if not any(s <= w[0] < e for s, e in others)] if others else words
         before = [w for w in apart if item[0] <= w[0] < value_start][-window:]
         after = [w for w in apart if value_end <= w[0] < item[1]][:window]
         nearest: dict[str, int] = {}
